@@ -1,0 +1,15 @@
+package dispatch
+
+import "context"
+
+// Version is the SDK core version reported by getVersion.
+const Version = "0.1.0"
+
+var pong = RawJSON(`{"pong":true}`)
+
+var versionJSON = RawJSON(`{"version":"` + Version + `","protocol":1}`)
+
+func registerBuiltins(d *Dispatcher) {
+	_ = d.Register("ping", func(context.Context, *Call) (any, error) { return pong, nil })
+	_ = d.Register("getVersion", func(context.Context, *Call) (any, error) { return versionJSON, nil })
+}

@@ -1,0 +1,128 @@
+package dispatch
+
+// Code is a stable numeric error code. The numbers follow the Onegini SDK where
+// one exists; every platform (Go, Kotlin, Objective-C, TypeScript) uses the same
+// number for the same condition. This table is the single source: the JS package
+// tests its own copy against CodeTable().
+type Code int
+
+// The whole code table. Keep it in sync with js/src/errors.ts (checked by tests).
+const (
+	// CodeInternal: an unexpected failure inside the SDK (a recovered panic, a bug).
+	CodeInternal Code = 8000
+	// CodeConfiguration: the configuration given to start or startClient is invalid.
+	CodeConfiguration Code = 8001
+	// CodeWrongPin: the PIN was wrong; data.remainingFailureCount tells what is left.
+	CodeWrongPin Code = 8004
+	// CodeProfileNotFound: the profile id does not exist on this device.
+	CodeProfileNotFound Code = 8007
+	// CodeBadParameters: malformed envelope or wrong/missing parameters.
+	CodeBadParameters Code = 8009
+	// CodeUnknownMethod: the method name is not in the method table.
+	CodeUnknownMethod Code = 8011
+	// CodeNoMobileAuthInProgress: accept/deny called with no mobile authentication waiting.
+	CodeNoMobileAuthInProgress Code = 8013
+	// CodeNoFlowInProgress: submitPin/cancel/callback called with no matching flow waiting.
+	CodeNoFlowInProgress Code = 8014
+	// CodePinNotAllowed: the chosen PIN breaks the PIN policy.
+	CodePinNotAllowed Code = 8015
+	// CodeNotStarted: the SDK (bridge or client) has not been started.
+	CodeNotStarted Code = 8020
+	// CodeAlreadyStarted: start was called a second time.
+	CodeAlreadyStarted Code = 8021
+	// CodeNetwork: a network failure talking to the server (timeout, reset, TLS failure).
+	CodeNetwork Code = 9000
+	// CodeServerNotReachable: the server could not be reached at all.
+	CodeServerNotReachable Code = 9001
+	// CodeDeviceDeregistered: the server no longer knows this app instance.
+	CodeDeviceDeregistered Code = 9002
+	// CodeUserDeregistered: the server no longer knows this user registration.
+	CodeUserDeregistered Code = 9003
+	// CodeCancelled: the user or app cancelled the flow (also: a denied mobile authentication).
+	CodeCancelled Code = 9006
+	// CodeActionInProgress: the same kind of flow is already running.
+	CodeActionInProgress Code = 9007
+	// CodeNotAuthenticated: the call needs an authenticated user and there is none.
+	CodeNotAuthenticated Code = 9010
+	// CodeRateLimited: the server refused because of too many attempts; try later.
+	CodeRateLimited Code = 9012
+	// CodeDeviceAlreadyEnrolled: this device is already enrolled for mobile authentication.
+	CodeDeviceAlreadyEnrolled Code = 9016
+	// CodeEnrollmentNotAvailable: mobile-authentication enrollment is disabled on the server.
+	CodeEnrollmentNotAvailable Code = 9017
+	// CodeEnrolledOnAnotherDevice: the server's single-device policy refuses this enrollment.
+	CodeEnrolledOnAnotherDevice Code = 9018
+	// CodeUserDisenrolled: the user's enrollment was removed on the server.
+	CodeUserDisenrolled Code = 9020
+	// CodeNotEnrolled: the user is not enrolled for mobile authentication on this device.
+	CodeNotEnrolled Code = 9021
+	// CodeAlreadyHandled: the mobile authentication request was already answered or claimed.
+	CodeAlreadyHandled Code = 9029
+	// CodeGeneral: a server answer the SDK could not interpret.
+	CodeGeneral Code = 10000
+	// CodeRequestNotFound: the mobile authentication request is unknown or expired.
+	CodeRequestNotFound Code = 10013
+	// CodeNotHandleable: the OTP is malformed and cannot be handled.
+	CodeNotHandleable Code = 10018
+)
+
+// CodeInfo describes one code of the table.
+type CodeInfo struct {
+	Code   Code   `json:"code"`
+	Name   string `json:"name"`
+	Domain string `json:"domain"`
+	Doc    string `json:"doc"`
+}
+
+var codeTable = []CodeInfo{
+	{CodeInternal, "INTERNAL_ERROR", "sdk", "unexpected failure inside the SDK"},
+	{CodeConfiguration, "CONFIGURATION_ERROR", "sdk", "invalid configuration"},
+	{CodeWrongPin, "WRONG_PIN", "pin", "wrong PIN; remaining attempts in data"},
+	{CodeProfileNotFound, "PROFILE_DOES_NOT_EXIST", "user", "profile id does not exist"},
+	{CodeBadParameters, "BAD_PARAMETERS", "sdk", "malformed request or wrong parameters"},
+	{CodeUnknownMethod, "UNKNOWN_METHOD", "sdk", "method not in the method table"},
+	{CodeNoMobileAuthInProgress, "NO_MOBILE_AUTH_IN_PROGRESS", "mobileAuth", "no mobile authentication waiting for an answer"},
+	{CodeNoFlowInProgress, "NO_FLOW_IN_PROGRESS", "sdk", "no matching flow waiting"},
+	{CodePinNotAllowed, "PIN_NOT_ALLOWED", "pin", "PIN breaks the PIN policy"},
+	{CodeNotStarted, "SDK_NOT_STARTED", "sdk", "SDK not started"},
+	{CodeAlreadyStarted, "SDK_ALREADY_STARTED", "sdk", "SDK already started"},
+	{CodeNetwork, "NETWORK_ERROR", "network", "network failure"},
+	{CodeServerNotReachable, "SERVER_NOT_REACHABLE", "network", "server not reachable"},
+	{CodeDeviceDeregistered, "DEVICE_DEREGISTERED", "device", "device deregistered on the server"},
+	{CodeUserDeregistered, "USER_DEREGISTERED", "user", "user deregistered on the server"},
+	{CodeCancelled, "ACTION_CANCELED", "sdk", "cancelled or denied"},
+	{CodeActionInProgress, "ACTION_ALREADY_IN_PROGRESS", "sdk", "flow already in progress"},
+	{CodeNotAuthenticated, "USER_NOT_AUTHENTICATED", "user", "no authenticated user"},
+	{CodeRateLimited, "TOO_MANY_ATTEMPTS", "network", "rate limited by the server"},
+	{CodeDeviceAlreadyEnrolled, "DEVICE_ALREADY_ENROLLED", "mobileAuth", "device already enrolled"},
+	{CodeEnrollmentNotAvailable, "ENROLLMENT_NOT_AVAILABLE", "mobileAuth", "enrollment disabled on the server"},
+	{CodeEnrolledOnAnotherDevice, "ENROLLED_ON_ANOTHER_DEVICE", "mobileAuth", "single-device policy refuses a second device"},
+	{CodeUserDisenrolled, "USER_DISENROLLED", "mobileAuth", "enrollment removed on the server"},
+	{CodeNotEnrolled, "NOT_ENROLLED", "mobileAuth", "not enrolled for mobile authentication"},
+	{CodeAlreadyHandled, "ALREADY_HANDLED", "mobileAuth", "request already handled"},
+	{CodeGeneral, "GENERAL_ERROR", "sdk", "unexpected server answer"},
+	{CodeRequestNotFound, "REQUEST_NOT_FOUND", "mobileAuth", "request unknown or expired"},
+	{CodeNotHandleable, "NOT_HANDLEABLE", "mobileAuth", "malformed OTP"},
+}
+
+var codeIndex = func() map[Code]*CodeInfo {
+	m := make(map[Code]*CodeInfo, len(codeTable))
+	for i := range codeTable {
+		m[codeTable[i].Code] = &codeTable[i]
+	}
+	return m
+}()
+
+// CodeTable returns a copy of the whole code table, in numeric order of declaration.
+func CodeTable() []CodeInfo { return append([]CodeInfo(nil), codeTable...) }
+
+// Info returns the table entry for c, or the CodeInternal entry when c is unknown.
+func (c Code) Info() CodeInfo {
+	if i, ok := codeIndex[c]; ok {
+		return *i
+	}
+	return *codeIndex[CodeInternal]
+}
+
+// Domain returns the error domain of c ("sdk", "network", "pin", "mobileAuth", ...).
+func (c Code) Domain() string { return c.Info().Domain }

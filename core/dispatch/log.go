@@ -1,0 +1,135 @@
+package dispatch
+
+import (
+	"io"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/rs/zerolog"
+	"github.com/tidwall/gjson"
+)
+
+// Redacted replaces every secret value in log output.
+const Redacted = "[REDACTED]"
+
+// sensitiveKey reports whether a JSON field name holds a secret: OTPs, PINs,
+// tokens, keys, secrets, passwords, code verifiers, signatures, Authorization and
+// DPoP headers. Matching is on the lower-cased name.
+func sensitiveKey(k string) bool {
+	k = strings.ToLower(k)
+	switch k {
+	case "otp", "pin", "authorization", "dpop", "password", "secret", "code", "code_verifier",
+		"codeverifier", "signature", "csr", "key", "private_key", "privatekey", "cookie", "set-cookie":
+		return true
+	}
+	return strings.Contains(k, "token") || strings.Contains(k, "secret") || strings.Contains(k, "password") ||
+		strings.HasSuffix(k, "_key") || strings.HasSuffix(k, "privatekey") || strings.Contains(k, "otp") ||
+		strings.HasSuffix(k, "pin") || strings.HasPrefix(k, "pin_") || strings.HasPrefix(k, "pin-")
+}
+
+// credentialPattern finds credentials embedded in free text: Authorization scheme
+// values, OTP-looking query parameters and JWTs.
+var credentialPattern = regexp.MustCompile(`(?i)\b(bearer|dpop|basic)\s+[A-Za-z0-9._~+/=-]+|` +
+	`(?i)\b(otp|pin|code|token|access_token|refresh_token|code_verifier|secret|password)=[^&\s"]+|` +
+	`eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`)
+
+// RedactText removes credentials embedded in free text.
+func RedactText(s string) string {
+	return credentialPattern.ReplaceAllStringFunc(s, func(m string) string {
+		if i := strings.IndexAny(m, "= \t"); i > 0 && !strings.HasPrefix(m, "eyJ") {
+			return m[:i+1] + Redacted
+		}
+		return Redacted
+	})
+}
+
+// RedactJSON returns the JSON document raw with the values of sensitive fields
+// replaced by Redacted (at any depth) and credentials in strings removed.
+func RedactJSON(raw string) string {
+	var b strings.Builder
+	writeRedacted(&b, gjson.Parse(raw), false)
+	return b.String()
+}
+
+func writeRedacted(b *strings.Builder, v gjson.Result, secret bool) {
+	switch {
+	case secret && !v.IsObject() && !v.IsArray():
+		if v.Type == gjson.Null {
+			b.WriteString("null")
+			return
+		}
+		b.WriteString(`"` + Redacted + `"`)
+	case v.IsObject():
+		b.WriteByte('{')
+		first := true
+		v.ForEach(func(k, e gjson.Result) bool {
+			if !first {
+				b.WriteByte(',')
+			}
+			first = false
+			b.WriteString(k.Raw)
+			b.WriteByte(':')
+			s := secret || sensitiveKey(k.Str)
+			if k.Str == "code" && e.Type == gjson.Number {
+				s = secret // numeric error codes are not secrets
+			}
+			writeRedacted(b, e, s)
+			return true
+		})
+		b.WriteByte('}')
+	case v.IsArray():
+		b.WriteByte('[')
+		first := true
+		v.ForEach(func(_, e gjson.Result) bool {
+			if !first {
+				b.WriteByte(',')
+			}
+			first = false
+			writeRedacted(b, e, secret)
+			return true
+		})
+		b.WriteByte(']')
+	case v.Type == gjson.String:
+		r := RedactText(v.Str)
+		if r == v.Str {
+			b.WriteString(v.Raw)
+		} else {
+			b.Write(appendString(nil, r))
+		}
+	default:
+		b.WriteString(v.Raw)
+	}
+}
+
+// redactingWriter rewrites each zerolog JSON line before it reaches w.
+type redactingWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (r *redactingWriter) Write(p []byte) (int, error) {
+	line := strings.TrimRight(string(p), "\n")
+	out := line
+	if gjson.Valid(line) {
+		out = RedactJSON(line)
+	} else {
+		out = RedactText(line)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, err := io.WriteString(r.w, out+"\n"); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// NewLogger returns a zerolog logger writing JSON lines to w at level, with every
+// secret redacted (see sensitiveKey and RedactText). All SDK and server logging
+// goes through a logger made here.
+func NewLogger(w io.Writer, level zerolog.Level) zerolog.Logger {
+	return zerolog.New(&redactingWriter{w: w}).Level(level).With().Timestamp().Logger()
+}
+
+// RedactingWriter wraps w so that every JSON log line written to it is redacted.
+func RedactingWriter(w io.Writer) io.Writer { return &redactingWriter{w: w} }
