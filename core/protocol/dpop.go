@@ -1,0 +1,173 @@
+package protocol
+
+import (
+	"crypto/ecdsa"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ProofClaims are the claims of a DPoP-style proof of possession (RFC 9449).
+type ProofClaims struct {
+	JTI string `json:"jti"`           // unique per request (replay cache key)
+	HTM string `json:"htm"`           // HTTP method, upper case
+	HTU string `json:"htu"`           // request URL without query and fragment
+	IAT int64  `json:"iat"`           // unix seconds
+	ATH string `json:"ath,omitempty"` // AccessTokenHash of the access token sent, when one is sent
+}
+
+type proofHeader struct {
+	Typ string          `json:"typ"`
+	Alg string          `json:"alg"`
+	Kid string          `json:"kid,omitempty"`
+	JWK json.RawMessage `json:"jwk,omitempty"`
+}
+
+type jwk struct {
+	Kty string `json:"kty"`
+	Crv string `json:"crv"`
+	X   string `json:"x"`
+	Y   string `json:"y"`
+}
+
+// AccessTokenHash is the "ath" claim: base64url SHA-256 of the token.
+func AccessTokenHash(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return B64.EncodeToString(h[:])
+}
+
+// NewJTI returns a fresh random proof id (128 bits).
+func NewJTI() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return B64.EncodeToString(b)
+}
+
+// HTU normalises a URL for the htu claim: no query, no fragment.
+func HTU(url string) string {
+	if i := strings.IndexAny(url, "?#"); i >= 0 {
+		return url[:i]
+	}
+	return url
+}
+
+// MakeProof builds a compact ES256 JWS proof. kid is the client id; for client
+// registration kid is "" and pub (the client key) goes in the "jwk" header.
+func MakeProof(sign Signer, kid string, pub *ecdsa.PublicKey, c ProofClaims) (string, error) {
+	h := proofHeader{Typ: "dpop+jwt", Alg: "ES256", Kid: kid}
+	if kid == "" {
+		if pub == nil {
+			return "", errors.New("protocol: proof needs a kid or a public key")
+		}
+		j := jwk{Kty: "EC", Crv: "P-256", X: B64.EncodeToString(pub.X.FillBytes(make([]byte, 32))), Y: B64.EncodeToString(pub.Y.FillBytes(make([]byte, 32)))}
+		h.JWK, _ = json.Marshal(j)
+	}
+	hb, _ := json.Marshal(h)
+	cb, _ := json.Marshal(c)
+	signing := B64.EncodeToString(hb) + "." + B64.EncodeToString(cb)
+	digest := sha256.Sum256([]byte(signing))
+	der, err := sign(digest[:])
+	if err != nil {
+		return "", fmt.Errorf("protocol: signing proof: %w", err)
+	}
+	raw, err := derToRaw(der)
+	if err != nil {
+		return "", err
+	}
+	return signing + "." + B64.EncodeToString(raw), nil
+}
+
+// ParsedProof is a proof whose structure was checked but whose signature is not
+// yet verified: the server looks the key up by Kid (or takes JWK), then calls Verify.
+type ParsedProof struct {
+	Kid    string
+	JWK    *ecdsa.PublicKey // set when the header carried a jwk
+	Claims ProofClaims
+	digest [32]byte
+	sig    []byte
+}
+
+// ErrProof is wrapped by every proof validation failure.
+var ErrProof = errors.New("invalid proof")
+
+func proofErr(msg string) error { return fmt.Errorf("%w: %s", ErrProof, msg) }
+
+// ParseProof checks the proof's structure (three parts, typ dpop+jwt, alg ES256,
+// kid or a P-256 jwk, required claims present).
+func ParseProof(s string) (*ParsedProof, error) {
+	if len(s) > 4096 {
+		return nil, proofErr("too long")
+	}
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 {
+		return nil, proofErr("not a compact JWS")
+	}
+	hb, err1 := B64.DecodeString(parts[0])
+	cb, err2 := B64.DecodeString(parts[1])
+	sig, err3 := B64.DecodeString(parts[2])
+	if err1 != nil || err2 != nil || err3 != nil {
+		return nil, proofErr("bad base64url")
+	}
+	var h proofHeader
+	if json.Unmarshal(hb, &h) != nil || h.Typ != "dpop+jwt" || h.Alg != "ES256" {
+		return nil, proofErr("bad header")
+	}
+	p := &ParsedProof{Kid: h.Kid, sig: sig}
+	if h.Kid == "" {
+		var j jwk
+		if len(h.JWK) == 0 || json.Unmarshal(h.JWK, &j) != nil || j.Kty != "EC" || j.Crv != "P-256" {
+			return nil, proofErr("header needs a kid or a P-256 jwk")
+		}
+		x, errX := B64.DecodeString(j.X)
+		y, errY := B64.DecodeString(j.Y)
+		if errX != nil || errY != nil || len(x) != 32 || len(y) != 32 {
+			return nil, proofErr("bad jwk")
+		}
+		pub, err := ParsePublicKey(append(append([]byte{4}, x...), y...))
+		if err != nil {
+			return nil, proofErr("bad jwk")
+		}
+		p.JWK = pub
+	}
+	if json.Unmarshal(cb, &p.Claims) != nil || p.Claims.JTI == "" || p.Claims.HTM == "" || p.Claims.HTU == "" || p.Claims.IAT == 0 {
+		return nil, proofErr("missing claims")
+	}
+	if len(p.Claims.JTI) > 128 {
+		return nil, proofErr("jti too long")
+	}
+	p.digest = sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+	return p, nil
+}
+
+// Verify checks the signature with pub and the claims against the request:
+// method and URL (htu without query) must match, iat must be within
+// ProofMaxAgeSecs of now, and ath must equal AccessTokenHash(accessToken) when a
+// token is sent (and be absent when none is). Replay of the jti is the caller's
+// check (the server's replay cache).
+func (p *ParsedProof) Verify(pub *ecdsa.PublicKey, method, url string, now time.Time, accessToken string) error {
+	if !verifyRaw(pub, p.digest[:], p.sig) {
+		return proofErr("bad signature")
+	}
+	if !strings.EqualFold(p.Claims.HTM, method) {
+		return proofErr("htm does not match")
+	}
+	if p.Claims.HTU != HTU(url) {
+		return proofErr("htu does not match")
+	}
+	d := now.Unix() - p.Claims.IAT
+	if d > ProofMaxAgeSecs || d < -ProofMaxAgeSecs {
+		return proofErr("iat outside the accepted window")
+	}
+	if accessToken != "" {
+		if p.Claims.ATH != AccessTokenHash(accessToken) {
+			return proofErr("ath does not match the access token")
+		}
+	} else if p.Claims.ATH != "" {
+		return proofErr("ath without an access token")
+	}
+	return nil
+}
