@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 
 	"github.com/openmobileauth/oma/core/device"
 	"github.com/openmobileauth/oma/core/dispatch"
@@ -44,8 +45,17 @@ type KeyStore interface {
 var (
 	mu      sync.RWMutex
 	current *sdk.SDK
-	logger  zerolog.Logger = zerolog.Nop()
+	logFile io.Closer // the logFile opened by Start, closed by Close
+	logPtr  atomic.Pointer[zerolog.Logger]
 )
+
+func init() {
+	nop := zerolog.Nop()
+	logPtr.Store(&nop)
+}
+
+// log returns the current (redacting) logger; safe from any goroutine.
+func log() *zerolog.Logger { return logPtr.Load() }
 
 // Start starts the core. configJSON is an object with optional fields
 // "dataDir" (where the pure-Go capabilities keep their files when storage or keys
@@ -56,7 +66,7 @@ var (
 func Start(configJSON string, callback Callback, storage SecureStorage, keys KeyStore) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			logger.Error().Str("panic", fmt.Sprint(p)).Bytes("stack", debug.Stack()).Msg("bridge.Start panicked")
+			log().Error().Str("panic", fmt.Sprint(p)).Bytes("stack", debug.Stack()).Msg("bridge.Start panicked")
 			err = startError(dispatch.Errorf(dispatch.CodeInternal, "internal error while starting"))
 		}
 	}()
@@ -80,12 +90,20 @@ func Start(configJSON string, callback Callback, storage SecureStorage, keys Key
 		level = zerolog.WarnLevel
 	}
 	var w io.Writer = os.Stderr
+	var fh *os.File
 	if f := cfg.Get("logFile").String(); f != "" {
-		fh, ferr := os.OpenFile(f, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+		var ferr error
+		fh, ferr = os.OpenFile(f, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 		if ferr != nil {
 			return startError(dispatch.Wrap(dispatch.CodeConfiguration, ferr, "logFile cannot be opened"))
 		}
 		w = fh
+		// Closed again on any failure below; on success Close closes it.
+		defer func() {
+			if err != nil {
+				fh.Close()
+			}
+		}()
 	}
 	lg := dispatch.NewLogger(w, level)
 	dataDir := cfg.Get("dataDir").String()
@@ -132,7 +150,10 @@ func Start(configJSON string, callback Callback, storage SecureStorage, keys Key
 		return startError(dispatch.AsError(serr))
 	}
 	current = s
-	logger = lg
+	if fh != nil {
+		logFile = fh
+	}
+	logPtr.Store(&lg)
 	return nil
 }
 
@@ -145,7 +166,7 @@ func Call(requestJSON string) {
 	s := current
 	mu.RUnlock()
 	if s == nil {
-		logger.Warn().Msg("Call before Start")
+		log().Warn().Msg("Call before Start")
 		return
 	}
 	s.HandleAsync(requestJSON)
@@ -157,7 +178,7 @@ func Call(requestJSON string) {
 func CallSync(requestJSON string) (resp string) {
 	defer func() {
 		if p := recover(); p != nil {
-			logger.Error().Str("panic", fmt.Sprint(p)).Bytes("stack", debug.Stack()).Msg("CallSync panicked")
+			log().Error().Str("panic", fmt.Sprint(p)).Bytes("stack", debug.Stack()).Msg("CallSync panicked")
 			resp = `{"jsonrpc":"2.0","id":null,"error":{"code":8000,"message":"internal error","data":{"domain":"sdk"}}}`
 		}
 	}()
@@ -177,9 +198,20 @@ func Close() {
 	mu.Lock()
 	s := current
 	current = nil
+	lf := logFile
+	logFile = nil
 	mu.Unlock()
 	if s != nil {
 		s.Close()
+	}
+	if lf != nil {
+		mu.Lock()
+		if current == nil { // no new Start in between: stop logging to the file
+			nop := zerolog.Nop()
+			logPtr.Store(&nop)
+		}
+		mu.Unlock()
+		lf.Close()
 	}
 }
 
@@ -195,6 +227,6 @@ func Version() string { return dispatch.Version }
 
 func recoverTo(where string) {
 	if p := recover(); p != nil {
-		logger.Error().Str("panic", fmt.Sprint(p)).Bytes("stack", debug.Stack()).Msg("bridge." + where + " panicked")
+		log().Error().Str("panic", fmt.Sprint(p)).Bytes("stack", debug.Stack()).Msg("bridge." + where + " panicked")
 	}
 }

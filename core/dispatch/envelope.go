@@ -26,6 +26,7 @@ type request struct {
 func parseRequest(s string, max int) (request, *Error) {
 	var r request
 	if max > 0 && len(s) > max {
+		r.id = salvageID(s)
 		return r, Errorf(CodeBadParameters, "request too large: %d bytes, limit %d", len(s), max)
 	}
 	if !gjson.Valid(s) {
@@ -56,8 +57,14 @@ func parseRequest(s string, max int) (request, *Error) {
 		}
 		return true
 	})
+	if r.id != "" && !utf8.ValidString(r.id) {
+		r.id = ""
+	}
 	if r.id == "" {
 		return r, Errorf(CodeBadParameters, "request has no id (a number or a string)")
+	}
+	if !utf8.ValidString(s) {
+		return r, Errorf(CodeBadParameters, "request is not valid UTF-8")
 	}
 	if r.version != "2.0" {
 		return r, Errorf(CodeBadParameters, `jsonrpc must be "2.0"`)
@@ -70,6 +77,29 @@ func parseRequest(s string, max int) (request, *Error) {
 		return r, Errorf(CodeBadParameters, "params must be an object")
 	}
 	return r, nil
+}
+
+// salvageWindow bounds how much of an oversized request is searched for its id.
+const salvageWindow = 4 << 10
+
+// SalvageID returns the raw JSON of the top-level "id" of a request that cannot be
+// handled in full (too large, cut off), when it appears in its first few KiB and is
+// a number or a well-formed string; otherwise "". Error answers carry it so the
+// caller can still match them.
+func SalvageID(prefix string) string { return salvageID(prefix) }
+
+func salvageID(s string) string {
+	if len(s) > salvageWindow {
+		s = s[:salvageWindow]
+	}
+	v := gjson.Get(s, "id") // lenient: reads the top level up to the id, no validation
+	if v.Type != gjson.Number && v.Type != gjson.String {
+		return ""
+	}
+	if !gjson.Valid(v.Raw) || !utf8.ValidString(v.Raw) {
+		return ""
+	}
+	return v.Raw
 }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
