@@ -1,0 +1,491 @@
+/**
+ * The OneginiSdk promise API over any {@link Transport}: argument validation,
+ * result shaping and event delivery by type.
+ */
+import { OneginiError, toOneginiError } from './errors';
+import { PinFlow, SdkEvent, SdkEventMap, SdkNotification } from './events';
+import { Methods } from './methods';
+import type { EventParams, Transport } from './transport';
+import type { AuthData, Config, Profile, ResourceRequestType, ResourceResponse, ResourcesDetails } from './types';
+import * as v from './validate';
+
+/** What `addEventListener` returns. */
+export interface Subscription {
+  /** Stops delivering events to this listener. Calling it twice is harmless. */
+  remove(): void;
+}
+
+/** The OneginiSdk API: every method returns a Promise that rejects with {@link OneginiError}. */
+export interface OneginiSdkApi {
+  /**
+   * Subscribes to one kind of event.
+   * @returns a subscription whose `remove()` unsubscribes.
+   * @example
+   * const sub = OneginiSdk.addEventListener(Events.SdkNotification.PinCreate, (e) => {
+   *   if (e.action === Events.PinCreate.Open) showPinScreen(e.pinLength);
+   * });
+   * // later
+   * sub.remove();
+   */
+  addEventListener<K extends keyof SdkEventMap>(eventType: K, callback: (event: SdkEventMap[K]) => void): Subscription;
+  addEventListener(eventType: SdkNotification | string, callback: (event: SdkEvent) => void): Subscription;
+
+  /**
+   * Starts the SDK client: loads the configuration, registers this app instance
+   * with the server when needed. Call it once before anything else.
+   * @param config overrides of the native configuration (see {@link Config}).
+   * @returns resolves when the client is ready.
+   * @throws 8001 bad configuration, 8009 wrong argument types, 8021 already started,
+   *   9000/9001 network, 9002 device deregistered.
+   * @example
+   * await OneginiSdk.startClient({ serverUrl: 'https://tokens.example.com' });
+   */
+  startClient(config?: Config): Promise<void>;
+
+  /**
+   * Registers a new user. Emits {@link SdkNotification.Registration} with the URL to
+   * open in a browser (answer with {@link handleRegistrationCallback}), then
+   * {@link SdkNotification.PinCreate} `open` (answer with `submitPin(PinFlow.Create, pin)`).
+   * @param identityProviderId the identity provider, or null for the server's default.
+   * @param scopes the scopes to request (default: none beyond the server's defaults).
+   * @returns resolves with the new profile once the PIN is created: `{userProfile: {id}}`.
+   * @throws 8009 wrong arguments, 9006 cancelled, 9007 a registration is already running,
+   *   8020 not started, 9000/9001 network.
+   * @example
+   * const { userProfile } = await OneginiSdk.registerUser(null, ['read']);
+   */
+  registerUser(identityProviderId: string | null, scopes?: string[]): Promise<AuthData>;
+
+  /**
+   * Hands the redirect URI the browser ended on (the app's redirect scheme) to the
+   * running registration.
+   * @returns resolves when the callback was accepted; the registration promise goes on.
+   * @throws 8009 missing uri, 8014 no registration waits for a callback.
+   * @example
+   * Linking.addEventListener('url', ({ url }) => OneginiSdk.handleRegistrationCallback(url));
+   */
+  handleRegistrationCallback(uri: string): Promise<void>;
+
+  /**
+   * Cancels a registration waiting for its browser callback; `registerUser` rejects with 9006.
+   * @throws 8014 no registration waits.
+   * @example
+   * await OneginiSdk.cancelBrowserRegistration();
+   */
+  cancelBrowserRegistration(): Promise<void>;
+
+  /**
+   * Answers a PIN event: creates the PIN (`PinFlow.Create`) or authenticates with it
+   * (`PinFlow.Authentication`).
+   * @returns resolves when the PIN was handed over; the outcome arrives as events and
+   *   through the promise of the flow that asked.
+   * @throws 8009 wrong flow or empty pin, 8014 no such PIN request waiting.
+   * @example
+   * await OneginiSdk.submitPin(Events.PinFlow.Create, '24680');
+   */
+  submitPin(flow: PinFlow | 'Create' | 'Authentication', pin: string): Promise<void>;
+
+  /**
+   * Cancels the PIN creation that is waiting; the registration rejects with 9006.
+   * @throws 8014 no PIN creation waiting.
+   * @example
+   * await OneginiSdk.cancelPinCreation();
+   */
+  cancelPinCreation(): Promise<void>;
+
+  /**
+   * Cancels the PIN entry that is waiting; the authentication rejects with 9006.
+   * @throws 8014 no PIN entry waiting.
+   * @example
+   * await OneginiSdk.cancelPinAuthentication();
+   */
+  cancelPinAuthentication(): Promise<void>;
+
+  /**
+   * Authenticates a registered user. Emits {@link SdkNotification.PinAuth} `open`
+   * (answer with `submitPin(PinFlow.Authentication, pin)`).
+   * @param profileId the profile to authenticate.
+   * @param authenticatorId the authenticator, or null for the PIN.
+   * @returns resolves with `{userProfile: {id}}`.
+   * @throws 8007 unknown profile, 8004 wrong PIN (after the attempts the server allows),
+   *   9003 user deregistered, 9006 cancelled, 9000/9001 network.
+   * @example
+   * await OneginiSdk.authenticateUser(profile.id, null);
+   */
+  authenticateUser(profileId: string, authenticatorId?: string | null): Promise<AuthData>;
+
+  /**
+   * Logs the authenticated user out (revokes the session's tokens).
+   * @throws 9010 no authenticated user.
+   * @example
+   * await OneginiSdk.logout();
+   */
+  logout(): Promise<void>;
+
+  /**
+   * Removes a profile from this device and the server.
+   * @throws 8007 unknown profile, 8009 missing profileId.
+   * @example
+   * await OneginiSdk.deregisterUser(profile.id);
+   */
+  deregisterUser(profileId: string): Promise<void>;
+
+  /**
+   * Lists the profiles registered on this device.
+   * @returns resolves with `[{id}]` (empty when there is none).
+   * @example
+   * const profiles = await OneginiSdk.getUserProfiles();
+   */
+  getUserProfiles(): Promise<Profile[]>;
+
+  /**
+   * The profile currently authenticated.
+   * @returns resolves with `{id}`.
+   * @throws 9010 no authenticated user.
+   * @example
+   * const { id } = await OneginiSdk.getAuthenticatedUserProfile();
+   */
+  getAuthenticatedUserProfile(): Promise<Profile>;
+
+  /**
+   * Enrolls this device for mobile authentication for the authenticated user
+   * (generates a device key in the key store and has the server certify it).
+   * @throws 9010 no authenticated user, 9016 already enrolled, 9017 not available,
+   *   9018 enrolled on another device (single-device policy), 9000/9001 network.
+   * @example
+   * await OneginiSdk.enrollMobileAuthentication();
+   */
+  enrollMobileAuthentication(): Promise<void>;
+
+  /**
+   * Tells whether a profile is enrolled for mobile authentication on this device.
+   * @returns resolves with true or false.
+   * @throws 8007 unknown profile, 8009 missing profileId.
+   * @example
+   * if (!(await OneginiSdk.isUserEnrolledForMobileAuth(id))) await OneginiSdk.enrollMobileAuthentication();
+   */
+  isUserEnrolledForMobileAuth(profileId: string): Promise<boolean>;
+
+  /**
+   * Handles a mobile authentication OTP (from a QR code). Emits
+   * {@link SdkNotification.MobileAuthOtp} `startAuthentication` with the request to
+   * show; answer with {@link acceptMobileAuthConfirmation} or
+   * {@link denyMobileAuthConfirmation}. Settles when the whole flow ends.
+   * @returns resolves after an accepted answer reached the server.
+   * @throws 9006 denied or cancelled, 10018 malformed OTP, 10013 unknown or expired
+   *   request, 9029 already handled, 9021 not enrolled, 9007 another request in progress.
+   * @example
+   * const sub = OneginiSdk.addEventListener(Events.SdkNotification.MobileAuthOtp, (e) => {
+   *   if (e.action === Events.MobileAuthOtp.StartAuthentication) OneginiSdk.acceptMobileAuthConfirmation();
+   * });
+   * await OneginiSdk.handleMobileAuthWithOtp(otpFromQrCode);
+   */
+  handleMobileAuthWithOtp(otp: string): Promise<void>;
+
+  /**
+   * Accepts the mobile authentication request shown to the user.
+   * @returns resolves when the answer was handed over (handleMobileAuthWithOtp settles the flow).
+   * @throws 8013 no mobile authentication waiting.
+   * @example
+   * await OneginiSdk.acceptMobileAuthConfirmation();
+   */
+  acceptMobileAuthConfirmation(): Promise<void>;
+
+  /**
+   * Denies the mobile authentication request shown to the user;
+   * handleMobileAuthWithOtp rejects with 9006.
+   * @throws 8013 no mobile authentication waiting.
+   * @example
+   * await OneginiSdk.denyMobileAuthConfirmation();
+   */
+  denyMobileAuthConfirmation(): Promise<void>;
+
+  /**
+   * The authenticated user's access token.
+   * @returns resolves with the token string (treat it as a secret).
+   * @throws 9010 no authenticated user.
+   * @example
+   * const token = await OneginiSdk.getAccessToken();
+   */
+  getAccessToken(): Promise<string>;
+
+  /**
+   * Calls a resource on the server with the authenticated user's access token.
+   * Accepts the Onegini form `resourceRequest('User', details)` or just `resourceRequest(details)`.
+   * @returns resolves with `{status, headers, body}`.
+   * @throws 8009 bad details, 9010 no authenticated user, 9000/9001 network.
+   * @example
+   * const res = await OneginiSdk.resourceRequest('User', { method: 'GET', path: '/resources/user-id' });
+   */
+  resourceRequest(type: ResourceRequestType, details: ResourcesDetails): Promise<ResourceResponse>;
+  resourceRequest(details: ResourcesDetails): Promise<ResourceResponse>;
+}
+
+/** Where a client gets its transport: a transport, or a function called on first use. */
+export type TransportSource = Transport | (() => Transport);
+
+/** An OneginiSdk whose transport can be replaced (used by the Node entry and tests). */
+export interface OneginiSdkInstance extends OneginiSdkApi {
+  /** Replaces the transport; listeners stay registered and move to the new one. */
+  setTransport(source: TransportSource): void;
+}
+
+type Listener = (event: SdkEvent) => void;
+
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD'] as const;
+
+/**
+ * Creates an OneginiSdk API object over a transport.
+ * @example
+ * const sdk = createOneginiSdk(await startBridgeHost({ binary: './bridgehost' }));
+ * await sdk.startClient({ serverUrl: 'http://127.0.0.1:8080' });
+ */
+export function createOneginiSdk(source: TransportSource): OneginiSdkInstance {
+  let src: TransportSource = source;
+  let transport: Transport | null = null;
+  let unsubscribe: (() => void) | null = null;
+  const listeners = new Map<string, Set<Listener>>();
+
+  function dispatch(params: EventParams): void {
+    const set = listeners.get(params.type);
+    if (!set || set.size === 0) return;
+    const { type: _type, ...payload } = params;
+    void _type;
+    for (const cb of [...set]) {
+      try {
+        cb(payload as unknown as SdkEvent);
+      } catch (err) {
+        // A throwing listener must not stop the others, nor the transport.
+        reportListenerError(params.type, err);
+      }
+    }
+  }
+
+  function getTransport(): Transport {
+    if (transport === null) {
+      try {
+        transport = typeof src === 'function' ? src() : src;
+      } catch (err) {
+        throw err instanceof OneginiError ? err : new OneginiError(8020, `no transport to the SDK core: ${errText(err)}`);
+      }
+      unsubscribe = transport.subscribe(dispatch);
+    }
+    return transport;
+  }
+
+  async function call(method: string, params: Record<string, unknown>): Promise<unknown> {
+    const t = getTransport();
+    try {
+      return await t.invoke(method, params);
+    } catch (err) {
+      throw toOneginiError(err);
+    }
+  }
+
+  const api: OneginiSdkInstance = {
+    setTransport(next: TransportSource): void {
+      if (unsubscribe) unsubscribe();
+      unsubscribe = null;
+      transport = null;
+      src = next;
+      if (listeners.size > 0) getTransport();
+    },
+
+    addEventListener(eventType: string, callback: (event: never) => void): Subscription {
+      if (typeof eventType !== 'string' || eventType.length === 0) {
+        throw new OneginiError(8009, 'addEventListener: argument "eventType" must be a non-empty string');
+      }
+      if (typeof callback !== 'function') {
+        throw new OneginiError(8009, 'addEventListener: argument "callback" must be a function');
+      }
+      getTransport();
+      let set = listeners.get(eventType);
+      if (!set) {
+        set = new Set();
+        listeners.set(eventType, set);
+      }
+      // Wrap so the same function added twice gets two independent subscriptions.
+      const entry: Listener = (e) => (callback as (e: SdkEvent) => void)(e);
+      set.add(entry);
+      let removed = false;
+      return {
+        remove(): void {
+          if (removed) return;
+          removed = true;
+          const s = listeners.get(eventType);
+          if (s) {
+            s.delete(entry);
+            if (s.size === 0) listeners.delete(eventType);
+          }
+        },
+      };
+    },
+
+    async startClient(config?: Config): Promise<void> {
+      const m = 'startClient';
+      let params: Record<string, unknown> = {};
+      if (config !== undefined && config !== null) {
+        const c = v.requireObject(m, 'config', config);
+        v.optionalString(m, 'config.serverUrl', c.serverUrl);
+        v.optionalString(m, 'config.appId', c.appId);
+        v.optionalString(m, 'config.appVersion', c.appVersion);
+        v.optionalString(m, 'config.redirectUri', c.redirectUri);
+        v.optionalBoolean(m, 'config.allowInsecureHttp', c.allowInsecureHttp);
+        if (typeof c.pinnedCertSha256 !== 'string') v.optionalStringArray(m, 'config.pinnedCertSha256', c.pinnedCertSha256);
+        params = { ...c };
+      }
+      await call(Methods.startClient, params);
+    },
+
+    async registerUser(identityProviderId: string | null, scopes?: string[]): Promise<AuthData> {
+      const m = 'registerUser';
+      const idp = v.stringOrNull(m, 'identityProviderId', identityProviderId, false);
+      const sc = v.optionalStringArray(m, 'scopes', scopes) ?? [];
+      return toAuthData(m, await call(Methods.registerUser, { identityProviderId: idp, scopes: sc }));
+    },
+
+    async handleRegistrationCallback(uri: string): Promise<void> {
+      const u = v.requireString('handleRegistrationCallback', 'uri', uri);
+      await call(Methods.handleRegistrationCallback, { uri: u });
+    },
+
+    async cancelBrowserRegistration(): Promise<void> {
+      await call(Methods.cancelBrowserRegistration, {});
+    },
+
+    async submitPin(flow: PinFlow | 'Create' | 'Authentication', pin: string): Promise<void> {
+      const m = 'submitPin';
+      const f = v.requireOneOf(m, 'flow', flow, [PinFlow.Create, PinFlow.Authentication] as const);
+      const p = v.requireString(m, 'pin', pin);
+      await call(Methods.submitPin, { flow: f, pin: p });
+    },
+
+    async cancelPinCreation(): Promise<void> {
+      await call(Methods.cancelPinCreation, {});
+    },
+
+    async cancelPinAuthentication(): Promise<void> {
+      await call(Methods.cancelPinAuthentication, {});
+    },
+
+    async authenticateUser(profileId: string, authenticatorId?: string | null): Promise<AuthData> {
+      const m = 'authenticateUser';
+      const id = v.requireString(m, 'profileId', profileId);
+      const auth = v.stringOrNull(m, 'authenticatorId', authenticatorId, true);
+      return toAuthData(m, await call(Methods.authenticateUser, { profileId: id, authenticatorId: auth }));
+    },
+
+    async logout(): Promise<void> {
+      await call(Methods.logout, {});
+    },
+
+    async deregisterUser(profileId: string): Promise<void> {
+      const id = v.requireString('deregisterUser', 'profileId', profileId);
+      await call(Methods.deregisterUser, { profileId: id });
+    },
+
+    async getUserProfiles(): Promise<Profile[]> {
+      const r = await call(Methods.getUserProfiles, {});
+      if (r === null || r === undefined) return [];
+      if (!Array.isArray(r)) throw unexpected('getUserProfiles', r);
+      return r.map((p) => toProfile('getUserProfiles', p));
+    },
+
+    async getAuthenticatedUserProfile(): Promise<Profile> {
+      return toProfile('getAuthenticatedUserProfile', await call(Methods.getAuthenticatedUserProfile, {}));
+    },
+
+    async enrollMobileAuthentication(): Promise<void> {
+      await call(Methods.enrollMobileAuthentication, {});
+    },
+
+    async isUserEnrolledForMobileAuth(profileId: string): Promise<boolean> {
+      const id = v.requireString('isUserEnrolledForMobileAuth', 'profileId', profileId);
+      const r = await call(Methods.isUserEnrolledForMobileAuth, { profileId: id });
+      if (typeof r === 'boolean') return r;
+      if (r !== null && typeof r === 'object' && typeof (r as { enrolled?: unknown }).enrolled === 'boolean') {
+        return (r as { enrolled: boolean }).enrolled;
+      }
+      throw unexpected('isUserEnrolledForMobileAuth', r);
+    },
+
+    async handleMobileAuthWithOtp(otp: string): Promise<void> {
+      const o = v.requireString('handleMobileAuthWithOtp', 'otp', otp);
+      await call(Methods.handleMobileAuthWithOtp, { otp: o });
+    },
+
+    async acceptMobileAuthConfirmation(): Promise<void> {
+      await call(Methods.acceptMobileAuthConfirmation, {});
+    },
+
+    async denyMobileAuthConfirmation(): Promise<void> {
+      await call(Methods.denyMobileAuthConfirmation, {});
+    },
+
+    async getAccessToken(): Promise<string> {
+      const r = await call(Methods.getAccessToken, {});
+      if (typeof r === 'string') return r;
+      if (r !== null && typeof r === 'object' && typeof (r as { accessToken?: unknown }).accessToken === 'string') {
+        return (r as { accessToken: string }).accessToken;
+      }
+      throw unexpected('getAccessToken', r);
+    },
+
+    async resourceRequest(a: ResourceRequestType | ResourcesDetails, b?: ResourcesDetails): Promise<ResourceResponse> {
+      const m = 'resourceRequest';
+      let details: unknown = a;
+      if (typeof a === 'string') {
+        v.requireOneOf(m, 'type', a, ['User'] as const);
+        details = b;
+      }
+      const d = v.requireObject(m, 'details', details);
+      const method = v.requireOneOf(m, 'details.method', typeof d.method === 'string' ? d.method.toUpperCase() : d.method, HTTP_METHODS);
+      const path = v.requireString(m, 'details.path', d.path);
+      const headers = v.optionalStringMap(m, 'details.headers', d.headers);
+      const body = v.optionalString(m, 'details.body', d.body === '' ? undefined : d.body);
+      const params: Record<string, unknown> = { method, path };
+      if (headers) params.headers = headers;
+      if (body !== undefined) params.body = body;
+      const r = await call(Methods.resourceRequest, params);
+      if (r === null || typeof r !== 'object' || typeof (r as { status?: unknown }).status !== 'number') {
+        throw unexpected(m, r);
+      }
+      const res = r as { status: number; headers?: Record<string, string>; body?: string };
+      return { status: res.status, headers: res.headers ?? {}, body: res.body ?? '' };
+    },
+  };
+  return api;
+}
+
+function toProfile(method: string, r: unknown): Profile {
+  if (r !== null && typeof r === 'object') {
+    const o = r as { id?: unknown; profileId?: unknown };
+    if (typeof o.id === 'string') return { id: o.id };
+    if (typeof o.profileId === 'string') return { id: o.profileId };
+  }
+  throw unexpected(method, r);
+}
+
+function toAuthData(method: string, r: unknown): AuthData {
+  if (r !== null && typeof r === 'object') {
+    const o = r as { userProfile?: unknown; customInfo?: AuthData['customInfo'] };
+    const out: AuthData = { userProfile: toProfile(method, o.userProfile ?? r) };
+    if (o.customInfo) out.customInfo = o.customInfo;
+    return out;
+  }
+  throw unexpected(method, r);
+}
+
+function unexpected(method: string, r: unknown): OneginiError {
+  const shape = r === null ? 'null' : Array.isArray(r) ? 'an array' : typeof r;
+  return new OneginiError(10000, `${method}: unexpected result from the SDK core (${shape})`);
+}
+
+function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function reportListenerError(type: string, err: unknown): void {
+  const c = (globalThis as { console?: { error?: (...a: unknown[]) => void } }).console;
+  if (c && typeof c.error === 'function') c.error(`OneginiSdk: a listener for ${type} threw`, err);
+}

@@ -1,0 +1,391 @@
+/**
+ * The Cordova flavour, `onegini.*`, in the Onegini Cordova plugin's style: the
+ * same core and the same error codes as OneginiSdk, with handler chains for the
+ * flows that ask the user something, and both promise and success/failure
+ * callback forms.
+ */
+import { createOneginiSdk, OneginiSdkApi } from '../client';
+import { OneginiError } from '../errors';
+import {
+  MobileAuthenticationRequest,
+  MobileAuthOtp,
+  PinAuthentication,
+  PinCreate,
+  PinFlow,
+  SdkNotification,
+} from '../events';
+import { createCordovaTransport, CordovaExec } from '../transports/cordova';
+import type { Config, HttpMethod, ResourceResponse } from '../types';
+import { FlowHandler, withCallbacks } from './flow';
+
+/** A profile as the Cordova flavour reports it (both spellings of the id). */
+export interface CordovaProfile {
+  id: string;
+  profileId: string;
+}
+
+/** What registration and authentication resolve to. */
+export interface CordovaAuthResult {
+  userProfile: CordovaProfile;
+}
+
+type Cb<T> = (value: T) => void;
+type ErrCb = (err: OneginiError) => void;
+
+/** Actions given to `onRegistrationRequest`. */
+export interface RegistrationActions {
+  /** Hands the redirect URI the browser ended on to the registration. */
+  handleRegistrationUrl(url: string): Promise<void>;
+  /** Cancels the registration (it fails with 9006). */
+  cancelRegistration(): Promise<void>;
+}
+
+/** Actions given to `onCreatePinRequest`. */
+export interface CreatePinActions {
+  /** Creates the PIN. */
+  createPin(pin: string): Promise<void>;
+  /** Cancels PIN creation (the flow fails with 9006). */
+  cancelFlow(): Promise<void>;
+}
+
+/** Options given to `onCreatePinRequest`; `error` is set when the previous PIN was refused. */
+export interface CreatePinOptions {
+  profileId: string;
+  pinLength: number;
+  error?: OneginiError;
+}
+
+/** Actions given to `onPinRequest`. */
+export interface PinActions {
+  /** Authenticates with the PIN. */
+  providePin(pin: string): Promise<void>;
+  /** Cancels the authentication (it fails with 9006). */
+  cancelFlow(): Promise<void>;
+}
+
+/** Options given to `onPinRequest`; `remainingFailureCount` and `error` after a wrong PIN. */
+export interface PinRequestOptions {
+  profileId: string;
+  remainingFailureCount?: number;
+  error?: OneginiError;
+}
+
+/** Actions given to `onConfirmationRequest`. */
+export interface ConfirmationActions {
+  /** Accepts the request. */
+  accept(): Promise<void>;
+  /** Denies the request (the flow fails with 9006). */
+  deny(): Promise<void>;
+}
+
+/** The registration flow's handler chain. */
+export class RegistrationFlow extends FlowHandler<CordovaAuthResult> {
+  /** Called with the URL to open; answer with `actions.handleRegistrationUrl(redirectUri)`. Required. */
+  onRegistrationRequest(cb: (actions: RegistrationActions, options: { url: string }) => void): this {
+    return this.set('onRegistrationRequest', cb);
+  }
+  /** Called when the user must choose a PIN; answer with `actions.createPin(pin)`. Required. */
+  onCreatePinRequest(cb: (actions: CreatePinActions, options: CreatePinOptions) => void): this {
+    return this.set('onCreatePinRequest', cb);
+  }
+}
+
+/** The authentication flow's handler chain. */
+export class AuthenticationFlow extends FlowHandler<CordovaAuthResult> {
+  /** Called when the user must enter the PIN; answer with `actions.providePin(pin)`. Required. */
+  onPinRequest(cb: (actions: PinActions, options: PinRequestOptions) => void): this {
+    return this.set('onPinRequest', cb);
+  }
+}
+
+/** The OTP mobile authentication flow's handler chain. */
+export class OtpFlow extends FlowHandler<void> {
+  /** Called with the request to confirm; answer with `actions.accept()` or `actions.deny()`. Required. */
+  onConfirmationRequest(cb: (actions: ConfirmationActions, request: MobileAuthenticationRequest) => void): this {
+    return this.set('onConfirmationRequest', cb);
+  }
+}
+
+/** The `onegini` object of the Cordova plugin. */
+export interface Onegini {
+  /** Starts the SDK client (see OneginiSdk.startClient). */
+  start(config?: Config, success?: Cb<void>, failure?: ErrCb): Promise<void>;
+  user: {
+    /** Registers a user: a handler chain with onRegistrationRequest, onCreatePinRequest, onSuccess, onError. */
+    register(options?: { identityProviderId?: string | null; id?: string | null; scopes?: string[] }): RegistrationFlow;
+    /** Authenticates a user: a handler chain with onPinRequest, onSuccess, onError. */
+    authenticate(options: { profileId: string; authenticatorId?: string | null }): AuthenticationFlow;
+    /** Lists the registered profiles. */
+    getUserProfiles(success?: Cb<CordovaProfile[]>, failure?: ErrCb): Promise<CordovaProfile[]>;
+    /** The authenticated profile (9010 when none). */
+    getAuthenticatedUserProfile(success?: Cb<CordovaProfile>, failure?: ErrCb): Promise<CordovaProfile>;
+    /** Removes a profile. */
+    deregister(options: { profileId: string }, success?: Cb<void>, failure?: ErrCb): Promise<void>;
+    /** Logs out. */
+    logout(success?: Cb<void>, failure?: ErrCb): Promise<void>;
+    /** The authenticated user's access token. */
+    getAccessToken(success?: Cb<string>, failure?: ErrCb): Promise<string>;
+  };
+  mobileAuth: {
+    /** Enrolls this device for mobile authentication (authenticated user). */
+    enroll(options?: Record<string, never>, success?: Cb<void>, failure?: ErrCb): Promise<void>;
+    /** Whether a profile is enrolled on this device. */
+    isUserEnrolled(options: { profileId: string }, success?: Cb<boolean>, failure?: ErrCb): Promise<boolean>;
+    otp: {
+      /** Handles an OTP: a handler chain with onConfirmationRequest, onSuccess, onError. */
+      handleRequest(options: { otp: string }): OtpFlow;
+    };
+  };
+  resource: {
+    /** Calls a resource with the user's access token. */
+    fetch(
+      options: { method?: HttpMethod; path?: string; url?: string; headers?: Record<string, string>; body?: string },
+      success?: Cb<ResourceResponse>,
+      failure?: ErrCb,
+    ): Promise<ResourceResponse>;
+  };
+}
+
+function toCordovaProfile(p: { id: string }): CordovaProfile {
+  return { id: p.id, profileId: p.id };
+}
+
+function quiet(p: Promise<unknown>): Promise<void> {
+  // Answers given from handlers settle the flow's own promise; their own
+  // rejections (e.g. 8013 after a timeout) must not become unhandled rejections.
+  return p.then(
+    () => undefined,
+    () => undefined,
+  );
+}
+
+/** Splits `(options?, success?, failure?)` where options may be left out. */
+function args3(a: unknown, b: unknown, c: unknown): [unknown, unknown, unknown] {
+  return typeof a === 'function' ? [undefined, a, b] : [a, b, c];
+}
+
+function optionsObject(method: string, o: unknown): Record<string, unknown> {
+  if (o === undefined || o === null) return {};
+  if (typeof o !== 'object' || Array.isArray(o)) {
+    throw new OneginiError(8009, `${method}: argument "options" must be an object`);
+  }
+  return o as Record<string, unknown>;
+}
+
+function rejected<T>(err: unknown): Promise<T> {
+  return Promise.reject(err);
+}
+
+/**
+ * Creates the `onegini` object over `cordova.exec` (or over any OneginiSdk API,
+ * for tests).
+ */
+export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) | OneginiSdkApi): Onegini {
+  const sdk: OneginiSdkApi =
+    typeof source === 'function' ? createOneginiSdk(() => createCordovaTransport(source)) : source;
+
+  function register(options?: { identityProviderId?: string | null; id?: string | null; scopes?: string[] }): RegistrationFlow {
+    let subs: Array<{ remove(): void }> = [];
+    let flow!: RegistrationFlow;
+    const run = (async () => {
+      const o = optionsObject('user.register', options);
+      const idp = o.identityProviderId !== undefined ? o.identityProviderId : o.id !== undefined ? o.id : null;
+      const failFlow = async (message: string, cancel: () => Promise<void>): Promise<void> => {
+        await quiet(cancel());
+        // The registration then rejects with 9006; report the real cause instead.
+        throw new OneginiError(8009, message);
+      };
+      let missing: Promise<void> | null = null;
+      subs = [
+        sdk.addEventListener(SdkNotification.Registration, (e) => {
+          const h = flow.handler<[RegistrationActions, { url: string }]>('onRegistrationRequest');
+          if (!h) {
+            missing = failFlow('user.register: set onRegistrationRequest(...) to answer the registration URL', () =>
+              sdk.cancelBrowserRegistration(),
+            );
+            return;
+          }
+          h(
+            {
+              handleRegistrationUrl: (url: string) => quiet(sdk.handleRegistrationCallback(url)),
+              cancelRegistration: () => quiet(sdk.cancelBrowserRegistration()),
+            },
+            { url: e.url },
+          );
+        }),
+        sdk.addEventListener(SdkNotification.PinCreate, (e) => {
+          if (e.action === PinCreate.Close) return;
+          const h = flow.handler<[CreatePinActions, CreatePinOptions]>('onCreatePinRequest');
+          if (!h) {
+            missing = failFlow('user.register: set onCreatePinRequest(...) to create the PIN', () => sdk.cancelPinCreation());
+            return;
+          }
+          const opts: CreatePinOptions = { profileId: e.profileId ?? '', pinLength: e.pinLength ?? 0 };
+          if (e.action === PinCreate.PinNotAllowed) opts.error = new OneginiError(e.errorCode || 8015, e.errorMsg || 'PIN not allowed');
+          h(
+            {
+              createPin: (pin: string) => quiet(sdk.submitPin(PinFlow.Create, pin)),
+              cancelFlow: () => quiet(sdk.cancelPinCreation()),
+            },
+            opts,
+          );
+        }),
+      ];
+      try {
+        const r = await sdk.registerUser(idp as string | null, o.scopes as string[] | undefined);
+        return { userProfile: toCordovaProfile(r.userProfile) };
+      } catch (err) {
+        if (missing) await missing;
+        throw err;
+      }
+    })().finally(() => subs.forEach((s) => s.remove()));
+    flow = new RegistrationFlow(run);
+    return flow;
+  }
+
+  function authenticate(options: { profileId: string; authenticatorId?: string | null }): AuthenticationFlow {
+    let sub: { remove(): void } | null = null;
+    let flow!: AuthenticationFlow;
+    const run = (async () => {
+      const o = optionsObject('user.authenticate', options);
+      let missing: Promise<void> | null = null;
+      sub = sdk.addEventListener(SdkNotification.PinAuth, (e) => {
+        if (e.action === PinAuthentication.Close) return;
+        const h = flow.handler<[PinActions, PinRequestOptions]>('onPinRequest');
+        if (!h) {
+          missing = quiet(sdk.cancelPinAuthentication()).then(() => {
+            throw new OneginiError(8009, 'user.authenticate: set onPinRequest(...) to provide the PIN');
+          });
+          return;
+        }
+        const opts: PinRequestOptions = { profileId: e.profileId ?? '' };
+        if (e.action === PinAuthentication.IncorrectPin) {
+          opts.remainingFailureCount = e.remainingFailureCount;
+          opts.error = new OneginiError(8004, 'wrong PIN', 'pin', { remainingFailureCount: e.remainingFailureCount });
+        }
+        h(
+          {
+            providePin: (pin: string) => quiet(sdk.submitPin(PinFlow.Authentication, pin)),
+            cancelFlow: () => quiet(sdk.cancelPinAuthentication()),
+          },
+          opts,
+        );
+      });
+      try {
+        const r = await sdk.authenticateUser(o.profileId as string, (o.authenticatorId as string | null | undefined) ?? null);
+        return { userProfile: toCordovaProfile(r.userProfile) };
+      } catch (err) {
+        if (missing) await missing;
+        throw err;
+      }
+    })().finally(() => sub?.remove());
+    flow = new AuthenticationFlow(run);
+    return flow;
+  }
+
+  function handleOtp(options: { otp: string }): OtpFlow {
+    let sub: { remove(): void } | null = null;
+    let flow!: OtpFlow;
+    const run = (async () => {
+      const o = optionsObject('mobileAuth.otp.handleRequest', options);
+      let missing: Promise<void> | null = null;
+      sub = sdk.addEventListener(SdkNotification.MobileAuthOtp, (e) => {
+        if (e.action !== MobileAuthOtp.StartAuthentication) return;
+        const h = flow.handler<[ConfirmationActions, MobileAuthenticationRequest]>('onConfirmationRequest');
+        if (!h) {
+          // Never accept on the user's behalf: without a handler the request is denied.
+          missing = quiet(sdk.denyMobileAuthConfirmation()).then(() => {
+            throw new OneginiError(8009, 'mobileAuth.otp.handleRequest: set onConfirmationRequest(...) to answer the request');
+          });
+          return;
+        }
+        h(
+          {
+            accept: () => quiet(sdk.acceptMobileAuthConfirmation()),
+            deny: () => quiet(sdk.denyMobileAuthConfirmation()),
+          },
+          e.mobileAuthenticationRequest,
+        );
+      });
+      try {
+        await sdk.handleMobileAuthWithOtp(o.otp as string);
+      } catch (err) {
+        if (missing) await missing;
+        throw err;
+      }
+    })().finally(() => sub?.remove());
+    flow = new OtpFlow(run);
+    return flow;
+  }
+
+  return {
+    start(config?: Config, success?: Cb<void>, failure?: ErrCb): Promise<void> {
+      const [c, s, f] = args3(config, success, failure);
+      return withCallbacks(sdk.startClient(c as Config | undefined), s, f);
+    },
+    user: {
+      register,
+      authenticate,
+      getUserProfiles(success?: Cb<CordovaProfile[]>, failure?: ErrCb): Promise<CordovaProfile[]> {
+        return withCallbacks(
+          sdk.getUserProfiles().then((ps) => ps.map(toCordovaProfile)),
+          success,
+          failure,
+        );
+      },
+      getAuthenticatedUserProfile(success?: Cb<CordovaProfile>, failure?: ErrCb): Promise<CordovaProfile> {
+        return withCallbacks(sdk.getAuthenticatedUserProfile().then(toCordovaProfile), success, failure);
+      },
+      deregister(options: { profileId: string }, success?: Cb<void>, failure?: ErrCb): Promise<void> {
+        let p: Promise<void>;
+        try {
+          p = sdk.deregisterUser(optionsObject('user.deregister', options).profileId as string);
+        } catch (err) {
+          p = rejected(err);
+        }
+        return withCallbacks(p, success, failure);
+      },
+      logout(success?: Cb<void>, failure?: ErrCb): Promise<void> {
+        return withCallbacks(sdk.logout(), success, failure);
+      },
+      getAccessToken(success?: Cb<string>, failure?: ErrCb): Promise<string> {
+        return withCallbacks(sdk.getAccessToken(), success, failure);
+      },
+    },
+    mobileAuth: {
+      enroll(options?: Record<string, never>, success?: Cb<void>, failure?: ErrCb): Promise<void> {
+        const [, s, f] = args3(options, success, failure);
+        return withCallbacks(sdk.enrollMobileAuthentication(), s, f);
+      },
+      isUserEnrolled(options: { profileId: string }, success?: Cb<boolean>, failure?: ErrCb): Promise<boolean> {
+        let p: Promise<boolean>;
+        try {
+          p = sdk.isUserEnrolledForMobileAuth(optionsObject('mobileAuth.isUserEnrolled', options).profileId as string);
+        } catch (err) {
+          p = rejected(err);
+        }
+        return withCallbacks(p, success, failure);
+      },
+      otp: { handleRequest: handleOtp },
+    },
+    resource: {
+      fetch(
+        options: { method?: HttpMethod; path?: string; url?: string; headers?: Record<string, string>; body?: string },
+        success?: Cb<ResourceResponse>,
+        failure?: ErrCb,
+      ): Promise<ResourceResponse> {
+        let p: Promise<ResourceResponse>;
+        try {
+          const o = optionsObject('resource.fetch', options);
+          const details: Record<string, unknown> = { method: o.method ?? 'GET', path: o.path ?? o.url };
+          if (o.headers !== undefined) details.headers = o.headers;
+          if (o.body !== undefined) details.body = o.body;
+          p = sdk.resourceRequest(details as never);
+        } catch (err) {
+          p = rejected(err);
+        }
+        return withCallbacks(p, success, failure);
+      },
+    },
+  };
+}

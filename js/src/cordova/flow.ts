@@ -1,0 +1,114 @@
+/**
+ * The handler chain of the Cordova flavour:
+ * `flow.onSomething(cb).onSuccess(cb).onError(cb)`, which is also a promise
+ * (`await flow`, `flow.then(...)`).
+ */
+import { OneginiError, toOneginiError } from '../errors';
+
+/** A running flow: a chain of handlers and a promise of its result. */
+export class FlowHandler<T> implements PromiseLike<T> {
+  private readonly handlers = new Map<string, (...args: never[]) => unknown>();
+  private readonly successCbs: Array<(value: T) => void> = [];
+  private readonly errorCbs: Array<(err: OneginiError) => void> = [];
+  private readonly promise: Promise<T>;
+  private settled = false;
+
+  /** @internal */
+  constructor(promise: Promise<T>) {
+    this.promise = promise.then(
+      (value) => value,
+      (err) => {
+        throw toOneginiError(err);
+      },
+    );
+    // Attaching these marks the promise handled: a flow used only with callbacks
+    // never produces an unhandled rejection.
+    this.promise.then(
+      (value) => {
+        this.settled = true;
+        for (const cb of this.successCbs) safe(() => cb(value));
+      },
+      (err: OneginiError) => {
+        this.settled = true;
+        for (const cb of this.errorCbs) safe(() => cb(err));
+      },
+    );
+  }
+
+  /** @internal sets a named handler (the public on* methods call it). */
+  protected set(name: string, cb: unknown): this {
+    if (typeof cb !== 'function') throw new OneginiError(8009, `${name}: argument "handler" must be a function`);
+    this.handlers.set(name, cb as (...args: never[]) => unknown);
+    return this;
+  }
+
+  /** @internal the named handler, if set. */
+  handler<A extends unknown[]>(name: string): ((...args: A) => unknown) | undefined {
+    return this.handlers.get(name) as ((...args: A) => unknown) | undefined;
+  }
+
+  /** Called with the result when the flow succeeds. */
+  onSuccess(cb: (value: T) => void): this {
+    if (typeof cb !== 'function') throw new OneginiError(8009, 'onSuccess: argument "handler" must be a function');
+    if (!this.settled) this.successCbs.push(cb);
+    else this.promise.then((v) => safe(() => cb(v)), () => undefined);
+    return this;
+  }
+
+  /** Called with an OneginiError when the flow fails. */
+  onError(cb: (err: OneginiError) => void): this {
+    if (typeof cb !== 'function') throw new OneginiError(8009, 'onError: argument "handler" must be a function');
+    if (!this.settled) this.errorCbs.push(cb);
+    else this.promise.then(() => undefined, (e: OneginiError) => safe(() => cb(e)));
+    return this;
+  }
+
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: OneginiError) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.promise.then(onfulfilled, onrejected);
+  }
+
+  catch<R = never>(onrejected?: ((reason: OneginiError) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return this.promise.catch(onrejected);
+  }
+
+  finally(onfinally?: (() => void) | null): Promise<T> {
+    return this.promise.finally(onfinally);
+  }
+}
+
+function safe(fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    const c = (globalThis as { console?: { error?: (...a: unknown[]) => void } }).console;
+    if (c?.error) c.error('onegini: a handler threw', err);
+  }
+}
+
+/** Runs `promise` and reports it to optional success/failure callbacks too (Cordova style). */
+export function withCallbacks<T>(
+  promise: Promise<T>,
+  success?: unknown,
+  failure?: unknown,
+): Promise<T> {
+  const p = promise.then(
+    (v) => v,
+    (e) => {
+      throw toOneginiError(e);
+    },
+  );
+  if (typeof success === 'function' || typeof failure === 'function') {
+    p.then(
+      (v) => {
+        if (typeof success === 'function') safe(() => (success as (v: T) => void)(v));
+      },
+      (e: OneginiError) => {
+        if (typeof failure === 'function') safe(() => (failure as (e: OneginiError) => void)(e));
+      },
+    );
+  }
+  return p;
+}

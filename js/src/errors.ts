@@ -1,0 +1,195 @@
+/**
+ * Errors of the SDK. Every failure reaches JavaScript as a {@link OneginiError}
+ * with a numeric `code` (the same number on every platform for the same
+ * condition), a `domain` and a human-readable `message`. The numbers follow the
+ * Onegini SDK where one exists.
+ *
+ * The table below mirrors `core/dispatch/codes.go`; `js/test/unit/contract.test.ts`
+ * fails when the two drift (it compares it with `js/src/generated/contract.json`,
+ * which CI regenerates from the Go source).
+ */
+
+/** Every error code, by its stable name. */
+export const ErrorCodes = {
+  /** An unexpected failure inside the SDK (a recovered panic, a bug). */
+  INTERNAL_ERROR: 8000,
+  /** The configuration given to `startClient` is invalid. */
+  CONFIGURATION_ERROR: 8001,
+  /** The PIN was wrong; `data.remainingFailureCount` tells what is left. */
+  WRONG_PIN: 8004,
+  /** The profile id does not exist on this device. */
+  PROFILE_DOES_NOT_EXIST: 8007,
+  /** Malformed request or a wrong/missing argument (the message names it). */
+  BAD_PARAMETERS: 8009,
+  /** The method is not in the core's method table. */
+  UNKNOWN_METHOD: 8011,
+  /** Accept/deny called while no mobile authentication waits for an answer. */
+  NO_MOBILE_AUTH_IN_PROGRESS: 8013,
+  /** submitPin/cancel/callback called while no matching flow waits. */
+  NO_FLOW_IN_PROGRESS: 8014,
+  /** The chosen PIN breaks the PIN policy. */
+  PIN_NOT_ALLOWED: 8015,
+  /** The SDK (bridge or client) has not been started. */
+  SDK_NOT_STARTED: 8020,
+  /** Start was called a second time. */
+  SDK_ALREADY_STARTED: 8021,
+  /** A network failure talking to the server (timeout, reset, TLS failure). */
+  NETWORK_ERROR: 9000,
+  /** The server could not be reached at all. */
+  SERVER_NOT_REACHABLE: 9001,
+  /** The server no longer knows this app instance. */
+  DEVICE_DEREGISTERED: 9002,
+  /** The server no longer knows this user registration. */
+  USER_DEREGISTERED: 9003,
+  /** The user or app cancelled the flow; also a denied mobile authentication. */
+  ACTION_CANCELED: 9006,
+  /** The same kind of flow is already running. */
+  ACTION_ALREADY_IN_PROGRESS: 9007,
+  /** The call needs an authenticated user and there is none. */
+  USER_NOT_AUTHENTICATED: 9010,
+  /** The server refused because of too many attempts; try later. */
+  TOO_MANY_ATTEMPTS: 9012,
+  /** This device is already enrolled for mobile authentication. */
+  DEVICE_ALREADY_ENROLLED: 9016,
+  /** Mobile-authentication enrollment is disabled on the server. */
+  ENROLLMENT_NOT_AVAILABLE: 9017,
+  /** The server's single-device policy refuses this enrollment. */
+  ENROLLED_ON_ANOTHER_DEVICE: 9018,
+  /** The user's enrollment was removed on the server. */
+  USER_DISENROLLED: 9020,
+  /** The user is not enrolled for mobile authentication on this device. */
+  NOT_ENROLLED: 9021,
+  /** The mobile authentication request was already answered or claimed. */
+  ALREADY_HANDLED: 9029,
+  /** A server answer the SDK could not interpret. */
+  GENERAL_ERROR: 10000,
+  /** The mobile authentication request is unknown or expired. */
+  REQUEST_NOT_FOUND: 10013,
+  /** The OTP is malformed and cannot be handled. */
+  NOT_HANDLEABLE: 10018,
+} as const;
+
+/** The name of an error code, such as `'ACTION_CANCELED'`. */
+export type ErrorCodeName = keyof typeof ErrorCodes;
+
+/** A numeric error code of {@link ErrorCodes}. */
+export type ErrorCode = (typeof ErrorCodes)[ErrorCodeName];
+
+/** The domain of each error code ("sdk", "network", "pin", "user", "device", "mobileAuth"). */
+export const ErrorDomains: Readonly<Record<ErrorCode, string>> = {
+  8000: 'sdk',
+  8001: 'sdk',
+  8004: 'pin',
+  8007: 'user',
+  8009: 'sdk',
+  8011: 'sdk',
+  8013: 'mobileAuth',
+  8014: 'sdk',
+  8015: 'pin',
+  8020: 'sdk',
+  8021: 'sdk',
+  9000: 'network',
+  9001: 'network',
+  9002: 'device',
+  9003: 'user',
+  9006: 'sdk',
+  9007: 'sdk',
+  9010: 'user',
+  9012: 'network',
+  9016: 'mobileAuth',
+  9017: 'mobileAuth',
+  9018: 'mobileAuth',
+  9020: 'mobileAuth',
+  9021: 'mobileAuth',
+  9029: 'mobileAuth',
+  10000: 'sdk',
+  10013: 'mobileAuth',
+  10018: 'mobileAuth',
+};
+
+/** Returns the domain of a code, or "sdk" for a code this table does not know. */
+export function domainOf(code: number): string {
+  return (ErrorDomains as Record<number, string>)[code] ?? 'sdk';
+}
+
+/**
+ * The one error type of the SDK: every rejected promise rejects with it.
+ *
+ * @example
+ * try {
+ *   await OneginiSdk.handleMobileAuthWithOtp(otp);
+ * } catch (e) {
+ *   if (e instanceof OneginiError && e.code === OneginiError.Codes.ACTION_CANCELED) {
+ *     // the user denied the request
+ *   }
+ * }
+ */
+export class OneginiError extends Error {
+  /** The code table, for `err.code === OneginiError.Codes.WRONG_PIN`. */
+  static readonly Codes = ErrorCodes;
+
+  /** The numeric error code (see {@link ErrorCodes}). */
+  readonly code: number;
+  /** The error domain: "sdk", "network", "pin", "user", "device" or "mobileAuth". */
+  readonly domain: string;
+  /** Structured extras from the core, such as `remainingFailureCount` for a wrong PIN. */
+  readonly data: Readonly<Record<string, unknown>>;
+
+  constructor(code: number, message: string, domain?: string, data?: Record<string, unknown>) {
+    super(message);
+    this.name = 'OneginiError';
+    this.code = code;
+    this.domain = domain ?? domainOf(code);
+    this.data = data ?? {};
+    Object.setPrototypeOf(this, new.target.prototype);
+  }
+
+  /** The message, under the name the Onegini Cordova plugin uses. */
+  get description(): string {
+    return this.message;
+  }
+
+  /** A plain-object form (for logging or passing across a postMessage). */
+  toJSON(): { code: number; domain: string; message: string; data: Readonly<Record<string, unknown>> } {
+    return { code: this.code, domain: this.domain, message: this.message, data: this.data };
+  }
+}
+
+/** An 8009 (bad parameters) error naming the argument that is wrong. */
+export function badParameter(message: string): OneginiError {
+  return new OneginiError(ErrorCodes.BAD_PARAMETERS, message);
+}
+
+/**
+ * Builds an OneginiError from what a transport reports: a JSON-RPC error object
+ * `{code, message, data: {domain, ...}}`, a React Native rejection
+ * (`code` a numeric string, `userInfo` with `domain`), or a Cordova failure object
+ * `{code, message, domain, ...}`. Anything unrecognisable becomes 8000.
+ */
+export function toOneginiError(raw: unknown): OneginiError {
+  if (raw instanceof OneginiError) return raw;
+  if (raw !== null && typeof raw === 'object') {
+    const r = raw as Record<string, unknown>;
+    const code = typeof r.code === 'number' ? r.code : typeof r.code === 'string' ? Number(r.code) : NaN;
+    const message =
+      typeof r.message === 'string' ? r.message : typeof r.description === 'string' ? r.description : 'unknown error';
+    if (Number.isInteger(code) && code > 0) {
+      const extra: Record<string, unknown> = {};
+      const sources = [r.data, r.userInfo];
+      for (const s of sources) {
+        if (s !== null && typeof s === 'object') Object.assign(extra, s as Record<string, unknown>);
+      }
+      for (const [k, v] of Object.entries(r)) {
+        if (!['code', 'message', 'description', 'data', 'userInfo', 'domain', 'stack', 'name', 'nativeStackAndroid', 'nativeStackIOS', 'line', 'column', 'sourceURL'].includes(k)) {
+          extra[k] = v;
+        }
+      }
+      const domain = typeof r.domain === 'string' ? r.domain : typeof extra.domain === 'string' ? extra.domain : undefined;
+      delete extra.domain;
+      return new OneginiError(code, message, domain, extra);
+    }
+    return new OneginiError(ErrorCodes.INTERNAL_ERROR, message);
+  }
+  if (typeof raw === 'string') return new OneginiError(ErrorCodes.INTERNAL_ERROR, raw);
+  return new OneginiError(ErrorCodes.INTERNAL_ERROR, 'unknown error');
+}
