@@ -1,0 +1,103 @@
+package client
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"net"
+	"net/url"
+	"strings"
+
+	"github.com/openmobileauth/oma/core/dispatch"
+)
+
+// Defaults of the startClient parameters.
+const (
+	DefaultAppID       = "oma-app"
+	DefaultAppVersion  = "1.0.0"
+	DefaultRedirectURI = "oma-app://registration/callback"
+)
+
+// Config is the configuration startClient takes.
+type Config struct {
+	ServerURL         string
+	AppID             string
+	AppVersion        string
+	RedirectURI       string
+	AllowInsecureHTTP bool
+	// PinnedCertSHA256 is base64 (standard or URL alphabet) SHA-256 of the server
+	// certificate's SubjectPublicKeyInfo; empty means no pin.
+	PinnedCertSHA256 string
+}
+
+// ConfigFromCall reads a Config from startClient's params.
+func ConfigFromCall(c *dispatch.Call) (Config, error) {
+	var cfg Config
+	var err error
+	if cfg.ServerURL, err = c.String("serverUrl"); err != nil {
+		return cfg, err
+	}
+	for _, f := range []struct {
+		name string
+		dst  *string
+		def  string
+	}{
+		{"appId", &cfg.AppID, DefaultAppID},
+		{"appVersion", &cfg.AppVersion, DefaultAppVersion},
+		{"redirectUri", &cfg.RedirectURI, DefaultRedirectURI},
+		{"pinnedCertSha256", &cfg.PinnedCertSHA256, ""},
+	} {
+		if *f.dst, err = c.OptString(f.name); err != nil {
+			return cfg, err
+		}
+		if *f.dst == "" {
+			*f.dst = f.def
+		}
+	}
+	if cfg.AllowInsecureHTTP, err = c.Bool("allowInsecureHttp", false); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// normalized validates cfg and returns the server base URL (no trailing slash)
+// and the decoded pin (nil when none).
+func (cfg Config) normalized() (string, []byte, error) {
+	u, err := url.Parse(strings.TrimSpace(cfg.ServerURL))
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.User != nil ||
+		u.RawQuery != "" || u.Fragment != "" {
+		return "", nil, dispatch.Errorf(dispatch.CodeConfiguration, "serverUrl must be an absolute http(s) URL without query, fragment or credentials")
+	}
+	if u.Scheme == "http" && !cfg.AllowInsecureHTTP && !IsLoopback(u.Hostname()) {
+		return "", nil, dispatch.Errorf(dispatch.CodeConfiguration, "serverUrl must use https (plain http is only allowed for loopback hosts or with allowInsecureHttp)")
+	}
+	var pin []byte
+	if cfg.PinnedCertSHA256 != "" {
+		s := strings.TrimRight(cfg.PinnedCertSHA256, "=")
+		pin, err = base64.RawStdEncoding.DecodeString(s)
+		if err != nil {
+			pin, err = base64.RawURLEncoding.DecodeString(s)
+		}
+		if err != nil || len(pin) != sha256.Size {
+			return "", nil, dispatch.Errorf(dispatch.CodeConfiguration, "pinnedCertSha256 must be base64 of a SHA-256 digest")
+		}
+	}
+	for _, f := range []struct{ name, v string }{{"appId", cfg.AppID}, {"appVersion", cfg.AppVersion}} {
+		if len(f.v) > 128 || strings.ContainsAny(f.v, "\r\n") {
+			return "", nil, dispatch.Errorf(dispatch.CodeConfiguration, "%s must be a single line of at most 128 characters", f.name)
+		}
+	}
+	if r, err := url.Parse(cfg.RedirectURI); err != nil || r.Scheme == "" {
+		return "", nil, dispatch.Errorf(dispatch.CodeConfiguration, "redirectUri must be an absolute URI")
+	}
+	base := u.Scheme + "://" + u.Host + strings.TrimRight(u.EscapedPath(), "/")
+	return base, pin, nil
+}
+
+// IsLoopback reports whether host (no port) is a loopback name or address.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
