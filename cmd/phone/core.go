@@ -1,0 +1,192 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/openmobileauth/oma/bridge"
+	"github.com/openmobileauth/oma/core/dispatch"
+)
+
+// sdkError is an error answered by the SDK core: its code, name and message.
+type sdkError struct {
+	Code    int            `json:"code"`
+	Message string         `json:"message"`
+	Data    map[string]any `json:"data"`
+}
+
+func (e *sdkError) Error() string {
+	name := dispatch.Code(e.Code).Info().Name
+	s := fmt.Sprintf("error %d %s: %s", e.Code, name, e.Message)
+	if n, ok := e.Data["remainingFailureCount"]; ok {
+		s += fmt.Sprintf(" (remaining attempts: %v)", n)
+	}
+	return s
+}
+
+// codeOf returns the SDK code of err, or 0.
+func codeOf(err error) int {
+	var e *sdkError
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return 0
+}
+
+// envelope is a response or an event from the core.
+type envelope struct {
+	ID     json.RawMessage `json:"id"`
+	Method string          `json:"method"`
+	Result json.RawMessage `json:"result"`
+	Error  *sdkError       `json:"error"`
+	Params json.RawMessage `json:"params"`
+}
+
+// event is an SDK event: its type and the whole params object.
+type event struct {
+	Type string
+	Raw  json.RawMessage
+}
+
+// core is the terminal phone's handle on the real SDK core behind the real
+// bridge (in this process). It implements bridge.Callback.
+type core struct {
+	mu      sync.Mutex
+	nextID  int64
+	pending map[string]chan envelope
+	events  chan event
+}
+
+// startCore starts the bridge with the pure-Go capabilities under dataDir.
+func startCore(dataDir, logLevel string) (*core, error) {
+	c := &core{pending: map[string]chan envelope{}, events: make(chan event, 64)}
+	cfg, _ := json.Marshal(map[string]string{"dataDir": dataDir, "logLevel": logLevel})
+	if err := bridge.Start(string(cfg), c, nil, nil); err != nil {
+		var e sdkError
+		if json.Unmarshal([]byte(err.Error()), &e) == nil && e.Code != 0 {
+			return nil, &e
+		}
+		return nil, err
+	}
+	return c, nil
+}
+
+// close stops the core (pending calls are answered first).
+func (c *core) close() { bridge.Close() }
+
+// OnMessage implements bridge.Callback: responses go to their waiting call,
+// events to the event channel.
+func (c *core) OnMessage(msg string) {
+	var env envelope
+	if err := json.Unmarshal([]byte(msg), &env); err != nil {
+		return
+	}
+	if env.Method == "event" {
+		var head struct {
+			Type string `json:"type"`
+		}
+		_ = json.Unmarshal(env.Params, &head)
+		c.events <- event{Type: head.Type, Raw: env.Params}
+		return
+	}
+	c.mu.Lock()
+	ch := c.pending[string(env.ID)]
+	delete(c.pending, string(env.ID))
+	c.mu.Unlock()
+	if ch != nil {
+		ch <- env
+	}
+}
+
+// request builds a request envelope with a fresh numeric id.
+func (c *core) request(method string, params any) (id, req string) {
+	c.mu.Lock()
+	c.nextID++
+	n := c.nextID
+	c.mu.Unlock()
+	if params == nil {
+		params = map[string]any{}
+	}
+	b, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": n, "method": method, "params": params})
+	return strconv.FormatInt(n, 10), string(b)
+}
+
+// callSync calls method through bridge.CallSync and decodes its result into out.
+func (c *core) callSync(method string, params any, out any) error {
+	_, req := c.request(method, params)
+	var env envelope
+	if err := json.Unmarshal([]byte(bridge.CallSync(req)), &env); err != nil {
+		return fmt.Errorf("unreadable answer from the core: %w", err)
+	}
+	return decode(env, out)
+}
+
+func decode(env envelope, out any) error {
+	if env.Error != nil {
+		return env.Error
+	}
+	if out != nil && len(env.Result) > 0 {
+		if err := json.Unmarshal(env.Result, out); err != nil {
+			return fmt.Errorf("unexpected result from the core: %w", err)
+		}
+	}
+	return nil
+}
+
+// callAsync calls method through bridge.Call; the answer arrives on the channel.
+func (c *core) callAsync(method string, params any) <-chan envelope {
+	id, req := c.request(method, params)
+	ch := make(chan envelope, 1)
+	c.mu.Lock()
+	c.pending[id] = ch
+	c.mu.Unlock()
+	bridge.Call(req)
+	return ch
+}
+
+// flow runs a long call (one that waits on the user through events): it
+// calls method asynchronously and hands every event to onEvent until the call
+// settles or timeout passes. onEvent may call the core (submitPin, accept,
+// cancel...). When onEvent returns an error (after cancelling the flow), the
+// flow still waits for the call to settle and then returns that first error,
+// which explains the failure better than the cancellation it caused.
+func (c *core) flow(method string, params any, timeout time.Duration, out any, onEvent func(event) error) error {
+	ch := c.callAsync(method, params)
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	var failure error
+	handle := func(ev event) {
+		if err := onEvent(ev); err != nil && failure == nil {
+			failure = err
+		}
+	}
+	for {
+		select {
+		case env := <-ch:
+			// Let events emitted just before the answer be seen first.
+			for drained := false; !drained; {
+				select {
+				case ev := <-c.events:
+					handle(ev)
+				default:
+					drained = true
+				}
+			}
+			if failure != nil {
+				return failure
+			}
+			return decode(env, out)
+		case ev := <-c.events:
+			handle(ev)
+		case <-deadline.C:
+			if failure != nil {
+				return failure
+			}
+			return fmt.Errorf("%s did not finish within %s", method, timeout)
+		}
+	}
+}

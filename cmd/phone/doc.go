@@ -1,0 +1,25 @@
+// Command phone is the terminal phone: it drives the real SDK core through the
+// real bridge, in this process (bridge.Start with a Callback, bridge.Call for
+// flows that wait on the user and bridge.CallSync for the rest), with the
+// pure-Go storage and key store under a data directory, so several phones can
+// run at once with different --data directories.
+//
+//	phone register   [--user demo --password demo1234] [--pin 24680] [--browser]
+//	phone login      [--pin 24680]          (alias: authenticate)
+//	phone enroll     [--pin 24680]          (authenticates first, then enrolls)
+//	phone scan OTP   [--accept | --deny]    (or: phone scan --qr code.png)
+//	phone status     [--json]
+//	phone deregister
+//
+// Common flags: --data DIR (default ./oma-phone), --server URL (default: the
+// one remembered in the data directory, else http://127.0.0.1:8080),
+// --profile ID (when the phone has several registered users), --insecure
+// (allow plain HTTP to a non-loopback server), --timeout, --log-level.
+// Flags may come before or after the command's arguments.
+//
+// Without --pin, --user/--password or --accept/--deny the phone asks on the
+// terminal; with them it runs non-interactively for scripts and tests. It exits
+// 0 on success (a deny that reached the server counts as success for
+// "scan --deny"), 1 on failure with the SDK's error code in the message
+// ("phone: error 8004 WRONG_PIN: ..."), 2 on bad usage.
+package main
