@@ -1,0 +1,189 @@
+package user
+
+import (
+	"context"
+	"net/url"
+	"strings"
+
+	"github.com/openmobileauth/oma/core/api"
+	"github.com/openmobileauth/oma/core/dispatch"
+	"github.com/openmobileauth/oma/core/flow"
+	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/core/store"
+)
+
+// DefaultScopes are requested when registerUser gets no scopes.
+var DefaultScopes = []string{"openid"}
+
+// registerUser runs the whole registration: browser URL out, callback in, PIN
+// creation, token exchange. It settles when the profile exists (or the flow
+// failed or was cancelled).
+func (u *Users) registerUser(ctx context.Context, call *dispatch.Call) (any, error) {
+	reg, err := u.c.Registration()
+	if err != nil {
+		return nil, err
+	}
+	base, _ := u.c.BaseURL()
+	idp, err := call.OptString("identityProviderId")
+	if err != nil {
+		return nil, err
+	}
+	scopes, err := call.StringSlice("scopes")
+	if err != nil {
+		return nil, err
+	}
+	if len(scopes) == 0 {
+		scopes = DefaultScopes
+	}
+	for _, s := range scopes {
+		if s == "" || strings.ContainsAny(s, " \t\r\n") {
+			return nil, dispatch.Errorf(dispatch.CodeBadParameters, "scopes must be non-empty words without spaces")
+		}
+	}
+	f, err := u.slot.Begin(u.Timeout)
+	if err != nil {
+		return nil, err
+	}
+	defer f.End()
+
+	verifier, challenge := protocol.NewPKCE()
+	state := protocol.RandomToken(16)
+	q := url.Values{
+		"response_type":         {"code"},
+		"client_id":             {reg.ClientID},
+		"redirect_uri":          {reg.RedirectURI},
+		"scope":                 {strings.Join(scopes, " ")},
+		"state":                 {state},
+		"code_challenge":        {challenge},
+		"code_challenge_method": {"S256"},
+	}
+	if idp != "" {
+		q.Set("idp", idp)
+	}
+	u.emit(api.EventRegistration, api.RegistrationEvent{URL: base + protocol.PathAuthorize + "?" + q.Encode()})
+
+	code, err := u.awaitCallback(ctx, f, reg, state)
+	if err != nil {
+		return nil, err
+	}
+	return u.createPin(ctx, f, reg, code, verifier)
+}
+
+// awaitCallback waits for handleRegistrationCallback with the redirect URI.
+// A URI that is not this registration's redirect (other target, wrong state,
+// no code) is refused with 8009 and the flow keeps waiting.
+func (u *Users) awaitCallback(ctx context.Context, f *flow.Flow, reg store.Client, state string) (string, error) {
+	for {
+		in, err := f.Await(ctx, inCallback, inCancelBrowser)
+		if err != nil {
+			return "", err
+		}
+		if in.Kind == inCancelBrowser {
+			in.Reply(nil)
+			return "", dispatch.Errorf(dispatch.CodeCancelled, "the browser registration was cancelled")
+		}
+		cb, err := url.Parse(in.Value)
+		want, _ := url.Parse(reg.RedirectURI)
+		if err != nil || want == nil || cb.Scheme != want.Scheme || cb.Host != want.Host || cb.Path != want.Path {
+			in.Reply(dispatch.Errorf(dispatch.CodeBadParameters, "the callback URI is not this app's redirect URI"))
+			continue
+		}
+		p := cb.Query()
+		if p.Get("state") != state {
+			in.Reply(dispatch.Errorf(dispatch.CodeBadParameters, "the callback URI does not belong to the running registration"))
+			continue
+		}
+		if e := p.Get("error"); e != "" {
+			in.Reply(nil)
+			if e == "access_denied" {
+				return "", dispatch.Errorf(dispatch.CodeCancelled, "the user cancelled the login")
+			}
+			return "", dispatch.Errorf(dispatch.CodeGeneral, "the login failed: %s", truncate(e, 64))
+		}
+		code := p.Get("code")
+		if code == "" {
+			in.Reply(dispatch.Errorf(dispatch.CodeBadParameters, "the callback URI carries no authorization code"))
+			continue
+		}
+		in.Reply(nil)
+		return code, nil
+	}
+}
+
+// createPin asks for a new PIN until one passes the local policy and the
+// server, then exchanges the code for tokens and stores the new profile.
+func (u *Users) createPin(ctx context.Context, f *flow.Flow, reg store.Client, code, verifier string) (any, error) {
+	ev := api.PinCreateEvent{Flow: api.FlowCreate, PinLength: reg.PinLength}
+	open := ev
+	open.Action = api.ActionOpen
+	u.emit(api.EventPinCreate, open)
+	closeEv := ev
+	closeEv.Action = api.ActionClose
+	for {
+		in, err := f.Await(ctx, inPinCreate, inCancelCreate)
+		if err != nil {
+			u.emit(api.EventPinCreate, closeEv)
+			return nil, err
+		}
+		if in.Kind == inCancelCreate {
+			u.emit(api.EventPinCreate, closeEv)
+			in.Reply(nil)
+			return nil, dispatch.Errorf(dispatch.CodeCancelled, "PIN creation was cancelled")
+		}
+		if msg := CheckPinPolicy(in.Value, reg.PinLength); msg != "" {
+			na := ev
+			na.Action, na.ErrorCode, na.ErrorMsg = api.ActionPinNotAllowed, int(dispatch.CodePinNotAllowed), msg
+			u.emit(api.EventPinCreate, na)
+			in.Reply(nil)
+			continue
+		}
+		var tr protocol.TokenResponse
+		err = u.c.Call(ctx, "POST", protocol.PathToken, protocol.TokenRequest{
+			GrantType: protocol.GrantAuthorizationCode, Code: code, CodeVerifier: verifier,
+			RedirectURI: reg.RedirectURI, Pin: in.Value,
+		}, "", &tr)
+		if dispatch.CodeOf(err) == dispatch.CodePinNotAllowed {
+			na := ev
+			na.Action, na.ErrorCode, na.ErrorMsg = api.ActionPinNotAllowed, int(dispatch.CodePinNotAllowed), "the server does not allow this PIN"
+			u.emit(api.EventPinCreate, na)
+			in.Reply(nil)
+			continue
+		}
+		if err == nil && (tr.ProfileID == "" || tr.AccessToken == "") {
+			err = dispatch.Errorf(dispatch.CodeGeneral, "the server's token answer is incomplete")
+		}
+		if err == nil {
+			err = u.st.PutProfile(store.Profile{ID: tr.ProfileID, UserID: tr.UserID})
+			if err == nil {
+				err = u.saveTokens(tr)
+			} else {
+				err = internal(err)
+			}
+		}
+		closeEv.ProfileID = tr.ProfileID
+		u.emit(api.EventPinCreate, closeEv)
+		in.Reply(nil)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"userProfile": api.UserProfile{ID: tr.ProfileID}}, nil
+	}
+}
+
+func (u *Users) handleRegistrationCallback(ctx context.Context, call *dispatch.Call) (any, error) {
+	if err := u.c.Started(); err != nil {
+		return nil, err
+	}
+	uri, err := call.String("uri")
+	if err != nil {
+		return nil, err
+	}
+	return nil, u.slot.Deliver(ctx, inCallback, uri)
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

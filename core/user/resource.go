@@ -1,0 +1,79 @@
+package user
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/openmobileauth/oma/core/dispatch"
+	"github.com/tidwall/gjson"
+)
+
+var resourceMethods = map[string]bool{"GET": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true, "HEAD": true}
+
+// reservedHeaders may not be set by the app: the core sets them.
+var reservedHeaders = map[string]bool{"authorization": true, "dpop": true, "host": true, "content-length": true}
+
+// resourceRequest sends an authenticated request (access token + DPoP proof)
+// to a path of the server and answers {status, headers, body} whatever the
+// status; only paths of the configured server are allowed.
+func (u *Users) resourceRequest(ctx context.Context, call *dispatch.Call) (any, error) {
+	method, err := call.OptString("method")
+	if err != nil {
+		return nil, err
+	}
+	if method == "" {
+		method = "GET"
+	}
+	method = strings.ToUpper(method)
+	if !resourceMethods[method] {
+		return nil, dispatch.Errorf(dispatch.CodeBadParameters, `parameter "method" must be one of GET, POST, PUT, PATCH, DELETE, HEAD`)
+	}
+	path, err := call.String("path")
+	if err != nil {
+		return nil, err
+	}
+	if !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "//") || strings.ContainsAny(path, "\\ \r\n#") {
+		return nil, dispatch.Errorf(dispatch.CodeBadParameters, `parameter "path" must be an absolute path on the configured server`)
+	}
+	headers := map[string]string{}
+	if h := call.Params.Get("headers"); h.Exists() && h.Type != gjson.Null {
+		if !h.IsObject() {
+			return nil, dispatch.Errorf(dispatch.CodeBadParameters, `parameter "headers" must be an object of strings`)
+		}
+		var bad bool
+		h.ForEach(func(k, v gjson.Result) bool {
+			if v.Type != gjson.String || reservedHeaders[strings.ToLower(k.Str)] || strings.ContainsAny(k.Str+v.Str, "\r\n") {
+				bad = true
+				return false
+			}
+			headers[http.CanonicalHeaderKey(k.Str)] = v.Str
+			return true
+		})
+		if bad {
+			return nil, dispatch.Errorf(dispatch.CodeBadParameters, `parameter "headers" must map names to strings and may not set Authorization, DPoP, Host or Content-Length`)
+		}
+	}
+	var body []byte
+	switch b := call.Params.Get("body"); {
+	case !b.Exists() || b.Type == gjson.Null:
+	case b.Type == gjson.String:
+		body = []byte(b.Str)
+	case b.IsObject() || b.IsArray():
+		body = []byte(b.Raw)
+		if _, ok := headers["Content-Type"]; !ok {
+			headers["Content-Type"] = "application/json"
+		}
+	default:
+		return nil, dispatch.Errorf(dispatch.CodeBadParameters, `parameter "body" must be a string or a JSON object`)
+	}
+	_, tok, err := u.AccessToken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := u.c.Raw(ctx, method, path, headers, body, tok)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"status": resp.Status, "headers": resp.Headers, "body": resp.Body}, nil
+}
