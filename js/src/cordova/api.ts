@@ -110,6 +110,7 @@ export class OtpFlow extends FlowHandler<void> {
 export interface Onegini {
   /** Starts the SDK client (see OneginiSdk.startClient). */
   start(config?: Config, success?: Cb<void>, failure?: ErrCb): Promise<void>;
+  start(success?: Cb<void>, failure?: ErrCb): Promise<void>;
   user: {
     /** Registers a user: a handler chain with onRegistrationRequest, onCreatePinRequest, onSuccess, onError. */
     register(options?: { identityProviderId?: string | null; id?: string | null; scopes?: string[] }): RegistrationFlow;
@@ -129,6 +130,7 @@ export interface Onegini {
   mobileAuth: {
     /** Enrolls this device for mobile authentication (authenticated user). */
     enroll(options?: Record<string, never>, success?: Cb<void>, failure?: ErrCb): Promise<void>;
+    enroll(success?: Cb<void>, failure?: ErrCb): Promise<void>;
     /** Whether a profile is enrolled on this device. */
     isUserEnrolled(options: { profileId: string }, success?: Cb<boolean>, failure?: ErrCb): Promise<boolean>;
     otp: {
@@ -190,17 +192,18 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
     const run = (async () => {
       const o = optionsObject('user.register', options);
       const idp = o.identityProviderId !== undefined ? o.identityProviderId : o.id !== undefined ? o.id : null;
-      const failFlow = async (message: string, cancel: () => Promise<void>): Promise<void> => {
-        await quiet(cancel());
-        // The registration then rejects with 9006; report the real cause instead.
-        throw new OneginiError(8009, message);
+      // A handler that is missing cancels the flow; the flow then fails with this
+      // error instead of the 9006 the cancellation produces.
+      let missing: OneginiError | null = null;
+      const failFlow = (message: string, cancel: () => Promise<void>): void => {
+        missing = new OneginiError(8009, message);
+        void quiet(cancel());
       };
-      let missing: Promise<void> | null = null;
       subs = [
         sdk.addEventListener(SdkNotification.Registration, (e) => {
           const h = flow.handler<[RegistrationActions, { url: string }]>('onRegistrationRequest');
           if (!h) {
-            missing = failFlow('user.register: set onRegistrationRequest(...) to answer the registration URL', () =>
+            failFlow('user.register: set onRegistrationRequest(...) to answer the registration URL', () =>
               sdk.cancelBrowserRegistration(),
             );
             return;
@@ -217,7 +220,7 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
           if (e.action === PinCreate.Close) return;
           const h = flow.handler<[CreatePinActions, CreatePinOptions]>('onCreatePinRequest');
           if (!h) {
-            missing = failFlow('user.register: set onCreatePinRequest(...) to create the PIN', () => sdk.cancelPinCreation());
+            failFlow('user.register: set onCreatePinRequest(...) to create the PIN', () => sdk.cancelPinCreation());
             return;
           }
           const opts: CreatePinOptions = { profileId: e.profileId ?? '', pinLength: e.pinLength ?? 0 };
@@ -235,8 +238,7 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
         const r = await sdk.registerUser(idp as string | null, o.scopes as string[] | undefined);
         return { userProfile: toCordovaProfile(r.userProfile) };
       } catch (err) {
-        if (missing) await missing;
-        throw err;
+        throw missing ?? err;
       }
     })().finally(() => subs.forEach((s) => s.remove()));
     flow = new RegistrationFlow(run);
@@ -248,14 +250,13 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
     let flow!: AuthenticationFlow;
     const run = (async () => {
       const o = optionsObject('user.authenticate', options);
-      let missing: Promise<void> | null = null;
+      let missing: OneginiError | null = null;
       sub = sdk.addEventListener(SdkNotification.PinAuth, (e) => {
         if (e.action === PinAuthentication.Close) return;
         const h = flow.handler<[PinActions, PinRequestOptions]>('onPinRequest');
         if (!h) {
-          missing = quiet(sdk.cancelPinAuthentication()).then(() => {
-            throw new OneginiError(8009, 'user.authenticate: set onPinRequest(...) to provide the PIN');
-          });
+          missing = new OneginiError(8009, 'user.authenticate: set onPinRequest(...) to provide the PIN');
+          void quiet(sdk.cancelPinAuthentication());
           return;
         }
         const opts: PinRequestOptions = { profileId: e.profileId ?? '' };
@@ -275,8 +276,7 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
         const r = await sdk.authenticateUser(o.profileId as string, (o.authenticatorId as string | null | undefined) ?? null);
         return { userProfile: toCordovaProfile(r.userProfile) };
       } catch (err) {
-        if (missing) await missing;
-        throw err;
+        throw missing ?? err;
       }
     })().finally(() => sub?.remove());
     flow = new AuthenticationFlow(run);
@@ -288,15 +288,14 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
     let flow!: OtpFlow;
     const run = (async () => {
       const o = optionsObject('mobileAuth.otp.handleRequest', options);
-      let missing: Promise<void> | null = null;
+      let missing: OneginiError | null = null;
       sub = sdk.addEventListener(SdkNotification.MobileAuthOtp, (e) => {
         if (e.action !== MobileAuthOtp.StartAuthentication) return;
         const h = flow.handler<[ConfirmationActions, MobileAuthenticationRequest]>('onConfirmationRequest');
         if (!h) {
           // Never accept on the user's behalf: without a handler the request is denied.
-          missing = quiet(sdk.denyMobileAuthConfirmation()).then(() => {
-            throw new OneginiError(8009, 'mobileAuth.otp.handleRequest: set onConfirmationRequest(...) to answer the request');
-          });
+          missing = new OneginiError(8009, 'mobileAuth.otp.handleRequest: set onConfirmationRequest(...) to answer the request');
+          void quiet(sdk.denyMobileAuthConfirmation());
           return;
         }
         h(
@@ -310,8 +309,7 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
       try {
         await sdk.handleMobileAuthWithOtp(o.otp as string);
       } catch (err) {
-        if (missing) await missing;
-        throw err;
+        throw missing ?? err;
       }
     })().finally(() => sub?.remove());
     flow = new OtpFlow(run);
@@ -319,7 +317,7 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
   }
 
   return {
-    start(config?: Config, success?: Cb<void>, failure?: ErrCb): Promise<void> {
+    start(config?: Config | Cb<void>, success?: Cb<void> | ErrCb, failure?: ErrCb): Promise<void> {
       const [c, s, f] = args3(config, success, failure);
       return withCallbacks(sdk.startClient(c as Config | undefined), s, f);
     },
@@ -353,7 +351,7 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
       },
     },
     mobileAuth: {
-      enroll(options?: Record<string, never>, success?: Cb<void>, failure?: ErrCb): Promise<void> {
+      enroll(options?: Record<string, never> | Cb<void>, success?: Cb<void> | ErrCb, failure?: ErrCb): Promise<void> {
         const [, s, f] = args3(options, success, failure);
         return withCallbacks(sdk.enrollMobileAuthentication(), s, f);
       },

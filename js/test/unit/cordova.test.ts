@@ -1,0 +1,316 @@
+/**
+ * The Cordova flavour as Cordova loads it: the ONE bundled file
+ * dist/cordova/onegini.js, evaluated the way cordova.define runs a js-module
+ * (a factory given require, exports and module), with `cordova/exec` scripted
+ * against a fake core. Promise and success/failure-callback forms, handler
+ * chains, and the event channel.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { OneginiError } from '@openmobileauth/react-native-sdk';
+import { FakeCore, until } from '../support/fakecore';
+
+type Onegini = typeof import('@openmobileauth/react-native-sdk/cordova');
+
+interface ExecCall {
+  service: string;
+  action: string;
+  args: unknown[];
+}
+
+const bundlePath = require.resolve('@openmobileauth/react-native-sdk/cordova');
+const bundleSource = readFileSync(bundlePath, 'utf8');
+
+/** Loads a fresh copy of the bundle with cordova/exec wired to a fake core. */
+function loadPlugin(core: FakeCore): { onegini: Onegini; calls: ExecCall[]; required: string[] } {
+  const calls: ExecCall[] = [];
+  const required: string[] = [];
+  const exec = (ok: (r?: unknown) => void, fail: (e?: unknown) => void, service: string, action: string, args: unknown[] = []) => {
+    calls.push({ service, action, args });
+    if (service !== 'OneginiSdk') return fail({ code: 8000, message: `no service ${service}` });
+    if (action === 'listen') {
+      core.onEvent((json) => ok(json)); // keepCallback: called for every event
+      return;
+    }
+    if (action !== 'invoke') return fail({ code: 8000, message: `no action ${action}` });
+    core.handle(String(args[0])).then((a) => {
+      if ('error' in a) fail({ code: a.error.code, message: a.error.message, ...(a.error.data ?? {}) });
+      else ok(JSON.stringify(a.result));
+    });
+  };
+  const cordovaRequire = (id: string): unknown => {
+    required.push(id);
+    if (id === 'cordova/exec') return exec;
+    throw new Error(`module ${id} not found`);
+  };
+  const module = { exports: {} as unknown };
+  // What cordova.define does with a js-module's text: factory(require, exports, module).
+  const factory = new Function('require', 'exports', 'module', bundleSource) as (r: unknown, e: unknown, m: unknown) => void;
+  factory(cordovaRequire, module.exports, module);
+  return { onegini: module.exports as Onegini, calls, required };
+}
+
+function invokes(calls: ExecCall[]): Array<[string, unknown]> {
+  return calls
+    .filter((c) => c.action === 'invoke')
+    .map((c) => {
+      const env = JSON.parse(String(c.args[0])) as { method: string; params: unknown };
+      return [env.method, env.params];
+    });
+}
+
+test('the bundle is one self-contained CommonJS file that needs only cordova/exec', () => {
+  assert.ok(!/require\(["']\.\.?\//.test(bundleSource.replace(/__req\(/g, '')), 'no relative requires are left');
+  assert.ok(!bundleSource.includes("require('react-native')") && !bundleSource.includes('require("react-native")'));
+  assert.ok(!bundleSource.includes('child_process'));
+  const { onegini, required } = loadPlugin(new FakeCore());
+  assert.equal(typeof onegini.start, 'function');
+  assert.equal(typeof onegini.mobileAuth.otp.handleRequest, 'function');
+  assert.deepEqual(required, [], 'cordova/exec is looked up on first use, not at load');
+});
+
+test('promise form: start, getUserProfiles, isUserEnrolled resolve; exec gets the envelope', async () => {
+  const core = new FakeCore()
+    .on('startClient', () => ({ result: null }))
+    .on('getUserProfiles', () => ({ result: [{ id: 'P1' }] }))
+    .on('isUserEnrolledForMobileAuth', () => ({ result: false }));
+  const { onegini, calls, required } = loadPlugin(core);
+  await onegini.start({ serverUrl: 'https://tokens.example' });
+  assert.deepEqual(await onegini.user.getUserProfiles(), [{ id: 'P1', profileId: 'P1' }]);
+  assert.equal(await onegini.mobileAuth.isUserEnrolled({ profileId: 'P1' }), false);
+  assert.deepEqual(required, ['cordova/exec']);
+  assert.deepEqual(invokes(calls), [
+    ['startClient', { serverUrl: 'https://tokens.example' }],
+    ['getUserProfiles', {}],
+    ['isUserEnrolledForMobileAuth', { profileId: 'P1' }],
+  ]);
+  const inv = calls.find((c) => c.action === 'invoke')!;
+  assert.equal(inv.service, 'OneginiSdk');
+  assert.equal(JSON.parse(String(inv.args[0])).jsonrpc, '2.0');
+  assert.equal(calls.filter((c) => c.action === 'listen').length, 1, 'the event channel is opened once');
+});
+
+test('callback form: success and failure callbacks are called, and the promise settles too', async () => {
+  const core = new FakeCore()
+    .on('enrollMobileAuthentication', () => ({ error: { code: 9010, message: 'no authenticated user', data: { domain: 'user' } } }))
+    .on('isUserEnrolledForMobileAuth', () => ({ result: true }))
+    .on('startClient', () => ({ result: null }));
+  const { onegini } = loadPlugin(core);
+
+  const enrolled = await new Promise<boolean>((resolve, reject) =>
+    onegini.mobileAuth.isUserEnrolled({ profileId: 'P1' }, resolve, reject),
+  );
+  assert.equal(enrolled, true);
+
+  const err = await new Promise<OneginiError>((resolve, reject) =>
+    onegini.mobileAuth.enroll({}, () => reject(new Error('success called')), resolve),
+  );
+  assert.equal(err.code, 9010);
+  assert.equal(err.domain, 'user');
+  assert.equal(err.description, 'no authenticated user');
+
+  // (success, failure) without the options argument.
+  const err2 = await new Promise<OneginiError>((resolve, reject) => onegini.mobileAuth.enroll(() => reject(new Error('success')), resolve));
+  assert.equal(err2.code, 9010);
+
+  let started = false;
+  await onegini.start(undefined, () => (started = true));
+  assert.ok(started);
+
+  // Validation errors reach the failure callback with 8009, nothing crosses.
+  const before = core.requests.length;
+  const bad = await new Promise<OneginiError>((resolve, reject) =>
+    onegini.mobileAuth.isUserEnrolled({} as { profileId: string }, () => reject(new Error('success')), resolve),
+  );
+  assert.equal(bad.code, 8009);
+  assert.ok(bad.message.includes('profileId'));
+  assert.equal(core.requests.length, before);
+});
+
+function otpCore(answer: 'accept' | 'deny'): FakeCore {
+  const core = new FakeCore();
+  let settle: ((a: { result: unknown } | { error: { code: number; message: string; data?: Record<string, unknown> } }) => void) | null = null;
+  core.on('handleMobileAuthWithOtp', () => {
+    setTimeout(() =>
+      core.emit('ONEWELCOME_MOBILE_AUTH_OTP_NOTIFICATION', {
+        action: 'startAuthentication',
+        mobileAuthenticationRequest: { message: 'Log in to Example Bank?', type: 'qr', transactionId: 'T1', userProfile: { id: 'P1' } },
+      }),
+    );
+    return new Promise((resolve) => (settle = resolve));
+  });
+  core.on('acceptMobileAuthConfirmation', () => {
+    assert.equal(answer, 'accept');
+    setTimeout(() => {
+      core.emit('ONEWELCOME_MOBILE_AUTH_OTP_NOTIFICATION', { action: 'finishAuthentication' });
+      settle!({ result: null });
+    });
+    return { result: null };
+  });
+  core.on('denyMobileAuthConfirmation', () => {
+    setTimeout(() => settle!({ error: { code: 9006, message: 'mobile authentication denied', data: { domain: 'sdk' } } }));
+    return { result: null };
+  });
+  return core;
+}
+
+test('otp.handleRequest chain: onConfirmationRequest gets actions and the request; accept → onSuccess', async () => {
+  const core = otpCore('accept');
+  const { onegini, calls } = loadPlugin(core);
+  const seen: unknown[] = [];
+  await new Promise<void>((resolve, reject) => {
+    onegini.mobileAuth.otp
+      .handleRequest({ otp: 'b3RwLXZhbHVl' })
+      .onConfirmationRequest((actions, request) => {
+        seen.push(request);
+        void actions.accept();
+      })
+      .onSuccess(() => resolve())
+      .onError(reject);
+  });
+  assert.deepEqual(seen, [{ message: 'Log in to Example Bank?', type: 'qr', transactionId: 'T1', userProfile: { id: 'P1' } }]);
+  assert.deepEqual(
+    invokes(calls).map(([m]) => m),
+    ['handleMobileAuthWithOtp', 'acceptMobileAuthConfirmation'],
+  );
+});
+
+test('otp.handleRequest works as a promise; deny rejects with 9006 and calls onError', async () => {
+  const core = otpCore('deny');
+  const { onegini } = loadPlugin(core);
+  let onErrorCode = 0;
+  const flow = onegini.mobileAuth.otp
+    .handleRequest({ otp: 'b3RwLXZhbHVl' })
+    .onConfirmationRequest((actions) => void actions.deny())
+    .onError((e) => (onErrorCode = e.code));
+  await assert.rejects(
+    async () => {
+      await flow;
+    },
+    (e: unknown) => e instanceof Error && (e as OneginiError).code === 9006,
+  );
+  await until(() => onErrorCode !== 0, 'onError');
+  assert.equal(onErrorCode, 9006);
+});
+
+test('otp.handleRequest without onConfirmationRequest denies (never accepts on the user\'s behalf) and fails with 8009', async () => {
+  const core = otpCore('deny');
+  const { onegini } = loadPlugin(core);
+  await assert.rejects(
+    async () => {
+      await onegini.mobileAuth.otp.handleRequest({ otp: 'b3RwLXZhbHVl' });
+    },
+    (e: unknown) => (e as OneginiError).code === 8009 && (e as OneginiError).message.includes('onConfirmationRequest'),
+  );
+  assert.ok(core.methods().includes('denyMobileAuthConfirmation'));
+  assert.ok(!core.methods().includes('acceptMobileAuthConfirmation'));
+});
+
+test('user.register chain: registration URL, then PIN creation (with a refused PIN), then success', async () => {
+  const core = new FakeCore();
+  let finish: ((a: { result: unknown }) => void) | null = null;
+  core.on('registerUser', (req) => {
+    assert.deepEqual(req.params, { identityProviderId: null, scopes: ['read'] });
+    setTimeout(() => core.emit('ONEWELCOME_REGISTRATION_NOTIFICATION', { url: 'https://tokens.example/authorize?x=1' }));
+    return new Promise((r) => (finish = r));
+  });
+  core.on('handleRegistrationCallback', (req) => {
+    assert.deepEqual(req.params, { uri: 'app://oma/callback?code=c1' });
+    setTimeout(() => core.emit('ONEWELCOME_PIN_CREATE_NOTIFICATION', { action: 'open', flow: 'Create', profileId: 'P9', pinLength: 5 }));
+    return { result: null };
+  });
+  let attempts = 0;
+  core.on('submitPin', (req) => {
+    attempts++;
+    if (attempts === 1) {
+      setTimeout(() =>
+        core.emit('ONEWELCOME_PIN_CREATE_NOTIFICATION', {
+          action: 'pinNotAllowed',
+          flow: 'Create',
+          profileId: 'P9',
+          pinLength: 5,
+          errorCode: 8015,
+          errorMsg: 'PIN is a sequence',
+        }),
+      );
+    } else {
+      assert.deepEqual(req.params, { flow: 'Create', pin: '24680' });
+      setTimeout(() => {
+        core.emit('ONEWELCOME_PIN_CREATE_NOTIFICATION', { action: 'close', flow: 'Create', profileId: 'P9', pinLength: 5 });
+        finish!({ result: { userProfile: { id: 'P9' } } });
+      });
+    }
+    return { result: null };
+  });
+  const { onegini } = loadPlugin(core);
+  const pinRequests: Array<{ pinLength: number; error?: number }> = [];
+  const result = await onegini.user
+    .register({ identityProviderId: null, scopes: ['read'] })
+    .onRegistrationRequest((actions, { url }) => {
+      assert.equal(url, 'https://tokens.example/authorize?x=1');
+      void actions.handleRegistrationUrl('app://oma/callback?code=c1');
+    })
+    .onCreatePinRequest((actions, options) => {
+      const r: { pinLength: number; error?: number } = { pinLength: options.pinLength };
+      if (options.error) r.error = options.error.code;
+      pinRequests.push(r);
+      void actions.createPin(options.error ? '24680' : '12345');
+    });
+  assert.deepEqual(result, { userProfile: { id: 'P9', profileId: 'P9' } });
+  assert.deepEqual(pinRequests, [{ pinLength: 5 }, { pinLength: 5, error: 8015 }]);
+});
+
+test('user.authenticate chain: wrong PIN asks again with remainingFailureCount, then onSuccess', async () => {
+  const core = new FakeCore();
+  let finish: ((a: { result: unknown }) => void) | null = null;
+  core.on('authenticateUser', (req) => {
+    assert.deepEqual(req.params, { profileId: 'P1', authenticatorId: null });
+    setTimeout(() => core.emit('ONEWELCOME_PIN_AUTHENTICATION_NOTIFICATION', { action: 'open', flow: 'Authentication', profileId: 'P1' }));
+    return new Promise((r) => (finish = r));
+  });
+  core.on('submitPin', (req) => {
+    const p = req.params as { pin: string };
+    setTimeout(() => {
+      if (p.pin === '11111') {
+        core.emit('ONEWELCOME_PIN_AUTHENTICATION_NOTIFICATION', {
+          action: 'incorrectPin',
+          flow: 'Authentication',
+          profileId: 'P1',
+          remainingFailureCount: 2,
+        });
+      } else finish!({ result: { userProfile: { id: 'P1' } } });
+    });
+    return { result: null };
+  });
+  const { onegini } = loadPlugin(core);
+  const asked: Array<number | undefined> = [];
+  const res = await new Promise((resolve, reject) =>
+    onegini.user
+      .authenticate({ profileId: 'P1' })
+      .onPinRequest((actions, options) => {
+        asked.push(options.remainingFailureCount);
+        void actions.providePin(options.error ? '24680' : '11111');
+      })
+      .onSuccess(resolve)
+      .onError(reject),
+  );
+  assert.deepEqual(res, { userProfile: { id: 'P1', profileId: 'P1' } });
+  assert.deepEqual(asked, [undefined, 2]);
+});
+
+test('a failure object from the plugin keeps code, domain and extra fields', async () => {
+  const core = new FakeCore().on('authenticateUser', () => ({
+    error: { code: 8004, message: 'wrong PIN', data: { domain: 'pin', remainingFailureCount: 0 } },
+  }));
+  const { onegini } = loadPlugin(core);
+  await assert.rejects(
+    async () => {
+      await onegini.user.authenticate({ profileId: 'P1' }).onPinRequest(() => undefined);
+    },
+    (e: unknown) => {
+      const err = e as OneginiError;
+      return err.code === 8004 && err.domain === 'pin' && err.data.remainingFailureCount === 0;
+    },
+  );
+});
