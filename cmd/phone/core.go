@@ -190,3 +190,19 @@ func (c *core) flow(method string, params any, timeout time.Duration, out any, o
 		}
 	}
 }
+
+// deliver calls a method that hands an input to a waiting flow (submitPin,
+// handleRegistrationCallback, accept/deny). The flow announces that it waits
+// with an event just before it starts waiting, so an answer that is very quick
+// can find it not waiting yet (8013/8014): deliver retries those for a moment.
+func (c *core) deliver(method string, params any) error {
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		err := c.callSync(method, params, nil)
+		code := codeOf(err)
+		if (code != int(dispatch.CodeNoFlowInProgress) && code != int(dispatch.CodeNoMobileAuthInProgress)) || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

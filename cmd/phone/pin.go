@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/openmobileauth/oma/core/api"
@@ -60,12 +61,15 @@ func (p *phone) submitNewPin(length int) error {
 			}
 			pin = a
 		}
-		err := p.c.callSync(api.MethodSubmitPin, map[string]any{"flow": api.FlowCreate, "pin": pin}, nil)
+		err := p.c.deliver(api.MethodSubmitPin, map[string]any{"flow": api.FlowCreate, "pin": pin})
 		if err == nil {
 			return nil
 		}
-		if codeOf(err) == int(dispatch.CodePinNotAllowed) && p.o.pin == "" {
-			p.printf("%s\n", err.(*sdkError).Message)
+		if c := codeOf(err); (c == int(dispatch.CodePinNotAllowed) || c == int(dispatch.CodeBadParameters)) && p.o.pin == "" {
+			var se *sdkError
+			if errors.As(err, &se) {
+				p.printf("%s\n", se.Message)
+			}
 			continue
 		}
 		return p.cancelCreate(err)
@@ -112,19 +116,28 @@ func (p *phone) enterPin(ev event) error {
 }
 
 func (p *phone) submitPin() error {
-	pin := p.o.pin
-	if pin == "" {
-		a, err := p.ask.secret("PIN: ")
-		if err != nil {
-			_ = p.c.callSync(api.MethodCancelPinAuthentication, nil, nil)
-			return err
+	for {
+		pin := p.o.pin
+		if pin == "" {
+			a, err := p.ask.secret("PIN: ")
+			if err != nil {
+				_ = p.c.callSync(api.MethodCancelPinAuthentication, nil, nil)
+				return err
+			}
+			pin = a
 		}
-		pin = a
-	}
-	err := p.c.callSync(api.MethodSubmitPin, map[string]any{"flow": api.FlowAuthentication, "pin": pin}, nil)
-	if err != nil && codeOf(err) != int(dispatch.CodeWrongPin) {
+		err := p.c.deliver(api.MethodSubmitPin, map[string]any{"flow": api.FlowAuthentication, "pin": pin})
+		if err == nil || codeOf(err) == int(dispatch.CodeWrongPin) {
+			return nil
+		}
+		if codeOf(err) == int(dispatch.CodeBadParameters) && p.o.pin == "" {
+			var se *sdkError
+			if errors.As(err, &se) {
+				p.printf("%s\n", se.Message)
+			}
+			continue
+		}
 		_ = p.c.callSync(api.MethodCancelPinAuthentication, nil, nil)
 		return err
 	}
-	return nil
 }

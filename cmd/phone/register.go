@@ -71,7 +71,7 @@ func (p *phone) browserLogin(ev event) error {
 		p.printf("Logged in as %s on the login page.\n", user)
 		callback = cb
 	}
-	if err := p.c.callSync(api.MethodHandleRegistrationCallback, map[string]any{"uri": callback}, nil); err != nil {
+	if err := p.c.deliver(api.MethodHandleRegistrationCallback, map[string]any{"uri": callback}); err != nil {
 		return p.cancelRegistration(err)
 	}
 	return nil

@@ -59,9 +59,9 @@ func (p *phone) scan(args []string) error {
 		}
 		decided = true
 		if accepted {
-			return p.c.callSync(api.MethodAcceptMobileAuthConfirmation, nil, nil)
+			return p.c.deliver(api.MethodAcceptMobileAuthConfirmation, nil)
 		}
-		return p.c.callSync(api.MethodDenyMobileAuthConfirmation, nil, nil)
+		return p.c.deliver(api.MethodDenyMobileAuthConfirmation, nil)
 	})
 	switch {
 	case err == nil && decided && accepted:

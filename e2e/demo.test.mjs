@@ -1,0 +1,130 @@
+// Browser test of the demo: the real demo command (Token Server on SQLite +
+// demo page), Debian's Chromium driven by playwright-core, and the real
+// terminal phone answering in non-interactive mode.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { BIN, artifact, launchChromium, runCommand, startProcess, tempDir } from './lib.mjs';
+
+const PIN = '24680';
+const OTP_EXPIRY = '12s'; // short, so the expiry path does not wait 5 minutes
+let work, demo, base, browser, page, phoneData;
+
+function phone(...args) {
+  return runCommand(path.join(BIN, 'phone'), [...args, '--data', phoneData, '--server', base]);
+}
+
+async function expectOk(res, what) {
+  assert.equal(res.code, 0, `${what} failed:\n${res.output}`);
+  return res;
+}
+
+/** Clicks the button, waits for the OTP to be shown, returns it. */
+async function startRequest(buttonName) {
+  await page.getByRole('button', { name: buttonName }).click();
+  const otp = page.locator('#otp');
+  await otp.waitFor({ state: 'visible' });
+  await page.waitForFunction(() => document.getElementById('otp').value.length > 0);
+  const value = await otp.inputValue();
+  assert.match(value, /^[A-Z2-7]{32}$/, 'the page shows a 32-character base32 OTP');
+  const status = page.locator('#status');
+  assert.equal(await status.getAttribute('data-state'), 'pending');
+  return value;
+}
+
+async function expectStatus(state, text) {
+  const status = page.locator('#status');
+  await page.waitForFunction((s) => document.getElementById('status').dataset.state === s, state, { timeout: 30000 });
+  assert.equal(await page.locator('#status-text').textContent(), text);
+  return status;
+}
+
+before(async () => {
+  work = tempDir('oma-e2e-');
+  phoneData = path.join(work, 'phone');
+  demo = await startProcess(path.join(BIN, 'demo'),
+    ['--listen', '127.0.0.1:0', '--data', path.join(work, 'server'), '--otp-expiry', OTP_EXPIRY],
+    { ready: /Demo page:\s+(http:\/\/\S+)/ });
+  const pageURL = demo.match[1];
+  base = new URL(pageURL).origin;
+  // Register and enroll the demo user on the terminal phone, non-interactively.
+  const reg = await expectOk(await phone('register', '--user', 'demo', '--password', 'demo1234', '--pin', PIN), 'phone register');
+  assert.match(reg.stdout, /Registered: profile \S+/);
+  await expectOk(await phone('enroll', '--pin', PIN), 'phone enroll');
+  const st = await expectOk(await phone('status', '--json'), 'phone status');
+  const status = JSON.parse(st.stdout);
+  assert.equal(status.profiles.length, 1);
+  assert.equal(status.profiles[0].enrolled, true);
+  browser = await launchChromium();
+  page = await browser.context.newPage();
+  await page.goto(pageURL);
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (demo) await demo.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+test('the page offers a login with the phone', async () => {
+  assert.equal(await page.title(), 'OMA Demo Bank — log in with your phone');
+  await page.getByRole('heading', { name: 'Log in with your phone' }).waitFor();
+  assert.equal(await page.locator('#pay-card').isVisible(), false, 'no payment before a login');
+});
+
+test('QR login approved on the phone: the page turns to "Approved for demo"', async () => {
+  const otp = await startRequest('Log in with your phone');
+  // The QR code is a PNG made by the server-side QR library: save it and let
+  // the phone read the OTP out of the image itself.
+  const src = await page.locator('#qr').getAttribute('src');
+  assert.match(src, /^data:image\/png;base64,/);
+  const qrFile = artifact('login-qr.png');
+  writeFileSync(qrFile, Buffer.from(src.split(',')[1], 'base64'));
+  const countdown = await page.locator('#countdown').textContent();
+  assert.match(countdown, /^0:(0\d|1[0-2])$/, `countdown shows the short expiry, got ${countdown}`);
+  const res = await expectOk(await phone('scan', '--qr', qrFile, '--accept'), 'phone scan --qr --accept');
+  assert.match(res.stdout, /Log in to OMA Demo Bank/, 'the phone shows the login message');
+  assert.match(res.stdout, /Accepted\./);
+  assert.ok(!res.output.includes(otp), 'the phone does not print the OTP it read');
+  await expectStatus('accepted', 'Approved for demo');
+  await page.locator('#who-name').filter({ hasText: 'demo' }).waitFor();
+  await page.screenshot({ path: artifact('approved.png'), fullPage: true });
+});
+
+test('payment confirmation bound to the logged-in user', async () => {
+  await page.getByRole('button', { name: 'Start again' }).click();
+  await page.getByRole('heading', { name: 'Confirm a payment' }).waitFor();
+  const otp = await startRequest('Confirm payment');
+  assert.equal(await page.locator('#request-message').textContent(), 'Pay 25.00 EUR to Example Shop');
+  const res = await expectOk(await phone('scan', otp, '--accept'), 'phone scan --accept (payment)');
+  assert.match(res.stdout, /Pay 25\.00 EUR to Example Shop/, 'the phone shows what it confirms');
+  await expectStatus('accepted', 'Payment confirmed by demo');
+  await page.screenshot({ path: artifact('payment-confirmed.png'), fullPage: true });
+});
+
+test('QR login denied on the phone: the page turns to "Denied"', async () => {
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('button', { name: 'Log in with your phone' }).waitFor();
+  const otp = await startRequest('Log in with your phone');
+  const res = await expectOk(await phone('scan', otp, '--deny'), 'phone scan --deny');
+  assert.match(res.stdout, /Denied\./);
+  await expectStatus('denied', 'Denied');
+  assert.equal(await page.locator('#who').isVisible(), false, 'a denied login logs nobody in');
+  // The same OTP cannot be answered again.
+  const again = await phone('scan', otp, '--accept');
+  assert.notEqual(again.code, 0);
+  assert.match(again.output, /error (9029|10013) /, `a second answer is refused with its SDK code:\n${again.output}`);
+  await page.screenshot({ path: artifact('denied.png'), fullPage: true });
+});
+
+test('QR login left unanswered: the countdown runs out and the page turns to "Expired"', async () => {
+  await page.getByRole('button', { name: 'Start again' }).click();
+  const otp = await startRequest('Log in with your phone');
+  await expectStatus('expired', 'Expired');
+  assert.equal(await page.locator('#countdown').textContent(), '0:00');
+  await page.screenshot({ path: artifact('expired.png'), fullPage: true });
+  const late = await phone('scan', otp, '--accept');
+  assert.notEqual(late.code, 0);
+  assert.match(late.output, /error 10013 REQUEST_NOT_FOUND/, `an expired OTP is refused with 10013:\n${late.output}`);
+});
