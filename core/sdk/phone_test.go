@@ -1,0 +1,248 @@
+package sdk_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/openmobileauth/oma/core/device"
+	"github.com/openmobileauth/oma/core/dispatch"
+	"github.com/openmobileauth/oma/core/sdk"
+	"github.com/tidwall/gjson"
+)
+
+// phone drives one SDK core only through the dispatcher envelope, as the JS
+// layer does: HandleAsync requests in, responses and events out of the Sink.
+type phone struct {
+	t       testing.TB
+	core    *sdk.SDK
+	storage device.Storage
+	keys    device.KeyStore
+
+	mu      sync.Mutex
+	nextID  int
+	pending map[string]chan gjson.Result
+	events  []gjson.Result
+	notify  chan struct{}
+}
+
+const waitLimit = 20 * time.Second
+
+func newPhone(t testing.TB, storage device.Storage, keys device.KeyStore) *phone {
+	t.Helper()
+	p := &phone{t: t, storage: storage, keys: keys, pending: map[string]chan gjson.Result{}, notify: make(chan struct{}, 1)}
+	core, err := sdk.New(sdk.Options{Storage: storage, Keys: keys, Sink: p.sink})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.core = core
+	t.Cleanup(core.Close)
+	return p
+}
+
+// newDevice is a fresh phone with its own storage and key store.
+func newDevice(t testing.TB) *phone {
+	st := device.NewMemStorage()
+	return newPhone(t, st, device.NewSoftKeyStore(st))
+}
+
+// restart closes this core and starts a new one on the same storage and keys.
+func (p *phone) restart() *phone {
+	p.core.Close()
+	return newPhone(p.t, p.storage, p.keys)
+}
+
+func (p *phone) sink(msg string) {
+	r := gjson.Parse(msg)
+	if r.Get("method").Str == "event" {
+		p.mu.Lock()
+		p.events = append(p.events, r.Get("params"))
+		p.mu.Unlock()
+		select {
+		case p.notify <- struct{}{}:
+		default:
+		}
+		return
+	}
+	id := r.Get("id").Raw
+	p.mu.Lock()
+	ch := p.pending[id]
+	delete(p.pending, id)
+	p.mu.Unlock()
+	if ch == nil {
+		p.t.Errorf("response for unknown id %s: %s", id, msg)
+		return
+	}
+	ch <- r
+}
+
+// pendingCall is a request whose response has not been awaited yet.
+type pendingCall struct {
+	p      *phone
+	method string
+	ch     chan gjson.Result
+}
+
+func (p *phone) call(method string, params any) *pendingCall {
+	p.mu.Lock()
+	p.nextID++
+	id := strconv.Itoa(p.nextID)
+	ch := make(chan gjson.Result, 1)
+	p.pending[id] = ch
+	p.mu.Unlock()
+	b, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": p.nextID, "method": method, "params": params})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	p.core.HandleAsync(string(b))
+	return &pendingCall{p: p, method: method, ch: ch}
+}
+
+// wait returns the response envelope.
+func (c *pendingCall) wait() gjson.Result {
+	c.p.t.Helper()
+	select {
+	case r := <-c.ch:
+		return r
+	case <-time.After(waitLimit):
+		c.p.t.Fatalf("%s: no response within %s", c.method, waitLimit)
+		return gjson.Result{}
+	}
+}
+
+// ok waits and returns the result, failing on an error response.
+func (c *pendingCall) ok() gjson.Result {
+	c.p.t.Helper()
+	r := c.wait()
+	if e := r.Get("error"); e.Exists() {
+		c.p.t.Fatalf("%s failed: %s", c.method, e.Raw)
+	}
+	return r.Get("result")
+}
+
+// code waits and returns the error code (0 for success).
+func (c *pendingCall) code() dispatch.Code {
+	c.p.t.Helper()
+	return dispatch.Code(c.wait().Get("error.code").Int())
+}
+
+func (p *phone) do(method string, params any) gjson.Result {
+	p.t.Helper()
+	return p.call(method, params).ok()
+}
+
+func (p *phone) errCode(method string, params any) dispatch.Code {
+	p.t.Helper()
+	return p.call(method, params).code()
+}
+
+// expectCode asserts that method answers code.
+func (p *phone) expectCode(want dispatch.Code, method string, params any) gjson.Result {
+	p.t.Helper()
+	r := p.call(method, params).wait()
+	if got := dispatch.Code(r.Get("error.code").Int()); got != want {
+		p.t.Fatalf("%s: want code %d, got %s", method, want, r.Raw)
+	}
+	return r.Get("error")
+}
+
+// event waits for the next event of type typ (with action when not empty),
+// consuming it and every earlier event of that type.
+func (p *phone) event(typ, action string) gjson.Result {
+	p.t.Helper()
+	deadline := time.After(waitLimit)
+	for {
+		p.mu.Lock()
+		for i, e := range p.events {
+			if e.Get("type").Str == typ && (action == "" || e.Get("action").Str == action) {
+				p.events = append(p.events[:i:i], p.events[i+1:]...)
+				p.mu.Unlock()
+				return e
+			}
+		}
+		p.mu.Unlock()
+		select {
+		case <-p.notify:
+		case <-time.After(20 * time.Millisecond):
+		case <-deadline:
+			p.t.Fatalf("no %s %s event within %s; have %v", typ, action, waitLimit, p.eventList())
+		}
+	}
+}
+
+// noEvent asserts that no event of typ (and action) arrived.
+func (p *phone) noEvent(typ, action string) {
+	p.t.Helper()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, e := range p.events {
+		if e.Get("type").Str == typ && (action == "" || e.Get("action").Str == action) {
+			p.t.Fatalf("unexpected event %s", e.Raw)
+		}
+	}
+}
+
+func (p *phone) clearEvents() {
+	p.mu.Lock()
+	p.events = nil
+	p.mu.Unlock()
+}
+
+func (p *phone) eventList() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []string
+	for _, e := range p.events {
+		out = append(out, e.Raw)
+	}
+	return out
+}
+
+// browserLogin follows the login page the registration URL shows: GET it,
+// POST username and password to the same URL and return the Location of the
+// redirect to the app.
+func browserLogin(t testing.TB, loginURL, username, password string) string {
+	t.Helper()
+	hc := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := hc.Get(loginURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(strings.ToLower(string(body)), "password") {
+		t.Fatalf("login page: %d %.200s", resp.StatusCode, body)
+	}
+	form := url.Values{"username": {username}, "password": {password}}
+	req, _ := http.NewRequestWithContext(context.Background(), "POST", loginURL, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err = hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound {
+		t.Fatalf("login POST: want 302, got %d", resp.StatusCode)
+	}
+	loc := resp.Header.Get("Location")
+	if loc == "" {
+		t.Fatal("login POST: no Location")
+	}
+	return loc
+}
+
+func fmtParams(kv ...any) map[string]any {
+	m := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[fmt.Sprint(kv[i])] = kv[i+1]
+	}
+	return m
+}
