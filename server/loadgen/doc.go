@@ -1,0 +1,12 @@
+// Package loadgen drives a Token Server the way real phones and relying
+// parties do, over HTTP on loopback: a simulated Device speaks the device
+// protocol of core/protocol (client registration with DPoP proofs, browser
+// login through the login form, PIN token exchange, CSR enrollment, OTP claim
+// and signed answer), an RP client speaks the v4 relying-party API (create a
+// request, fetch the result), and Run executes complete OTP transactions at a
+// fixed rate (open model) or as fast as C workers can (closed model), reporting
+// throughput and latency percentiles.
+//
+// cmd/loadgen is the command-line front end; server/crashtest uses Device and
+// RP to drive flows against a server it kills and restarts.
+package loadgen
