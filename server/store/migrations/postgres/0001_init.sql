@@ -1,0 +1,17 @@
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE api_clients (id TEXT PRIMARY KEY, secret TEXT NOT NULL, callback_uris TEXT NOT NULL, max_message_len INTEGER NOT NULL DEFAULT 0, disabled INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL);
+CREATE TABLE otp_types (name TEXT PRIMARY KEY, expiry_secs INTEGER NOT NULL, message_template TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE users (id TEXT PRIMARY KEY, password_hash TEXT NOT NULL, created_at BIGINT NOT NULL);
+CREATE TABLE clients (id TEXT PRIMARY KEY, public_key TEXT NOT NULL, app_id TEXT NOT NULL, app_version TEXT NOT NULL, platform TEXT NOT NULL, redirect_uri TEXT NOT NULL, created_at BIGINT NOT NULL);
+CREATE TABLE jti_cache (jti TEXT PRIMARY KEY, expires_at BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS jti_cache_exp ON jti_cache (expires_at);
+CREATE TABLE auth_codes (code_hash TEXT PRIMARY KEY, client_id TEXT NOT NULL, user_id TEXT NOT NULL, redirect_uri TEXT NOT NULL, code_challenge TEXT NOT NULL, scope TEXT NOT NULL, expires_at BIGINT NOT NULL);
+CREATE TABLE profiles (id TEXT PRIMARY KEY, client_id TEXT NOT NULL, user_id TEXT NOT NULL, pin_hash TEXT NOT NULL, pin_failures INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL);
+CREATE TABLE tokens (hash TEXT PRIMARY KEY, kind TEXT NOT NULL, profile_id TEXT NOT NULL, client_id TEXT NOT NULL, user_id TEXT NOT NULL, scope TEXT NOT NULL, expires_at BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS tokens_profile ON tokens (profile_id);
+CREATE TABLE enrollments (id TEXT PRIMARY KEY, profile_id TEXT NOT NULL, client_id TEXT NOT NULL, user_id TEXT NOT NULL, public_key TEXT NOT NULL, certificate TEXT NOT NULL, created_at BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS enrollments_user ON enrollments (user_id);
+CREATE INDEX IF NOT EXISTS enrollments_profile ON enrollments (profile_id);
+CREATE TABLE transactions (id TEXT PRIMARY KEY, otp_hash TEXT NOT NULL UNIQUE, api_client_id TEXT NOT NULL, type TEXT NOT NULL, message TEXT NOT NULL, callback_uri TEXT NOT NULL, language_code TEXT NOT NULL, bound_user_id TEXT NOT NULL, status TEXT NOT NULL, nonce TEXT NOT NULL, profile_id TEXT NOT NULL, enrollment_id TEXT NOT NULL, user_id TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, answered_at BIGINT NOT NULL);
+CREATE TABLE outbox (id TEXT PRIMARY KEY, api_client_id TEXT NOT NULL, url TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at BIGINT NOT NULL, delivered_at BIGINT NOT NULL, dead INTEGER NOT NULL, last_error TEXT NOT NULL, created_at BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (next_attempt_at) WHERE delivered_at = 0 AND dead = 0;

@@ -1,0 +1,287 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	_ "modernc.org/sqlite"             // SQLite driver "sqlite"
+)
+
+//go:embed migrations
+var migrationsFS embed.FS
+
+// sqlStore is the database/sql implementation of Store.
+type sqlStore struct {
+	d      *dialect
+	writer *sql.DB // SQLite: one connection, so writers never fight over the lock
+	reader *sql.DB // SQLite: a small pool of read-only connections (WAL readers)
+}
+
+// Open opens (and migrates) the store at storeURL:
+//
+//	sqlite:PATH              a file, WAL mode, synchronous=NORMAL
+//	sqlite:PATH?synchronous=full   fsync every commit (power-loss durable)
+//	sqlite::memory:          a private in-memory database (tests)
+//	postgres://... or postgresql://...   PostgreSQL via pgx; a search_path
+//	                         parameter selects the schema (created if missing)
+//
+// synchronous=NORMAL in WAL mode keeps every committed transaction across a
+// process crash (SIGKILL): the WAL is in the OS cache before COMMIT returns;
+// only an OS crash or power loss can drop the last commits. Use
+// synchronous=full where that matters more than throughput.
+func Open(ctx context.Context, storeURL string) (Store, error) {
+	switch {
+	case strings.HasPrefix(storeURL, "sqlite:"):
+		return openSQLite(ctx, strings.TrimPrefix(storeURL, "sqlite:"))
+	case strings.HasPrefix(storeURL, "postgres://"), strings.HasPrefix(storeURL, "postgresql://"):
+		return openPostgres(ctx, storeURL)
+	}
+	return nil, fmt.Errorf("store: unsupported store URL (want sqlite:PATH or postgres://...)")
+}
+
+func openSQLite(ctx context.Context, spec string) (Store, error) {
+	p, query, _ := strings.Cut(spec, "?")
+	sync := "NORMAL"
+	if query != "" {
+		v, err := url.ParseQuery(query)
+		if err != nil {
+			return nil, fmt.Errorf("store: bad sqlite options: %w", err)
+		}
+		switch strings.ToLower(v.Get("synchronous")) {
+		case "", "normal":
+		case "full":
+			sync = "FULL"
+		default:
+			return nil, errors.New("store: synchronous must be normal or full")
+		}
+	}
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(" + sync + ")"
+	s := &sqlStore{d: sqliteDialect}
+	if p == "" || p == ":memory:" {
+		db, err := sql.Open("sqlite", "file::memory:?"+pragmas)
+		if err != nil {
+			return nil, err
+		}
+		db.SetMaxOpenConns(1)
+		db.SetMaxIdleConns(1)
+		db.SetConnMaxLifetime(0)
+		db.SetConnMaxIdleTime(0)
+		s.writer, s.reader = db, db
+	} else {
+		dsn := "file:" + p + "?" + pragmas + "&_pragma=journal_mode(WAL)&_txlock=immediate"
+		w, err := sql.Open("sqlite", dsn)
+		if err != nil {
+			return nil, err
+		}
+		w.SetMaxOpenConns(1)
+		w.SetMaxIdleConns(1)
+		w.SetConnMaxIdleTime(0)
+		w.SetConnMaxLifetime(0)
+		// The writer creates the file and switches it to WAL before readers open it.
+		if err := w.PingContext(ctx); err != nil {
+			_ = w.Close()
+			return nil, fmt.Errorf("store: opening sqlite: %w", err)
+		}
+		r, err := sql.Open("sqlite", "file:"+p+"?"+pragmas+"&_pragma=query_only(1)")
+		if err != nil {
+			_ = w.Close()
+			return nil, err
+		}
+		r.SetMaxOpenConns(4)
+		r.SetMaxIdleConns(4)
+		s.writer, s.reader = w, r
+	}
+	if err := s.migrate(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func openPostgres(ctx context.Context, u string) (Store, error) {
+	parsed, err := url.Parse(u)
+	if err != nil {
+		return nil, errors.New("store: bad postgres URL")
+	}
+	if schema := parsed.Query().Get("search_path"); schema != "" {
+		if err := createSchema(ctx, parsed, schema); err != nil {
+			return nil, err
+		}
+	}
+	db, err := sql.Open("pgx", u)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(32)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	s := &sqlStore{d: postgresDialect, writer: db, reader: db}
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("store: connecting to postgres: %w", err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// createSchema creates the schema named by search_path (a single identifier).
+func createSchema(ctx context.Context, u *url.URL, schema string) error {
+	for _, c := range schema {
+		if !(c == '_' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			return errors.New("store: search_path must be one lower-case identifier")
+		}
+	}
+	base := *u
+	q := base.Query()
+	q.Del("search_path")
+	base.RawQuery = q.Encode()
+	db, err := sql.Open("pgx", base.String())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+schema); err != nil && !isUniqueViolation(err) {
+		return fmt.Errorf("store: creating schema: %w", err)
+	}
+	return nil
+}
+
+// migrate applies the dialect's migrations not yet recorded in schema_migrations.
+func (s *sqlStore) migrate(ctx context.Context) error {
+	dir := path.Join("migrations", s.d.name)
+	entries, err := fs.ReadDir(migrationsFS, dir)
+	if err != nil {
+		return err
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after commit
+	if s.d.dollar {
+		// Several server instances may start at once: one migrates, the others wait.
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7301001)"); err != nil {
+			return fmt.Errorf("store: migrate lock: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)"); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	for _, name := range names {
+		var n int
+		if err := tx.QueryRowContext(ctx, s.d.q("SELECT COUNT(*) FROM schema_migrations WHERE version = ?"), name).Scan(&n); err != nil {
+			return fmt.Errorf("store: migrate: %w", err)
+		}
+		if n > 0 {
+			continue
+		}
+		body, err := fs.ReadFile(migrationsFS, path.Join(dir, name))
+		if err != nil {
+			return err
+		}
+		for _, stmt := range strings.Split(string(body), ";") {
+			if strings.TrimSpace(stmt) == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return fmt.Errorf("store: migration %s: %w", name, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, s.d.q("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"), name, time.Now().UnixMilli()); err != nil {
+			return fmt.Errorf("store: migrate: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
+func (s *sqlStore) Dialect() string { return s.d.name }
+
+func (s *sqlStore) Close() error {
+	err := s.writer.Close()
+	if s.reader != s.writer {
+		if e := s.reader.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+func (s *sqlStore) InTx(ctx context.Context, fn func(Tx) error) error {
+	return s.run(ctx, s.writer, nil, fn)
+}
+
+func (s *sqlStore) View(ctx context.Context, fn func(Tx) error) error {
+	var opts *sql.TxOptions
+	if s.d.dollar {
+		opts = &sql.TxOptions{ReadOnly: true}
+	}
+	return s.run(ctx, s.reader, opts, fn)
+}
+
+func (s *sqlStore) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(Tx) error) error {
+	tx, err := db.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(&sqlTx{tx: tx, d: s.d}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// sqlTx implements Tx over a database/sql transaction.
+type sqlTx struct {
+	tx *sql.Tx
+	d  *dialect
+}
+
+func (t *sqlTx) exec(ctx context.Context, q string, args ...any) (int64, error) {
+	r, err := t.tx.ExecContext(ctx, t.d.q(q), args...)
+	if err != nil {
+		if isUniqueViolation(err) {
+			return 0, ErrConflict
+		}
+		return 0, err
+	}
+	return r.RowsAffected()
+}
+
+func (t *sqlTx) row(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.d.q(q), args...)
+}
+
+func noRow(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,229 @@
+package store
+
+import (
+	"context"
+	"errors"
+)
+
+// ErrNotFound is returned when a looked-up row does not exist.
+var ErrNotFound = errors.New("store: not found")
+
+// ErrConflict is returned when an insert collides with an existing row.
+var ErrConflict = errors.New("store: already exists")
+
+// Transaction statuses as stored. "expired" is never stored: readers derive it
+// from ExpiresAt.
+const (
+	StatusPending  = "pending"
+	StatusClaimed  = "claimed"
+	StatusAccepted = "accepted"
+	StatusDenied   = "denied"
+	StatusExpired  = "expired"
+)
+
+// Token kinds.
+const (
+	TokenAccess  = "access"
+	TokenRefresh = "refresh"
+)
+
+// APIClient is a relying party allowed to use the v4 API.
+type APIClient struct {
+	ID            string
+	Secret        string   // kept as-is: the outbox needs it to compute callback HMACs
+	CallbackURIs  []string // allowed callback URIs (exact match)
+	MaxMessageLen int      // 0 = server default (155)
+	Disabled      bool
+	CreatedAt     int64 // unix ms
+}
+
+// OTPType is a configured kind of authentication request.
+type OTPType struct {
+	Name            string
+	ExpirySecs      int
+	MessageTemplate string // "{message}" is replaced by the request's message
+	Disabled        bool
+}
+
+// User is a user of the built-in identity provider.
+type User struct {
+	ID           string
+	PasswordHash string
+	CreatedAt    int64
+}
+
+// Client is a registered app instance with its client key.
+type Client struct {
+	ID          string
+	PublicKey   string // wire form (base64url PKIX DER)
+	AppID       string
+	AppVersion  string
+	Platform    string
+	RedirectURI string
+	CreatedAt   int64
+}
+
+// AuthCode is an OAuth authorization code (stored by hash, single use).
+type AuthCode struct {
+	CodeHash      string
+	ClientID      string
+	UserID        string
+	RedirectURI   string
+	CodeChallenge string
+	Scope         string
+	ExpiresAt     int64
+}
+
+// Profile is a user registered on a client, with its server-side PIN hash.
+type Profile struct {
+	ID          string
+	ClientID    string
+	UserID      string
+	PinHash     string
+	PinFailures int
+	CreatedAt   int64
+}
+
+// Token is an access or refresh token, stored by hash.
+type Token struct {
+	Hash      string
+	Kind      string
+	ProfileID string
+	ClientID  string
+	UserID    string
+	Scope     string
+	ExpiresAt int64
+}
+
+// Enrollment is a mobile-authentication key of a profile.
+type Enrollment struct {
+	ID          string
+	ProfileID   string
+	ClientID    string
+	UserID      string
+	PublicKey   string // wire form
+	Certificate string // base64url DER
+	CreatedAt   int64
+}
+
+// Transaction is a mobile-authentication request of a relying party.
+type Transaction struct {
+	ID           string
+	OTPHash      string
+	APIClientID  string
+	Type         string
+	Message      string // exactly what the device shows
+	CallbackURI  string
+	LanguageCode string
+	BoundUserID  string // "" for a request any enrolled user may answer
+	Status       string
+	Nonce        string
+	ProfileID    string // claiming profile
+	EnrollmentID string // claiming enrollment
+	UserID       string // claiming user
+	CreatedAt    int64  // unix ms
+	ExpiresAt    int64  // unix ms
+	AnsweredAt   int64  // unix ms, 0 until answered
+}
+
+// Callback is a row of the durable callback outbox.
+type Callback struct {
+	ID            string
+	APIClientID   string
+	URL           string
+	Body          string
+	Attempts      int
+	NextAttemptAt int64 // unix ms
+	DeliveredAt   int64 // unix ms, 0 until delivered
+	Dead          bool  // retry budget exhausted
+	LastError     string
+	CreatedAt     int64
+}
+
+// Store is the persistence interface: run fn in a read-write transaction
+// (InTx) or a read-only one (View). Implementations retry nothing on their
+// own: a failed fn rolls the transaction back.
+type Store interface {
+	InTx(ctx context.Context, fn func(Tx) error) error
+	View(ctx context.Context, fn func(Tx) error) error
+	Dialect() string // "sqlite" or "postgres"
+	Close() error
+}
+
+// Tx is the set of operations available inside a transaction.
+type Tx interface {
+	// Settings (policy, CA key material, ...).
+	GetSetting(ctx context.Context, key string) (string, error)
+	PutSetting(ctx context.Context, key, value string) error
+
+	// Relying parties and OTP types.
+	CreateAPIClient(ctx context.Context, c APIClient) error
+	UpdateAPIClient(ctx context.Context, c APIClient) error
+	GetAPIClient(ctx context.Context, id string) (APIClient, error)
+	ListAPIClients(ctx context.Context) ([]APIClient, error)
+	PutOTPType(ctx context.Context, t OTPType) error
+	GetOTPType(ctx context.Context, name string) (OTPType, error)
+	ListOTPTypes(ctx context.Context) ([]OTPType, error)
+
+	// Identity provider users.
+	CreateUser(ctx context.Context, u User) error
+	GetUser(ctx context.Context, id string) (User, error)
+	// LockUser serialises concurrent enrollments of one user (FOR UPDATE on
+	// PostgreSQL; SQLite serialises writers anyway).
+	LockUser(ctx context.Context, id string) error
+
+	// App instances and the proof replay cache.
+	CreateClient(ctx context.Context, c Client) error
+	GetClient(ctx context.Context, id string) (Client, error)
+	// UseJTI records a proof id; it reports false when the id was seen before.
+	UseJTI(ctx context.Context, jti string, expiresAt int64) (bool, error)
+	PurgeJTIs(ctx context.Context, now int64) (int64, error)
+
+	// Authorization codes: TakeAuthCode deletes and returns the code.
+	CreateAuthCode(ctx context.Context, c AuthCode) error
+	TakeAuthCode(ctx context.Context, codeHash string) (AuthCode, error)
+
+	// Profiles and PIN counters.
+	CreateProfile(ctx context.Context, p Profile) error
+	GetProfile(ctx context.Context, id string) (Profile, error)
+	// AddPinFailure increments the failure counter and returns its new value.
+	AddPinFailure(ctx context.Context, id string) (int, error)
+	ResetPinFailures(ctx context.Context, id string) error
+	// DeleteProfile removes the profile with its tokens and enrollments.
+	DeleteProfile(ctx context.Context, id string) error
+
+	// Tokens.
+	CreateToken(ctx context.Context, t Token) error
+	GetToken(ctx context.Context, hash string) (Token, error)
+	DeleteToken(ctx context.Context, hash string) error
+	DeleteProfileTokens(ctx context.Context, profileID string) error
+
+	// Enrollments.
+	CreateEnrollment(ctx context.Context, e Enrollment) error
+	GetEnrollment(ctx context.Context, id string) (Enrollment, error)
+	EnrollmentsOfUser(ctx context.Context, userID string) ([]Enrollment, error)
+	EnrollmentsOfProfile(ctx context.Context, profileID string) ([]Enrollment, error)
+	DeleteEnrollment(ctx context.Context, id string) error
+
+	// Transactions.
+	CreateTransaction(ctx context.Context, t Transaction) error
+	GetTransaction(ctx context.Context, id string) (Transaction, error)
+	GetTransactionByOTPHash(ctx context.Context, otpHash string) (Transaction, error)
+	// ClaimTransaction moves a pending, unexpired transaction to claimed; it
+	// reports false when it was not pending (or expired) any more.
+	ClaimTransaction(ctx context.Context, id, profileID, enrollmentID, userID, nonce string, now int64) (bool, error)
+	// AnswerTransaction moves a claimed, unexpired transaction claimed by
+	// enrollmentID to status; false when another answer won or it expired.
+	AnswerTransaction(ctx context.Context, id, enrollmentID, status string, now int64) (bool, error)
+
+	// The callback outbox.
+	EnqueueCallback(ctx context.Context, c Callback) error
+	DueCallbacks(ctx context.Context, now int64, limit int) ([]Callback, error)
+	// LeaseCallback pushes a due row's NextAttemptAt to until, if it still is
+	// prev; false when another worker took it.
+	LeaseCallback(ctx context.Context, id string, prev, until int64) (bool, error)
+	MarkCallbackDelivered(ctx context.Context, id string, now int64) error
+	RescheduleCallback(ctx context.Context, id string, attempts int, next int64, lastErr string, dead bool) error
+	GetCallback(ctx context.Context, id string) (Callback, error)
+	PendingCallbacks(ctx context.Context) (int, error)
+}
