@@ -37,28 +37,51 @@ func parseRequest(s string, max int) (request, *Error) {
 		return r, Errorf(CodeBadParameters, "request must be a JSON object")
 	}
 	var methodRes gjson.Result
+	var seen uint8 // bit set of envelope members already read
+	dup := ""
 	root.ForEach(func(k, v gjson.Result) bool {
+		var bit uint8
 		switch k.Str {
 		case "jsonrpc":
+			bit = 1
+		case "id":
+			bit = 2
+		case "method":
+			bit = 4
+		case "params":
+			bit = 8
+		default:
+			return true
+		}
+		if seen&bit != 0 {
+			dup = k.Str
+			return false
+		}
+		seen |= bit
+		switch bit {
+		case 1:
 			if v.Type == gjson.String {
 				r.version = v.Str
 			} else {
 				r.version = "?"
 			}
-		case "id":
+		case 2:
 			switch v.Type {
 			case gjson.Number, gjson.String:
 				r.id = v.Raw
 			}
-		case "method":
+		case 4:
 			methodRes = v
-		case "params":
+		case 8:
 			r.params = v
 		}
 		return true
 	})
 	if r.id != "" && !utf8.ValidString(r.id) {
 		r.id = ""
+	}
+	if dup != "" {
+		return r, Errorf(CodeBadParameters, "request has more than one %q member", dup)
 	}
 	if r.id == "" {
 		return r, Errorf(CodeBadParameters, "request has no id (a number or a string)")
@@ -188,6 +211,10 @@ func appendString(b []byte, s string) []byte {
 func encodeError(id string, e *Error) string {
 	if id == "" {
 		id = nullID
+	}
+	if _, known := codeIndex[e.Code]; !known {
+		// A handler used a code outside the table: answer 8000 (the message stays).
+		e = &Error{Code: CodeInternal, Message: e.Message, Data: e.Data}
 	}
 	b := make([]byte, 0, 160)
 	b = append(b, `{"jsonrpc":"2.0","id":`...)

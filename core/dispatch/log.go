@@ -29,16 +29,21 @@ func sensitiveKey(k string) bool {
 }
 
 // credentialPattern finds credentials embedded in free text: Authorization scheme
-// values, OTP-looking query parameters and JWTs.
-var credentialPattern = regexp.MustCompile(`(?i)\b(bearer|dpop|basic)\s+[A-Za-z0-9._~+/=-]+|` +
-	`(?i)\b(otp|pin|code|token|access_token|refresh_token|code_verifier|secret|password)=[^&\s"]+|` +
-	`eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`)
+// values, secrets given as name=value / name: value (query strings, headers,
+// JSON-looking text), secrets named in prose ("password hunter2") and JWTs.
+var credentialPattern = regexp.MustCompile(`(?i)\b(?:bearer|dpop|basic)\s+[A-Za-z0-9._~+/=-]+` +
+	`|(?i)\b(?:otp|pin|code|[a-z_]*token|code_verifier|secret|client_secret|password|passwd|passphrase|private_?key|api_?key)"?\s*[=:]\s*"?[^&\s",}]+` +
+	`|(?i)\b(?:password|passwd|passphrase)\s+[^\s",}]+` +
+	`|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`)
+
+// secretValueStart finds where the secret part of a credentialPattern match starts.
+var secretValueStart = regexp.MustCompile(`(?i)^(?:bearer|dpop|basic)\s+|^[a-z_]+"?\s*[=:]\s*"?|^[a-z]+\s+`)
 
 // RedactText removes credentials embedded in free text.
 func RedactText(s string) string {
 	return credentialPattern.ReplaceAllStringFunc(s, func(m string) string {
-		if i := strings.IndexAny(m, "= \t"); i > 0 && !strings.HasPrefix(m, "eyJ") {
-			return m[:i+1] + Redacted
+		if loc := secretValueStart.FindStringIndex(m); loc != nil && !strings.HasPrefix(m, "eyJ") {
+			return m[:loc[1]] + Redacted
 		}
 		return Redacted
 	})
@@ -90,6 +95,11 @@ func writeRedacted(b *strings.Builder, v gjson.Result, secret bool) {
 			return true
 		})
 		b.WriteByte(']')
+	case v.Type == gjson.String && looksLikeJSON(v.Str):
+		// JSON carried inside a string (a logged request or body): redact it as JSON.
+		var inner strings.Builder
+		writeRedacted(&inner, gjson.Parse(v.Str), false)
+		b.Write(appendString(nil, inner.String()))
 	case v.Type == gjson.String:
 		r := RedactText(v.Str)
 		if r == v.Str {
@@ -100,6 +110,12 @@ func writeRedacted(b *strings.Builder, v gjson.Result, secret bool) {
 	default:
 		b.WriteString(v.Raw)
 	}
+}
+
+// looksLikeJSON reports whether s is a JSON object or array.
+func looksLikeJSON(s string) bool {
+	t := strings.TrimSpace(s)
+	return len(t) >= 2 && (t[0] == '{' || t[0] == '[') && gjson.Valid(t)
 }
 
 // redactingWriter rewrites each zerolog JSON line before it reaches w.
