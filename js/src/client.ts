@@ -331,7 +331,7 @@ export function createOneginiSdk(source: TransportSource): OneginiSdkInstance {
         v.optionalString(m, 'config.appVersion', c.appVersion);
         v.optionalString(m, 'config.redirectUri', c.redirectUri);
         v.optionalBoolean(m, 'config.allowInsecureHttp', c.allowInsecureHttp);
-        if (typeof c.pinnedCertSha256 !== 'string') v.optionalStringArray(m, 'config.pinnedCertSha256', c.pinnedCertSha256);
+        v.optionalString(m, 'config.pinnedCertSha256', c.pinnedCertSha256);
         params = { ...c };
       }
       await call(Methods.startClient, params);

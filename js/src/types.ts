@@ -40,8 +40,8 @@ export interface Config {
   redirectUri?: string;
   /** Accept plain HTTP to a non-loopback host (development only). */
   allowInsecureHttp?: boolean;
-  /** Pin the server certificate: SHA-256 of its SubjectPublicKeyInfo, hex or base64, one or several. */
-  pinnedCertSha256?: string | string[];
+  /** Pin the server certificate: base64 of the SHA-256 of its SubjectPublicKeyInfo. */
+  pinnedCertSha256?: string;
 }
 
 /** HTTP methods accepted by `resourceRequest`. */

@@ -236,7 +236,7 @@ test('wrong or missing arguments reject with 8009 naming the argument, and never
     ['startClient', ['https://x'], 'config'],
     ['startClient', [{ serverUrl: 42 }], 'config.serverUrl'],
     ['startClient', [{ allowInsecureHttp: 'yes' }], 'config.allowInsecureHttp'],
-    ['startClient', [{ pinnedCertSha256: [1] }], 'config.pinnedCertSha256[0]'],
+    ['startClient', [{ pinnedCertSha256: ['a'] }], 'config.pinnedCertSha256'],
     ['registerUser', [], 'identityProviderId'],
     ['registerUser', [42], 'identityProviderId'],
     ['registerUser', [null, 'read'], 'scopes'],
