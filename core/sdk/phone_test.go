@@ -94,11 +94,12 @@ type pendingCall struct {
 func (p *phone) call(method string, params any) *pendingCall {
 	p.mu.Lock()
 	p.nextID++
-	id := strconv.Itoa(p.nextID)
+	n := p.nextID
+	id := strconv.Itoa(n)
 	ch := make(chan gjson.Result, 1)
 	p.pending[id] = ch
 	p.mu.Unlock()
-	b, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": p.nextID, "method": method, "params": params})
+	b, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": n, "method": method, "params": params})
 	if err != nil {
 		p.t.Fatal(err)
 	}
