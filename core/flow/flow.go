@@ -116,15 +116,21 @@ func (f *Flow) setWant(kinds []string) {
 	}
 }
 
+// Expect declares the input kinds the flow accepts from now on, before it
+// emits the event that invites them, so an app answering the event at once is
+// never refused. With no kinds every Deliver is refused. The kinds stay
+// accepted until the next Expect or Await; a Deliver that arrives while the
+// flow is busy (between two Awaits) waits for the next Await.
+func (f *Flow) Expect(kinds ...string) { f.setWant(kinds) }
+
 // ErrTimeout is the code Await answers when the wait timed out.
 const ErrTimeout = dispatch.CodeCancelled
 
-// Await waits for an input of one of kinds. It answers 9006 when ctx ends (the
-// SDK closes) or the flow's timeout passes. Inputs of other kinds that race in
-// are answered with the slot's "not in progress" code.
+// Await waits for an input of one of kinds (and Expects them). It answers 9006
+// when ctx ends (the SDK closes) or the flow's timeout passes. Inputs of other
+// kinds that race in are answered with the slot's "not in progress" code.
 func (f *Flow) Await(ctx context.Context, kinds ...string) (Input, error) {
 	f.setWant(kinds)
-	defer f.setWant(nil)
 	t := time.NewTimer(f.timeout)
 	defer t.Stop()
 	for {

@@ -119,3 +119,27 @@ func TestDeliverReturnsWhenFlowEnds(t *testing.T) {
 	}
 	<-started
 }
+
+// TestExpectBeforeEventAcceptsAnImmediateAnswer: an app that answers the
+// event at once, before the flow reaches Await, is not refused.
+func TestExpectBeforeEventAcceptsAnImmediateAnswer(t *testing.T) {
+	s := NewSlot("x", dispatch.CodeNoMobileAuthInProgress)
+	f, _ := s.Begin(time.Minute)
+	defer f.End()
+	f.Expect("accept")
+	res := make(chan error, 1)
+	go func() { res <- s.Deliver(context.Background(), "accept", "") }()
+	time.Sleep(20 * time.Millisecond) // the flow is "busy" before its Await
+	in, err := f.Await(context.Background(), "accept")
+	if err != nil || in.Kind != "accept" {
+		t.Fatalf("await: %v %v", in, err)
+	}
+	in.Reply(nil)
+	if err := <-res; err != nil {
+		t.Fatalf("immediate answer refused: %v", err)
+	}
+	f.Expect()
+	if err := s.Deliver(context.Background(), "accept", ""); dispatch.CodeOf(err) != dispatch.CodeNoMobileAuthInProgress {
+		t.Fatalf("after Expect(): %v", err)
+	}
+}

@@ -50,19 +50,24 @@ func (m *MobileAuth) handleOTP(ctx context.Context, call *dispatch.Call) (any, e
 	if tx.TransactionID == "" || tx.Nonce == "" {
 		return nil, dispatch.Errorf(dispatch.CodeGeneral, "the server's claim answer is incomplete")
 	}
+	f.Expect(inAccept, inDeny)
 	m.emit(api.EventMobileAuthOtp, api.MobileAuthOtpEvent{
 		Action: api.ActionStartAuthentication,
 		MobileAuthenticationRequest: &api.MobileAuthenticationRequest{
 			Message: tx.Message, Type: tx.Type, TransactionID: tx.TransactionID, UserProfile: api.UserProfile{ID: p.ID},
 		},
 	})
-	finish := func() { m.emit(api.EventMobileAuthOtp, api.MobileAuthOtpEvent{Action: api.ActionFinishAuthentication}) }
+	finish := func() {
+		f.Expect()
+		m.emit(api.EventMobileAuthOtp, api.MobileAuthOtpEvent{Action: api.ActionFinishAuthentication})
+	}
 
 	in, err := f.Await(ctx, inAccept, inDeny)
 	if err != nil {
 		finish()
 		return nil, err
 	}
+	f.Expect()
 	in.Reply(nil)
 	decision := protocol.DecisionAccept
 	if in.Kind == inDeny {

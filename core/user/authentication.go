@@ -40,14 +40,17 @@ func (u *Users) authenticateUser(ctx context.Context, call *dispatch.Call) (any,
 	ev := api.PinAuthenticationEvent{Flow: api.FlowAuthentication, ProfileID: pid}
 	open, closeEv := ev, ev
 	open.Action, closeEv.Action = api.ActionOpen, api.ActionClose
+	f.Expect(inPinAuth, inCancelAuth)
 	u.emit(api.EventPinAuthentication, open)
 	for {
 		in, err := f.Await(ctx, inPinAuth, inCancelAuth)
 		if err != nil {
+			f.Expect()
 			u.emit(api.EventPinAuthentication, closeEv)
 			return nil, err
 		}
 		if in.Kind == inCancelAuth {
+			f.Expect()
 			u.emit(api.EventPinAuthentication, closeEv)
 			in.Reply(nil)
 			return nil, dispatch.Errorf(dispatch.CodeCancelled, "PIN authentication was cancelled")
@@ -81,6 +84,7 @@ func (u *Users) authenticateUser(ctx context.Context, call *dispatch.Call) (any,
 				u.c.Log().Error().Err(ferr).Msg("removing a deregistered profile failed")
 			}
 		}
+		f.Expect()
 		u.emit(api.EventPinAuthentication, closeEv)
 		in.Reply(nil)
 		if err != nil {

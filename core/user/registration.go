@@ -60,6 +60,7 @@ func (u *Users) registerUser(ctx context.Context, call *dispatch.Call) (any, err
 	if idp != "" {
 		q.Set("idp", idp)
 	}
+	f.Expect(inCallback, inCancelBrowser)
 	u.emit(api.EventRegistration, api.RegistrationEvent{URL: base + protocol.PathAuthorize + "?" + q.Encode()})
 
 	code, err := u.awaitCallback(ctx, f, reg, state)
@@ -116,16 +117,19 @@ func (u *Users) createPin(ctx context.Context, f *flow.Flow, reg store.Client, c
 	ev := api.PinCreateEvent{Flow: api.FlowCreate, PinLength: reg.PinLength}
 	open := ev
 	open.Action = api.ActionOpen
+	f.Expect(inPinCreate, inCancelCreate)
 	u.emit(api.EventPinCreate, open)
 	closeEv := ev
 	closeEv.Action = api.ActionClose
 	for {
 		in, err := f.Await(ctx, inPinCreate, inCancelCreate)
 		if err != nil {
+			f.Expect()
 			u.emit(api.EventPinCreate, closeEv)
 			return nil, err
 		}
 		if in.Kind == inCancelCreate {
+			f.Expect()
 			u.emit(api.EventPinCreate, closeEv)
 			in.Reply(nil)
 			return nil, dispatch.Errorf(dispatch.CodeCancelled, "PIN creation was cancelled")
@@ -161,6 +165,7 @@ func (u *Users) createPin(ctx context.Context, f *flow.Flow, reg store.Client, c
 			}
 		}
 		closeEv.ProfileID = tr.ProfileID
+		f.Expect()
 		u.emit(api.EventPinCreate, closeEv)
 		in.Reply(nil)
 		if err != nil {
