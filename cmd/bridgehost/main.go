@@ -3,35 +3,25 @@
 // responses and events, interleaved, one per line on standard output. The JS
 // package's Node transport and the terminal phone drive the core through it.
 //
-//	bridgehost -data DIR [-log-level warn]
+//	bridgehost [-data DIR] [-log-level warn] [-max-request BYTES]
 //
-// At end of input it closes the core (pending calls are answered) and exits.
+// Every request line gets exactly one answer line. A line longer than
+// -max-request is not read into memory: it is skipped and answered with 8009
+// (carrying its id when the id appears near the start of the line). Blank lines
+// are ignored; a trailing carriage return is stripped. At end of input the core is
+// closed (pending calls are answered) and the process exits.
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"sync"
 
 	"github.com/openmobileauth/oma/bridge"
+	"github.com/openmobileauth/oma/core/dispatch"
 )
-
-type lineWriter struct {
-	mu sync.Mutex
-	w  *bufio.Writer
-}
-
-func (l *lineWriter) OnMessage(msg string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.w.WriteString(msg)
-	l.w.WriteByte('\n')
-	l.w.Flush()
-}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
@@ -42,27 +32,54 @@ func run(args []string, in io.Reader, out, errOut io.Writer) int {
 	fs.SetOutput(errOut)
 	dataDir := fs.String("data", "", "data directory for the pure-Go storage and key store (empty: in memory)")
 	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn, error, disabled")
+	maxRequest := fs.Int("max-request", dispatch.DefaultMaxRequestSize, "largest request line in bytes; longer lines are answered with 8009")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	cfg, _ := json.Marshal(map[string]string{"dataDir": *dataDir, "logLevel": *logLevel})
-	lw := &lineWriter{w: bufio.NewWriterSize(out, 64<<10)}
-	if err := bridge.Start(string(cfg), lw, nil, nil); err != nil {
+	if fs.NArg() > 0 || *maxRequest <= 0 {
+		fmt.Fprintln(errOut, "bridgehost: unexpected arguments; usage: bridgehost [-data DIR] [-log-level LEVEL] [-max-request BYTES]")
+		return 2
+	}
+	cfg, _ := json.Marshal(map[string]any{"dataDir": *dataDir, "logLevel": *logLevel, "maxRequestSize": *maxRequest})
+	w := newOutput(out)
+	if err := bridge.Start(string(cfg), w, nil, nil); err != nil {
+		w.close()
 		fmt.Fprintln(errOut, "bridgehost:", err)
 		return 1
 	}
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 64<<10), 8<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if len(line) == 0 {
-			continue
+	lr := newLineReader(in, *maxRequest)
+	status := 0
+	for {
+		line, tooLong, err := lr.next()
+		if tooLong {
+			w.OnMessage(oversized(line, *maxRequest))
+		} else if len(line) > 0 {
+			bridge.Call(string(line))
 		}
-		bridge.Call(line)
-	}
-	if err := sc.Err(); err != nil {
-		fmt.Fprintln(errOut, "bridgehost: reading input:", err)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			fmt.Fprintln(errOut, "bridgehost: reading input:", err)
+			status = 1
+			break
+		}
 	}
 	bridge.Close()
-	return 0
+	if err := w.close(); err != nil {
+		fmt.Fprintln(errOut, "bridgehost: writing output:", err)
+		status = 1
+	}
+	return status
+}
+
+// oversized answers a line that exceeded the limit; prefix is its start.
+func oversized(prefix []byte, limit int) string {
+	id := dispatch.SalvageID(string(prefix))
+	if id == "" {
+		id = "null"
+	}
+	msg, _ := json.Marshal(fmt.Sprintf("request too large: more than %d bytes", limit))
+	return `{"jsonrpc":"2.0","id":` + id + `,"error":{"code":` + fmt.Sprint(int(dispatch.CodeBadParameters)) +
+		`,"message":` + string(msg) + `,"data":{"domain":"` + dispatch.CodeBadParameters.Domain() + `"}}}`
 }
