@@ -7,11 +7,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { OneginiError } from '@openmobileauth/react-native-sdk';
 import { FakeCore, until } from '../support/fakecore';
-
-type Onegini = typeof import('@openmobileauth/react-native-sdk/cordova');
+import { bundleSource, Exec, loadPlugin, Onegini } from '../support/cordova-loader';
 
 interface ExecCall {
   service: string;
@@ -19,14 +17,10 @@ interface ExecCall {
   args: unknown[];
 }
 
-const bundlePath = require.resolve('@openmobileauth/react-native-sdk/cordova');
-const bundleSource = readFileSync(bundlePath, 'utf8');
-
 /** Loads a fresh copy of the bundle with cordova/exec wired to a fake core. */
-function loadPlugin(core: FakeCore): { onegini: Onegini; calls: ExecCall[]; required: string[] } {
+function loadWithFakeCore(core: FakeCore): { onegini: Onegini; calls: ExecCall[]; required: string[] } {
   const calls: ExecCall[] = [];
-  const required: string[] = [];
-  const exec = (ok: (r?: unknown) => void, fail: (e?: unknown) => void, service: string, action: string, args: unknown[] = []) => {
+  const exec: Exec = (ok, fail, service, action, args = []) => {
     calls.push({ service, action, args });
     if (service !== 'OneginiSdk') return fail({ code: 8000, message: `no service ${service}` });
     if (action === 'listen') {
@@ -34,21 +28,13 @@ function loadPlugin(core: FakeCore): { onegini: Onegini; calls: ExecCall[]; requ
       return;
     }
     if (action !== 'invoke') return fail({ code: 8000, message: `no action ${action}` });
-    core.handle(String(args[0])).then((a) => {
+    void core.handle(String(args[0])).then((a) => {
       if ('error' in a) fail({ code: a.error.code, message: a.error.message, ...(a.error.data ?? {}) });
       else ok(JSON.stringify(a.result));
     });
   };
-  const cordovaRequire = (id: string): unknown => {
-    required.push(id);
-    if (id === 'cordova/exec') return exec;
-    throw new Error(`module ${id} not found`);
-  };
-  const module = { exports: {} as unknown };
-  // What cordova.define does with a js-module's text: factory(require, exports, module).
-  const factory = new Function('require', 'exports', 'module', bundleSource) as (r: unknown, e: unknown, m: unknown) => void;
-  factory(cordovaRequire, module.exports, module);
-  return { onegini: module.exports as Onegini, calls, required };
+  const { onegini, required } = loadPlugin(exec);
+  return { onegini, calls, required };
 }
 
 function invokes(calls: ExecCall[]): Array<[string, unknown]> {
@@ -64,7 +50,7 @@ test('the bundle is one self-contained CommonJS file that needs only cordova/exe
   assert.ok(!/require\(["']\.\.?\//.test(bundleSource.replace(/__req\(/g, '')), 'no relative requires are left');
   assert.ok(!bundleSource.includes("require('react-native')") && !bundleSource.includes('require("react-native")'));
   assert.ok(!bundleSource.includes('child_process'));
-  const { onegini, required } = loadPlugin(new FakeCore());
+  const { onegini, required } = loadWithFakeCore(new FakeCore());
   assert.equal(typeof onegini.start, 'function');
   assert.equal(typeof onegini.mobileAuth.otp.handleRequest, 'function');
   assert.deepEqual(required, [], 'cordova/exec is looked up on first use, not at load');
@@ -75,7 +61,7 @@ test('promise form: start, getUserProfiles, isUserEnrolled resolve; exec gets th
     .on('startClient', () => ({ result: null }))
     .on('getUserProfiles', () => ({ result: [{ id: 'P1' }] }))
     .on('isUserEnrolledForMobileAuth', () => ({ result: false }));
-  const { onegini, calls, required } = loadPlugin(core);
+  const { onegini, calls, required } = loadWithFakeCore(core);
   await onegini.start({ serverUrl: 'https://tokens.example' });
   assert.deepEqual(await onegini.user.getUserProfiles(), [{ id: 'P1', profileId: 'P1' }]);
   assert.equal(await onegini.mobileAuth.isUserEnrolled({ profileId: 'P1' }), false);
@@ -96,7 +82,7 @@ test('callback form: success and failure callbacks are called, and the promise s
     .on('enrollMobileAuthentication', () => ({ error: { code: 9010, message: 'no authenticated user', data: { domain: 'user' } } }))
     .on('isUserEnrolledForMobileAuth', () => ({ result: true }))
     .on('startClient', () => ({ result: null }));
-  const { onegini } = loadPlugin(core);
+  const { onegini } = loadWithFakeCore(core);
 
   const enrolled = await new Promise<boolean>((resolve, reject) =>
     onegini.mobileAuth.isUserEnrolled({ profileId: 'P1' }, resolve, reject),
@@ -157,7 +143,7 @@ function otpCore(answer: 'accept' | 'deny'): FakeCore {
 
 test('otp.handleRequest chain: onConfirmationRequest gets actions and the request; accept → onSuccess', async () => {
   const core = otpCore('accept');
-  const { onegini, calls } = loadPlugin(core);
+  const { onegini, calls } = loadWithFakeCore(core);
   const seen: unknown[] = [];
   await new Promise<void>((resolve, reject) => {
     onegini.mobileAuth.otp
@@ -178,7 +164,7 @@ test('otp.handleRequest chain: onConfirmationRequest gets actions and the reques
 
 test('otp.handleRequest works as a promise; deny rejects with 9006 and calls onError', async () => {
   const core = otpCore('deny');
-  const { onegini } = loadPlugin(core);
+  const { onegini } = loadWithFakeCore(core);
   let onErrorCode = 0;
   const flow = onegini.mobileAuth.otp
     .handleRequest({ otp: 'b3RwLXZhbHVl' })
@@ -196,7 +182,7 @@ test('otp.handleRequest works as a promise; deny rejects with 9006 and calls onE
 
 test('otp.handleRequest without onConfirmationRequest denies (never accepts on the user\'s behalf) and fails with 8009', async () => {
   const core = otpCore('deny');
-  const { onegini } = loadPlugin(core);
+  const { onegini } = loadWithFakeCore(core);
   await assert.rejects(
     async () => {
       await onegini.mobileAuth.otp.handleRequest({ otp: 'b3RwLXZhbHVl' });
@@ -243,7 +229,7 @@ test('user.register chain: registration URL, then PIN creation (with a refused P
     }
     return { result: null };
   });
-  const { onegini } = loadPlugin(core);
+  const { onegini } = loadWithFakeCore(core);
   const pinRequests: Array<{ pinLength: number; error?: number }> = [];
   const result = await onegini.user
     .register({ identityProviderId: null, scopes: ['read'] })
@@ -283,7 +269,7 @@ test('user.authenticate chain: wrong PIN asks again with remainingFailureCount, 
     });
     return { result: null };
   });
-  const { onegini } = loadPlugin(core);
+  const { onegini } = loadWithFakeCore(core);
   const asked: Array<number | undefined> = [];
   const res = await new Promise((resolve, reject) =>
     onegini.user
@@ -303,7 +289,7 @@ test('a failure object from the plugin keeps code, domain and extra fields', asy
   const core = new FakeCore().on('authenticateUser', () => ({
     error: { code: 8004, message: 'wrong PIN', data: { domain: 'pin', remainingFailureCount: 0 } },
   }));
-  const { onegini } = loadPlugin(core);
+  const { onegini } = loadWithFakeCore(core);
   await assert.rejects(
     async () => {
       await onegini.user.authenticate({ profileId: 'P1' }).onPinRequest(() => undefined);

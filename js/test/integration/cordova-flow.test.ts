@@ -1,0 +1,97 @@
+/**
+ * The shipped Cordova bundle (dist/cordova/onegini.js), loaded as Cordova loads
+ * a js-module, over a cordova.exec that does what the native plugin does, in
+ * front of the REAL Go core; with the REAL Token Server on loopback for the
+ * flows: start → user.register handler chain → mobileAuth.enroll →
+ * mobileAuth.otp.handleRequest accepted (promise form) and denied (callback form).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { OneginiError } from '@openmobileauth/react-native-sdk';
+import { BridgeExec, bridgehostExec } from '../support/bridgehost-exec';
+import { loadPlugin, Onegini } from '../support/cordova-loader';
+import { bridgehostBinary } from './env';
+import { serverUnavailableReason, startTokenServer, TokenServer, webLogin } from './tokenserver';
+
+let bridge: BridgeExec;
+let onegini: Onegini;
+let server: TokenServer | null = null;
+let skipReason: string | null = null;
+
+before(async () => {
+  bridge = bridgehostExec(await bridgehostBinary());
+  onegini = loadPlugin(bridge.exec).onegini;
+  skipReason = await serverUnavailableReason();
+  if (skipReason) console.log(`\n!!!!! SKIPPING the Cordova flows against the Token Server: ${skipReason} !!!!!\n`);
+  else server = await startTokenServer();
+});
+
+after(async () => {
+  assert.equal(await bridge.close(), 0);
+  if (server) await server.stop();
+});
+
+test('errors of the real core reach both call forms with their codes', async () => {
+  const viaCallback = await new Promise<OneginiError>((resolve, reject) =>
+    onegini.user.getUserProfiles(() => reject(new Error('success called before start')), resolve),
+  );
+  assert.equal(viaCallback.code, 8020);
+  await assert.rejects(onegini.start({ serverUrl: 'ftp://nope' }), (e: unknown) => (e as OneginiError).code === 8001);
+  await assert.rejects(
+    onegini.mobileAuth.isUserEnrolled({} as { profileId: string }),
+    (e: unknown) => (e as OneginiError).code === 8009 && /profileId/.test((e as OneginiError).message),
+  );
+});
+
+test('start, register, enroll, then OTP requests accepted and denied through handler chains', async (t) => {
+  if (skipReason) {
+    t.skip(`SKIPPED (no Token Server): ${skipReason}`);
+    return;
+  }
+  const s = server!;
+  await new Promise<void>((resolve, reject) => onegini.start({ serverUrl: s.baseUrl }, resolve, reject));
+
+  let pin = '';
+  const registered = await onegini.user
+    .register({ identityProviderId: null })
+    .onRegistrationRequest((actions, { url }) => {
+      webLogin(url, s.demoUser.username, s.demoUser.password).then(
+        (redirect) => actions.handleRegistrationUrl(redirect),
+        () => actions.cancelRegistration(),
+      );
+    })
+    .onCreatePinRequest((actions, options) => {
+      pin = '8642097531'.slice(0, options.pinLength);
+      void actions.createPin(pin);
+    });
+  const profileId = registered.userProfile.profileId;
+  assert.ok(profileId.length > 0);
+  assert.deepEqual(await onegini.user.getUserProfiles(), [{ id: profileId, profileId }]);
+
+  assert.equal(await onegini.mobileAuth.isUserEnrolled({ profileId }), false);
+  await onegini.mobileAuth.enroll();
+  assert.equal(await onegini.mobileAuth.isUserEnrolled({ profileId }), true);
+
+  // Accepted, awaited as a promise.
+  const first = await s.startMobileAuth('Log in from the Cordova app');
+  const shown: string[] = [];
+  await onegini.mobileAuth.otp.handleRequest({ otp: first.otp }).onConfirmationRequest((actions, request) => {
+    shown.push(request.message);
+    void actions.accept();
+  });
+  assert.equal(shown.length, 1);
+  assert.ok(shown[0]!.includes('Log in from the Cordova app'));
+  assert.equal((await s.transaction(first.transaction_id)).is_authenticated, true);
+
+  // Denied, with onSuccess/onError callbacks.
+  const second = await s.startMobileAuth('Pay EUR 99');
+  const err = await new Promise<OneginiError>((resolve, reject) =>
+    onegini.mobileAuth.otp
+      .handleRequest({ otp: second.otp })
+      .onConfirmationRequest((actions) => void actions.deny())
+      .onSuccess(() => reject(new Error('a denied request succeeded')))
+      .onError(resolve),
+  );
+  assert.equal(err.code, 9006);
+  assert.equal((await s.transaction(second.transaction_id)).is_authenticated, false);
+});

@@ -1,0 +1,244 @@
+/**
+ * The whole app journey through the Node transport, against the REAL Go core
+ * (cmd/bridgehost) and a REAL Token Server (cmd/tokenserver) on 127.0.0.1,
+ * written the way an app uses the API: the default OneginiSdk export, event
+ * listeners that answer the SDK's questions, and a web site (the relying party)
+ * that starts mobile authentications through the v4 API.
+ *
+ * start → register (the registration URL answered by an HTTP client that logs
+ * in on the server's login page) → create the PIN from the PIN events (a refused
+ * PIN first) → enroll → OTP accepted in the startAuthentication handler → OTP
+ * denied (9006) → failure cases whose codes reach JS unchanged → PIN
+ * authentication with a wrong PIN first → logout.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import OneginiSdk, { Events, OneginiError, Types } from '@openmobileauth/react-native-sdk';
+import { NodeTransport, useNodeTransport } from '@openmobileauth/react-native-sdk/node';
+import { bridgehostBinary } from './env';
+import { serverUnavailableReason, startTokenServer, TokenServer, webLogin } from './tokenserver';
+
+let PIN = '24680'; // replaced by a PIN of the server's length at registration
+let server: TokenServer | null = null;
+let host: NodeTransport | null = null;
+let skipReason: string | null = null;
+let profile: Types.Profile | null = null;
+
+before(async () => {
+  skipReason = await serverUnavailableReason();
+  if (skipReason) {
+    console.log(`\n!!!!! SKIPPING the Token Server integration tests: ${skipReason} !!!!!\n`);
+    return;
+  }
+  server = await startTokenServer();
+  host = await useNodeTransport({ binary: await bridgehostBinary(), logLevel: 'error' });
+});
+
+after(async () => {
+  if (host) assert.equal(await host.close(), 0);
+  if (server) await server.stop();
+});
+
+/** Runs fn unless the server is unavailable, in which case the test is skipped loudly. */
+function step(name: string, fn: () => Promise<void>): void {
+  test(name, async (t) => {
+    if (skipReason) {
+      t.skip(`SKIPPED (no Token Server): ${skipReason}`);
+      return;
+    }
+    if (name !== 'startClient' && name.indexOf('register') < 0 && profile === null) {
+      assert.fail('an earlier step (registration) failed');
+    }
+    await fn();
+  });
+}
+
+async function rejection(p: Promise<unknown>): Promise<OneginiError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof OneginiError, `expected an OneginiError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('expected a rejection');
+}
+
+/** Answers the next startAuthentication with accept or deny; collects what the user saw. */
+function answerNextRequest(decision: 'accept' | 'deny'): {
+  seen: Types.MobileAuthenticationRequest[];
+  actions: string[];
+  done: () => void;
+} {
+  const seen: Types.MobileAuthenticationRequest[] = [];
+  const actions: string[] = [];
+  const sub = OneginiSdk.addEventListener(Events.SdkNotification.MobileAuthOtp, (e) => {
+    actions.push(e.action);
+    if (e.action === Events.MobileAuthOtp.StartAuthentication) {
+      seen.push(e.mobileAuthenticationRequest);
+      const answer =
+        decision === 'accept' ? OneginiSdk.acceptMobileAuthConfirmation() : OneginiSdk.denyMobileAuthConfirmation();
+      answer.catch((err: unknown) => assert.fail(`answering failed: ${String(err)}`));
+    }
+  });
+  return { seen, actions, done: () => sub.remove() };
+}
+
+step('startClient', async () => {
+  await OneginiSdk.startClient({ serverUrl: server!.baseUrl, appId: 'oma-js-test', redirectUri: 'oma-app://registration/callback' });
+  assert.deepEqual(await OneginiSdk.getUserProfiles(), []);
+});
+
+step('register: the registration URL is answered by logging in, then the PIN is created from the PIN events', async () => {
+  const pinEvents: string[] = [];
+  const regSub = OneginiSdk.addEventListener(Events.SdkNotification.Registration, (e) => {
+    // The app opens e.url in a browser; here an HTTP client logs in on the login page.
+    webLogin(e.url, server!.demoUser.username, server!.demoUser.password)
+      .then((redirect) => OneginiSdk.handleRegistrationCallback(redirect))
+      .catch(async (err: unknown) => {
+        await OneginiSdk.cancelBrowserRegistration().catch(() => undefined);
+        assert.fail(`web login failed: ${String(err)}`);
+      });
+  });
+  const pinSub = OneginiSdk.addEventListener(Events.SdkNotification.PinCreate, (e) => {
+    pinEvents.push(e.action);
+    if (e.action === Events.PinCreate.Open) {
+      assert.equal(e.flow, Events.PinFlow.Create);
+      assert.ok(e.pinLength >= 4, `pinLength ${e.pinLength}`);
+      // First a PIN the policy refuses (a sequence of the right length).
+      void OneginiSdk.submitPin(Events.PinFlow.Create, '1234567890'.slice(0, e.pinLength));
+    } else if (e.action === Events.PinCreate.PinNotAllowed) {
+      assert.equal(e.errorCode, OneginiError.Codes.PIN_NOT_ALLOWED);
+      assert.ok(!e.errorMsg.includes('1234'), 'the refused PIN is not echoed');
+      PIN = '2468097531'.slice(0, e.pinLength);
+      void OneginiSdk.submitPin(Events.PinFlow.Create, PIN);
+    }
+  });
+  try {
+    const auth = await OneginiSdk.registerUser(null, []);
+    assert.equal(typeof auth.userProfile.id, 'string');
+    assert.ok(auth.userProfile.id.length > 0);
+    profile = auth.userProfile;
+  } finally {
+    regSub.remove();
+    pinSub.remove();
+  }
+  assert.deepEqual(pinEvents, ['open', 'pinNotAllowed', 'close']);
+  assert.deepEqual(await OneginiSdk.getUserProfiles(), [profile]);
+  assert.deepEqual(await OneginiSdk.getAuthenticatedUserProfile(), profile);
+  const token = await OneginiSdk.getAccessToken();
+  assert.ok(token.length > 10);
+});
+
+step('enroll for mobile authentication', async () => {
+  assert.equal(await OneginiSdk.isUserEnrolledForMobileAuth(profile!.id), false);
+  await OneginiSdk.enrollMobileAuthentication();
+  assert.equal(await OneginiSdk.isUserEnrolledForMobileAuth(profile!.id), true);
+  const again = await rejection(OneginiSdk.enrollMobileAuthentication());
+  assert.equal(again.code, OneginiError.Codes.DEVICE_ALREADY_ENROLLED);
+});
+
+step('an OTP from the relying-party API, accepted in the startAuthentication handler', async () => {
+  const started = await server!.startMobileAuth('Log in to Example Bank');
+  const answer = answerNextRequest('accept');
+  try {
+    await OneginiSdk.handleMobileAuthWithOtp(started.otp);
+  } finally {
+    answer.done();
+  }
+  assert.equal(answer.seen.length, 1);
+  const req = answer.seen[0]!;
+  assert.ok(req.message.includes('Log in to Example Bank'), `message shown: ${req.message}`);
+  assert.equal(req.transactionId, started.transaction_id);
+  assert.equal(req.userProfile.id, profile!.id);
+  assert.deepEqual(answer.actions, ['startAuthentication', 'finishAuthentication']);
+  const tx = await server!.transaction(started.transaction_id);
+  assert.equal(tx.is_authenticated, true);
+});
+
+step('the deny path rejects handleMobileAuthWithOtp with 9006 and the web site learns it', async () => {
+  const started = await server!.startMobileAuth('Confirm payment of EUR 10');
+  const answer = answerNextRequest('deny');
+  let err: OneginiError;
+  try {
+    err = await rejection(OneginiSdk.handleMobileAuthWithOtp(started.otp));
+  } finally {
+    answer.done();
+  }
+  assert.equal(err.code, OneginiError.Codes.ACTION_CANCELED);
+  assert.equal(err.code, 9006);
+  assert.deepEqual(answer.actions, ['startAuthentication', 'finishAuthentication']);
+  const tx = await server!.transaction(started.transaction_id);
+  assert.equal(tx.is_authenticated, false);
+});
+
+step('failure cases reach JS with the core\'s codes unchanged', async () => {
+  // An OTP that was already answered.
+  const started = await server!.startMobileAuth('Once only');
+  const answer = answerNextRequest('accept');
+  try {
+    await OneginiSdk.handleMobileAuthWithOtp(started.otp);
+  } finally {
+    answer.done();
+  }
+  const reused = await rejection(OneginiSdk.handleMobileAuthWithOtp(started.otp));
+  assert.ok(
+    reused.code === OneginiError.Codes.ALREADY_HANDLED || reused.code === OneginiError.Codes.REQUEST_NOT_FOUND,
+    `reused OTP: ${reused.code} ${reused.message}`,
+  );
+  assert.equal(reused.domain, 'mobileAuth');
+  // A malformed OTP.
+  assert.equal((await rejection(OneginiSdk.handleMobileAuthWithOtp('not an otp!'))).code, OneginiError.Codes.NOT_HANDLEABLE);
+  // Accept/deny with nothing waiting.
+  assert.equal((await rejection(OneginiSdk.acceptMobileAuthConfirmation())).code, OneginiError.Codes.NO_MOBILE_AUTH_IN_PROGRESS);
+  assert.equal((await rejection(OneginiSdk.denyMobileAuthConfirmation())).code, OneginiError.Codes.NO_MOBILE_AUTH_IN_PROGRESS);
+  // A profile that does not exist.
+  assert.equal((await rejection(OneginiSdk.authenticateUser('no-such-profile', null))).code, OneginiError.Codes.PROFILE_DOES_NOT_EXIST);
+  // A PIN with no PIN flow waiting.
+  assert.equal((await rejection(OneginiSdk.submitPin(Events.PinFlow.Authentication, PIN))).code, OneginiError.Codes.NO_FLOW_IN_PROGRESS);
+  // A registration callback with no registration running.
+  assert.equal(
+    (await rejection(OneginiSdk.handleRegistrationCallback('oma-app://registration/callback?code=x&state=y'))).code,
+    OneginiError.Codes.NO_FLOW_IN_PROGRESS,
+  );
+});
+
+step('logout, then PIN authentication: a wrong PIN first (incorrectPin with the remaining count), then the right one', async () => {
+  await OneginiSdk.logout();
+  assert.equal((await rejection(OneginiSdk.getAccessToken())).code, OneginiError.Codes.USER_NOT_AUTHENTICATED);
+  assert.equal((await rejection(OneginiSdk.logout())).code, OneginiError.Codes.USER_NOT_AUTHENTICATED);
+
+  const events: Events.PinAuthenticationEvent[] = [];
+  const sub = OneginiSdk.addEventListener(Events.SdkNotification.PinAuth, (e) => {
+    events.push(e);
+    if (e.action === Events.PinAuthentication.Open) void OneginiSdk.submitPin(Events.PinFlow.Authentication, '1357913579'.slice(0, PIN.length));
+    if (e.action === Events.PinAuthentication.IncorrectPin) void OneginiSdk.submitPin(Events.PinFlow.Authentication, PIN);
+  });
+  try {
+    const auth = await OneginiSdk.authenticateUser(profile!.id, null);
+    assert.deepEqual(auth, { userProfile: profile });
+  } finally {
+    sub.remove();
+  }
+  assert.deepEqual(
+    events.map((e) => e.action),
+    ['open', 'incorrectPin', 'close'],
+  );
+  const wrong = events[1]!;
+  if (wrong.action === Events.PinAuthentication.IncorrectPin) {
+    assert.equal(typeof wrong.remainingFailureCount, 'number');
+    assert.ok(wrong.remainingFailureCount >= 1);
+  }
+  assert.deepEqual(await OneginiSdk.getAuthenticatedUserProfile(), profile);
+});
+
+step('a resource request with the access token', async () => {
+  const res = await OneginiSdk.resourceRequest('User', { method: 'GET', path: server!.resourcePath });
+  assert.equal(typeof res.status, 'number');
+  assert.ok(res.status < 500, `status ${res.status}`);
+});
+
+step('deregisterUser removes the profile', async () => {
+  await OneginiSdk.deregisterUser(profile!.id);
+  assert.deepEqual(await OneginiSdk.getUserProfiles(), []);
+  assert.equal((await rejection(OneginiSdk.isUserEnrolledForMobileAuth(profile!.id))).code, OneginiError.Codes.PROFILE_DOES_NOT_EXIST);
+});
