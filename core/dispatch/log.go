@@ -53,11 +53,22 @@ func RedactText(s string) string {
 // replaced by Redacted (at any depth) and credentials in strings removed.
 func RedactJSON(raw string) string {
 	var b strings.Builder
-	writeRedacted(&b, gjson.Parse(raw), false)
+	writeRedacted(&b, gjson.Parse(raw), false, 0)
 	return b.String()
 }
 
-func writeRedacted(b *strings.Builder, v gjson.Result, secret bool) {
+// maxRedactDepth bounds the nesting RedactJSON walks; deeper values are replaced
+// by Truncated (each level rescans its value, so depth costs time).
+const maxRedactDepth = 24
+
+// Truncated replaces values nested deeper than the redactor walks.
+const Truncated = "[TRUNCATED]"
+
+func writeRedacted(b *strings.Builder, v gjson.Result, secret bool, depth int) {
+	if depth > maxRedactDepth && (v.IsObject() || v.IsArray()) {
+		b.WriteString(`"` + Truncated + `"`)
+		return
+	}
 	switch {
 	case secret && !v.IsObject() && !v.IsArray():
 		if v.Type == gjson.Null {
@@ -79,7 +90,7 @@ func writeRedacted(b *strings.Builder, v gjson.Result, secret bool) {
 			if k.Str == "code" && e.Type == gjson.Number {
 				s = secret // numeric error codes are not secrets
 			}
-			writeRedacted(b, e, s)
+			writeRedacted(b, e, s, depth+1)
 			return true
 		})
 		b.WriteByte('}')
@@ -91,14 +102,14 @@ func writeRedacted(b *strings.Builder, v gjson.Result, secret bool) {
 				b.WriteByte(',')
 			}
 			first = false
-			writeRedacted(b, e, secret)
+			writeRedacted(b, e, secret, depth+1)
 			return true
 		})
 		b.WriteByte(']')
 	case v.Type == gjson.String && looksLikeJSON(v.Str):
 		// JSON carried inside a string (a logged request or body): redact it as JSON.
 		var inner strings.Builder
-		writeRedacted(&inner, gjson.Parse(v.Str), false)
+		writeRedacted(&inner, gjson.Parse(v.Str), false, depth+1)
 		b.Write(appendString(nil, inner.String()))
 	case v.Type == gjson.String:
 		r := RedactText(v.Str)

@@ -112,3 +112,17 @@ func TestLoggerLevelAndPlainText(t *testing.T) {
 		t.Fatalf("plain text: %q", got)
 	}
 }
+
+func TestRedactJSONDeepNesting(t *testing.T) {
+	n := 200000
+	deep := strings.Repeat(`{"a":`, n) + `"otp=1"` + strings.Repeat("}", n)
+	out := RedactJSON(`{"otp":"9","body":` + deep + `}`)
+	if !gjson.Valid(out) || !strings.Contains(out, Truncated) || strings.Contains(out, `"otp":"9"`) {
+		t.Fatalf("deep document: %.200s", out)
+	}
+	// A secret inside a JSON string nested in JSON strings is still found.
+	nested := `{"x":"{\"y\":\"{\\\"pin\\\":\\\"2468\\\"}\"}"}`
+	if got := RedactJSON(nested); strings.Contains(got, "2468") || !gjson.Valid(got) {
+		t.Fatalf("nested strings: %s", got)
+	}
+}
