@@ -107,7 +107,9 @@ func testAPIClients(t *testing.T, s store.Store) {
 }
 
 func testUsers(t *testing.T, s store.Store) {
-	tx(t, s, func(x store.Tx) error { return x.CreateUser(ctx, store.User{ID: "alice", PasswordHash: "h", CreatedAt: 1}) })
+	tx(t, s, func(x store.Tx) error {
+		return x.CreateUser(ctx, store.User{ID: "alice", PasswordHash: "h", CreatedAt: 1})
+	})
 	if err := s.InTx(ctx, func(x store.Tx) error { return x.CreateUser(ctx, store.User{ID: "alice", PasswordHash: "h"}) }); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("duplicate user: %v", err)
 	}

@@ -1,0 +1,191 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/store"
+)
+
+// Admin performs administrative changes on a store (used by the tokenserver
+// admin commands, SeedDemo and tests).
+type Admin struct {
+	Store  store.Store
+	Argon2 Argon2Params
+}
+
+// Admin returns the admin operations on the server's store.
+func (s *Server) Admin() *Admin { return &Admin{Store: s.st, Argon2: s.cfg.Argon2} }
+
+// APIClientSpec describes an API client to create.
+type APIClientSpec struct {
+	ID            string
+	Secret        string // generated when empty
+	CallbackURIs  []string
+	MaxMessageLen int
+}
+
+func checkCallbackURI(u string) error {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
+		return fmt.Errorf("callback URI %q must be an absolute http(s) URL", u)
+	}
+	return nil
+}
+
+// CreateAPIClient creates an API client and returns its secret.
+func (a *Admin) CreateAPIClient(ctx context.Context, spec APIClientSpec) (string, error) {
+	if spec.ID == "" || len(spec.ID) > 128 || strings.ContainsAny(spec.ID, ": \t\n") {
+		return "", errors.New("API client id must be 1..128 characters without ':' or spaces")
+	}
+	for _, u := range spec.CallbackURIs {
+		if err := checkCallbackURI(u); err != nil {
+			return "", err
+		}
+	}
+	if spec.Secret == "" {
+		spec.Secret = protocol.RandomToken(32)
+	}
+	err := a.Store.InTx(ctx, func(tx store.Tx) error {
+		return tx.CreateAPIClient(ctx, store.APIClient{ID: spec.ID, Secret: spec.Secret, CallbackURIs: spec.CallbackURIs, MaxMessageLen: spec.MaxMessageLen, CreatedAt: time.Now().UnixMilli()})
+	})
+	return spec.Secret, err
+}
+
+// AddCallbackURIs allows more callback URIs for an API client.
+func (a *Admin) AddCallbackURIs(ctx context.Context, id string, uris ...string) error {
+	for _, u := range uris {
+		if err := checkCallbackURI(u); err != nil {
+			return err
+		}
+	}
+	return a.Store.InTx(ctx, func(tx store.Tx) error {
+		c, err := tx.GetAPIClient(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, u := range uris {
+			if !contains(c.CallbackURIs, u) {
+				c.CallbackURIs = append(c.CallbackURIs, u)
+			}
+		}
+		return tx.UpdateAPIClient(ctx, c)
+	})
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// ListAPIClients lists the API clients (with secrets: the caller decides what to show).
+func (a *Admin) ListAPIClients(ctx context.Context) ([]store.APIClient, error) {
+	var out []store.APIClient
+	err := a.Store.View(ctx, func(tx store.Tx) error {
+		var err error
+		out, err = tx.ListAPIClients(ctx)
+		return err
+	})
+	return out, err
+}
+
+// PutOTPType creates or updates an OTP type.
+func (a *Admin) PutOTPType(ctx context.Context, name string, expiry time.Duration, template string) error {
+	if name == "" || len(name) > 64 {
+		return errors.New("OTP type name must be 1..64 characters")
+	}
+	if expiry < time.Second || expiry > 24*time.Hour {
+		return errors.New("OTP type expiry must be 1s..24h")
+	}
+	if template == "" {
+		template = "{message}"
+	}
+	return a.Store.InTx(ctx, func(tx store.Tx) error {
+		return tx.PutOTPType(ctx, store.OTPType{Name: name, ExpirySecs: int(expiry / time.Second), MessageTemplate: template})
+	})
+}
+
+// CreateUser creates an identity-provider user; the user id is the user name.
+func (a *Admin) CreateUser(ctx context.Context, username, password string) (string, error) {
+	if username == "" || len(username) > 128 || strings.ContainsAny(username, " \t\n\r") {
+		return "", errors.New("user name must be 1..128 characters without spaces")
+	}
+	if len(password) < 8 || len(password) > 256 {
+		return "", errors.New("password must be 8..256 characters")
+	}
+	h := svc.HashSecret(a.Argon2, password)
+	err := a.Store.InTx(ctx, func(tx store.Tx) error {
+		return tx.CreateUser(ctx, store.User{ID: username, PasswordHash: h, CreatedAt: time.Now().UnixMilli()})
+	})
+	return username, err
+}
+
+// SetPolicy stores the re-enrollment policy (single, override or multiple).
+func (a *Admin) SetPolicy(ctx context.Context, policy string) error {
+	if !svc.ValidPolicy(policy) {
+		return fmt.Errorf("policy must be single, override or multiple")
+	}
+	return a.Store.InTx(ctx, func(tx store.Tx) error { return tx.PutSetting(ctx, svc.SettingPolicy, policy) })
+}
+
+// DemoSeed is what SeedDemo created (or found).
+type DemoSeed struct {
+	APIClientID     string
+	APIClientSecret string
+	OTPType         string
+	Username        string
+	Password        string
+	UserID          string
+}
+
+// Demo data names.
+const (
+	DemoAPIClientID = "demo-rp"
+	DemoOTPType     = "demo"
+	DemoUsername    = "demo"
+	DemoPassword    = "demo1234"
+)
+
+// SeedDemo creates, idempotently, the demo API client, OTP type (5 minutes)
+// and user, and returns them (the existing secret when the client exists).
+func (a *Admin) SeedDemo(ctx context.Context) (DemoSeed, error) {
+	seed := DemoSeed{APIClientID: DemoAPIClientID, OTPType: DemoOTPType, Username: DemoUsername, Password: DemoPassword, UserID: DemoUsername}
+	err := a.Store.InTx(ctx, func(tx store.Tx) error {
+		c, err := tx.GetAPIClient(ctx, DemoAPIClientID)
+		if errors.Is(err, store.ErrNotFound) {
+			c = store.APIClient{ID: DemoAPIClientID, Secret: protocol.RandomToken(24), CallbackURIs: []string{}, CreatedAt: time.Now().UnixMilli()}
+			err = tx.CreateAPIClient(ctx, c)
+		}
+		if err != nil {
+			return err
+		}
+		seed.APIClientSecret = c.Secret
+		if _, err := tx.GetOTPType(ctx, DemoOTPType); errors.Is(err, store.ErrNotFound) {
+			if err := tx.PutOTPType(ctx, store.OTPType{Name: DemoOTPType, ExpirySecs: 300, MessageTemplate: "{message}"}); err != nil {
+				return err
+			}
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.GetUser(ctx, DemoUsername); errors.Is(err, store.ErrNotFound) {
+			return tx.CreateUser(ctx, store.User{ID: DemoUsername, PasswordHash: svc.HashSecret(a.Argon2, DemoPassword), CreatedAt: time.Now().UnixMilli()})
+		} else if err != nil {
+			return err
+		}
+		return nil
+	})
+	return seed, err
+}
+
+// SeedDemo is Admin().SeedDemo.
+func (s *Server) SeedDemo(ctx context.Context) (DemoSeed, error) { return s.Admin().SeedDemo(ctx) }

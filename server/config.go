@@ -1,0 +1,160 @@
+package server
+
+import (
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/outbox"
+	"github.com/openmobileauth/oma/server/ratelimit"
+)
+
+// Clock tells the time used for expiries (OTPs, codes, tokens). Tests pass a
+// controllable clock; freshness of device-signed times uses the real clock.
+type Clock interface{ Now() time.Time }
+
+// Argon2Params are the argon2id costs for PINs and passwords.
+type Argon2Params = svc.Argon2Params
+
+// DefaultArgon2 is the production default; CheapArgon2 is for tests.
+var (
+	DefaultArgon2 = svc.DefaultArgon2
+	CheapArgon2   = svc.CheapArgon2
+)
+
+// Re-enrollment policies.
+const (
+	PolicySingle   = svc.PolicySingle
+	PolicyOverride = svc.PolicyOverride
+	PolicyMultiple = svc.PolicyMultiple
+)
+
+// Limits are the rate limits of one server instance. A zero Limit takes the
+// default; a negative Rate disables that limit.
+type Limits struct {
+	ClaimPerClient     ratelimit.Limit // OTP claims per app instance
+	ClaimPerIP         ratelimit.Limit // OTP claims per peer IP
+	PinPerProfile      ratelimit.Limit // PIN attempts per profile (besides the durable counter)
+	LoginPerUser       ratelimit.Limit // login form posts per user name
+	CreatePerAPIClient ratelimit.Limit // authentication requests per API client
+}
+
+// DefaultLimits are used for zero fields of Config.Limits.
+var DefaultLimits = Limits{
+	ClaimPerClient:     ratelimit.Limit{Rate: 1, Burst: 20},
+	ClaimPerIP:         ratelimit.Limit{Rate: 20, Burst: 200},
+	PinPerProfile:      ratelimit.Limit{Rate: 0.2, Burst: 5},
+	LoginPerUser:       ratelimit.Limit{Rate: 0.2, Burst: 10},
+	CreatePerAPIClient: ratelimit.Limit{Rate: 200, Burst: 400},
+}
+
+// Config configures a Server. Zero fields take the documented defaults.
+type Config struct {
+	ListenAddr    string // default 127.0.0.1:8080
+	PublicBaseURL string // default http://<ListenAddr>; proofs' htu are checked against it
+	StoreURL      string // sqlite:PATH | sqlite::memory: | postgres://... (default sqlite:./oma-data/oma.db)
+	TLSCertFile   string // optional; with TLSKeyFile serve HTTPS
+	TLSKeyFile    string
+
+	LogLevel  string    // debug, info (default), warn, error
+	LogOutput io.Writer // default os.Stderr; always redacted (core/dispatch.NewLogger)
+
+	Clock Clock // default the system clock
+
+	Policy             string // re-enrollment policy until one is stored (default single)
+	PinLength          int    // default 5
+	PinMaxAttempts     int    // default 3
+	Argon2             Argon2Params
+	AccessTokenTTL     time.Duration // default 1h
+	RefreshTokenTTL    time.Duration // default 30 days
+	AuthCodeTTL        time.Duration // default 2 minutes
+	MaxMessageLen      int           // default 155 (per API client override possible)
+	EnrollmentDisabled bool
+
+	Limits         Limits
+	Callbacks      outbox.Config
+	CallbackClient *http.Client // default: timeouts from Callbacks.Timeout, no redirects
+
+	ReadHeaderTimeout time.Duration // default 10s
+	ReadTimeout       time.Duration // default 30s
+	WriteTimeout      time.Duration // default 60s (long polls wait up to 30s)
+	IdleTimeout       time.Duration // default 120s
+	ShutdownTimeout   time.Duration // default 15s
+}
+
+func limitOr(l, d ratelimit.Limit) ratelimit.Limit {
+	if l.Rate == 0 && l.Burst == 0 {
+		return d
+	}
+	return l
+}
+
+func (c *Config) defaults() {
+	if c.ListenAddr == "" {
+		c.ListenAddr = "127.0.0.1:8080"
+	}
+	if c.PublicBaseURL == "" {
+		scheme := "http"
+		if c.TLSCertFile != "" {
+			scheme = "https"
+		}
+		c.PublicBaseURL = scheme + "://" + c.ListenAddr
+	}
+	for len(c.PublicBaseURL) > 0 && c.PublicBaseURL[len(c.PublicBaseURL)-1] == '/' {
+		c.PublicBaseURL = c.PublicBaseURL[:len(c.PublicBaseURL)-1]
+	}
+	if c.StoreURL == "" {
+		c.StoreURL = "sqlite:./oma-data/oma.db"
+	}
+	if c.LogLevel == "" {
+		c.LogLevel = "info"
+	}
+	if c.Clock == nil {
+		c.Clock = svc.SystemClock{}
+	}
+	if c.Policy == "" {
+		c.Policy = PolicySingle
+	}
+	if c.PinLength == 0 {
+		c.PinLength = 5
+	}
+	if c.PinMaxAttempts == 0 {
+		c.PinMaxAttempts = 3
+	}
+	if c.Argon2.Time == 0 {
+		c.Argon2 = DefaultArgon2
+	}
+	if c.AccessTokenTTL == 0 {
+		c.AccessTokenTTL = time.Hour
+	}
+	if c.RefreshTokenTTL == 0 {
+		c.RefreshTokenTTL = 30 * 24 * time.Hour
+	}
+	if c.AuthCodeTTL == 0 {
+		c.AuthCodeTTL = 2 * time.Minute
+	}
+	if c.MaxMessageLen == 0 {
+		c.MaxMessageLen = 155
+	}
+	c.Limits.ClaimPerClient = limitOr(c.Limits.ClaimPerClient, DefaultLimits.ClaimPerClient)
+	c.Limits.ClaimPerIP = limitOr(c.Limits.ClaimPerIP, DefaultLimits.ClaimPerIP)
+	c.Limits.PinPerProfile = limitOr(c.Limits.PinPerProfile, DefaultLimits.PinPerProfile)
+	c.Limits.LoginPerUser = limitOr(c.Limits.LoginPerUser, DefaultLimits.LoginPerUser)
+	c.Limits.CreatePerAPIClient = limitOr(c.Limits.CreatePerAPIClient, DefaultLimits.CreatePerAPIClient)
+	if c.ReadHeaderTimeout == 0 {
+		c.ReadHeaderTimeout = 10 * time.Second
+	}
+	if c.ReadTimeout == 0 {
+		c.ReadTimeout = 30 * time.Second
+	}
+	if c.WriteTimeout == 0 {
+		c.WriteTimeout = 60 * time.Second
+	}
+	if c.IdleTimeout == 0 {
+		c.IdleTimeout = 120 * time.Second
+	}
+	if c.ShutdownTimeout == 0 {
+		c.ShutdownTimeout = 15 * time.Second
+	}
+}

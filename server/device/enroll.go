@@ -1,0 +1,102 @@
+package device
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/x509"
+	"errors"
+	"net/http"
+
+	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/store"
+)
+
+// enroll: POST PathEnroll with the access token and a CSR signed by the new
+// P-256 key; the re-enrollment policy decides about other devices' keys.
+func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
+	c, de := h.authenticate(r, true)
+	if de != nil {
+		fail(w, de)
+		return
+	}
+	var req protocol.EnrollRequest
+	if de := readJSON(w, r, &req); de != nil {
+		fail(w, de)
+		return
+	}
+	if h.env.EnrollDisabled {
+		fail(w, svc.DevErr(protocol.ErrEnrollmentDisabled, "mobile authentication enrollment is disabled"))
+		return
+	}
+	der, err := protocol.B64.DecodeString(req.CSR)
+	if err != nil || len(der) == 0 {
+		fail(w, badField("csr"))
+		return
+	}
+	csr, err := x509.ParseCertificateRequest(der)
+	if err != nil {
+		fail(w, badField("csr (PKCS#10 DER)"))
+		return
+	}
+	pub, ok := csr.PublicKey.(*ecdsa.PublicKey)
+	if !ok || pub.Curve != elliptic.P256() {
+		fail(w, badField("csr key (must be ECDSA P-256)"))
+		return
+	}
+	if err := csr.CheckSignature(); err != nil {
+		fail(w, svc.DevErr(protocol.ErrInvalidRequest, "csr signature does not verify (proof of possession)"))
+		return
+	}
+	wire, _ := protocol.EncodePublicKey(pub)
+	ctx := r.Context()
+	enr := store.Enrollment{ID: protocol.RandomToken(12), ProfileID: c.token.ProfileID, ClientID: c.client.ID, UserID: c.token.UserID, PublicKey: wire, CreatedAt: h.env.NowMs()}
+	cert, err := h.env.CA.Issue(pub, enr.ID, enr.UserID, h.env.Clock.Now())
+	if err != nil {
+		h.env.Log.Error().Err(err).Msg("issuing enrollment certificate")
+		fail(w, errInternal)
+		return
+	}
+	enr.Certificate = protocol.B64.EncodeToString(cert)
+	dropped := 0
+	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+		if err := tx.LockUser(ctx, enr.UserID); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		policy, err := h.env.Policy(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		existing, err := tx.EnrollmentsOfUser(ctx, enr.UserID)
+		if err != nil {
+			return nil, err
+		}
+		var others []store.Enrollment
+		for _, e := range existing {
+			if e.ClientID == c.client.ID {
+				return svc.DevErr(protocol.ErrAlreadyEnrolled, "this user is already enrolled on this device"), nil
+			}
+			others = append(others, e)
+		}
+		if len(others) > 0 {
+			switch policy {
+			case svc.PolicySingle:
+				return svc.DevErr(protocol.ErrEnrolledOnAnotherDevice, "this user is enrolled on another device"), nil
+			case svc.PolicyOverride:
+				for _, e := range others {
+					if err := tx.DeleteEnrollment(ctx, e.ID); err != nil {
+						return nil, err
+					}
+				}
+				dropped = len(others)
+			}
+		}
+		return nil, tx.CreateEnrollment(ctx, enr)
+	})
+	if de != nil {
+		fail(w, de)
+		return
+	}
+	h.env.Log.Info().Str("profile_id", enr.ProfileID).Str("enrollment_id", enr.ID).Int("dropped_other_devices", dropped).Msg("enrolled for mobile authentication")
+	svc.WriteJSON(w, http.StatusOK, protocol.EnrollResponse{EnrollmentID: enr.ID, Certificate: enr.Certificate})
+}

@@ -1,0 +1,202 @@
+package device
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/store"
+)
+
+// Handler serves the device API.
+type Handler struct{ env *svc.Env }
+
+// New returns the device API handler over env.
+func New(env *svc.Env) *Handler { return &Handler{env: env} }
+
+// Register adds the device API routes to mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.Handle(protocol.PathClients, only(http.MethodPost, h.registerClient))
+	mux.Handle(protocol.PathToken, only(http.MethodPost, h.token))
+	mux.Handle(protocol.PathLogout, only(http.MethodPost, h.logout))
+	mux.Handle(protocol.PathDeregister, only(http.MethodPost, h.deregister))
+	mux.Handle(protocol.PathUserInfo, only(http.MethodGet, h.userInfo))
+	mux.Handle(protocol.PathEnroll, only(http.MethodPost, h.enroll))
+	mux.Handle(protocol.PathClaim, only(http.MethodPost, h.claim))
+	mux.Handle(protocol.PathAnswer, only(http.MethodPost, h.answer))
+}
+
+// only refuses other methods with a JSON 405.
+func only(method string, fn http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != method {
+			w.Header().Set("Allow", method)
+			svc.WriteDeviceError(w, &svc.DeviceError{Code: protocol.ErrInvalidRequest, Description: "method not allowed", Status: http.StatusMethodNotAllowed})
+			return
+		}
+		fn(w, r)
+	})
+}
+
+// caller is an authenticated device request.
+type caller struct {
+	client store.Client
+	pub    *ecdsa.PublicKey
+	proof  *protocol.ParsedProof
+	token  *store.Token // the access token, for endpoints that need one
+}
+
+var (
+	errReplay   = svc.DevErr(protocol.ErrInvalidDPoP, "proof already used")
+	errInternal = svc.DevErr(protocol.ErrServerError, "internal error")
+	errRollback = errors.New("rollback")
+)
+
+// authenticate checks the DPoP proof (kid = client id) and, when needToken,
+// the DPoP-bound access token. The jti is consumed later, in commit.
+func (h *Handler) authenticate(r *http.Request, needToken bool) (*caller, *svc.DeviceError) {
+	hdr := r.Header.Values(protocol.HeaderDPoP)
+	if len(hdr) != 1 {
+		return nil, svc.DevErr(protocol.ErrInvalidDPoP, "exactly one DPoP header is required")
+	}
+	p, err := protocol.ParseProof(hdr[0])
+	if err != nil {
+		return nil, svc.DevErr(protocol.ErrInvalidDPoP, err.Error())
+	}
+	if p.Kid == "" {
+		return nil, svc.DevErr(protocol.ErrInvalidDPoP, "proof needs the client id as kid")
+	}
+	tokenStr := ""
+	if a := r.Header.Get("Authorization"); a != "" {
+		scheme, tok, ok := strings.Cut(a, " ")
+		if !ok || !strings.EqualFold(scheme, protocol.AuthSchemeDPoP) || tok == "" {
+			return nil, svc.DevErr(protocol.ErrInvalidToken, "Authorization must use the DPoP scheme")
+		}
+		tokenStr = tok
+	}
+	if needToken && tokenStr == "" {
+		return nil, svc.DevErr(protocol.ErrInvalidToken, "access token required")
+	}
+	c := &caller{proof: p}
+	ctx := r.Context()
+	var de *svc.DeviceError
+	err = h.env.Store.View(ctx, func(tx store.Tx) error {
+		cl, err := tx.GetClient(ctx, p.Kid)
+		if errors.Is(err, store.ErrNotFound) {
+			de = svc.DevErr(protocol.ErrInvalidClient, "unknown client")
+			return nil
+		} else if err != nil {
+			return err
+		}
+		c.client = cl
+		if needToken {
+			t, err := tx.GetToken(ctx, svc.TokenHash(tokenStr))
+			if errors.Is(err, store.ErrNotFound) || (err == nil && (t.Kind != store.TokenAccess || t.ClientID != cl.ID || h.env.NowMs() >= t.ExpiresAt)) {
+				de = svc.DevErr(protocol.ErrInvalidToken, "access token invalid or expired")
+				return nil
+			} else if err != nil {
+				return err
+			}
+			c.token = &t
+		}
+		return nil
+	})
+	if err != nil {
+		h.env.Log.Error().Err(err).Msg("device auth lookup")
+		return nil, errInternal
+	}
+	if de != nil {
+		return nil, de
+	}
+	pub, err := protocol.DecodePublicKey(cl(c).PublicKey)
+	if err != nil {
+		return nil, errInternal
+	}
+	if err := p.Verify(pub, r.Method, h.env.BaseURL+r.URL.Path, h.env.Wall.Now(), tokenStr); err != nil {
+		return nil, svc.DevErr(protocol.ErrInvalidDPoP, err.Error())
+	}
+	c.pub = pub
+	return c, nil
+}
+
+func cl(c *caller) store.Client { return c.client }
+
+// jtiKey scopes a proof id to its signer.
+func jtiKey(clientID, jti string) string { return clientID + ":" + jti }
+
+// commit runs fn in a store transaction after recording the proof's jti. A
+// DeviceError returned by fn is answered, but the transaction still commits
+// (the proof is spent and counters stay counted); an error rolls back.
+func (h *Handler) commit(ctx context.Context, key string, fn func(tx store.Tx) (*svc.DeviceError, error)) *svc.DeviceError {
+	var de *svc.DeviceError
+	exp := h.env.Wall.Now().Add(2 * protocol.ProofMaxAgeSecs * time.Second).UnixMilli()
+	err := h.env.Store.InTx(ctx, func(tx store.Tx) error {
+		ok, err := tx.UseJTI(ctx, key, exp)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			de = errReplay
+			return errRollback
+		}
+		d, err := fn(tx)
+		if err != nil {
+			return err
+		}
+		de = d
+		return nil
+	})
+	if errors.Is(err, errRollback) {
+		return de
+	}
+	if err != nil {
+		h.env.Log.Error().Err(err).Msg("device transaction")
+		return errInternal
+	}
+	return de
+}
+
+// readJSON reads a strict JSON body into v.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) *svc.DeviceError {
+	if mt := svc.MediaType(r); mt != "application/json" {
+		return &svc.DeviceError{Code: protocol.ErrInvalidRequest, Description: "Content-Type must be application/json", Status: http.StatusUnsupportedMediaType}
+	}
+	body, err := svc.ReadBody(w, r, protocol.MaxRequestBody)
+	if errors.Is(err, svc.ErrTooLarge) {
+		return &svc.DeviceError{Code: protocol.ErrInvalidRequest, Description: "request body too large", Status: http.StatusRequestEntityTooLarge}
+	}
+	if err != nil || svc.DecodeStrictJSON(body, v) != nil {
+		return svc.DevErr(protocol.ErrInvalidRequest, "malformed JSON body (unknown field, wrong type or trailing data)")
+	}
+	return nil
+}
+
+func fail(w http.ResponseWriter, de *svc.DeviceError) { svc.WriteDeviceError(w, de) }
+
+func badField(name string) *svc.DeviceError {
+	return svc.DevErr(protocol.ErrInvalidRequest, "missing or invalid "+name)
+}
+
+// ownProfile loads a profile that must belong to the calling client. A
+// missing profile answers user_deregistered.
+func ownProfile(ctx context.Context, tx store.Tx, c *caller, id string) (store.Profile, *svc.DeviceError, error) {
+	if id == "" || len(id) > 128 {
+		return store.Profile{}, badField("profile_id"), nil
+	}
+	p, err := tx.GetProfile(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return p, svc.DevErr(protocol.ErrUserDeregistered, "profile is not registered"), nil
+	}
+	if err != nil {
+		return p, nil, err
+	}
+	if p.ClientID != c.client.ID {
+		return p, svc.DevErr(protocol.ErrUserDeregistered, "profile is not registered on this client"), nil
+	}
+	return p, nil, nil
+}

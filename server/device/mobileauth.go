@@ -1,0 +1,229 @@
+package device
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"net/http"
+
+	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/outbox"
+	"github.com/openmobileauth/oma/server/store"
+)
+
+var errTxNotFound = svc.DevErr(protocol.ErrNotFound, "no such authentication request")
+
+// enrollmentOf returns the profile's enrollment on the calling client.
+func enrollmentOf(ctx context.Context, tx store.Tx, c *caller, profileID string) (store.Profile, store.Enrollment, *svc.DeviceError, error) {
+	p, de, err := ownProfile(ctx, tx, c, profileID)
+	if de != nil || err != nil {
+		return p, store.Enrollment{}, de, err
+	}
+	es, err := tx.EnrollmentsOfProfile(ctx, p.ID)
+	if err != nil {
+		return p, store.Enrollment{}, nil, err
+	}
+	for _, e := range es {
+		if e.ClientID == c.client.ID {
+			return p, e, nil, nil
+		}
+	}
+	return p, store.Enrollment{}, svc.DevErr(protocol.ErrNotEnrolled, "profile is not enrolled for mobile authentication"), nil
+}
+
+// claim: POST PathClaim {otp, profile_id} → the message to confirm and a nonce.
+func (h *Handler) claim(w http.ResponseWriter, r *http.Request) {
+	c, de := h.authenticate(r, false)
+	if de != nil {
+		fail(w, de)
+		return
+	}
+	var req protocol.ClaimRequest
+	if de := readJSON(w, r, &req); de != nil {
+		fail(w, de)
+		return
+	}
+	if !h.env.Limits.ClaimPerClient.Allow(c.client.ID) || !h.env.Limits.ClaimPerIP.Allow(svc.ClientIP(r)) {
+		fail(w, svc.DevErr(protocol.ErrRateLimited, "too many claims; wait and retry"))
+		return
+	}
+	otp, ok := protocol.NormalizeOTP(req.OTP)
+	if !ok {
+		fail(w, svc.DevErr(protocol.ErrOTPMalformed, "the code is not a valid OTP"))
+		return
+	}
+	ctx := r.Context()
+	var (
+		prof store.Profile
+		enr  store.Enrollment
+		tr   store.Transaction
+	)
+	err := h.env.Store.View(ctx, func(tx store.Tx) error {
+		var err error
+		prof, enr, de, err = enrollmentOf(ctx, tx, c, req.ProfileID)
+		if de != nil || err != nil {
+			return err
+		}
+		tr, err = tx.GetTransactionByOTPHash(ctx, protocol.HashOTP(otp))
+		if errors.Is(err, store.ErrNotFound) {
+			de = errTxNotFound
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		h.env.Log.Error().Err(err).Msg("claim lookup")
+		fail(w, errInternal)
+		return
+	}
+	if de != nil {
+		fail(w, de)
+		return
+	}
+	now := h.env.NowMs()
+	// Expired, or bound to another user: the same answer as an unknown OTP,
+	// and nothing of the request (message, type) is revealed.
+	if now >= tr.ExpiresAt || (tr.BoundUserID != "" && tr.BoundUserID != prof.UserID) {
+		fail(w, errTxNotFound)
+		return
+	}
+	if tr.Status != store.StatusPending {
+		fail(w, svc.DevErr(protocol.ErrAlreadyHandled, "this request was already claimed"))
+		return
+	}
+	nonce := protocol.RandomToken(16)
+	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+		ok, err := tx.ClaimTransaction(ctx, tr.ID, prof.ID, enr.ID, prof.UserID, nonce, now)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return svc.DevErr(protocol.ErrAlreadyHandled, "this request was already claimed"), nil
+		}
+		return nil, nil
+	})
+	if de != nil {
+		fail(w, de)
+		return
+	}
+	h.env.Hub.Notify(tr.ID)
+	h.env.Log.Info().Str("transaction_id", tr.ID).Str("profile_id", prof.ID).Msg("authentication request claimed")
+	svc.WriteJSON(w, http.StatusOK, protocol.ClaimResponse{TransactionID: tr.ID, Message: tr.Message, Type: tr.Type, Nonce: nonce,
+		ExpiresAt: tr.ExpiresAt / 1000, ProfileID: prof.ID, UserID: prof.UserID})
+}
+
+// answer: POST PathAnswer with the enrollment key's signature over the
+// decision, the message hash, the nonce and the time. Exactly one answer is
+// recorded (conditional update claimed → accepted/denied); the callback is
+// queued in the same transaction.
+func (h *Handler) answer(w http.ResponseWriter, r *http.Request) {
+	c, de := h.authenticate(r, false)
+	if de != nil {
+		fail(w, de)
+		return
+	}
+	var req protocol.AnswerRequest
+	if de := readJSON(w, r, &req); de != nil {
+		fail(w, de)
+		return
+	}
+	if req.TransactionID == "" || len(req.TransactionID) > 128 {
+		fail(w, badField("transaction_id"))
+		return
+	}
+	ctx := r.Context()
+	var (
+		enr store.Enrollment
+		tr  store.Transaction
+	)
+	err := h.env.Store.View(ctx, func(tx store.Tx) error {
+		var err error
+		_, enr, de, err = enrollmentOf(ctx, tx, c, req.ProfileID)
+		if de != nil || err != nil {
+			return err
+		}
+		tr, err = tx.GetTransaction(ctx, req.TransactionID)
+		if errors.Is(err, store.ErrNotFound) {
+			de = errTxNotFound
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		h.env.Log.Error().Err(err).Msg("answer lookup")
+		fail(w, errInternal)
+		return
+	}
+	if de != nil {
+		fail(w, de)
+		return
+	}
+	if de := h.checkAnswer(&req, tr, enr); de != nil {
+		fail(w, de)
+		return
+	}
+	status := store.StatusDenied
+	if req.Decision == protocol.DecisionAccept {
+		status = store.StatusAccepted
+	}
+	now := h.env.NowMs()
+	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+		ok, err := tx.AnswerTransaction(ctx, tr.ID, enr.ID, status, now)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return svc.DevErr(protocol.ErrAlreadyHandled, "this request was already answered or has expired"), nil
+		}
+		if tr.CallbackURI != "" {
+			return nil, tx.EnqueueCallback(ctx, outbox.NewCallback(tr.APIClientID, tr.CallbackURI, tr.ID, now))
+		}
+		return nil, nil
+	})
+	if de != nil {
+		fail(w, de)
+		return
+	}
+	h.env.Hub.Notify(tr.ID)
+	if tr.CallbackURI != "" && h.env.WakeOutbox != nil {
+		h.env.WakeOutbox()
+	}
+	h.env.Log.Info().Str("transaction_id", tr.ID).Str("status", status).Msg("authentication request answered")
+	svc.WriteJSON(w, http.StatusOK, protocol.AnswerResponse{TransactionID: tr.ID, Status: status})
+}
+
+// checkAnswer applies every answer check that does not need the write lock.
+func (h *Handler) checkAnswer(req *protocol.AnswerRequest, tr store.Transaction, enr store.Enrollment) *svc.DeviceError {
+	switch tr.Status {
+	case store.StatusAccepted, store.StatusDenied:
+		return svc.DevErr(protocol.ErrAlreadyHandled, "this request was already answered")
+	case store.StatusClaimed:
+	default:
+		return svc.DevErr(protocol.ErrInvalidAnswer, "this request was not claimed")
+	}
+	if tr.EnrollmentID != enr.ID || tr.ProfileID != req.ProfileID {
+		return svc.DevErr(protocol.ErrInvalidAnswer, "this request was claimed by another enrollment")
+	}
+	if h.env.NowMs() >= tr.ExpiresAt {
+		return svc.DevErr(protocol.ErrInvalidAnswer, "the request has expired")
+	}
+	wall := h.env.Wall.Now().Unix()
+	if d := wall - req.Time; d > protocol.AnswerMaxAgeSecs || d < -protocol.AnswerMaxAgeSecs {
+		return svc.DevErr(protocol.ErrInvalidAnswer, "answer time outside the accepted window")
+	}
+	if subtle.ConstantTimeCompare([]byte(req.Nonce), []byte(tr.Nonce)) != 1 {
+		return svc.DevErr(protocol.ErrInvalidAnswer, "nonce does not match")
+	}
+	if req.MessageHash != protocol.MessageHash(tr.Message) {
+		return svc.DevErr(protocol.ErrInvalidAnswer, "message hash does not match the request")
+	}
+	pub, err := protocol.DecodePublicKey(enr.PublicKey)
+	if err != nil {
+		return errInternal
+	}
+	if err := protocol.VerifyAnswerSignature(pub, req); err != nil {
+		return svc.DevErr(protocol.ErrInvalidAnswer, "answer signature does not verify")
+	}
+	return nil
+}

@@ -1,0 +1,189 @@
+package device
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/store"
+)
+
+// token: POST PathToken.
+func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
+	c, de := h.authenticate(r, false)
+	if de != nil {
+		fail(w, de)
+		return
+	}
+	var req protocol.TokenRequest
+	if de := readJSON(w, r, &req); de != nil {
+		fail(w, de)
+		return
+	}
+	var resp *protocol.TokenResponse
+	switch req.GrantType {
+	case protocol.GrantAuthorizationCode:
+		resp, de = h.codeGrant(r.Context(), c, &req)
+	case protocol.GrantPin:
+		resp, de = h.pinGrant(r.Context(), c, &req)
+	case protocol.GrantRefreshToken:
+		resp, de = h.refreshGrant(r.Context(), c, &req)
+	default:
+		de = svc.DevErr(protocol.ErrInvalidRequest, "unsupported grant_type")
+	}
+	if de != nil {
+		fail(w, de)
+		return
+	}
+	svc.WriteJSON(w, http.StatusOK, resp)
+}
+
+// issue stores a fresh access and refresh token for p and returns them.
+func (h *Handler) issue(ctx context.Context, tx store.Tx, p store.Profile, scope string) (*protocol.TokenResponse, error) {
+	now := h.env.Clock.Now()
+	access, refresh := protocol.RandomToken(32), protocol.RandomToken(32)
+	for _, t := range []store.Token{
+		{Hash: svc.TokenHash(access), Kind: store.TokenAccess, ProfileID: p.ID, ClientID: p.ClientID, UserID: p.UserID, Scope: scope, ExpiresAt: now.Add(h.env.AccessTTL).UnixMilli()},
+		{Hash: svc.TokenHash(refresh), Kind: store.TokenRefresh, ProfileID: p.ID, ClientID: p.ClientID, UserID: p.UserID, Scope: scope, ExpiresAt: now.Add(h.env.RefreshTTL).UnixMilli()},
+	} {
+		if err := tx.CreateToken(ctx, t); err != nil {
+			return nil, err
+		}
+	}
+	return &protocol.TokenResponse{AccessToken: access, TokenType: protocol.AuthSchemeDPoP, ExpiresIn: int(h.env.AccessTTL / time.Second),
+		RefreshToken: refresh, ProfileID: p.ID, UserID: p.UserID, Scope: scope}, nil
+}
+
+// codeGrant redeems an authorization code (PKCE) and creates the profile with
+// its new PIN. The PIN policy is checked before the code is spent, so the app
+// can ask for another PIN and retry with the same code.
+func (h *Handler) codeGrant(ctx context.Context, c *caller, req *protocol.TokenRequest) (*protocol.TokenResponse, *svc.DeviceError) {
+	if req.Code == "" || req.CodeVerifier == "" || req.RedirectURI == "" || len(req.Code) > 256 || len(req.CodeVerifier) > 256 {
+		return nil, badField("code, code_verifier or redirect_uri")
+	}
+	if !svc.PinAllowed(req.Pin, h.env.PinLength) {
+		return nil, svc.DevErr(protocol.ErrPinNotAllowed, "PIN does not meet the policy")
+	}
+	pinHash := svc.HashSecret(h.env.Argon, req.Pin)
+	var resp *protocol.TokenResponse
+	de := h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+		code, err := tx.TakeAuthCode(ctx, svc.TokenHash(req.Code))
+		if errors.Is(err, store.ErrNotFound) {
+			return svc.DevErr(protocol.ErrInvalidGrant, "unknown or used authorization code"), nil
+		} else if err != nil {
+			return nil, err
+		}
+		// The code is spent whatever happens next (it is deleted on commit).
+		if code.ClientID != c.client.ID || code.RedirectURI != req.RedirectURI || h.env.NowMs() >= code.ExpiresAt ||
+			!protocol.PKCEMatches(req.CodeVerifier, code.CodeChallenge) {
+			return svc.DevErr(protocol.ErrInvalidGrant, "authorization code does not match"), nil
+		}
+		p := store.Profile{ID: protocol.RandomToken(12), ClientID: c.client.ID, UserID: code.UserID, PinHash: pinHash, CreatedAt: h.env.NowMs()}
+		if err := tx.CreateProfile(ctx, p); err != nil {
+			return nil, err
+		}
+		resp, err = h.issue(ctx, tx, p, code.Scope)
+		return nil, err
+	})
+	if de != nil {
+		return nil, de
+	}
+	h.env.Log.Info().Str("client_id", c.client.ID).Str("profile_id", resp.ProfileID).Msg("user registered")
+	return resp, nil
+}
+
+// pinGrant verifies the PIN with the durable failure counter; the last
+// allowed failure removes the registration.
+func (h *Handler) pinGrant(ctx context.Context, c *caller, req *protocol.TokenRequest) (*protocol.TokenResponse, *svc.DeviceError) {
+	if req.Pin == "" || len(req.Pin) > 64 {
+		return nil, badField("pin")
+	}
+	var prof store.Profile
+	var de *svc.DeviceError
+	if err := h.env.Store.View(ctx, func(tx store.Tx) error {
+		var err error
+		prof, de, err = ownProfile(ctx, tx, c, req.ProfileID)
+		return err
+	}); err != nil {
+		return nil, errInternal
+	}
+	if de != nil {
+		return nil, de
+	}
+	if !h.env.Limits.PinPerProfile.Allow(prof.ID) {
+		return nil, svc.DevErr(protocol.ErrRateLimited, "too many PIN attempts; wait and retry")
+	}
+	ok, err := svc.VerifySecret(prof.PinHash, req.Pin) // slow hash: outside the transaction
+	if err != nil {
+		h.env.Log.Error().Err(err).Str("profile_id", prof.ID).Msg("stored PIN hash unreadable")
+		return nil, errInternal
+	}
+	var resp *protocol.TokenResponse
+	removed := false
+	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+		cur, err := tx.GetProfile(ctx, prof.ID)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && cur.PinHash != prof.PinHash) {
+			return svc.DevErr(protocol.ErrUserDeregistered, "profile is not registered"), nil
+		} else if err != nil {
+			return nil, err
+		}
+		if ok {
+			if err := tx.ResetPinFailures(ctx, cur.ID); err != nil {
+				return nil, err
+			}
+			resp, err = h.issue(ctx, tx, cur, "")
+			return nil, err
+		}
+		n, err := tx.AddPinFailure(ctx, cur.ID)
+		if err != nil {
+			return nil, err
+		}
+		left := h.env.PinMaxAttempts - n
+		if left <= 0 {
+			removed = true
+			if err := tx.DeleteProfile(ctx, cur.ID); err != nil {
+				return nil, err
+			}
+			return svc.DevErr(protocol.ErrUserDeregistered, "too many wrong PINs; the registration was removed"), nil
+		}
+		return &svc.DeviceError{Code: protocol.ErrInvalidPin, Description: "wrong PIN", RemainingAttempts: &left}, nil
+	})
+	if removed {
+		h.env.Log.Warn().Str("profile_id", prof.ID).Msg("PIN attempts exhausted: registration removed")
+	}
+	if de != nil {
+		return nil, de
+	}
+	return resp, nil
+}
+
+// refreshGrant rotates a refresh token.
+func (h *Handler) refreshGrant(ctx context.Context, c *caller, req *protocol.TokenRequest) (*protocol.TokenResponse, *svc.DeviceError) {
+	if req.RefreshToken == "" || len(req.RefreshToken) > 256 {
+		return nil, badField("refresh_token")
+	}
+	var resp *protocol.TokenResponse
+	de := h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+		t, err := tx.GetToken(ctx, svc.TokenHash(req.RefreshToken))
+		if errors.Is(err, store.ErrNotFound) || (err == nil && (t.Kind != store.TokenRefresh || t.ClientID != c.client.ID || h.env.NowMs() >= t.ExpiresAt)) {
+			return svc.DevErr(protocol.ErrInvalidGrant, "refresh token invalid or expired"), nil
+		} else if err != nil {
+			return nil, err
+		}
+		p, err := tx.GetProfile(ctx, t.ProfileID)
+		if errors.Is(err, store.ErrNotFound) {
+			return svc.DevErr(protocol.ErrUserDeregistered, "profile is not registered"), nil
+		} else if err != nil {
+			return nil, err
+		}
+		if err := tx.DeleteToken(ctx, t.Hash); err != nil {
+			return nil, err
+		}
+		resp, err = h.issue(ctx, tx, p, t.Scope)
+		return nil, err
+	})
+	return resp, de
+}

@@ -1,0 +1,121 @@
+package svc
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/store"
+)
+
+// Settings keys of the enrollment CA (kept in the store, so every server
+// instance on one store issues under the same CA and restarts keep it).
+const (
+	settingCAKey  = "ca_key"
+	settingCACert = "ca_cert"
+)
+
+// CA issues enrollment certificates.
+type CA struct {
+	key  *ecdsa.PrivateKey
+	cert *x509.Certificate
+}
+
+// Cert is the CA certificate.
+func (c *CA) Cert() *x509.Certificate { return c.cert }
+
+// LoadOrCreateCA reads the CA from the store or creates and stores a new one.
+func LoadOrCreateCA(ctx context.Context, s store.Store) (*CA, error) {
+	var ca *CA
+	err := s.InTx(ctx, func(tx store.Tx) error {
+		k, err1 := tx.GetSetting(ctx, settingCAKey)
+		c, err2 := tx.GetSetting(ctx, settingCACert)
+		if err1 == nil && err2 == nil {
+			var err error
+			ca, err = parseCA(k, c)
+			return err
+		}
+		if !errors.Is(err1, store.ErrNotFound) && err1 != nil {
+			return err1
+		}
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			return err
+		}
+		now := time.Now()
+		tpl := &x509.Certificate{
+			SerialNumber:          randomSerial(),
+			Subject:               pkix.Name{CommonName: "OMA Token Server enrollment CA"},
+			NotBefore:             now.Add(-time.Hour),
+			NotAfter:              now.AddDate(20, 0, 0),
+			KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
+			BasicConstraintsValid: true,
+			IsCA:                  true,
+		}
+		der, err := x509.CreateCertificate(rand.Reader, tpl, tpl, &key.PublicKey, key)
+		if err != nil {
+			return err
+		}
+		kder, err := x509.MarshalPKCS8PrivateKey(key)
+		if err != nil {
+			return err
+		}
+		if err := tx.PutSetting(ctx, settingCAKey, protocol.B64.EncodeToString(kder)); err != nil {
+			return err
+		}
+		if err := tx.PutSetting(ctx, settingCACert, protocol.B64.EncodeToString(der)); err != nil {
+			return err
+		}
+		ca, err = parseCA(protocol.B64.EncodeToString(kder), protocol.B64.EncodeToString(der))
+		return err
+	})
+	return ca, err
+}
+
+func parseCA(k, c string) (*CA, error) {
+	kder, err1 := protocol.B64.DecodeString(k)
+	cder, err2 := protocol.B64.DecodeString(c)
+	if err1 != nil || err2 != nil {
+		return nil, errors.New("svc: stored CA is not base64url")
+	}
+	key, err := x509.ParsePKCS8PrivateKey(kder)
+	if err != nil {
+		return nil, fmt.Errorf("svc: stored CA key: %w", err)
+	}
+	ek, ok := key.(*ecdsa.PrivateKey)
+	if !ok {
+		return nil, errors.New("svc: stored CA key is not ECDSA")
+	}
+	cert, err := x509.ParseCertificate(cder)
+	if err != nil {
+		return nil, fmt.Errorf("svc: stored CA cert: %w", err)
+	}
+	return &CA{key: ek, cert: cert}, nil
+}
+
+func randomSerial() *big.Int {
+	n, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127))
+	return n.Add(n, big.NewInt(1))
+}
+
+// Issue signs a client-authentication certificate for pub, naming the
+// enrollment and the user.
+func (c *CA) Issue(pub *ecdsa.PublicKey, enrollmentID, userID string, now time.Time) ([]byte, error) {
+	tpl := &x509.Certificate{
+		SerialNumber: randomSerial(),
+		Subject:      pkix.Name{CommonName: enrollmentID, OrganizationalUnit: []string{"user:" + userID}},
+		NotBefore:    now.Add(-5 * time.Minute),
+		NotAfter:     now.AddDate(2, 0, 0),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	}
+	return x509.CreateCertificate(rand.Reader, tpl, c.cert, pub, c.key)
+}

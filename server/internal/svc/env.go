@@ -1,0 +1,70 @@
+package svc
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/openmobileauth/oma/server/ratelimit"
+	"github.com/openmobileauth/oma/server/store"
+)
+
+// Re-enrollment policies (DESIGN §6.7).
+const (
+	PolicySingle   = "single"
+	PolicyOverride = "override"
+	PolicyMultiple = "multiple"
+)
+
+// SettingPolicy is the settings key of the re-enrollment policy.
+const SettingPolicy = "mobile_auth_policy"
+
+// ValidPolicy reports whether p is one of the three policies.
+func ValidPolicy(p string) bool {
+	return p == PolicySingle || p == PolicyOverride || p == PolicyMultiple
+}
+
+// Limiters are the rate limiters of one server instance.
+type Limiters struct {
+	ClaimPerClient     *ratelimit.Limiter
+	ClaimPerIP         *ratelimit.Limiter
+	PinPerProfile      *ratelimit.Limiter
+	LoginPerUser       *ratelimit.Limiter
+	CreatePerAPIClient *ratelimit.Limiter
+}
+
+// Env is what every HTTP package of the server shares.
+type Env struct {
+	Store          store.Store
+	Clock          Clock // expiries
+	Wall           Clock // freshness of device-signed times
+	Log            zerolog.Logger
+	BaseURL        string // public base URL, no trailing slash (htu and links)
+	Hub            *Hub
+	CA             *CA
+	Argon          Argon2Params
+	PinLength      int
+	PinMaxAttempts int
+	AccessTTL      time.Duration
+	RefreshTTL     time.Duration
+	CodeTTL        time.Duration
+	MaxMessageLen  int
+	EnrollDisabled bool
+	DefaultPolicy  string
+	Limits         Limiters
+	WakeOutbox     func()
+}
+
+// NowMs is Clock's time in unix milliseconds.
+func (e *Env) NowMs() int64 { return e.Clock.Now().UnixMilli() }
+
+// Policy returns the configured re-enrollment policy.
+func (e *Env) Policy(ctx context.Context, tx store.Tx) (string, error) {
+	p, err := tx.GetSetting(ctx, SettingPolicy)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !ValidPolicy(p)) {
+		return e.DefaultPolicy, nil
+	}
+	return p, err
+}

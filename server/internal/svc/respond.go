@@ -1,0 +1,74 @@
+package svc
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/openmobileauth/oma/core/protocol"
+)
+
+// WriteJSON writes v as a JSON response with status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// DeviceError is a device API error: one of core/protocol's error strings and
+// a description that never contains secrets.
+type DeviceError struct {
+	Code              string
+	Description       string
+	RemainingAttempts *int
+	Status            int // 0 = protocol.HTTPStatus(Code)
+}
+
+// Error implements error.
+func (e *DeviceError) Error() string { return e.Code + ": " + e.Description }
+
+// DevErr makes a DeviceError.
+func DevErr(code, desc string) *DeviceError { return &DeviceError{Code: code, Description: desc} }
+
+// WriteDeviceError writes e as a protocol.ErrorResponse.
+func WriteDeviceError(w http.ResponseWriter, e *DeviceError) {
+	status := e.Status
+	if status == 0 {
+		status = protocol.HTTPStatus(e.Code)
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `DPoP algs="ES256"`)
+	}
+	WriteJSON(w, status, protocol.ErrorResponse{Error: e.Code, ErrorDescription: e.Description, RemainingAttempts: e.RemainingAttempts})
+}
+
+// RPError is a relying-party API error (DESIGN §5).
+type RPError struct {
+	Status      int    `json:"-"`
+	Err         string `json:"error"`
+	Code        int    `json:"error_code"`
+	Description string `json:"error_description"`
+}
+
+// Error implements error.
+func (e *RPError) Error() string { return e.Err + ": " + e.Description }
+
+// Relying-party error codes (DESIGN §5, plus 1010 for rate limiting and 1099
+// for internal errors — the spec is silent on both).
+const (
+	RPCodeDisabled       = 1000
+	RPCodeNotFound       = 1001
+	RPCodeInvalidParam   = 1003
+	RPCodeMessageTooLong = 1005
+	RPCodeRateLimited    = 1010
+	RPCodeUnauthorized   = 1011
+	RPCodeInternal       = 1099
+)
+
+// WriteRPError writes e as {error, error_code, error_description}.
+func WriteRPError(w http.ResponseWriter, e *RPError) {
+	if e.Status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Basic realm="oma"`)
+	}
+	WriteJSON(w, e.Status, e)
+}

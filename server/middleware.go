@@ -1,0 +1,58 @@
+package server
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/internal/svc"
+)
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach Flush and deadlines.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// middleware adds panic recovery and an access log (method, path without the
+// query, status, duration — never headers or bodies).
+func (s *Server) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error().Str("path", r.URL.Path).Msg("handler panic")
+				if sw.status == 0 {
+					svc.WriteJSON(sw, http.StatusInternalServerError, protocol.ErrorResponse{Error: protocol.ErrServerError, ErrorDescription: "internal error"})
+				}
+			}
+			ev := s.log.Debug()
+			if sw.status >= 500 {
+				ev = s.log.Error()
+			}
+			ev.Str("method", r.Method).Str("path", r.URL.Path).Int("status", sw.status).
+				Float64("ms", float64(time.Since(start).Microseconds())/1000).Msg("request")
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}

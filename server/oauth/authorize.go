@@ -1,0 +1,191 @@
+package oauth
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+
+	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/store"
+)
+
+// Handler serves the authorization endpoint and its login page.
+type Handler struct{ env *svc.Env }
+
+// New returns the handler.
+func New(env *svc.Env) *Handler { return &Handler{env: env} }
+
+// Register adds PathAuthorize to mux.
+func (h *Handler) Register(mux *http.ServeMux) { mux.HandleFunc(protocol.PathAuthorize, h.authorize) }
+
+// maxFormBody bounds the login form.
+const maxFormBody = 8 << 10
+
+type authRequest struct {
+	client    store.Client
+	redirect  string
+	state     string
+	scope     string
+	challenge string
+}
+
+func oauthErr(w http.ResponseWriter, status int, desc string) {
+	svc.WriteJSON(w, status, protocol.ErrorResponse{Error: protocol.ErrInvalidRequest, ErrorDescription: desc})
+}
+
+// parse validates the query; errors are answered here (never redirected: the
+// redirect URI is not trusted until it matches the client's).
+func (h *Handler) parse(w http.ResponseWriter, r *http.Request) (*authRequest, bool) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		oauthErr(w, http.StatusBadRequest, "malformed query string")
+		return nil, false
+	}
+	for k, v := range q {
+		if len(v) != 1 {
+			oauthErr(w, http.StatusBadRequest, "parameter repeated: "+k)
+			return nil, false
+		}
+	}
+	if q.Get("response_type") != "code" {
+		oauthErr(w, http.StatusBadRequest, "response_type must be code")
+		return nil, false
+	}
+	if q.Get("code_challenge_method") != "S256" || len(q.Get("code_challenge")) != 43 {
+		oauthErr(w, http.StatusBadRequest, "PKCE with code_challenge_method=S256 is required")
+		return nil, false
+	}
+	if len(q.Get("state")) > 512 || len(q.Get("scope")) > 512 || len(q.Get("client_id")) > 128 {
+		oauthErr(w, http.StatusBadRequest, "parameter too long")
+		return nil, false
+	}
+	ar := &authRequest{redirect: q.Get("redirect_uri"), state: q.Get("state"), scope: q.Get("scope"), challenge: q.Get("code_challenge")}
+	ctx := r.Context()
+	err = h.env.Store.View(ctx, func(tx store.Tx) error {
+		var err error
+		ar.client, err = tx.GetClient(ctx, q.Get("client_id"))
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		oauthErr(w, http.StatusBadRequest, "unknown client_id")
+		return nil, false
+	} else if err != nil {
+		svc.WriteJSON(w, http.StatusInternalServerError, protocol.ErrorResponse{Error: protocol.ErrServerError, ErrorDescription: "internal error"})
+		return nil, false
+	}
+	if ar.redirect != ar.client.RedirectURI {
+		oauthErr(w, http.StatusBadRequest, "redirect_uri does not match the client's")
+		return nil, false
+	}
+	return ar, true
+}
+
+func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		w.Header().Set("Allow", "GET, POST")
+		oauthErr(w, http.StatusMethodNotAllowed, "method not allowed")
+		return
+	}
+	ar, ok := h.parse(w, r)
+	if !ok {
+		return
+	}
+	if r.Method == http.MethodGet {
+		h.page(w, http.StatusOK, "", "")
+		return
+	}
+	if svc.MediaType(r) != "application/x-www-form-urlencoded" {
+		oauthErr(w, http.StatusUnsupportedMediaType, "the login form must be application/x-www-form-urlencoded")
+		return
+	}
+	body, err := svc.ReadBody(w, r, maxFormBody)
+	if errors.Is(err, svc.ErrTooLarge) {
+		oauthErr(w, http.StatusRequestEntityTooLarge, "request body too large")
+		return
+	}
+	form, perr := url.ParseQuery(string(body))
+	if err != nil || perr != nil {
+		oauthErr(w, http.StatusBadRequest, "malformed form body")
+		return
+	}
+	username, password := form.Get("username"), form.Get("password")
+	if username == "" || password == "" || len(username) > 128 || len(password) > 256 {
+		h.page(w, http.StatusOK, username, "Enter your user name and password.")
+		return
+	}
+	if !h.env.Limits.LoginPerUser.Allow(username) {
+		h.page(w, http.StatusTooManyRequests, username, "Too many attempts. Wait a minute and try again.")
+		return
+	}
+	ctx := r.Context()
+	var user store.User
+	err = h.env.Store.View(ctx, func(tx store.Tx) error {
+		var err error
+		user, err = tx.GetUser(ctx, username)
+		return err
+	})
+	good := false
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		svc.DummyVerify(h.env.Argon)
+	case err != nil:
+		oauthErr(w, http.StatusInternalServerError, "internal error")
+		return
+	default:
+		good, _ = svc.VerifySecret(user.PasswordHash, password)
+	}
+	if !good {
+		h.env.Log.Info().Str("client_id", ar.client.ID).Msg("login failed")
+		h.page(w, http.StatusOK, username, "Wrong user name or password.")
+		return
+	}
+	code := protocol.RandomToken(32)
+	ac := store.AuthCode{CodeHash: svc.TokenHash(code), ClientID: ar.client.ID, UserID: user.ID, RedirectURI: ar.redirect,
+		CodeChallenge: ar.challenge, Scope: ar.scope, ExpiresAt: h.env.Clock.Now().Add(h.env.CodeTTL).UnixMilli()}
+	if err := h.env.Store.InTx(ctx, func(tx store.Tx) error { return tx.CreateAuthCode(ctx, ac) }); err != nil {
+		h.env.Log.Error().Err(err).Msg("storing authorization code")
+		oauthErr(w, http.StatusInternalServerError, "internal error")
+		return
+	}
+	target, err := url.Parse(ar.redirect)
+	if err != nil {
+		oauthErr(w, http.StatusBadRequest, "bad redirect_uri")
+		return
+	}
+	tq := target.Query()
+	tq.Set("code", code)
+	if ar.state != "" {
+		tq.Set("state", ar.state)
+	}
+	target.RawQuery = tq.Encode()
+	h.env.Log.Info().Str("client_id", ar.client.ID).Str("user_id", user.ID).Msg("login succeeded")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Location", target.String())
+	w.WriteHeader(http.StatusFound)
+}
+
+var loginPage = template.Must(template.New("login").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign in</title>
+<style>body{font-family:system-ui,sans-serif;max-width:22rem;margin:3rem auto;padding:0 1rem}
+label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.5rem;box-sizing:border-box}
+button{margin-top:1rem;padding:.6rem 1.2rem}.err{color:#b00020}</style></head>
+<body><h1>Sign in</h1>
+{{if .Error}}<p class="err" role="alert">{{.Error}}</p>{{end}}
+<form method="post">
+<label for="username">User name</label><input id="username" name="username" autocomplete="username" value="{{.Username}}" required>
+<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">Sign in</button>
+</form></body></html>`))
+
+func (h *Handler) page(w http.ResponseWriter, status int, username, msg string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Frame-Options", "DENY")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	w.WriteHeader(status)
+	_ = loginPage.Execute(w, struct{ Username, Error string }{username, msg})
+}
+

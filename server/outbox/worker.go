@@ -1,0 +1,233 @@
+package outbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/store"
+)
+
+// Body is the JSON body POSTed to a callback URI (DESIGN §5).
+type Body struct {
+	CallbackURI   string `json:"callback_uri"`
+	TransactionID string `json:"transaction_id"`
+}
+
+// NewCallback builds the outbox row announcing transaction txID, due now.
+func NewCallback(apiClientID, uri, txID string, nowMs int64) store.Callback {
+	b, _ := json.Marshal(Body{CallbackURI: uri, TransactionID: txID})
+	return store.Callback{ID: protocol.RandomToken(12), APIClientID: apiClientID, URL: uri, Body: string(b), NextAttemptAt: nowMs, CreatedAt: nowMs}
+}
+
+// Config tunes delivery.
+type Config struct {
+	MaxAttempts  int           // retry budget (default 12)
+	BaseBackoff  time.Duration // delay after the first failure (default 1s), doubled each time
+	MaxBackoff   time.Duration // cap of the delay (default 10m)
+	Timeout      time.Duration // per request (default 10s)
+	PollInterval time.Duration // how often the table is scanned without a wake-up (default 1s)
+	Concurrency  int           // parallel deliveries (default 8)
+}
+
+func (c *Config) defaults() {
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 12
+	}
+	if c.BaseBackoff <= 0 {
+		c.BaseBackoff = time.Second
+	}
+	if c.MaxBackoff <= 0 {
+		c.MaxBackoff = 10 * time.Minute
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = 10 * time.Second
+	}
+	if c.PollInterval <= 0 {
+		c.PollInterval = time.Second
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = 8
+	}
+}
+
+// Worker delivers due callbacks. Several workers (server instances) may share
+// one store: a row is leased by a conditional update before it is sent.
+type Worker struct {
+	st     store.Store
+	cfg    Config
+	client *http.Client
+	log    zerolog.Logger
+	wake   chan struct{}
+	now    func() time.Time
+}
+
+// NewWorker returns a worker; client may be nil (one with cfg.Timeout is made).
+func NewWorker(st store.Store, cfg Config, client *http.Client, log zerolog.Logger) *Worker {
+	cfg.defaults()
+	if client == nil {
+		client = &http.Client{Timeout: cfg.Timeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	return &Worker{st: st, cfg: cfg, client: client, log: log, wake: make(chan struct{}, 1), now: time.Now}
+}
+
+// Wake asks the worker to scan now (after an answer queued a callback).
+func (w *Worker) Wake() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers until ctx ends.
+func (w *Worker) Run(ctx context.Context) {
+	t := time.NewTicker(w.cfg.PollInterval)
+	defer t.Stop()
+	for {
+		for w.RunOnce(ctx) > 0 && ctx.Err() == nil {
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-w.wake:
+		}
+	}
+}
+
+// RunOnce delivers one batch of due callbacks and returns how many it tried.
+func (w *Worker) RunOnce(ctx context.Context) int {
+	now := w.now().UnixMilli()
+	var due []store.Callback
+	if err := w.st.View(ctx, func(tx store.Tx) error {
+		var err error
+		due, err = tx.DueCallbacks(ctx, now, 64)
+		return err
+	}); err != nil {
+		if ctx.Err() == nil {
+			w.log.Error().Err(err).Msg("outbox scan")
+		}
+		return 0
+	}
+	sem := make(chan struct{}, w.cfg.Concurrency)
+	var wg sync.WaitGroup
+	tried := 0
+	for _, cb := range due {
+		lease := now + (w.cfg.Timeout + 5*time.Second).Milliseconds()
+		var ok bool
+		if err := w.st.InTx(ctx, func(tx store.Tx) error {
+			var err error
+			ok, err = tx.LeaseCallback(ctx, cb.ID, cb.NextAttemptAt, lease)
+			return err
+		}); err != nil || !ok {
+			continue
+		}
+		tried++
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(cb store.Callback) {
+			defer func() { <-sem; wg.Done() }()
+			w.deliver(ctx, cb)
+		}(cb)
+	}
+	wg.Wait()
+	return tried
+}
+
+// backoff is the delay after the n-th failed attempt (n >= 1).
+func (w *Worker) backoff(n int) time.Duration {
+	d := w.cfg.BaseBackoff
+	for i := 1; i < n && d < w.cfg.MaxBackoff; i++ {
+		d *= 2
+	}
+	if d > w.cfg.MaxBackoff {
+		d = w.cfg.MaxBackoff
+	}
+	return d
+}
+
+func (w *Worker) deliver(ctx context.Context, cb store.Callback) {
+	err := w.send(ctx, cb)
+	// Record the outcome even if ctx was cancelled (shutdown): a fresh context
+	// with a short deadline.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	now := w.now()
+	if err == nil {
+		if e := w.st.InTx(rctx, func(tx store.Tx) error { return tx.MarkCallbackDelivered(rctx, cb.ID, now.UnixMilli()) }); e != nil {
+			w.log.Error().Err(e).Str("callback_id", cb.ID).Msg("outbox: recording delivery")
+		}
+		w.log.Debug().Str("callback_id", cb.ID).Msg("callback delivered")
+		return
+	}
+	attempts := cb.Attempts + 1
+	dead := attempts >= w.cfg.MaxAttempts
+	next := now.Add(w.backoff(attempts)).UnixMilli()
+	msg := err.Error()
+	if len(msg) > 300 {
+		msg = msg[:300]
+	}
+	if e := w.st.InTx(rctx, func(tx store.Tx) error { return tx.RescheduleCallback(rctx, cb.ID, attempts, next, msg, dead) }); e != nil {
+		w.log.Error().Err(e).Str("callback_id", cb.ID).Msg("outbox: recording failure")
+	}
+	ev := w.log.Warn()
+	if dead {
+		ev = w.log.Error()
+	}
+	ev.Str("callback_id", cb.ID).Int("attempts", attempts).Bool("gave_up", dead).Str("reason", msg).Msg("callback delivery failed")
+}
+
+var errNoClient = errors.New("API client no longer exists")
+
+func (w *Worker) send(ctx context.Context, cb store.Callback) error {
+	var secret string
+	err := w.st.View(ctx, func(tx store.Tx) error {
+		c, err := tx.GetAPIClient(ctx, cb.APIClientID)
+		secret = c.Secret
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return errNoClient
+	} else if err != nil {
+		return err
+	}
+	ts := strconv.FormatInt(w.now().Unix(), 10)
+	rctx, cancel := context.WithTimeout(ctx, w.cfg.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(rctx, http.MethodPost, cb.URL, bytes.NewReader([]byte(cb.Body)))
+	if err != nil {
+		return fmt.Errorf("bad callback URL")
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "oma-tokenserver-callback/1")
+	req.Header.Set(HeaderTimestamp, ts)
+	req.Header.Set(HeaderSignature, Sign(secret, ts, []byte(cb.Body)))
+	resp, err := w.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("POST failed: %s", trimErr(err))
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	_ = resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	return nil
+}
+
+func trimErr(err error) string {
+	var ue interface{ Unwrap() error }
+	if errors.As(err, &ue) && ue.Unwrap() != nil {
+		return ue.Unwrap().Error()
+	}
+	return err.Error()
+}

@@ -1,0 +1,91 @@
+package ratelimit
+
+import (
+	"sync"
+	"time"
+)
+
+// Limit allows Burst events at once, refilled at Rate events per second.
+// A zero Rate disables the limit.
+type Limit struct {
+	Rate  float64 `json:"rate"`
+	Burst int     `json:"burst"`
+}
+
+// Unlimited reports whether l never refuses.
+func (l Limit) Unlimited() bool { return l.Rate <= 0 }
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+// Limiter holds one token bucket per key.
+type Limiter struct {
+	limit   Limit
+	now     func() time.Time
+	mu      sync.Mutex
+	buckets map[string]*bucket
+	sweepAt time.Time
+}
+
+// New returns a limiter for l; now is the clock (time.Now when nil).
+func New(l Limit, now func() time.Time) *Limiter {
+	if now == nil {
+		now = time.Now
+	}
+	if l.Burst < 1 {
+		l.Burst = 1
+	}
+	return &Limiter{limit: l, now: now, buckets: map[string]*bucket{}}
+}
+
+// Allow takes one token from key's bucket and reports whether there was one.
+func (l *Limiter) Allow(key string) bool {
+	if l == nil || l.limit.Unlimited() {
+		return true
+	}
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.sweep(now)
+	b, ok := l.buckets[key]
+	if !ok {
+		b = &bucket{tokens: float64(l.limit.Burst), last: now}
+		l.buckets[key] = b
+	}
+	if el := now.Sub(b.last).Seconds(); el > 0 {
+		b.tokens += el * l.limit.Rate
+		if b.tokens > float64(l.limit.Burst) {
+			b.tokens = float64(l.limit.Burst)
+		}
+	}
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+// sweep drops full buckets now and then so memory stays bounded by the keys
+// active within one refill period.
+func (l *Limiter) sweep(now time.Time) {
+	if now.Before(l.sweepAt) {
+		return
+	}
+	l.sweepAt = now.Add(time.Minute)
+	full := float64(l.limit.Burst) / l.limit.Rate
+	for k, b := range l.buckets {
+		if now.Sub(b.last).Seconds() >= full {
+			delete(l.buckets, k)
+		}
+	}
+}
+
+// Len is the number of tracked keys (for tests).
+func (l *Limiter) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.buckets)
+}

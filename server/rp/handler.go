@@ -1,0 +1,207 @@
+package rp
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"slices"
+	"time"
+	"unicode/utf8"
+
+	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/store"
+)
+
+// Handler serves the relying-party API.
+type Handler struct{ env *svc.Env }
+
+// New returns the handler.
+func New(env *svc.Env) *Handler { return &Handler{env: env} }
+
+// maxBody bounds relying-party request bodies.
+const maxBody = 16 << 10
+
+// Register adds the API's routes to mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.HandleFunc(PathCreate, h.create)
+	mux.HandleFunc(PathTransaction+"{id}", h.fetch)
+	mux.HandleFunc(PathTransaction+"{id}/events", h.events)
+}
+
+var (
+	errUnauthorized = &svc.RPError{Status: http.StatusUnauthorized, Err: "invalid_client", Code: svc.RPCodeUnauthorized, Description: "API client authentication failed"}
+	errInternal     = &svc.RPError{Status: http.StatusInternalServerError, Err: "server_error", Code: svc.RPCodeInternal, Description: "internal error"}
+	errTxNotFound   = &svc.RPError{Status: http.StatusNotFound, Err: "not_found", Code: svc.RPCodeNotFound, Description: "transaction not found"}
+)
+
+// dummySecret keeps the comparison time the same for unknown clients.
+var dummySecret = protocol.RandomToken(32)
+
+// authenticate checks HTTP Basic credentials in constant time.
+func (h *Handler) authenticate(r *http.Request) (store.APIClient, *svc.RPError) {
+	id, secret, ok := r.BasicAuth()
+	if !ok || id == "" || len(id) > 128 || len(secret) > 256 || !utf8.ValidString(id) {
+		return store.APIClient{}, errUnauthorized
+	}
+	ctx := r.Context()
+	var c store.APIClient
+	err := h.env.Store.View(ctx, func(tx store.Tx) error {
+		var err error
+		c, err = tx.GetAPIClient(ctx, id)
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		subtle.ConstantTimeCompare([]byte(secret), []byte(dummySecret))
+		return c, errUnauthorized
+	} else if err != nil {
+		h.env.Log.Error().Err(err).Msg("API client lookup")
+		return c, errInternal
+	}
+	if subtle.ConstantTimeCompare([]byte(secret), []byte(c.Secret)) != 1 {
+		return c, errUnauthorized
+	}
+	if c.Disabled {
+		return c, &svc.RPError{Status: http.StatusForbidden, Err: "disabled", Code: svc.RPCodeDisabled, Description: "API client is disabled"}
+	}
+	return c, nil
+}
+
+func methodNotAllowed(w http.ResponseWriter, allow string) {
+	w.Header().Set("Allow", allow)
+	svc.WriteRPError(w, &svc.RPError{Status: http.StatusMethodNotAllowed, Err: "invalid_request", Code: svc.RPCodeInvalidParam, Description: "method not allowed"})
+}
+
+// create: POST PathCreate.
+func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		methodNotAllowed(w, http.MethodPost)
+		return
+	}
+	c, e := h.authenticate(r)
+	if e != nil {
+		svc.WriteRPError(w, e)
+		return
+	}
+	body, err := svc.ReadBody(w, r, maxBody)
+	if errors.Is(err, svc.ErrTooLarge) {
+		svc.WriteRPError(w, &svc.RPError{Status: http.StatusRequestEntityTooLarge, Err: "invalid_request", Code: svc.RPCodeInvalidParam, Description: "request body too large"})
+		return
+	} else if err != nil {
+		svc.WriteRPError(w, invalid("unreadable body"))
+		return
+	}
+	p, e := ParseCreate(svc.MediaType(r), body)
+	if e != nil {
+		svc.WriteRPError(w, e)
+		return
+	}
+	if !h.env.Limits.CreatePerAPIClient.Allow(c.ID) {
+		svc.WriteRPError(w, &svc.RPError{Status: http.StatusTooManyRequests, Err: "rate_limited", Code: svc.RPCodeRateLimited, Description: "too many requests; slow down"})
+		return
+	}
+	maxLen := h.env.MaxMessageLen
+	if c.MaxMessageLen > 0 {
+		maxLen = c.MaxMessageLen
+	}
+	if utf8.RuneCountInString(p.Message) > maxLen {
+		svc.WriteRPError(w, &svc.RPError{Status: http.StatusBadRequest, Err: "message_too_long", Code: svc.RPCodeMessageTooLong, Description: "message is too long"})
+		return
+	}
+	if p.CallbackURI != "" && !slices.Contains(c.CallbackURIs, p.CallbackURI) {
+		svc.WriteRPError(w, invalid("callback_uri is not registered for this API client"))
+		return
+	}
+	ctx := r.Context()
+	otp := protocol.NewOTP()
+	now := h.env.Clock.Now()
+	var resp CreateResponse
+	e = nil
+	err = h.env.Store.InTx(ctx, func(tx store.Tx) error {
+		t, err := tx.GetOTPType(ctx, p.Type)
+		if errors.Is(err, store.ErrNotFound) {
+			e = invalid("unknown type")
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if t.Disabled {
+			e = &svc.RPError{Status: http.StatusForbidden, Err: "disabled", Code: svc.RPCodeDisabled, Description: "this type is disabled"}
+			return nil
+		}
+		if p.UserID != "" {
+			if _, err := tx.GetUser(ctx, p.UserID); errors.Is(err, store.ErrNotFound) {
+				e = invalid("unknown user_id")
+				return nil
+			} else if err != nil {
+				return err
+			}
+		}
+		ttl := time.Duration(t.ExpirySecs) * time.Second
+		x := store.Transaction{ID: protocol.RandomToken(16), OTPHash: protocol.HashOTP(otp), APIClientID: c.ID, Type: t.Name,
+			Message: ShownMessage(t.MessageTemplate, p.Message, p.UserAgent, p.IPAddress), CallbackURI: p.CallbackURI,
+			LanguageCode: p.LanguageCode, BoundUserID: p.UserID, Status: store.StatusPending, CreatedAt: now.UnixMilli(), ExpiresAt: now.Add(ttl).UnixMilli()}
+		resp = CreateResponse{TransactionID: x.ID, AuthMethod: AuthMethod, TimeToLive: ttl.Milliseconds(), OTP: otp}
+		return tx.CreateTransaction(ctx, x)
+	})
+	if err != nil {
+		h.env.Log.Error().Err(err).Msg("creating transaction")
+		svc.WriteRPError(w, errInternal)
+		return
+	}
+	if e != nil {
+		svc.WriteRPError(w, e)
+		return
+	}
+	h.env.Log.Info().Str("api_client_id", c.ID).Str("transaction_id", resp.TransactionID).Str("type", p.Type).Bool("user_bound", p.UserID != "").Msg("authentication request created")
+	svc.WriteJSON(w, http.StatusOK, resp)
+}
+
+// view maps a stored transaction to the fetch answer.
+func view(x store.Transaction, nowMs int64) Transaction {
+	st := x.Status
+	if (st == store.StatusPending || st == store.StatusClaimed) && nowMs >= x.ExpiresAt {
+		st = store.StatusExpired
+	}
+	out := Transaction{TransactionID: x.ID, CallbackURI: x.CallbackURI, Timestamp: x.CreatedAt, UserID: x.UserID, AuthenticationMethod: AuthMethod, Status: st}
+	if out.UserID == "" {
+		out.UserID = x.BoundUserID
+	}
+	if x.AnsweredAt != 0 {
+		out.Timestamp = x.AnsweredAt
+	}
+	switch st {
+	case store.StatusAccepted:
+		out.IsAuthenticated = true
+	case store.StatusDenied:
+		out.NotAuthenticatedReason = Reason{Reason: "not_accepted", Description: "the user denied the request"}
+	case store.StatusExpired:
+		out.NotAuthenticatedReason = Reason{Reason: "expired", Description: "the request expired before it was answered"}
+	}
+	return out
+}
+
+// Final reports whether status no longer changes.
+func Final(status string) bool {
+	return status == store.StatusAccepted || status == store.StatusDenied || status == store.StatusExpired
+}
+
+// load reads the transaction id of API client c.
+func (h *Handler) load(ctx context.Context, c store.APIClient, id string) (Transaction, *svc.RPError) {
+	var x store.Transaction
+	err := h.env.Store.View(ctx, func(tx store.Tx) error {
+		var err error
+		x, err = tx.GetTransaction(ctx, id)
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) || (err == nil && x.APIClientID != c.ID) {
+		return Transaction{}, errTxNotFound
+	} else if err != nil {
+		if ctx.Err() == nil {
+			h.env.Log.Error().Err(err).Msg("fetching transaction")
+		}
+		return Transaction{}, errInternal
+	}
+	return view(x, h.env.NowMs()), nil
+}

@@ -1,0 +1,82 @@
+package rp
+
+import (
+	"net"
+	"net/url"
+	"unicode/utf8"
+
+	"github.com/openmobileauth/oma/server/internal/svc"
+)
+
+var createFields = map[string]bool{"type": true, "message": true, "callback_uri": true, "language_code": true, "ip_address": true, "user_agent": true, "user_id": true}
+
+// ParseCreate parses a create request body of media type mt (form or JSON).
+// Unknown fields, repeated form fields, wrong JSON types and invalid UTF-8 are
+// refused with a 1003 error; message length is checked by the caller (it
+// depends on the API client).
+func ParseCreate(mt string, body []byte) (CreateParams, *svc.RPError) {
+	var p CreateParams
+	switch mt {
+	case "application/json":
+		if err := svc.DecodeStrictJSON(body, &p); err != nil {
+			return p, invalid("malformed JSON body (unknown field, wrong type or trailing data)")
+		}
+	case "application/x-www-form-urlencoded":
+		if !utf8.Valid(body) {
+			return p, invalid("form body is not UTF-8")
+		}
+		f, err := url.ParseQuery(string(body))
+		if err != nil {
+			return p, invalid("malformed form body")
+		}
+		for k, v := range f {
+			if !createFields[k] {
+				return p, invalid("unknown parameter: " + clip(k, 40))
+			}
+			if len(v) != 1 {
+				return p, invalid("parameter repeated: " + k)
+			}
+		}
+		p = CreateParams{Type: f.Get("type"), Message: f.Get("message"), CallbackURI: f.Get("callback_uri"), LanguageCode: f.Get("language_code"),
+			IPAddress: f.Get("ip_address"), UserAgent: f.Get("user_agent"), UserID: f.Get("user_id")}
+	default:
+		return p, &svc.RPError{Status: 415, Err: "invalid_request", Code: svc.RPCodeInvalidParam, Description: "Content-Type must be application/x-www-form-urlencoded or application/json"}
+	}
+	return p, validate(&p)
+}
+
+func validate(p *CreateParams) *svc.RPError {
+	for _, s := range []string{p.Type, p.Message, p.CallbackURI, p.LanguageCode, p.IPAddress, p.UserAgent, p.UserID} {
+		if !utf8.ValidString(s) {
+			return invalid("parameters must be UTF-8")
+		}
+	}
+	switch {
+	case p.Type == "" || len(p.Type) > 64:
+		return invalid("type is required")
+	case p.Message == "":
+		return invalid("message is required")
+	case len(p.CallbackURI) > 1024, len(p.LanguageCode) > 16, len(p.UserAgent) > 1024, len(p.UserID) > 128:
+		return invalid("parameter too long")
+	}
+	if p.IPAddress != "" && net.ParseIP(p.IPAddress) == nil {
+		return invalid("ip_address is not an IP address")
+	}
+	for _, r := range p.Message {
+		if r < 0x20 && r != '\n' {
+			return invalid("message contains control characters")
+		}
+	}
+	return nil
+}
+
+func invalid(desc string) *svc.RPError {
+	return &svc.RPError{Status: 400, Err: "invalid_parameter", Code: svc.RPCodeInvalidParam, Description: desc}
+}
+
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

@@ -1,0 +1,47 @@
+package rp
+
+// API paths.
+const (
+	PathCreate      = "/oauth/api/v4/authenticate/user"
+	PathTransaction = "/oauth/api/v4/authenticate/transaction/"
+)
+
+// AuthMethod is the auth_method / authentication_method value of this server.
+const AuthMethod = "OTP"
+
+// CreateParams are the parameters of a new request (form or JSON).
+type CreateParams struct {
+	Type         string `json:"type"`
+	Message      string `json:"message"`
+	CallbackURI  string `json:"callback_uri"`
+	LanguageCode string `json:"language_code"`
+	IPAddress    string `json:"ip_address"`
+	UserAgent    string `json:"user_agent"`
+	UserID       string `json:"user_id"`
+}
+
+// CreateResponse answers PathCreate.
+type CreateResponse struct {
+	TransactionID string `json:"transaction_id"`
+	AuthMethod    string `json:"auth_method"`
+	TimeToLive    int64  `json:"time_to_live"` // milliseconds
+	OTP           string `json:"otp"`
+}
+
+// Reason explains why a transaction is not authenticated.
+type Reason struct {
+	Reason      string `json:"reason"` // "not_accepted", "expired" or ""
+	Description string `json:"description"`
+}
+
+// Transaction is the fetch answer.
+type Transaction struct {
+	TransactionID          string `json:"transaction_id"`
+	CallbackURI            string `json:"callback_uri"`
+	Timestamp              int64  `json:"timestamp"` // unix ms of the answer (creation while unanswered)
+	UserID                 string `json:"user_id"`
+	IsAuthenticated        bool   `json:"is_authenticated"`
+	AuthenticationMethod   string `json:"authentication_method"`
+	NotAuthenticatedReason Reason `json:"not_authenticated_reason"`
+	Status                 string `json:"status"` // pending, claimed, accepted, denied, expired
+}

@@ -1,0 +1,215 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/openmobileauth/oma/core/dispatch"
+	"github.com/openmobileauth/oma/server/device"
+	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/oauth"
+	"github.com/openmobileauth/oma/server/openapi"
+	"github.com/openmobileauth/oma/server/outbox"
+	"github.com/openmobileauth/oma/server/ratelimit"
+	"github.com/openmobileauth/oma/server/rp"
+	"github.com/openmobileauth/oma/server/store"
+)
+
+// Server is a running Token Server (store open, background work started).
+type Server struct {
+	cfg     Config
+	env     *svc.Env
+	st      store.Store
+	worker  *outbox.Worker
+	handler http.Handler
+	log     zerolog.Logger
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	closeMu sync.Once
+}
+
+// New opens the store (migrating it), loads or creates the enrollment CA and
+// starts the callback worker and the replay-cache purge.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	cfg.defaults()
+	if !svc.ValidPolicy(cfg.Policy) {
+		return nil, fmt.Errorf("server: unknown policy %q", cfg.Policy)
+	}
+	if cfg.PinLength < 4 || cfg.PinLength > 12 {
+		return nil, errors.New("server: PinLength must be 4..12")
+	}
+	out := cfg.LogOutput
+	if out == nil {
+		out = os.Stderr
+	}
+	level, err := zerolog.ParseLevel(strings.ToLower(cfg.LogLevel))
+	if err != nil || cfg.LogLevel == "" {
+		return nil, fmt.Errorf("server: unknown log level %q", cfg.LogLevel)
+	}
+	log := dispatch.NewLogger(out, level).With().Str("component", "tokenserver").Logger()
+	st, err := store.Open(ctx, cfg.StoreURL)
+	if err != nil {
+		return nil, err
+	}
+	ca, err := svc.LoadOrCreateCA(ctx, st)
+	if err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	wall := func() time.Time { return time.Now() }
+	env := &svc.Env{
+		Store: st, Clock: cfg.Clock, Wall: svc.SystemClock{}, Log: log, BaseURL: cfg.PublicBaseURL, Hub: svc.NewHub(), CA: ca,
+		Argon: cfg.Argon2, PinLength: cfg.PinLength, PinMaxAttempts: cfg.PinMaxAttempts,
+		AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL, CodeTTL: cfg.AuthCodeTTL,
+		MaxMessageLen: cfg.MaxMessageLen, EnrollDisabled: cfg.EnrollmentDisabled, DefaultPolicy: cfg.Policy,
+		Limits: svc.Limiters{
+			ClaimPerClient:     ratelimit.New(cfg.Limits.ClaimPerClient, wall),
+			ClaimPerIP:         ratelimit.New(cfg.Limits.ClaimPerIP, wall),
+			PinPerProfile:      ratelimit.New(cfg.Limits.PinPerProfile, wall),
+			LoginPerUser:       ratelimit.New(cfg.Limits.LoginPerUser, wall),
+			CreatePerAPIClient: ratelimit.New(cfg.Limits.CreatePerAPIClient, wall),
+		},
+	}
+	s := &Server{cfg: cfg, env: env, st: st, log: log}
+	s.worker = outbox.NewWorker(st, cfg.Callbacks, cfg.CallbackClient, log.With().Str("component", "outbox").Logger())
+	env.WakeOutbox = s.worker.Wake
+
+	mux := http.NewServeMux()
+	device.New(env).Register(mux)
+	oauth.New(env).Register(mux)
+	rp.New(env).Register(mux)
+	mux.Handle(openapiPath, openapi.Handler())
+	mux.HandleFunc("/healthz", s.health)
+	mux.HandleFunc("/", notFound)
+	s.handler = s.middleware(mux)
+
+	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s.cancel = cancel
+	s.wg.Add(2)
+	go func() { defer s.wg.Done(); s.worker.Run(bg) }()
+	go func() { defer s.wg.Done(); s.purgeLoop(bg) }()
+	return s, nil
+}
+
+const openapiPath = "/openapi.yaml"
+
+// Handler is the HTTP handler of every API.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Store is the server's store (admin tools and tests).
+func (s *Server) Store() store.Store { return s.st }
+
+// Config is the effective configuration (defaults applied).
+func (s *Server) Config() Config { return s.cfg }
+
+// Close stops background work and closes the store.
+func (s *Server) Close() error {
+	var err error
+	s.closeMu.Do(func() {
+		s.cancel()
+		s.wg.Wait()
+		err = s.st.Close()
+	})
+	return err
+}
+
+// ListenAndServe serves on cfg.ListenAddr (TLS when configured) until ctx ends,
+// then shuts down gracefully (in-flight requests finish, up to
+// ShutdownTimeout) and closes the server.
+func (s *Server) ListenAndServe(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.cfg.ListenAddr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve is ListenAndServe on an existing listener.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := s.HTTPServer()
+	errc := make(chan error, 1)
+	go func() {
+		if s.cfg.TLSCertFile != "" {
+			errc <- hs.ServeTLS(ln, s.cfg.TLSCertFile, s.cfg.TLSKeyFile)
+		} else {
+			errc <- hs.Serve(ln)
+		}
+	}()
+	s.log.Info().Str("addr", ln.Addr().String()).Str("base_url", s.cfg.PublicBaseURL).Str("store", s.st.Dialect()).Msg("serving")
+	select {
+	case err := <-errc:
+		_ = s.Close()
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info().Msg("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	err := hs.Shutdown(sctx)
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// HTTPServer returns an http.Server for Handler with the configured timeouts.
+func (s *Server) HTTPServer() *http.Server {
+	return &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          nil,
+	}
+}
+
+// purgeLoop drops expired replay-cache entries every minute.
+func (s *Server) purgeLoop(ctx context.Context) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		err := s.st.InTx(ctx, func(tx store.Tx) error {
+			_, err := tx.PurgeJTIs(ctx, time.Now().UnixMilli())
+			return err
+		})
+		if err != nil && ctx.Err() == nil {
+			s.log.Warn().Err(err).Msg("replay cache purge")
+		}
+	}
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	err := s.st.View(r.Context(), func(tx store.Tx) error {
+		_, err := tx.PendingCallbacks(r.Context())
+		return err
+	})
+	if err != nil {
+		svc.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		return
+	}
+	svc.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "store": s.st.Dialect()})
+}
+
+func notFound(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/" && r.Method == http.MethodGet {
+		svc.WriteJSON(w, http.StatusOK, map[string]string{"service": "oma-tokenserver", "openapi": openapiPath})
+		return
+	}
+	svc.WriteJSON(w, http.StatusNotFound, map[string]any{"error": "not_found", "error_code": svc.RPCodeNotFound, "error_description": "no such endpoint"})
+}
