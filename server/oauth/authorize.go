@@ -188,4 +188,3 @@ func (h *Handler) page(w http.ResponseWriter, status int, username, msg string) 
 	w.WriteHeader(status)
 	_ = loginPage.Execute(w, struct{ Username, Error string }{username, msg})
 }
-

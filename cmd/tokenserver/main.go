@@ -1,0 +1,75 @@
+// Command tokenserver runs the OMA Token Server and administers its store.
+//
+//	tokenserver serve [--listen 127.0.0.1:8080] [--base-url URL] [--store sqlite:./oma-data/oma.db]
+//	                  [--tls-cert F --tls-key F] [--log-level info] [--no-seed] [--policy single]
+//	tokenserver api-client create --id ID [--secret S] [--callback URI]... [--max-message-len N]
+//	tokenserver api-client list [--show-secrets]
+//	tokenserver otp-type create --name NAME [--expiry 5m] [--template "{message}"]
+//	tokenserver user create --username NAME --password PW
+//	tokenserver policy set single|override|multiple
+//
+// Every flag can also be given as an environment variable OMA_<FLAG> (upper
+// case, dashes as underscores), e.g. OMA_STORE, OMA_LISTEN, OMA_BASE_URL.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `usage: tokenserver <command> [flags]
+
+commands:
+  serve                      run the server (seeds the demo data unless --no-seed)
+  api-client create|list     manage relying-party API clients
+  otp-type create            create or update an OTP type
+  user create                create a user of the built-in identity provider
+  policy set POLICY          set the re-enrollment policy: single, override or multiple
+
+Run "tokenserver <command> -h" for the flags of a command.
+`
+
+// run executes one command and returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = serve(ctx, args[1:], stdout, stderr)
+	case "api-client":
+		err = apiClient(ctx, args[1:], stdout, stderr)
+	case "otp-type":
+		err = otpType(ctx, args[1:], stdout, stderr)
+	case "user":
+		err = user(ctx, args[1:], stdout, stderr)
+	case "policy":
+		err = policy(ctx, args[1:], stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "tokenserver: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if err == errUsage {
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "tokenserver: %v\n", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/openmobileauth/oma/server"
+	"github.com/openmobileauth/oma/server/ratelimit"
+)
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", stderr)
+	listen := fs.String("listen", env("listen", "127.0.0.1:8080"), "listen address")
+	baseURL := fs.String("base-url", env("base-url", ""), "public base URL (default http(s)://<listen>)")
+	storeURL := fs.String("store", env("store", defaultStore), "store: sqlite:PATH, sqlite::memory: or postgres://...")
+	tlsCert := fs.String("tls-cert", env("tls-cert", ""), "TLS certificate file (PEM)")
+	tlsKey := fs.String("tls-key", env("tls-key", ""), "TLS key file (PEM)")
+	logLevel := fs.String("log-level", env("log-level", "info"), "log level: debug, info, warn, error")
+	noSeed := fs.Bool("no-seed", env("no-seed", "") == "1" || env("no-seed", "") == "true", "do not create the demo API client, OTP type and user")
+	pol := fs.String("policy", env("policy", server.PolicySingle), "re-enrollment policy until one is set: single, override, multiple")
+	noLimits := fs.Bool("no-rate-limits", env("no-rate-limits", "") == "1" || env("no-rate-limits", "") == "true", "disable rate limits (load tests only)")
+	cbBackoff := fs.Duration("callback-backoff", 0, "first callback retry delay (default 1s)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return fmt.Errorf("--tls-cert and --tls-key go together")
+	}
+	if err := ensureDir(*storeURL); err != nil {
+		return err
+	}
+	cfg := server.Config{ListenAddr: *listen, PublicBaseURL: *baseURL, StoreURL: *storeURL, TLSCertFile: *tlsCert, TLSKeyFile: *tlsKey,
+		LogLevel: *logLevel, LogOutput: stderr, Policy: *pol}
+	cfg.Callbacks.BaseBackoff = *cbBackoff
+	if *noLimits {
+		off := ratelimit.Limit{Rate: -1}
+		cfg.Limits = server.Limits{ClaimPerClient: off, ClaimPerIP: off, PinPerProfile: off, LoginPerUser: off, CreatePerAPIClient: off}
+	}
+	srv, err := server.New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if !*noSeed {
+		seed, err := srv.SeedDemo(ctx)
+		if err != nil {
+			_ = srv.Close()
+			return err
+		}
+		where, err := writeSecret(*storeURL, seed.APIClientID, seed.APIClientSecret)
+		if err != nil {
+			_ = srv.Close()
+			return err
+		}
+		c := srv.Config()
+		fmt.Fprintf(stdout, "OMA Token Server on %s (store %s)\n", c.PublicBaseURL, redactURL(*storeURL))
+		fmt.Fprintf(stdout, "demo API client: %s (secret: %s)\n", seed.APIClientID, where)
+		fmt.Fprintf(stdout, "demo OTP type:   %s (5 minutes)\n", seed.OTPType)
+		fmt.Fprintf(stdout, "demo user:       %s / %s\n", seed.Username, seed.Password)
+	}
+	return srv.ListenAndServe(ctx)
+}
+
+// sqlitePath returns the file of a sqlite: store URL ("" otherwise).
+func sqlitePath(storeURL string) string {
+	if !strings.HasPrefix(storeURL, "sqlite:") {
+		return ""
+	}
+	p, _, _ := strings.Cut(strings.TrimPrefix(storeURL, "sqlite:"), "?")
+	if p == ":memory:" {
+		return ""
+	}
+	return p
+}
+
+func ensureDir(storeURL string) error {
+	if p := sqlitePath(storeURL); p != "" {
+		return os.MkdirAll(filepath.Dir(p), 0o700)
+	}
+	return nil
+}
+
+// writeSecret stores the demo secret next to a SQLite database (mode 0600) and
+// says where it is; for other stores it points at the admin command.
+func writeSecret(storeURL, id, secret string) (string, error) {
+	p := sqlitePath(storeURL)
+	if p == "" {
+		return "shown by: tokenserver api-client list --show-secrets --store <store>", nil
+	}
+	f := filepath.Join(filepath.Dir(p), id+".secret")
+	if err := os.WriteFile(f, []byte(secret+"\n"), 0o600); err != nil {
+		return "", err
+	}
+	return "in " + f, nil
+}
+
+// redactURL hides a password in a postgres URL.
+func redactURL(u string) string {
+	if at := strings.LastIndex(u, "@"); at > 0 {
+		if i := strings.Index(u, "://"); i > 0 {
+			if c := strings.Index(u[i+3:at], ":"); c >= 0 {
+				return u[:i+3+c] + ":***" + u[at:]
+			}
+		}
+	}
+	return u
+}
+
