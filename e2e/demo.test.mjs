@@ -81,6 +81,7 @@ test('QR login approved on the phone: the page turns to "Approved for demo"', as
   assert.match(src, /^data:image\/png;base64,/);
   const qrFile = artifact('login-qr.png');
   writeFileSync(qrFile, Buffer.from(src.split(',')[1], 'base64'));
+  await page.screenshot({ path: artifact('pending.png'), fullPage: true });
   const countdown = await page.locator('#countdown').textContent();
   assert.match(countdown, /^0:(0\d|1[0-2])$/, `countdown shows the short expiry, got ${countdown}`);
   const res = await expectOk(await phone('scan', '--qr', qrFile, '--accept'), 'phone scan --qr --accept');
@@ -93,7 +94,7 @@ test('QR login approved on the phone: the page turns to "Approved for demo"', as
 });
 
 test('payment confirmation bound to the logged-in user', async () => {
-  await page.getByRole('button', { name: 'Start again' }).click();
+  await page.getByRole('button', { name: 'Close' }).click();
   await page.getByRole('heading', { name: 'Confirm a payment' }).waitFor();
   const otp = await startRequest('Confirm payment');
   assert.equal(await page.locator('#request-message').textContent(), 'Pay 25.00 EUR to Example Shop');
@@ -119,7 +120,7 @@ test('QR login denied on the phone: the page turns to "Denied"', async () => {
 });
 
 test('QR login left unanswered: the countdown runs out and the page turns to "Expired"', async () => {
-  await page.getByRole('button', { name: 'Start again' }).click();
+  await page.getByRole('button', { name: 'Close' }).click();
   const otp = await startRequest('Log in with your phone');
   await expectStatus('expired', 'Expired');
   assert.equal(await page.locator('#countdown').textContent(), '0:00');

@@ -75,11 +75,16 @@
     if (v.final) {
       stopWatching();
       els.request.classList.add('final');
+      els.request.classList.toggle('answered', v.status !== 'expired');
       els.requestTitle.textContent = kind === 'payment' ? 'Payment' : 'Login';
       els.again.hidden = false;
       if (v.status === 'expired') els.countdown.textContent = '0:00';
+      els.otp.setSelectionRange(0, 0);
       if (kind === 'login' && v.status === 'accepted') {
         showSession({ userId: v.loggedInUser || v.userId, amount: els.payAmount.textContent, shopName: els.payShop.textContent });
+        els.startPayment.focus();
+      } else {
+        els.again.focus();
       }
     }
   }
@@ -109,7 +114,7 @@
       const t = await api('POST', kind === 'payment' ? 'api/payment' : 'api/login');
       current = t;
       els.request.hidden = false;
-      els.request.classList.remove('final');
+      els.request.classList.remove('final', 'answered');
       els.again.hidden = true;
       els.requestTitle.textContent = kind === 'payment' ? 'Confirm the payment on your phone' : 'Scan with your phone';
       els.requestMessage.textContent = t.message;
