@@ -1,0 +1,219 @@
+// Command loadgen runs complete OTP transactions (create via the relying-party
+// API, claim, answer, fetch the result) against a Token Server on loopback and
+// reports transactions per second and latency percentiles. See doc.go.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/pprof"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/openmobileauth/oma/server/loadgen"
+)
+
+type options struct {
+	url         string
+	apiClient   string
+	secret      string
+	otpType     string
+	user        string
+	userPrefix  string
+	password    string
+	pin         string
+	devices     int
+	rate        float64
+	concurrency int
+	duration    time.Duration
+	count       int
+	warmup      time.Duration
+	callback    bool
+	bound       bool
+	serve       string // "", "sqlite", "postgres", "memory"
+	store       string // explicit store URL for --serve
+	subprocess  string // path to a tokenserver binary: run the server as a subprocess
+	cpuprofile  string
+	pprofAddr   string
+	jsonOut     bool
+	timeout     time.Duration
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(1)
+	}
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.url, "url", "", "base URL of a running server (e.g. http://127.0.0.1:8080); or use --serve")
+	fs.StringVar(&o.apiClient, "api-client", "demo-rp", "relying-party API client id")
+	fs.StringVar(&o.secret, "secret", os.Getenv("OMA_LOADGEN_SECRET"), "relying-party API client secret (env OMA_LOADGEN_SECRET)")
+	fs.StringVar(&o.otpType, "type", "demo", "OTP type of the requests")
+	fs.StringVar(&o.user, "user", "demo", "user every device logs in as (needs the \"multiple\" enrollment policy when --devices > 1); ignored with --user-prefix")
+	fs.StringVar(&o.userPrefix, "user-prefix", "", "device i logs in as PREFIX<i> (users must exist; --serve creates them)")
+	fs.StringVar(&o.password, "password", "demo1234", "password of the users")
+	fs.StringVar(&o.pin, "pin", "", "PIN the devices create (default: a 5-digit PIN)")
+	fs.IntVar(&o.devices, "devices", 16, "number of enrolled devices to set up")
+	fs.Float64Var(&o.rate, "rate", 0, "open model: start this many transactions per second (0 = closed model)")
+	fs.IntVar(&o.concurrency, "concurrency", 16, "closed model: number of workers running transactions back to back")
+	fs.DurationVar(&o.duration, "duration", 10*time.Second, "measured duration")
+	fs.IntVar(&o.count, "count", 0, "stop after this many measured transactions (0 = no limit)")
+	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured warm-up before the measured run")
+	fs.BoolVar(&o.callback, "callback", false, "give every request a callback URI served by loadgen on 127.0.0.1 (exercises the outbox; with --url the API client must allow it)")
+	fs.BoolVar(&o.bound, "bound", true, "bind each request to the answering device's user (user_id); false = QR-login requests")
+	fs.StringVar(&o.serve, "serve", "", "start a server in-process on this store: sqlite (a temporary file), memory, or postgres (OMA_TEST_POSTGRES_URL or --store)")
+	fs.StringVar(&o.store, "store", "", "store URL for --serve (overrides the default for the chosen store)")
+	fs.StringVar(&o.subprocess, "subprocess", "", "with --serve: run this tokenserver binary as a subprocess instead of in-process")
+	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured run to this file (in-process mode profiles the server too)")
+	fs.StringVar(&o.pprofAddr, "pprof", "", "serve net/http/pprof on this address (e.g. 127.0.0.1:6060) with block and mutex profiling on")
+	fs.BoolVar(&o.jsonOut, "json", false, "print the report as JSON")
+	fs.DurationVar(&o.timeout, "http-timeout", 30*time.Second, "timeout of each HTTP request")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	switch {
+	case o.url == "" && o.serve == "":
+		return nil, errors.New("give --url of a running server or --serve sqlite|memory|postgres")
+	case o.url != "" && o.serve != "":
+		return nil, errors.New("--url and --serve exclude each other")
+	case o.serve != "" && o.serve != "sqlite" && o.serve != "memory" && o.serve != "postgres":
+		return nil, fmt.Errorf("--serve %q: want sqlite, memory or postgres", o.serve)
+	case o.subprocess != "" && o.serve == "":
+		return nil, errors.New("--subprocess needs --serve")
+	case o.devices < 1:
+		return nil, errors.New("--devices must be at least 1")
+	case o.rate < 0 || o.concurrency < 1:
+		return nil, errors.New("--rate must be >= 0 and --concurrency >= 1")
+	case o.duration <= 0 && o.count <= 0:
+		return nil, errors.New("give a positive --duration or --count")
+	}
+	if o.pin == "" {
+		o.pin = "13579"
+	}
+	return o, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	if o.pprofAddr != "" {
+		if err := servePprof(o.pprofAddr, stderr); err != nil {
+			return err
+		}
+	}
+	hc := loadgen.NewHTTPClient(max(o.concurrency, 64)+o.devices, o.timeout)
+
+	var rcv *loadgen.Receiver
+	if o.callback {
+		if rcv, err = loadgen.NewReceiver(); err != nil {
+			return err
+		}
+		defer rcv.Close()
+	}
+
+	base := o.url
+	if o.serve != "" {
+		t, err := startTarget(ctx, o, rcv, stderr)
+		if err != nil {
+			return err
+		}
+		defer t.close()
+		base, o.apiClient, o.secret, o.otpType = t.url, t.apiClient, t.secret, t.otpType
+		o.userPrefix, o.password = t.userPrefix, loadUserPassword
+	}
+	if o.secret == "" {
+		return errors.New("--secret (or OMA_LOADGEN_SECRET) is required with --url")
+	}
+	users := func(int) (string, string) { return o.user, o.password }
+	if o.userPrefix != "" {
+		users = func(i int) (string, string) { return fmt.Sprintf("%s%d", o.userPrefix, i), o.password }
+	}
+	t0 := time.Now()
+	devs, err := loadgen.SetupDevices(ctx, base, hc, o.devices, 8, users, o.pin)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "loadgen: %d devices enrolled in %s against %s\n", len(devs), time.Since(t0).Round(time.Millisecond), base)
+
+	plan := loadgen.Plan{
+		Rate: o.rate, Concurrency: o.concurrency, Duration: o.duration, Count: o.count, Warmup: o.warmup,
+		Type: o.otpType, Bound: o.bound && o.userPrefix != "",
+	}
+	if rcv != nil {
+		plan.CallbackURI = rcv.URL
+	}
+	if o.cpuprofile != "" && o.warmup > 0 {
+		// profile only the measured part: warm up first, then profile a run without warm-up
+		w := plan
+		w.Duration, w.Count, w.Warmup = o.warmup, 0, 0
+		if _, err := loadgen.Run(ctx, loadgen.NewRP(base, hc, o.apiClient, o.secret), devs, w); err != nil {
+			return err
+		}
+		plan.Warmup = 0
+	}
+	if o.cpuprofile != "" {
+		f, err := os.Create(o.cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	cpu0, load0 := cpuTime(), loadAvg()
+	rep, err := loadgen.Run(ctx, loadgen.NewRP(base, hc, o.apiClient, o.secret), devs, plan)
+	if err != nil {
+		return err
+	}
+	cpu := cpuTime() - cpu0
+	if o.jsonOut {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		j := jsonReport(rep)
+		j["process_cpu_s"], j["loadavg_before"], j["loadavg_after"] = cpu.Seconds(), load0, loadAvg()
+		return enc.Encode(j)
+	}
+	fmt.Fprint(stdout, rep.String())
+	perTx := 0.0
+	if n := rep.OK + rep.Errors; n > 0 {
+		perTx = float64(cpu) / 1e6 / float64(n)
+	}
+	fmt.Fprintf(stdout, "loadgen process CPU: %.2fs (%.3f ms per transaction%s); load average before %s, after %s\n",
+		cpu.Seconds(), perTx, map[bool]string{true: ", server included", false: ", client side only"}[o.serve != "" && o.subprocess == ""],
+		load0, loadAvg())
+	if rcv != nil {
+		fmt.Fprintf(stdout, "callbacks received: %d transactions, %d attempts\n", len(rcv.Delivered()), rcv.Attempts())
+	}
+	return nil
+}
+
+func jsonReport(r *loadgen.Report) map[string]any {
+	msf := func(d time.Duration) float64 { return float64(d) / 1e6 }
+	return map[string]any{
+		"model": r.Model, "rate": r.Rate, "workers": r.Workers, "elapsed_s": r.Elapsed.Seconds(),
+		"ok": r.OK, "errors": r.Errors, "error_kinds": r.ErrorKind, "tps": r.TPS,
+		"p50_ms": msf(r.P50), "p90_ms": msf(r.P90), "p99_ms": msf(r.P99), "max_ms": msf(r.Max), "mean_ms": msf(r.Mean),
+	}
+}
