@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -107,6 +108,9 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // Store is the server's store (admin tools and tests).
 func (s *Server) Store() store.Store { return s.st }
+
+// CACertificate is the enrollment CA's certificate.
+func (s *Server) CACertificate() *x509.Certificate { return s.env.CA.Cert() }
 
 // Config is the effective configuration (defaults applied).
 func (s *Server) Config() Config { return s.cfg }

@@ -108,4 +108,3 @@ func redactURL(u string) string {
 	}
 	return u
 }
-

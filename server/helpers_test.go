@@ -1,0 +1,58 @@
+package server_test
+
+import (
+	"errors"
+	"net/http"
+	"testing"
+
+	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/rp"
+	"github.com/openmobileauth/oma/server/servertest"
+)
+
+// wantErr asserts err is a device API error with the given error string.
+func wantErr(t *testing.T, err error, code string) *servertest.APIError {
+	t.Helper()
+	var ae *servertest.APIError
+	if !errors.As(err, &ae) {
+		t.Fatalf("err = %v, want device error %s", err, code)
+	}
+	if ae.ErrorResponse.Error != code {
+		t.Fatalf("error = %s (%q, HTTP %d), want %s", ae.ErrorResponse.Error, ae.ErrorDescription, ae.Status, code)
+	}
+	if ae.Status != protocol.HTTPStatus(code) && ae.Status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("HTTP %d for %s, want %d", ae.Status, code, protocol.HTTPStatus(code))
+	}
+	return ae
+}
+
+// wantRPErr asserts err is a relying-party error with the code.
+func wantRPErr(t *testing.T, err error, status, code int) {
+	t.Helper()
+	var re *servertest.RPError
+	if !errors.As(err, &re) || re.Status != status || re.Code != code {
+		t.Fatalf("err = %v, want HTTP %d error_code %d", err, status, code)
+	}
+}
+
+// newRequest creates a request (failing the test on error).
+func newRequest(t *testing.T, ts *servertest.TestServer, p rp.CreateParams) (string, string) {
+	t.Helper()
+	if p.Message == "" {
+		p.Message = "Log in to Example?"
+	}
+	id, otp, err := ts.CreateAuthRequest(ctx, p)
+	if err != nil {
+		t.Fatalf("create request: %v", err)
+	}
+	return id, otp
+}
+
+func status(t *testing.T, ts *servertest.TestServer, id string) string {
+	t.Helper()
+	tr, err := ts.Transaction(ctx, id)
+	if err != nil {
+		t.Fatalf("fetch: %v", err)
+	}
+	return tr.Status
+}
