@@ -179,6 +179,19 @@ func (p *phone) event(typ, action string) gjson.Result {
 	}
 }
 
+// tryEvent consumes the first event of typ (and action) if one arrived.
+func (p *phone) tryEvent(typ, action string) (gjson.Result, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i, e := range p.events {
+		if e.Get("type").Str == typ && (action == "" || e.Get("action").Str == action) {
+			p.events = append(p.events[:i:i], p.events[i+1:]...)
+			return e, true
+		}
+	}
+	return gjson.Result{}, false
+}
+
 // noEvent asserts that no event of typ (and action) arrived.
 func (p *phone) noEvent(typ, action string) {
 	p.t.Helper()
