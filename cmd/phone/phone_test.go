@@ -255,3 +255,40 @@ func writeDataURI(t *testing.T, uri, path string) {
 }
 
 func base64Decode(s string) ([]byte, error) { return base64.StdEncoding.DecodeString(s) }
+
+func TestPaymentOfOneUserCannotBeAnsweredByAnotherUsersPhone(t *testing.T) {
+	w := newWorld(t)
+	alice := w.ts.CreateUser("alice", "alice-password")
+	demoPhone, alicePhone := w.data, t.TempDir()
+	for _, p := range []struct{ data, user, pass string }{{demoPhone, w.ts.DemoUser, w.ts.DemoPassword}, {alicePhone, alice, "alice-password"}} {
+		code, out := phoneRun(t, "", "register", "--data", p.data, "--server", w.ts.URL, "--user", p.user, "--password", p.pass, "--pin", "24680")
+		mustOK(t, code, out, "register "+p.user)
+		code, out = phoneRun(t, "", "enroll", "--data", p.data, "--pin", "24680")
+		mustOK(t, code, out, "enroll "+p.user)
+	}
+	// Alice's phone answers a QR login: the page logs alice in.
+	login := w.pagePost(t, "/api/login")
+	code, out := phoneRun(t, "", "scan", login["otp"].(string), "--accept", "--data", alicePhone)
+	mustOK(t, code, out, "alice accepts the login")
+	// The page watches its request; the backend logs the user in when it sees the answer.
+	if s := w.pageGet(t, "/api/transactions/"+login["transactionId"].(string)); s["status"] != "accepted" {
+		t.Fatalf("login: %v", s)
+	}
+	if s := w.pageGet(t, "/api/session"); s["userId"] != alice {
+		t.Fatalf("session after alice's login: %v", s)
+	}
+	// The payment is bound to alice: demo's phone is refused and sees no message.
+	pay := w.pagePost(t, "/api/payment")
+	code, out = phoneRun(t, "", "scan", pay["otp"].(string), "--accept", "--data", demoPhone)
+	if code != 1 || !strings.Contains(out, "phone: error ") || strings.Contains(out, "Pay 25.00 EUR") {
+		t.Fatalf("another user's phone: exit %d\n%s", code, out)
+	}
+	if s := w.pageGet(t, "/api/transactions/"+pay["transactionId"].(string)); s["status"] != "pending" {
+		t.Fatalf("payment after the refused answer: %v", s)
+	}
+	code, out = phoneRun(t, "", "scan", pay["otp"].(string), "--accept", "--data", alicePhone)
+	mustOK(t, code, out, "alice confirms the payment")
+	if s := w.pageGet(t, "/api/transactions/"+pay["transactionId"].(string)); s["status"] != "accepted" || s["userId"] != alice {
+		t.Fatalf("payment after alice's answer: %v", s)
+	}
+}
