@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/openmobileauth/oma/server/outbox"
 )
 
 // Receiver is a relying party's callback endpoint on 127.0.0.1: it counts
@@ -19,6 +21,7 @@ type Receiver struct {
 	ln       net.Listener
 	URL      string // the callback URI to give the server
 	failLeft atomic.Int64
+	secret   atomic.Pointer[string]
 	delay    atomic.Int64 // nanoseconds
 
 	mu        sync.Mutex
@@ -41,6 +44,10 @@ func NewReceiver() (*Receiver, error) {
 	go func() { _ = r.srv.Serve(ln) }()
 	return r, nil
 }
+
+// RequireSignature makes the receiver refuse (401, counted as bad) callbacks
+// whose X-OMA-Signature is not the HMAC of the API client's secret.
+func (r *Receiver) RequireSignature(secret string) { r.secret.Store(&secret) }
 
 // FailNext makes the next n deliveries fail with 503.
 func (r *Receiver) FailNext(n int) { r.failLeft.Store(int64(n)) }
@@ -65,6 +72,13 @@ func (r *Receiver) handle(w http.ResponseWriter, req *http.Request) {
 	var cb struct {
 		CallbackURI   string `json:"callback_uri"`
 		TransactionID string `json:"transaction_id"`
+	}
+	if sec := r.secret.Load(); sec != nil && err == nil {
+		if outbox.VerifySignature(*sec, req.Header.Get(outbox.HeaderTimestamp), req.Header.Get(outbox.HeaderSignature), body, time.Now(), 5*time.Minute) != nil {
+			r.bad.Add(1)
+			http.Error(w, "bad signature", http.StatusUnauthorized)
+			return
+		}
 	}
 	if err != nil || json.Unmarshal(body, &cb) != nil || cb.TransactionID == "" {
 		r.bad.Add(1)
@@ -94,7 +108,8 @@ func (r *Receiver) Delivered() map[string]int {
 // Attempts is the number of requests received (including failed ones).
 func (r *Receiver) Attempts() int64 { return r.attempts.Load() }
 
-// BadBodies is the number of requests whose body was not a callback.
+// BadBodies is the number of requests whose body was not a callback or whose
+// signature did not verify.
 func (r *Receiver) BadBodies() int64 { return r.bad.Load() }
 
 // WaitFor waits until every id in ids was delivered at least once or timeout
