@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 
 	"github.com/rs/zerolog"
 	"github.com/tidwall/gjson"
@@ -53,14 +54,24 @@ type Dispatcher struct {
 	max     int
 	ctx     context.Context
 	cancel  context.CancelFunc
-	wg      sync.WaitGroup
+	wg      sync.WaitGroup // requests accepted by HandleAsync and not yet answered
 	closeMu sync.RWMutex
 	closed  bool
+
+	// Asynchronous requests run on goroutines that are kept for reuse: a fresh
+	// goroutine starts with a small stack that every request would grow again.
+	jobs    chan string    // hands a request to an idle worker (unbuffered)
+	idle    atomic.Int32   // workers waiting on jobs
+	workers sync.WaitGroup // running workers
 }
+
+// maxIdleWorkers bounds the goroutines kept waiting for asynchronous requests.
+// Busy workers are not bounded: a handler may block for as long as a flow waits.
+const maxIdleWorkers = 32
 
 // New creates a dispatcher with the built-in methods (ping, getVersion) registered.
 func New(o Options) *Dispatcher {
-	d := &Dispatcher{methods: make(map[string]Handler), sink: o.Sink, max: o.MaxRequestSize}
+	d := &Dispatcher{methods: make(map[string]Handler), sink: o.Sink, max: o.MaxRequestSize, jobs: make(chan string)}
 	if d.max <= 0 {
 		d.max = DefaultMaxRequestSize
 	}
@@ -138,8 +149,9 @@ func (d *Dispatcher) Handle(ctx context.Context, req string) (resp string) {
 	return out
 }
 
-// HandleAsync processes one request on a new goroutine and delivers the response
-// through the sink. It returns at once. After Close it answers 8020 through the sink.
+// HandleAsync processes one request on another goroutine and delivers the
+// response through the sink. It returns at once. After Close it answers 8020
+// through the sink.
 func (d *Dispatcher) HandleAsync(req string) {
 	d.closeMu.RLock()
 	if d.closed {
@@ -150,10 +162,33 @@ func (d *Dispatcher) HandleAsync(req string) {
 	}
 	d.wg.Add(1)
 	d.closeMu.RUnlock()
-	go func() {
-		defer d.wg.Done()
+	select {
+	case d.jobs <- req: // an idle worker took it
+	default:
+		d.workers.Add(1)
+		go d.work(req)
+	}
+}
+
+// work answers req, then waits for more requests while few workers are idle.
+func (d *Dispatcher) work(req string) {
+	defer d.workers.Done()
+	done := d.ctx.Done()
+	for {
 		d.deliver(d.Handle(d.ctx, req))
-	}()
+		d.wg.Done()
+		if d.idle.Add(1) > maxIdleWorkers {
+			d.idle.Add(-1)
+			return
+		}
+		select {
+		case req = <-d.jobs:
+			d.idle.Add(-1)
+		case <-done:
+			d.idle.Add(-1)
+			return
+		}
+	}
 }
 
 // Context is cancelled when the dispatcher closes; long-running handlers watch it.
@@ -193,6 +228,7 @@ func (d *Dispatcher) Close() {
 	d.closeMu.Unlock()
 	d.cancel()
 	d.wg.Wait()
+	d.workers.Wait()
 }
 
 func truncate(s string, n int) string {
