@@ -30,7 +30,7 @@ func (m *MobileAuth) enroll(ctx context.Context, _ *dispatch.Call) (any, error) 
 	if err := m.c.Started(); err != nil {
 		return nil, err
 	}
-	pid, tok, err := m.u.AccessToken(ctx)
+	pid, err := m.u.AuthenticatedProfile()
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,15 @@ func (m *MobileAuth) enroll(ctx context.Context, _ *dispatch.Call) (any, error) 
 	if err != nil {
 		return nil, dispatch.Wrap(dispatch.CodeInternal, err, "creating the enrollment key failed")
 	}
-	enr, err := m.requestCertificate(ctx, signer, pid, tok)
+	var enr *store.Enrollment
+	err = m.u.WithToken(ctx, func(tokPid, tok string) error {
+		if tokPid != pid {
+			return dispatch.Errorf(dispatch.CodeNotAuthenticated, "the authenticated user changed during enrollment")
+		}
+		var err error
+		enr, err = m.requestCertificate(ctx, signer, pid, tok)
+		return err
+	})
 	if err != nil {
 		_ = signer.Delete()
 		return nil, err

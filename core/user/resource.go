@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/openmobileauth/oma/core/client"
 	"github.com/openmobileauth/oma/core/dispatch"
+	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/tidwall/gjson"
 )
 
@@ -67,11 +69,18 @@ func (u *Users) resourceRequest(ctx context.Context, call *dispatch.Call) (any, 
 	default:
 		return nil, dispatch.Errorf(dispatch.CodeBadParameters, `parameter "body" must be a string or a JSON object`)
 	}
-	_, tok, err := u.AccessToken(ctx)
-	if err != nil {
-		return nil, err
+	var resp *client.Response
+	err = u.WithToken(ctx, func(_, tok string) error {
+		var err error
+		resp, err = u.c.Raw(ctx, method, path, headers, body, tok)
+		if err == nil && resp.Status == http.StatusUnauthorized && gjson.Get(resp.Body, "error").Str == protocol.ErrInvalidToken {
+			return &client.ServerError{Status: resp.Status, Body: protocol.ErrorResponse{Error: protocol.ErrInvalidToken}}
+		}
+		return err
+	})
+	if se, ok := client.AsServerError(err); ok && resp != nil && se.Status == resp.Status {
+		err = nil // the refused answer after a failed retry is still an answer
 	}
-	resp, err := u.c.Raw(ctx, method, path, headers, body, tok)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package user
 import (
 	"context"
 
+	"github.com/openmobileauth/oma/core/client"
 	"github.com/openmobileauth/oma/core/dispatch"
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/core/store"
@@ -15,6 +16,34 @@ const refreshMargin = 10
 // refreshing it with the refresh token when it expired; 9010 when no user is
 // authenticated or the session cannot be renewed.
 func (u *Users) AccessToken(ctx context.Context) (profileID, token string, err error) {
+	return u.accessToken(ctx, "")
+}
+
+// WithToken runs fn with the authenticated profile's access token. When the
+// server refuses the token (invalid_token: expired or revoked there), the
+// token is refreshed once and fn runs again.
+func (u *Users) WithToken(ctx context.Context, fn func(profileID, token string) error) error {
+	pid, tok, err := u.AccessToken(ctx)
+	if err != nil {
+		return err
+	}
+	err = fn(pid, tok)
+	if se, ok := client.AsServerError(err); !ok || se.Body.Error != protocol.ErrInvalidToken {
+		return err
+	}
+	pid2, tok2, rerr := u.accessToken(ctx, tok)
+	if rerr != nil {
+		return rerr
+	}
+	if pid2 != pid {
+		return dispatch.Errorf(dispatch.CodeNotAuthenticated, "the authenticated user changed during the request")
+	}
+	return fn(pid, tok2)
+}
+
+// accessToken returns a valid token; a stored token equal to stale counts as
+// expired (the server refused it).
+func (u *Users) accessToken(ctx context.Context, stale string) (profileID, token string, err error) {
 	if err := u.c.Started(); err != nil {
 		return "", "", err
 	}
@@ -28,7 +57,7 @@ func (u *Users) AccessToken(ctx context.Context) (profileID, token string, err e
 	if err != nil {
 		return "", "", internal(err)
 	}
-	if t != nil && t.ExpiresAt-refreshMargin > u.c.Now().Unix() {
+	if t != nil && t.AccessToken != stale && t.ExpiresAt-refreshMargin > u.c.Now().Unix() {
 		return pid, t.AccessToken, nil
 	}
 	if t == nil || t.RefreshToken == "" {
@@ -41,6 +70,7 @@ func (u *Users) AccessToken(ctx context.Context) (profileID, token string, err e
 	}, "", &tr)
 	switch c := dispatch.CodeOf(err); {
 	case c == dispatch.CodeGeneral || c == dispatch.CodeNotAuthenticated:
+		// invalid_grant: the refresh token expired or was revoked (logout elsewhere).
 		u.endSession(pid)
 		return "", "", dispatch.Errorf(dispatch.CodeNotAuthenticated, "the session expired; authenticate the user again")
 	case c == dispatch.CodeUserDeregistered:
@@ -48,6 +78,9 @@ func (u *Users) AccessToken(ctx context.Context) (profileID, token string, err e
 		return "", "", err
 	case err != nil:
 		return "", "", err
+	}
+	if tr.AccessToken == "" {
+		return "", "", dispatch.Errorf(dispatch.CodeGeneral, "the server's token answer is incomplete")
 	}
 	if tr.ProfileID == "" {
 		tr.ProfileID = pid
