@@ -2,8 +2,10 @@ package server_test
 
 import (
 	"errors"
+	"net"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server/rp"
@@ -55,4 +57,19 @@ func status(t *testing.T, ts *servertest.TestServer, id string) string {
 		t.Fatalf("fetch: %v", err)
 	}
 	return tr.Status
+}
+
+// listenOn listens on addr again (retrying briefly while the old socket closes).
+func listenOn(t *testing.T, addr string) net.Listener {
+	t.Helper()
+	var err error
+	for i := 0; i < 50; i++ {
+		var ln net.Listener
+		if ln, err = net.Listen("tcp", addr); err == nil {
+			return ln
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("listen %s: %v", addr, err)
+	return nil
 }

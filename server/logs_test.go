@@ -44,7 +44,7 @@ func TestSecretsAbsentFromLogs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _ = d.Claim(otp)                       // refused replay
+	_, _ = d.Claim(otp)                        // refused replay
 	_, _ = d.Claim(strings.ToLower(otp) + "x") // malformed
 	a := d.SignedAnswer(c, protocol.DecisionAccept, nil)
 	proof := d.Proof(http.MethodPost, protocol.PathAnswer, "", nil)

@@ -15,7 +15,9 @@ func Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, `{"error":"invalid_request","error_description":"method not allowed"}`, http.StatusMethodNotAllowed)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusMethodNotAllowed)
+			_, _ = w.Write([]byte(`{"error":"invalid_request","error_code":1003,"error_description":"method not allowed"}` + "\n"))
 			return
 		}
 		w.Header().Set("Content-Type", "application/yaml")
