@@ -128,6 +128,9 @@ func run(args []string, in io.Reader, out, errOut io.Writer) int {
 		return 0
 	}
 	fmt.Fprintln(errOut, "phone:", err)
+	if c := codeOf(err); c == 9000 || c == 9001 {
+		fmt.Fprintln(errOut, "phone: is the Token Server running (go run ./cmd/demo), and is --server right?")
+	}
 	var ue usageError
 	if errors.As(err, &ue) {
 		return 2

@@ -280,6 +280,7 @@ func TestPaymentOfOneUserCannotBeAnsweredByAnotherUsersPhone(t *testing.T) {
 	// The payment is bound to alice: demo's phone is refused and sees no message.
 	pay := w.pagePost(t, "/api/payment")
 	code, out = phoneRun(t, "", "scan", pay["otp"].(string), "--accept", "--data", demoPhone)
+	t.Logf("another user's phone: %s", out)
 	if code != 1 || !strings.Contains(out, "phone: error ") || strings.Contains(out, "Pay 25.00 EUR") {
 		t.Fatalf("another user's phone: exit %d\n%s", code, out)
 	}

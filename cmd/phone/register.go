@@ -40,7 +40,9 @@ func (p *phone) browserLogin(ev event) error {
 	p.printf("Login page: %s\n", e.URL)
 	var callback string
 	if p.o.browser && p.o.user == "" {
-		p.printf("Open it in a browser and log in; the browser is then sent to an oma-app:// address it cannot open.\n")
+		p.printf("Open it in a browser and log in. The login page then redirects to an oma-app://registration/callback?code=...\n" +
+			"address that a desktop browser cannot open: copy it from the developer tools (Network tab, the Location header\n" +
+			"of the login form's answer).\n")
 		a, err := p.ask.line("Paste that address here: ")
 		if err != nil {
 			return p.cancelRegistration(err)
