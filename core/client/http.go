@@ -185,10 +185,16 @@ func (c *Client) send(ctx context.Context, s *session, r request) (*http.Respons
 		return nil, dispatch.Wrap(dispatch.CodeInternal, err, "signing the request proof failed")
 	}
 	req.Header.Set(protocol.HeaderDPoP, proof)
+	t0 := time.Now()
 	resp, err := s.http.c.Do(req)
 	if err != nil {
-		return nil, networkError(ctx, err)
+		err = networkError(ctx, err)
+		c.log.Debug().Str("method", r.method).Str("path", protocol.HTU(r.path)).Int("code", int(dispatch.CodeOf(err))).
+			Dur("took", time.Since(t0)).Msg("device request failed")
+		return nil, err
 	}
+	c.log.Debug().Str("method", r.method).Str("path", protocol.HTU(r.path)).Int("status", resp.StatusCode).
+		Dur("took", time.Since(t0)).Msg("device request")
 	return resp, nil
 }
 

@@ -8,8 +8,9 @@ import (
 	"github.com/openmobileauth/oma/core/dispatch"
 )
 
-// DefaultTimeout bounds every wait for the app or the user.
-const DefaultTimeout = 5 * time.Minute
+// DefaultTimeout bounds every wait for the app or the user. Features read it
+// when a core is built; tests may lower it before building one.
+var DefaultTimeout = 5 * time.Minute
 
 // Input is one value delivered to a waiting flow.
 type Input struct {

@@ -16,6 +16,7 @@ import (
 	"github.com/openmobileauth/oma/core/device"
 	"github.com/openmobileauth/oma/core/dispatch"
 	"github.com/openmobileauth/oma/core/sdk"
+	"github.com/rs/zerolog"
 	"github.com/tidwall/gjson"
 )
 
@@ -38,8 +39,14 @@ const waitLimit = 20 * time.Second
 
 func newPhone(t testing.TB, storage device.Storage, keys device.KeyStore) *phone {
 	t.Helper()
+	return newPhoneLogged(t, storage, keys, nil)
+}
+
+// newPhoneLogged is newPhone with the core logging to logger.
+func newPhoneLogged(t testing.TB, storage device.Storage, keys device.KeyStore, logger *zerolog.Logger) *phone {
+	t.Helper()
 	p := &phone{t: t, storage: storage, keys: keys, pending: map[string]chan gjson.Result{}, notify: make(chan struct{}, 1)}
-	core, err := sdk.New(sdk.Options{Storage: storage, Keys: keys, Sink: p.sink})
+	core, err := sdk.New(sdk.Options{Storage: storage, Keys: keys, Sink: p.sink, Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
