@@ -131,7 +131,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		defer rcv.Close()
 	}
 
-	base := o.url
+	base, serverPid := o.url, 0
 	if o.serve != "" {
 		t, err := startTarget(ctx, o, rcv, stderr)
 		if err != nil {
@@ -140,6 +140,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		defer t.close()
 		base, o.apiClient, o.secret, o.otpType = t.url, t.apiClient, t.secret, t.otpType
 		o.userPrefix, o.password = t.userPrefix, loadUserPassword
+		serverPid = t.pid
 	}
 	if o.secret == "" {
 		return errors.New("--secret (or OMA_LOADGEN_SECRET) is required with --url")
@@ -182,27 +183,38 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	cpu0, load0 := cpuTime(), loadAvg()
+	pgOn := o.serve == "postgres" || strings.HasPrefix(o.store, "postgres")
+	cpu0, load0, srv0, pg0 := cpuTime(), loadAvg(), procCPU(serverPid), postgresCPU()
 	rep, err := loadgen.Run(ctx, loadgen.NewRP(base, hc, o.apiClient, o.secret), devs, plan)
 	if err != nil {
 		return err
 	}
-	cpu := cpuTime() - cpu0
+	cpu, srvCPU, pgCPU := cpuTime()-cpu0, procCPU(serverPid)-srv0, postgresCPU()-pg0
 	if o.jsonOut {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		j := jsonReport(rep)
 		j["process_cpu_s"], j["loadavg_before"], j["loadavg_after"] = cpu.Seconds(), load0, loadAvg()
+		if serverPid != 0 {
+			j["server_process_cpu_s"] = srvCPU.Seconds()
+		}
+		if pgOn {
+			j["postgres_cpu_s"] = pgCPU.Seconds()
+		}
 		return enc.Encode(j)
 	}
 	fmt.Fprint(stdout, rep.String())
-	perTx := 0.0
-	if n := rep.OK + rep.Errors; n > 0 {
-		perTx = float64(cpu) / 1e6 / float64(n)
+	n := float64(max(rep.OK+rep.Errors, 1))
+	perTx := func(d time.Duration) float64 { return float64(d) / 1e6 / n }
+	fmt.Fprintf(stdout, "CPU: loadgen process %.2fs (%.3f ms/transaction%s)", cpu.Seconds(), perTx(cpu),
+		map[bool]string{true: ", in-process server included", false: ""}[o.serve != "" && o.subprocess == ""])
+	if serverPid != 0 {
+		fmt.Fprintf(stdout, ", tokenserver %.2fs (%.3f ms/transaction)", srvCPU.Seconds(), perTx(srvCPU))
 	}
-	fmt.Fprintf(stdout, "loadgen process CPU: %.2fs (%.3f ms per transaction%s); load average before %s, after %s\n",
-		cpu.Seconds(), perTx, map[bool]string{true: ", server included", false: ", client side only"}[o.serve != "" && o.subprocess == ""],
-		load0, loadAvg())
+	if pgOn {
+		fmt.Fprintf(stdout, ", postgres %.2fs (%.3f ms/transaction)", pgCPU.Seconds(), perTx(pgCPU))
+	}
+	fmt.Fprintf(stdout, "\nload average before %s, after %s (2 cores; figures are only meaningful on an otherwise idle machine)\n", load0, loadAvg())
 	if rcv != nil {
 		fmt.Fprintf(stdout, "callbacks received: %d transactions, %d attempts\n", len(rcv.Delivered()), rcv.Attempts())
 	}

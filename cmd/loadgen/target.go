@@ -25,6 +25,7 @@ import (
 type target struct {
 	url, apiClient, secret, otpType, userPrefix string
 	close                                       func()
+	pid                                         int // tokenserver subprocess, 0 when in-process
 }
 
 // loadUserPassword is the password of the users --serve creates.
