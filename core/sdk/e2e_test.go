@@ -119,7 +119,7 @@ func authenticate(p *phone, profileID string, pins ...string) []int64 {
 	return remaining
 }
 
-func createOTP(t *testing.T, ts *servertest.TestServer, message, userID string) (string, string) {
+func createOTP(t testing.TB, ts *servertest.TestServer, message, userID string) (string, string) {
 	t.Helper()
 	tx, otp, err := ts.CreateAuthRequest(context.Background(), rp.CreateParams{Message: message, UserID: userID})
 	if err != nil {
@@ -128,7 +128,7 @@ func createOTP(t *testing.T, ts *servertest.TestServer, message, userID string) 
 	return tx, otp
 }
 
-func transaction(t *testing.T, ts *servertest.TestServer, txID string) rp.Transaction {
+func transaction(t testing.TB, ts *servertest.TestServer, txID string) rp.Transaction {
 	t.Helper()
 	tr, err := ts.Transaction(context.Background(), txID)
 	if err != nil {
@@ -142,7 +142,22 @@ func transaction(t *testing.T, ts *servertest.TestServer, txID string) rp.Transa
 func answerOTP(p *phone, otp, decision string) (gjson.Result, dispatch.Code) {
 	p.t.Helper()
 	h := p.call(api.MethodHandleMobileAuthWithOtp, map[string]any{"otp": otp})
-	req := p.event(api.EventMobileAuthOtp, api.ActionStartAuthentication).Get("mobileAuthenticationRequest")
+	var req gjson.Result
+	deadline := time.Now().Add(waitLimit)
+	for {
+		if ev, ok := p.tryEvent(api.EventMobileAuthOtp, api.ActionStartAuthentication); ok {
+			req = ev.Get("mobileAuthenticationRequest")
+			break
+		}
+		select {
+		case r := <-h.ch:
+			p.t.Fatalf("handleMobileAuthWithOtp settled before startAuthentication: %s", r.Raw)
+		case <-time.After(5 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("no startAuthentication within %s", waitLimit)
+		}
+	}
 	m := api.MethodAcceptMobileAuthConfirmation
 	if decision == protocol.DecisionDeny {
 		m = api.MethodDenyMobileAuthConfirmation
