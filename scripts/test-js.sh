@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-step() { echo; echo "--- js: $*"; }
+step() { echo; echo "--- js: $* (at $((SECONDS))s)"; }
 fail() { echo "js: FAIL: $*" >&2; exit 1; }
 
 command -v node >/dev/null || fail "node is not installed (Node >= 20 needed)"
@@ -38,6 +38,7 @@ step "build (tsc + Cordova bundle)"
 rm -rf dist build/js-test
 npx tsc -p tsconfig.build.json
 node js/tools/bundle-cordova.mjs
+node js/tools/esm-wrappers.mjs
 
 step "tsc --noEmit (strict) over sources and tests"
 npx tsc --noEmit -p tsconfig.json
