@@ -246,6 +246,7 @@ func TestE2EJourneyWithRestarts(t *testing.T) {
 	if (code != dispatch.CodeAlreadyHandled && code != dispatch.CodeRequestNotFound) || protocol.SDKCode(e.Get("data.serverError").Str) != code {
 		t.Fatalf("OTP handled twice: %s", e.Raw)
 	}
+	t.Logf("OTP handled twice: %d (server %q)", code, e.Get("data.serverError").Str)
 	a.noEvent(api.EventMobileAuthOtp, api.ActionStartAuthentication)
 
 	// Malformed OTPs never reach the server.
