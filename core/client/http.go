@@ -94,6 +94,7 @@ type ServerError struct {
 	Body   protocol.ErrorResponse
 }
 
+// Error implements error (no secrets: status and the error string only).
 func (e *ServerError) Error() string {
 	return fmt.Sprintf("server answered %d %s", e.Status, e.Body.Error)
 }
@@ -238,8 +239,11 @@ func refusal(status int, b []byte, path string) error {
 	}
 	se := &ServerError{Status: status, Body: er}
 	code := protocol.SDKCode(er.Error)
-	msg := "the server refused the request: " + er.Error
-	e := dispatch.Wrap(code, se, msg).With("serverError", er.Error)
+	name := er.Error
+	if len(name) > 64 {
+		name = name[:64]
+	}
+	e := dispatch.Wrap(code, se, "the server refused the request: "+name).With("serverError", name)
 	if er.RemainingAttempts != nil {
 		e = e.With("remainingFailureCount", *er.RemainingAttempts)
 	}
