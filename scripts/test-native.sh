@@ -245,6 +245,62 @@ kotlin_stage() {
 	run_junit kotlin "$CLS/kotlin-test:$CLS/kotlin-main:$cp_main:$stdlib:$infer" "$CLS/kotlin-test"
 }
 
+# ---- objc: clang syntax check of the iOS modules ---------------------------------
+objc_stage() {
+	log "objc: clang -fsyntax-only -fobjc-arc against React Native + Cordova headers (npm) and gobind headers"
+	local o=$N/objc shims=$ROOT/native-ios/check/shims f
+	[[ -f $GEN/src/gobind/OMABridge.objc.h ]] || run_gobind "$GEN" github.com/openmobileauth/oma/bridge || return 1
+	rm -rf "$o/include" "$o/shim-objc" && mkdir -p "$o/include/React" "$o/include/RCTDeprecation" "$o/include/OmaBridge" "$o/shim-objc/objc"
+	# Headers laid out as CocoaPods/the xcframework expose them: <React/...>,
+	# <RCTDeprecation/...>, <Cordova/...>, <OmaBridge/...>.
+	find "$RN_DIR/React" -name '*.h' -exec ln -sf {} "$o/include/React/" \;
+	ln -sf "$RN_DIR/ReactApple/Libraries/RCTFoundation/RCTDeprecation/Exported/RCTDeprecation.h" "$o/include/RCTDeprecation/"
+	ln -sfn "$CORDOVA_IOS_DIR/CordovaLib/include/Cordova" "$o/include/Cordova"
+	cp "$GEN"/src/gobind/{OMABridge.objc.h,Universe.objc.h,ref.h} "$o/include/OmaBridge/"
+	# gcc's Objective-C runtime headers, made valid under ARC.
+	cp /usr/lib/gcc/x86_64-linux-gnu/*/include/objc/*.h "$o/shim-objc/objc/"
+	echo '#include <Block.h>' >"$o/shim-objc/objc/blocks_runtime.h"
+	sed -i 's/return object->class_pointer;/return *(Class *)(__bridge void *)object;/; s/Protocol \*\*/Protocol * __unsafe_unretained */g' \
+		"$o/shim-objc/objc/runtime.h"
+	printf 'module Foundation [system] {\n  header "/usr/include/GNUstep/Foundation/Foundation.h"\n  export *\n}\n' >"$o/module.modulemap"
+	local flags=(-fsyntax-only -x objective-c -fobjc-arc -fblocks -fobjc-runtime=gnustep-1.9 -fmodules
+		-fmodule-map-file="$o/module.modulemap" -fmodules-cache-path="$o/modcache"
+		-DGNUSTEP -DGNUSTEP_BASE_LIBRARY=1 -DGNU_RUNTIME=1 -include "$shims/apple-compat.h"
+		-isystem "$o/shim-objc" -isystem "$shims" -isystem "$o/include" -isystem /usr/include/GNUstep
+		-I "$ROOT/native-ios/OneginiSdk" -Wall -Werror)
+	local ok=0 bad=0
+	for f in "$ROOT"/native-ios/OneginiSdk/*.m; do
+		for sim in 0 1; do
+			if clang "${flags[@]}" -DTARGET_OS_SIMULATOR=$sim "$f"; then
+				echo "objc: ok      $(basename "$f") (simulator=$sim)"
+				ok=$((ok + 1))
+			else
+				echo "objc: FAILED  $(basename "$f") (simulator=$sim)"
+				bad=$((bad + 1))
+			fi
+		done
+	done
+	# Negative controls: each must fail, or the check proves nothing.
+	local expect
+	for f in "$ROOT"/native-ios/check/negative/*.m; do
+		expect=$(sed -n 's#^// expect-error: ##p' "$f")
+		if clang "${flags[@]}" "$f" 2>"$o/negative.log"; then
+			echo "objc: FAILED  negative control $(basename "$f") compiled"
+			bad=$((bad + 1))
+		elif [[ -z $expect ]] || ! grep -qF -- "$expect" "$o/negative.log"; then
+			echo "objc: FAILED  negative control $(basename "$f") failed for another reason:"
+			grep -m3 'error:' "$o/negative.log"
+			bad=$((bad + 1))
+		else
+			echo "objc: ok      negative control $(basename "$f") rejected: $(grep -m1 'error:' "$o/negative.log" | sed 's/.*error: //')"
+			ok=$((ok + 1))
+		fi
+	done
+	passed=$((passed + ok))
+	failed=$((failed + bad))
+	((bad == 0))
+}
+
 # ---- main --------------------------------------------------------------------
 stages=("$@")
 ((${#stages[@]})) || stages=(setup gobind jni kotlin objc size)
