@@ -67,7 +67,7 @@ type Dispatcher struct {
 
 // maxIdleWorkers bounds the goroutines kept waiting for asynchronous requests.
 // Busy workers are not bounded: a handler may block for as long as a flow waits.
-const maxIdleWorkers = 32
+const maxIdleWorkers = 64
 
 // New creates a dispatcher with the built-in methods (ping, getVersion) registered.
 func New(o Options) *Dispatcher {
