@@ -37,6 +37,7 @@ func TestConfigHTTPSOnlyUnlessLoopbackOrAllowed(t *testing.T) {
 		{ServerURL: "https://auth.example.org/?x=1"},
 		{ServerURL: "https://auth.example.org", PinnedCertSHA256: "not base64!"},
 		{ServerURL: "https://auth.example.org", PinnedCertSHA256: base64.StdEncoding.EncodeToString([]byte("short"))},
+		{ServerURL: "http://127.0.0.1:1", PinnedCertSHA256: base64.StdEncoding.EncodeToString(make([]byte, 32))},
 	}
 	for _, c := range bad {
 		c.RedirectURI = DefaultRedirectURI

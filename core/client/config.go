@@ -80,6 +80,9 @@ func (cfg Config) normalized() (string, []byte, error) {
 		if err != nil || len(pin) != sha256.Size {
 			return "", nil, dispatch.Errorf(dispatch.CodeConfiguration, "pinnedCertSha256 must be base64 of a SHA-256 digest")
 		}
+		if u.Scheme != "https" {
+			return "", nil, dispatch.Errorf(dispatch.CodeConfiguration, "pinnedCertSha256 needs an https serverUrl")
+		}
 	}
 	for _, f := range []struct{ name, v string }{{"appId", cfg.AppID}, {"appVersion", cfg.AppVersion}} {
 		if len(f.v) > 128 || strings.ContainsAny(f.v, "\r\n") {
