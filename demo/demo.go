@@ -33,6 +33,10 @@ type Config struct {
 	// HTTPClient calls the relying-party API; default a client without an
 	// overall timeout (each call has its own deadline).
 	HTTPClient *http.Client
+	// LongPollOnly makes the backend wait for answers with the long poll
+	// only, not the server's transaction event stream (for servers without
+	// one; the page then sees "claimed" only at the next poll).
+	LongPollOnly bool
 	// SecureCookies marks the session cookie Secure (set it behind HTTPS).
 	SecureCookies bool
 	// Logger receives errors talking to the relying-party API; nil: none.

@@ -29,11 +29,12 @@ type rig struct {
 	http *http.Client // a browser: keeps the session cookie
 }
 
-func newRig(t *testing.T) *rig {
+func newRig(t *testing.T, longPollOnly ...bool) *rig {
 	t.Helper()
 	ts := servertest.Start(t, servertest.Options{})
 	d, err := demo.New(demo.Config{
 		APIBaseURL: ts.URL, ClientID: ts.APIClientID, ClientSecret: ts.APIClientSecret, OTPType: ts.OTPType,
+		LongPollOnly: len(longPollOnly) > 0 && longPollOnly[0],
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -256,60 +257,156 @@ func TestTheDemoCannotReachItsServer(t *testing.T) {
 	}
 }
 
-// sseEvents reads server-sent events until the stream ends.
-func sseEvents(t *testing.T, c *http.Client, url string) []map[string]any {
+// modes are the two ways the backend waits for answers.
+var modes = map[string]bool{"event stream": false, "long poll": true}
+
+// stream opens the page's event stream and delivers its status events.
+func stream(t *testing.T, c *http.Client, url string) <-chan map[string]any {
 	t.Helper()
 	resp, err := c.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
 	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
 		t.Fatalf("content type %q", ct)
 	}
-	var out []map[string]any
-	sc := bufio.NewScanner(resp.Body)
-	event := ""
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "event: "):
-			event = strings.TrimPrefix(line, "event: ")
-		case strings.HasPrefix(line, "data: ") && event == "status":
-			var m map[string]any
-			if err := json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &m); err != nil {
+	ch := make(chan map[string]any, 16)
+	go func() {
+		defer resp.Body.Close()
+		defer close(ch)
+		sc := bufio.NewScanner(resp.Body)
+		event := ""
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case strings.HasPrefix(line, "event: "):
+				event = strings.TrimPrefix(line, "event: ")
+			case strings.HasPrefix(line, "data: ") && event == "status":
+				var m map[string]any
+				if json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &m) == nil {
+					ch <- m
+				}
+			}
+		}
+	}()
+	return ch
+}
+
+func next(t *testing.T, ch <-chan map[string]any, within time.Duration) map[string]any {
+	t.Helper()
+	select {
+	case m, ok := <-ch:
+		if !ok {
+			t.Fatal("the event stream ended")
+		}
+		return m
+	case <-time.After(within):
+		t.Fatalf("no event within %s", within)
+	}
+	return nil
+}
+
+func ended(t *testing.T, ch <-chan map[string]any) {
+	t.Helper()
+	select {
+	case m, ok := <-ch:
+		if ok {
+			t.Fatalf("event after the final one: %v", m)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the event stream did not end after the final status")
+	}
+}
+
+func TestAnswersReachThePageLive(t *testing.T) {
+	for name, longPoll := range modes {
+		t.Run(name, func(t *testing.T) {
+			r := newRig(t, longPoll)
+			dev := r.ts.Enrolled(r.ts.DemoUser, r.ts.DemoPassword, "24680")
+			_, m := r.post(t, r.http, "/api/login")
+			id := m["transactionId"].(string)
+			ch := stream(t, r.http, r.web.URL+"/api/transactions/"+id+"/events")
+			if ev := next(t, ch, 5*time.Second); ev["status"] != "pending" || ev["final"] != false {
+				t.Fatalf("first event %v", ev)
+			}
+			claim, err := dev.Claim(m["otp"].(string))
+			if err != nil {
 				t.Fatal(err)
 			}
-			out = append(out, m)
-		}
+			if claim.Message == "" || !strings.HasPrefix(claim.Message, "Log in to OMA Demo Bank") {
+				t.Errorf("the phone is shown %q", claim.Message)
+			}
+			if !longPoll { // the event stream reports the claim; the long poll waits for the answer
+				if ev := next(t, ch, 5*time.Second); ev["status"] != "claimed" {
+					t.Fatalf("after the claim: %v", ev)
+				}
+			}
+			if _, err := dev.Answer(dev.SignedAnswer(claim, "accept", nil)); err != nil {
+				t.Fatal(err)
+			}
+			ev := next(t, ch, 5*time.Second)
+			if ev["status"] != "accepted" || ev["userId"] != r.ts.DemoUserID || ev["final"] != true || ev["loggedInUser"] != r.ts.DemoUserID {
+				t.Fatalf("after the answer: %v", ev)
+			}
+			ended(t, ch)
+			if _, s := r.get(t, r.http, "/api/session"); s["userId"] != r.ts.DemoUserID {
+				t.Fatalf("session: %v", s)
+			}
+
+			// The payment is bound to the logged-in user; deny it.
+			_, p := r.post(t, r.http, "/api/payment")
+			if p["userId"] != r.ts.DemoUserID || p["kind"] != "payment" {
+				t.Fatalf("payment: %v", p)
+			}
+			pid := p["transactionId"].(string)
+			ch = stream(t, r.http, r.web.URL+"/api/transactions/"+pid+"/events")
+			next(t, ch, 5*time.Second)
+			claim, err = dev.Claim(p["otp"].(string))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if claim.Message != "Pay 25.00 EUR to Example Shop" && !strings.HasPrefix(claim.Message, "Pay 25.00 EUR to Example Shop") {
+				t.Errorf("the phone is shown %q", claim.Message)
+			}
+			if _, err := dev.Answer(dev.SignedAnswer(claim, "deny", nil)); err != nil {
+				t.Fatal(err)
+			}
+			for {
+				ev = next(t, ch, 5*time.Second)
+				if ev["status"] != "claimed" {
+					break
+				}
+			}
+			if ev["status"] != "denied" || ev["reason"] != "not_accepted" || ev["final"] != true {
+				t.Fatalf("after the deny: %v", ev)
+			}
+			ended(t, ch)
+		})
 	}
-	return out
 }
 
 func TestExpiryReachesThePageLive(t *testing.T) {
-	r := newRig(t)
-	_, m := r.post(t, r.http, "/api/login")
-	id := m["transactionId"].(string)
-	done := make(chan []map[string]any, 1)
-	go func() { done <- sseEvents(t, r.http, r.web.URL+"/api/transactions/"+id+"/events") }()
-	time.Sleep(300 * time.Millisecond) // the stream has sent "pending" and long-polls
-	r.ts.Clock.Advance(5*time.Minute + time.Second)
-	var evs []map[string]any
-	select {
-	case evs = <-done:
-	case <-time.After(40 * time.Second):
-		t.Fatal("the event stream did not end after the expiry")
-	}
-	if len(evs) < 2 || evs[0]["status"] != "pending" {
-		t.Fatalf("events %v", evs)
-	}
-	last := evs[len(evs)-1]
-	if last["status"] != "expired" || last["final"] != true {
-		t.Fatalf("last event %v", last)
-	}
-	// A reconnect after the end answers the final status at once.
-	again := sseEvents(t, r.http, r.web.URL+"/api/transactions/"+id+"/events")
-	if len(again) != 1 || again[0]["status"] != "expired" {
-		t.Fatalf("reconnect: %v", again)
+	for name, longPoll := range modes {
+		t.Run(name, func(t *testing.T) {
+			r := newRig(t, longPoll)
+			_, m := r.post(t, r.http, "/api/login")
+			id := m["transactionId"].(string)
+			url := r.web.URL + "/api/transactions/" + id + "/events"
+			ch := stream(t, r.http, url)
+			if ev := next(t, ch, 5*time.Second); ev["status"] != "pending" {
+				t.Fatalf("first event %v", ev)
+			}
+			r.ts.Clock.Advance(5*time.Minute + time.Second)
+			if ev := next(t, ch, 40*time.Second); ev["status"] != "expired" || ev["final"] != true || ev["reason"] != "expired" {
+				t.Fatalf("after the expiry: %v", ev)
+			}
+			ended(t, ch)
+			// A reconnect after the end answers the final status at once.
+			again := stream(t, r.http, url)
+			if ev := next(t, again, 5*time.Second); ev["status"] != "expired" {
+				t.Fatalf("reconnect: %v", ev)
+			}
+			ended(t, again)
+		})
 	}
 }

@@ -17,10 +17,12 @@
 //     "Pay 25.00 EUR to ...".
 //
 // Live updates: the browser opens a server-sent-events stream on the demo
-// backend (GET api/transactions/{id}/events); the backend long-polls the
-// relying-party API (GET .../transaction/{id}?wait=25) and forwards every
-// status change until the transaction is final. The page is plain HTML, CSS and
-// JavaScript embedded with go:embed.
+// backend (GET api/transactions/{id}/events); the backend follows the
+// relying-party API's transaction event stream (GET .../transaction/{id}/events,
+// every change including "claimed") or, for servers without one and whenever
+// that stream breaks, long-polls GET .../transaction/{id}?wait=25, and forwards
+// every status change until the transaction is final. The page is plain HTML,
+// CSS and JavaScript embedded with go:embed.
 //
 // Routes (relative to where the handler is mounted; mount it with
 // http.StripPrefix):

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -10,12 +11,18 @@ import (
 // pollWait is how long each long poll of the relying-party API waits.
 const pollWait = 25 * time.Second
 
-// events streams a transaction's status changes as server-sent events: an
-// "status" event with a statusView each time the status changes, ending with
-// the final one, then the stream closes. Failures to reach the relying-party
-// API are sent as "problem" events and retried after a pause. EventSource
-// reconnects by itself when the connection drops; a reconnect sends the
-// current status at once.
+// events streams a transaction's status changes to the page as server-sent
+// events: a "status" event with a statusView each time the status changes,
+// ending with the final one, then the stream closes.
+//
+// Upstream, the backend follows the relying-party API's event stream
+// (GET .../transaction/{id}/events), which reports every change, "claimed"
+// included. When the server has none (or Config.LongPollOnly is set), or when
+// that stream breaks, it long-polls GET .../transaction/{id}?wait=25, which
+// returns at once on a final status ("claimed" then shows up at the next
+// poll). Failures to reach the server are sent as "problem" events and
+// retried after a pause. EventSource reconnects by itself when the connection
+// drops; a reconnect sends the current status at once.
 func (d *Demo) events(w http.ResponseWriter, r *http.Request) {
 	ss, t, ok := d.ownTx(w, r)
 	if !ok {
@@ -27,19 +34,48 @@ func (d *Demo) events(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	send := func(event string, v any) bool {
-		b, _ := json.Marshal(v)
-		if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b); err != nil {
+	write := func(s string) bool {
+		if _, err := fmt.Fprint(w, s); err != nil {
 			return false
 		}
 		return rc.Flush() == nil
 	}
+	last := ""
+	// emit sends v when its status is new; false when the page is gone.
+	emit := func(v statusView) bool {
+		if v.Status == last {
+			return write(": still waiting\n\n")
+		}
+		last = v.Status
+		b, _ := json.Marshal(v)
+		return write("event: status\ndata: " + string(b) + "\n\n")
+	}
+	problem := func(err error) bool {
+		d.log.Error().Err(err).Msg("demo: waiting for a transaction failed")
+		b, _ := json.Marshal(map[string]string{"error": userMessage(err, "lost contact with the server")})
+		return write("event: problem\ndata: " + string(b) + "\n\n")
+	}
 	// Ask the browser to wait 2 s before reconnecting after a drop.
-	if _, err := fmt.Fprint(w, "retry: 2000\n\n"); err != nil {
+	if !write("retry: 2000\n\n") {
 		return
 	}
 	ctx := r.Context()
-	last := ""
+
+	if !d.cfg.LongPollOnly {
+		finished := false
+		err := d.rp.watch(ctx, t.id, func(got *transaction) bool {
+			v := d.view(ss, t, got)
+			finished = !emit(v) || v.Final
+			return !finished
+		})
+		if finished || ctx.Err() != nil {
+			return
+		}
+		if err != nil && !errors.Is(err, errNoEvents) {
+			d.log.Warn().Err(err).Msg("demo: the transaction event stream ended; long-polling instead")
+		}
+	}
+
 	wait := time.Duration(0) // the first fetch answers at once
 	for {
 		v, err := d.observe(ctx, ss, t, wait)
@@ -47,8 +83,7 @@ func (d *Demo) events(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if err != nil {
-			d.log.Error().Err(err).Msg("demo: waiting for a transaction failed")
-			if !send("problem", map[string]string{"error": userMessage(err, "lost contact with the server")}) {
+			if !problem(err) {
 				return
 			}
 			select {
@@ -58,15 +93,7 @@ func (d *Demo) events(w http.ResponseWriter, r *http.Request) {
 			}
 			continue
 		}
-		if v.Status != last {
-			last = v.Status
-			if !send("status", v) {
-				return
-			}
-		} else if _, err := fmt.Fprint(w, ": still waiting\n\n"); err != nil || rc.Flush() != nil {
-			return
-		}
-		if v.Final {
+		if !emit(v) || v.Final {
 			return
 		}
 		wait = pollWait

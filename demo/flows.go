@@ -166,6 +166,12 @@ func (d *Demo) observe(ctx context.Context, ss *session, t tx, wait time.Duratio
 	if err != nil {
 		return statusView{}, err
 	}
+	return d.view(ss, t, got), nil
+}
+
+// view turns a relying-party transaction into the page's view and records
+// it in the session (an accepted login logs its user in).
+func (d *Demo) view(ss *session, t tx, got *transaction) statusView {
 	v := statusView{TransactionID: t.id, Kind: t.kind, Status: got.Status, Reason: got.NotAuthenticated.Reason}
 	if v.Status == "" { // a server without the status extension
 		switch {
@@ -191,7 +197,7 @@ func (d *Demo) observe(ctx context.Context, ss *session, t tx, wait time.Duratio
 	v.Final = final(v.Status)
 	d.sess.record(ss, t.id, v.Status, v.UserID)
 	v.LoggedInUser = d.sess.user(ss)
-	return v, nil
+	return v
 }
 
 func (d *Demo) status(w http.ResponseWriter, r *http.Request) {

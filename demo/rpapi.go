@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -175,4 +176,63 @@ func (c *rpClient) do(req *http.Request, out any) error {
 		return fmt.Errorf("relying-party API answer is not JSON: %w", err)
 	}
 	return nil
+}
+
+// errNoEvents means the server offers no event stream for transactions.
+var errNoEvents = errors.New("relying-party API has no transaction event stream")
+
+// watch follows the server's event stream of a transaction (the browser
+// extension GET .../transaction/{id}/events), calling fn with every state. It
+// returns errNoEvents when the server has no such stream, nil when fn asked to
+// stop (by returning false) and an error when the stream broke or ended.
+func (c *rpClient) watch(ctx context.Context, id string, fn func(*transaction) bool) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+pathTransaction+url.PathEscape(id)+"/events", nil)
+	if err != nil {
+		return err
+	}
+	req.SetBasicAuth(c.id, c.secret)
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	switch {
+	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed:
+		return errNoEvents
+	case resp.StatusCode != http.StatusOK:
+		return &apiError{HTTPStatus: resp.StatusCode}
+	case !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream"):
+		return errNoEvents
+	}
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 4096), 1<<20)
+	var data strings.Builder
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "data:"):
+			if data.Len() > 0 {
+				data.WriteByte('\n')
+			}
+			data.WriteString(strings.TrimPrefix(strings.TrimPrefix(line, "data:"), " "))
+		case line == "":
+			if data.Len() == 0 {
+				continue
+			}
+			var t transaction
+			err := json.Unmarshal([]byte(data.String()), &t)
+			data.Reset()
+			if err != nil || t.TransactionID == "" {
+				continue // not a transaction event
+			}
+			if !fn(&t) {
+				return nil
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	return io.ErrUnexpectedEOF
 }

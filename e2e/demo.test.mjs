@@ -104,11 +104,20 @@ test('payment confirmation bound to the logged-in user', async () => {
   await page.screenshot({ path: artifact('payment-confirmed.png'), fullPage: true });
 });
 
-test('QR login denied on the phone: the page turns to "Denied"', async () => {
+test('QR login opened on the phone, then denied: the page shows both, live', async () => {
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.getByRole('button', { name: 'Log in with your phone' }).waitFor();
   const otp = await startRequest('Log in with your phone');
-  const res = await expectOk(await phone('scan', otp, '--deny'), 'phone scan --deny');
+  // Interactive: the phone shows the request and waits for y/n; meanwhile the
+  // page shows that the request was opened on the phone.
+  let phoneProc;
+  const running = runCommand(path.join(BIN, 'phone'), ['scan', otp, '--data', phoneData], { input: null, onSpawn: (p) => { phoneProc = p; } });
+  await expectStatus('claimed', 'Opened on the phone — waiting for the answer…');
+  await page.screenshot({ path: artifact('claimed.png'), fullPage: true });
+  phoneProc.stdin.end('n\n');
+  const res = await expectOk(await running, 'phone scan, answered n');
+  assert.match(res.stdout, /Log in to OMA Demo Bank/);
+  assert.match(res.stdout, /Accept\? \[y\/n\]/);
   assert.match(res.stdout, /Denied\./);
   await expectStatus('denied', 'Denied');
   assert.equal(await page.locator('#who').isVisible(), false, 'a denied login logs nobody in');

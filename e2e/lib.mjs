@@ -60,10 +60,15 @@ export function startProcess(cmd, args, { cwd = ROOT, ready, timeoutMs = 120000,
   });
 }
 
-/** Runs a command to its end; resolves with {code, stdout, stderr, output}. */
-export function runCommand(cmd, args, { cwd = ROOT, input = '', timeoutMs = 120000, env } = {}) {
+/**
+ * Runs a command to its end; resolves with {code, stdout, stderr, output}.
+ * input is written to its standard input, which is then closed; with
+ * input === null standard input stays open and onSpawn(proc) may write to it.
+ */
+export function runCommand(cmd, args, { cwd = ROOT, input = '', timeoutMs = 120000, env, onSpawn } = {}) {
   return new Promise((resolve, reject) => {
     const proc = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    if (onSpawn) onSpawn(proc);
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`${cmd} ${args.join(' ')} timed out; output:\n${stdout}${stderr}`)); }, timeoutMs);
@@ -71,7 +76,7 @@ export function runCommand(cmd, args, { cwd = ROOT, input = '', timeoutMs = 1200
     proc.stderr.on('data', (d) => { stderr += d; });
     proc.on('error', (e) => { clearTimeout(timer); reject(e); });
     proc.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr, output: stdout + stderr }); });
-    proc.stdin.end(input);
+    if (input !== null) proc.stdin.end(input);
   });
 }
 

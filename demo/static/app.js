@@ -71,6 +71,7 @@
 
   function setStatus(kind, v) {
     els.status.dataset.state = v.status;
+    els.request.dataset.state = v.status;
     els.statusText.textContent = statusText(kind, v);
     if (v.final) {
       stopWatching();
