@@ -68,7 +68,7 @@ func openSQLite(ctx context.Context, spec string) (Store, error) {
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(" + sync + ")"
 	s := &sqlStore{d: sqliteDialect}
 	if p == "" || p == ":memory:" {
-		db, err := sql.Open("sqlite", "file::memory:?"+pragmas)
+		db, err := openSQLiteDB("file::memory:?"+pragmas)
 		if err != nil {
 			return nil, err
 		}
@@ -79,7 +79,7 @@ func openSQLite(ctx context.Context, spec string) (Store, error) {
 		s.writer, s.reader = db, db
 	} else {
 		dsn := "file:" + p + "?" + pragmas + "&_pragma=journal_mode(WAL)&_txlock=immediate"
-		w, err := sql.Open("sqlite", dsn)
+		w, err := openSQLiteDB(dsn)
 		if err != nil {
 			return nil, err
 		}
@@ -92,7 +92,7 @@ func openSQLite(ctx context.Context, spec string) (Store, error) {
 			_ = w.Close()
 			return nil, fmt.Errorf("store: opening sqlite: %w", err)
 		}
-		r, err := sql.Open("sqlite", "file:"+p+"?"+pragmas+"&_pragma=query_only(1)")
+		r, err := openSQLiteDB("file:"+p+"?"+pragmas+"&_pragma=query_only(1)")
 		if err != nil {
 			_ = w.Close()
 			return nil, err
