@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -368,4 +369,55 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// Blocked handlers never starve other asynchronous calls, and Close leaves no
+// worker goroutine behind.
+func TestAsyncWorkersDoNotStarve(t *testing.T) {
+	before := runtime.NumGoroutine()
+	got := make(chan string, 1000)
+	d := New(Options{Sink: func(m string) { got <- m }})
+	release := make(chan struct{})
+	_ = d.Register("block", func(ctx context.Context, _ *Call) (any, error) {
+		select {
+		case <-release:
+			return true, nil
+		case <-ctx.Done():
+			return nil, Errorf(CodeCancelled, "closed")
+		}
+	})
+	blocked := maxIdleWorkers*2 + 10
+	for i := 0; i < blocked; i++ {
+		d.HandleAsync(fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"block"}`, i))
+	}
+	for i := 0; i < 50; i++ {
+		d.HandleAsync(`{"jsonrpc":"2.0","id":"p","method":"ping"}`)
+		select {
+		case m := <-got:
+			if gjson.Get(m, "id").String() != "p" {
+				t.Fatalf("unexpected answer %s", m)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("ping starved by blocked handlers")
+		}
+	}
+	close(release)
+	for i := 0; i < blocked; i++ {
+		select {
+		case m := <-got:
+			if gjson.Get(m, "result").Raw != "true" {
+				t.Fatalf("blocked call answered %s", m)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("only %d of %d blocked calls answered", i, blocked)
+		}
+	}
+	d.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Fatalf("%d goroutines after Close, %d before", n, before)
+	}
 }
