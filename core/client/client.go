@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"crypto/x509"
 	"sync"
 	"time"
 
@@ -27,6 +28,7 @@ type Client struct {
 	mu      sync.RWMutex
 	cur     *session // nil until Start succeeds
 	now     func() time.Time
+	roots   *x509.CertPool // tests only: trust anchors instead of the system's
 }
 
 // session is the state of a started client.
@@ -113,6 +115,9 @@ func (c *Client) Start(ctx context.Context, cfg Config) error {
 	c.startMu.Lock()
 	defer c.startMu.Unlock()
 	hc := newHTTPClient(pin)
+	if c.roots != nil {
+		hc.tr.TLSClientConfig.RootCAs = c.roots
+	}
 	stored, err := c.st.Client()
 	if err != nil {
 		return dispatch.Wrap(dispatch.CodeInternal, err, "reading the stored client registration failed")
