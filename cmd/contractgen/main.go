@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/openmobileauth/oma/core/api"
@@ -22,10 +23,11 @@ type Contract struct {
 	Codes   []dispatch.CodeInfo `json:"codes"`
 }
 
-func main() {
-	out := flag.String("o", "", "output file (default standard output)")
-	flag.Parse()
-	c := Contract{
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// build assembles the contract from the Go sources of truth.
+func build() Contract {
+	return Contract{
 		Methods: api.Methods,
 		Events:  api.Events,
 		Actions: map[string]string{
@@ -36,18 +38,31 @@ func main() {
 		},
 		Codes: dispatch.CodeTable(),
 	}
-	b, err := json.MarshalIndent(c, "", "  ")
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("contractgen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("o", "", "output file (default standard output)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	b, err := json.MarshalIndent(build(), "", "  ")
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "contractgen:", err)
-		os.Exit(1)
+		fmt.Fprintln(stderr, "contractgen:", err)
+		return 1
 	}
 	b = append(b, '\n')
 	if *out == "" {
-		os.Stdout.Write(b)
-		return
+		if _, err := stdout.Write(b); err != nil {
+			fmt.Fprintln(stderr, "contractgen:", err)
+			return 1
+		}
+		return 0
 	}
 	if err := os.WriteFile(*out, b, 0o644); err != nil {
-		fmt.Fprintln(os.Stderr, "contractgen:", err)
-		os.Exit(1)
+		fmt.Fprintln(stderr, "contractgen:", err)
+		return 1
 	}
+	return 0
 }
