@@ -5,7 +5,7 @@
 # `go ... ./...` out of it), idempotently: a second run reuses the caches.
 #
 #   scripts/test-native.sh [stage ...]
-#   stages: setup gobind jni kotlin objc size   (default: all, in this order)
+#   stages: setup gobind jni kotlin objc packaging size   (default: all, in this order)
 #
 #   gobind  Java and Objective-C bindings of ./bridge from the x/mobile pinned in
 #           go.mod; fails if gobind skips any exported symbol.
@@ -18,6 +18,7 @@
 #   objc    clang -fsyntax-only -fobjc-arc of the iOS modules against React Native
 #           and Cordova headers from npm and the gobind headers, plus negative
 #           controls that must fail.
+#   packaging  react-native.config.js, plugin.xml and the podspec point at files that exist.
 #   size    scripts/size-report.sh (budget check).
 # Ends with a line "native: N passed, M failed".
 set -euo pipefail
@@ -237,7 +238,7 @@ kotlin_stage() {
 	local cp_main="$CLS/gobind:$CLS/spec:$RN_CLASSES_JAR:$CLS/cordova:$ANDROID_ALL_JAR:$jsr305:$proguard"
 	rm -rf "$CLS/kotlin-main" "$CLS/kotlin-test" && mkdir -p "$CLS/kotlin-main" "$CLS/kotlin-test"
 	"$kotlinc" -jvm-target 17 -Werror -no-reflect -d "$CLS/kotlin-main" -cp "$cp_main" \
-		$(find "$ROOT/native-android/src/main/java" -name '*.kt') || return 1
+		$(find "$ROOT/native-android/src/main/java" "$ROOT/native-android/src/cordova/java" -name '*.kt') || return 1
 
 	# 4. Their JVM tests against the real core (libgojni.so) with the pure-Go capabilities.
 	"$kotlinc" -jvm-target 17 -no-reflect -d "$CLS/kotlin-test" -cp "$CLS/kotlin-main:$cp_main:$JUNIT_JAR" \
@@ -303,7 +304,7 @@ objc_stage() {
 
 # ---- main --------------------------------------------------------------------
 stages=("$@")
-((${#stages[@]})) || stages=(setup gobind jni kotlin objc size)
+((${#stages[@]})) || stages=(setup gobind jni kotlin objc packaging size)
 [[ ${stages[0]} == setup ]] || stages=(setup "${stages[@]}")
 rc=0
 for s in "${stages[@]}"; do
@@ -313,6 +314,10 @@ for s in "${stages[@]}"; do
 	jni) jni_stage || rc=1 ;;
 	kotlin) kotlin_stage || rc=1 ;;
 	objc) objc_stage || rc=1 ;;
+	packaging)
+		log "packaging: react-native.config.js, plugin.xml, podspec"
+		if node "$ROOT/native-android/jvmtest/packaging/check-packaging.js" "$ROOT"; then passed=$((passed + 1)); else failed=$((failed + 1)) rc=1; fi
+		;;
 	size)
 		log "size report"
 		if "$ROOT/scripts/size-report.sh"; then passed=$((passed + 1)); else failed=$((failed + 1)) rc=1; fi
