@@ -169,7 +169,21 @@ func answerOTP(p *phone, otp, decision string) (gjson.Result, dispatch.Code) {
 }
 
 func TestE2EJourneyWithRestarts(t *testing.T) {
-	ts := servertest.Start(t, servertest.Options{})
+	journey(t, servertest.Start(t, servertest.Options{}))
+}
+
+// TestE2EJourneyPostgres runs the same journey with the server on PostgreSQL
+// when the test environment provides one (OMA_TEST_POSTGRES_URL, see
+// scripts/pg.sh).
+func TestE2EJourneyPostgres(t *testing.T) {
+	u, ok := servertest.PostgresStoreURL(t)
+	if !ok {
+		t.Skip("OMA_TEST_POSTGRES_URL not set: the PostgreSQL variant runs under scripts/pg.sh")
+	}
+	journey(t, servertest.Start(t, servertest.Options{StoreURL: u}))
+}
+
+func journey(t *testing.T, ts *servertest.TestServer) {
 	ctx := context.Background()
 	a, dir := newFileDevice(t)
 	start(a, ts)
