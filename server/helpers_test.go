@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"os"
 	"testing"
 	"time"
 
@@ -73,3 +74,5 @@ func listenOn(t *testing.T, addr string) net.Listener {
 	t.Fatalf("listen %s: %v", addr, err)
 	return nil
 }
+
+func mkTemp() (string, error) { return os.MkdirTemp("", "oma-fuzz-") }
