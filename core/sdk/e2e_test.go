@@ -226,6 +226,13 @@ func journey(t *testing.T, ts *servertest.TestServer) {
 	// two device round trips, showing the exact message the relying party sent.
 	a = a.restart()
 	start(a, ts)
+	// The session (tokens) is stored too: the user is still authenticated.
+	if got := a.do(api.MethodGetAuthenticatedUserProfile, nil).Get("id").Str; got != pid {
+		t.Fatalf("authenticated profile after restart %q, want %q", got, pid)
+	}
+	if a.do(api.MethodResourceRequest, map[string]any{"path": protocol.PathUserInfo}).Get("status").Int() != 200 {
+		t.Fatal("stored access token refused after restart")
+	}
 	txID, otp := createOTP(t, ts, "Log in to Example Bank", "")
 	ts.ResetCounters()
 	req, code := answerOTP(a, otp, protocol.DecisionAccept)
