@@ -233,7 +233,11 @@ func journey(t *testing.T, ts *servertest.TestServer) {
 	if a.do(api.MethodResourceRequest, map[string]any{"path": protocol.PathUserInfo}).Get("status").Int() != 200 {
 		t.Fatal("stored access token refused after restart")
 	}
-	txID, otp := createOTP(t, ts, "Log in to Example Bank", "")
+	txID, otp, err := ts.CreateAuthRequest(ctx, rp.CreateParams{Message: "Log in to Example Bank", IPAddress: "203.0.113.7",
+		UserAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ts.ResetCounters()
 	req, code := answerOTP(a, otp, protocol.DecisionAccept)
 	if code != 0 {
@@ -242,7 +246,12 @@ func journey(t *testing.T, ts *servertest.TestServer) {
 	if n := ts.DeviceRoundTrips(); n != 2 {
 		t.Fatalf("OTP flow took %d device round trips, want exactly 2", n)
 	}
-	if !strings.Contains(req.Get("message").Str, "Log in to Example Bank") || req.Get("transactionId").Str == "" ||
+	// The message is the relying party's, with the browser and address folded
+	// in by the server; the accepted answer proves the device signed over it.
+	if msg := req.Get("message").Str; !strings.Contains(msg, "Log in to Example Bank") || !strings.Contains(msg, "203.0.113.7") {
+		t.Fatalf("shown message %q", msg)
+	}
+	if req.Get("transactionId").Str == "" ||
 		req.Get("userProfile.id").Str != pid || req.Get("type").Str != ts.OTPType {
 		t.Fatalf("startAuthentication request %s", req.Raw)
 	}
@@ -324,5 +333,4 @@ func journey(t *testing.T, ts *servertest.TestServer) {
 	if ps := old.do(api.MethodGetUserProfiles, nil).Array(); len(ps) != 0 {
 		t.Fatalf("profile kept after the server said 9003: %v", ps)
 	}
-	_ = ctx
 }
