@@ -68,7 +68,7 @@ func openSQLite(ctx context.Context, spec string) (Store, error) {
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(" + sync + ")"
 	s := &sqlStore{d: sqliteDialect}
 	if p == "" || p == ":memory:" {
-		db, err := openSQLiteDB("file::memory:?"+pragmas)
+		db, err := openSQLiteDB("file::memory:?" + pragmas)
 		if err != nil {
 			return nil, err
 		}
@@ -92,7 +92,7 @@ func openSQLite(ctx context.Context, spec string) (Store, error) {
 			_ = w.Close()
 			return nil, fmt.Errorf("store: opening sqlite: %w", err)
 		}
-		r, err := openSQLiteDB("file:"+p+"?"+pragmas+"&_pragma=query_only(1)")
+		r, err := openSQLiteDB("file:" + p + "?" + pragmas + "&_pragma=query_only(1)")
 		if err != nil {
 			_ = w.Close()
 			return nil, err
