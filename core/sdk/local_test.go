@@ -176,3 +176,17 @@ func mustQuery(t *testing.T, raw, key string) string {
 	}
 	return u.Query().Get(key)
 }
+
+// TestEveryAPIMethodIsRegistered: the core answers every method of the JS API.
+func TestEveryAPIMethodIsRegistered(t *testing.T) {
+	p := newDevice(t)
+	have := map[string]bool{}
+	for _, m := range p.core.Dispatcher().Methods() {
+		have[m] = true
+	}
+	for _, m := range api.Methods {
+		if !have[m] {
+			t.Errorf("method %s is not registered", m)
+		}
+	}
+}
