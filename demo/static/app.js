@@ -104,6 +104,15 @@
     source.addEventListener('problem', (e) => {
       showError(JSON.parse(e.data).error);
     });
+    source.onerror = () => {
+      // EventSource retries by itself; CLOSED means it gave up (the demo
+      // restarted and forgot this session, say).
+      if (source && source.readyState === EventSource.CLOSED) {
+        stopWatching();
+        showError('Lost the connection to the demo. Start again.');
+        els.again.hidden = false;
+      }
+    };
   }
 
   async function start(kind) {
