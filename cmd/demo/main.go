@@ -15,7 +15,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/openmobileauth/oma/core/dispatch"
 	"github.com/openmobileauth/oma/demo"
+	"github.com/rs/zerolog"
 )
 
 func main() {
@@ -98,9 +100,14 @@ func serve(ctx context.Context, o options, out io.Writer) error {
 	}
 	defer srv.Close()
 
+	level, lerr := zerolog.ParseLevel(o.logLevel)
+	if lerr != nil {
+		level = zerolog.WarnLevel
+	}
+	lg := dispatch.NewLogger(os.Stderr, level).With().Str("component", "demo").Logger()
 	page, err := demo.New(demo.Config{
 		APIBaseURL: base, ClientID: seed.clientID, ClientSecret: seed.clientSecret, OTPType: seed.otpType,
-		SecureCookies: strings.HasPrefix(base, "https://"),
+		SecureCookies: strings.HasPrefix(base, "https://"), Logger: &lg,
 	})
 	if err != nil {
 		return err
