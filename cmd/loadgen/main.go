@@ -1,6 +1,3 @@
-// Command loadgen runs complete OTP transactions (create via the relying-party
-// API, claim, answer, fetch the result) against a Token Server on loopback and
-// reports transactions per second and latency percentiles. See doc.go.
 package main
 
 import (
@@ -14,6 +11,7 @@ import (
 	"os/signal"
 	"runtime/pprof"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -112,6 +110,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	// the in-process server's log and a subprocess's output share stderr
+	stderr = &lockedWriter{w: stderr}
 	o, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
@@ -219,6 +219,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "callbacks received: %d transactions, %d attempts\n", len(rcv.Delivered()), rcv.Attempts())
 	}
 	return nil
+}
+
+// lockedWriter serialises writes from several goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 func jsonReport(r *loadgen.Report) map[string]any {

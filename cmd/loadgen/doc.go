@@ -1,0 +1,28 @@
+// Command loadgen measures the Token Server: it enrolls N simulated devices
+// through the real protocol (client registration, browser login through the
+// login form, token exchange with a new PIN, CSR enrollment), then runs
+// complete OTP transactions — the relying party creates a request (v4 API),
+// a device claims it and answers it with a signed accept, the relying party
+// fetches the result — and reports complete transactions per second, latency
+// percentiles of a whole transaction (p50/p90/p99/max), errors by kind, and
+// the CPU time per transaction.
+//
+// Against a running server:
+//
+//	loadgen --url http://127.0.0.1:8080 --api-client demo-rp --secret S \
+//	        --user-prefix lg- --password PW --devices 16 --concurrency 16 --duration 10s
+//
+// Or let it start the server on a chosen store, with the rate limits that a
+// single-IP, single-client load test would trip turned off (in-process, or the
+// real binary as a subprocess with --subprocess PATH):
+//
+//	loadgen --serve sqlite   --concurrency 16 --duration 10s        # closed model: max throughput
+//	loadgen --serve sqlite   --rate 500 --duration 10s              # open model: latency at a fixed rate
+//	scripts/pg.sh loadgen --serve postgres --concurrency 16         # PostgreSQL (OMA_TEST_POSTGRES_URL)
+//
+// The open model (--rate) starts transactions on a fixed schedule whatever the
+// server does and measures latency from the scheduled start, so queueing is not
+// hidden (no coordinated omission). --cpuprofile and --pprof profile the run
+// (in-process mode profiles the server too). The figures only mean something
+// on an otherwise idle machine: the report prints the load average.
+package main
