@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -170,5 +171,28 @@ func TestRPLongPollTimesOut(t *testing.T) {
 	tr, err := ts.WaitTransaction(ctx, id, 1)
 	if err != nil || tr.Status != "pending" || time.Since(start) < 900*time.Millisecond {
 		t.Fatalf("wait=1: %+v %v after %v", tr, err, time.Since(start))
+	}
+}
+
+// A graceful shutdown answers waiting long polls at once.
+func TestLongPollEndsAtShutdown(t *testing.T) {
+	ts := servertest.Start(t, servertest.Options{})
+	id, _ := newRequest(t, ts, rp.CreateParams{})
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() {
+		tr, err := ts.WaitTransaction(ctx, id, 30)
+		if err == nil && tr.Status != "pending" {
+			err = fmt.Errorf("status %s", tr.Status)
+		}
+		done <- err
+	}()
+	time.Sleep(200 * time.Millisecond)
+	ts.Close()
+	if err := <-done; err != nil {
+		t.Fatalf("long poll at shutdown: %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("shutdown waited %v for the long poll", d)
 	}
 }

@@ -36,7 +36,13 @@ type Server struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	closeMu sync.Once
+	stop    chan struct{}
+	stopMu  sync.Once
 }
+
+// BeginShutdown makes waiting requests (long polls, event streams) answer
+// now; call it before http.Server.Shutdown. Serve calls it itself.
+func (s *Server) BeginShutdown() { s.stopMu.Do(func() { close(s.stop) }) }
 
 // New opens the store (migrating it), loads or creates the enrollment CA and
 // starts the callback worker and the replay-cache purge.
@@ -80,7 +86,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			CreatePerAPIClient: ratelimit.New(cfg.Limits.CreatePerAPIClient, wall),
 		},
 	}
-	s := &Server{cfg: cfg, env: env, st: st, log: log}
+	s := &Server{cfg: cfg, env: env, st: st, log: log, stop: make(chan struct{})}
+	env.Stopping = s.stop
 	s.worker = outbox.NewWorker(st, cfg.Callbacks, cfg.CallbackClient, log.With().Str("component", "outbox").Logger())
 	env.WakeOutbox = s.worker.Wake
 
@@ -119,6 +126,7 @@ func (s *Server) Config() Config { return s.cfg }
 func (s *Server) Close() error {
 	var err error
 	s.closeMu.Do(func() {
+		s.BeginShutdown()
 		s.cancel()
 		s.wg.Wait()
 		err = s.st.Close()
@@ -156,6 +164,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 	s.log.Info().Msg("shutting down")
+	s.BeginShutdown()
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	err := hs.Shutdown(sctx)

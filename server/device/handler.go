@@ -6,6 +6,8 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/openmobileauth/oma/core/protocol"
@@ -14,10 +16,57 @@ import (
 )
 
 // Handler serves the device API.
-type Handler struct{ env *svc.Env }
+type Handler struct {
+	env *svc.Env
+	// keys caches registered clients and their parsed keys: a client row never
+	// changes after registration, so every proof after the first skips a read.
+	keys sync.Map // client id → *clientKey
+}
+
+type clientKey struct {
+	client store.Client
+	pub    *ecdsa.PublicKey
+}
 
 // New returns the device API handler over env.
 func New(env *svc.Env) *Handler { return &Handler{env: env} }
+
+// maxCachedClients bounds the key cache (it is cleared when full).
+const maxCachedClients = 100000
+
+var cachedClients atomic.Int64
+
+// clientKey returns a registered client and its key, from the cache or the store.
+func (h *Handler) clientKey(ctx context.Context, id string) (*clientKey, *svc.DeviceError) {
+	if v, ok := h.keys.Load(id); ok {
+		return v.(*clientKey), nil
+	}
+	var ck *clientKey
+	err := h.env.Store.View(ctx, func(tx store.Tx) error {
+		cl, err := tx.GetClient(ctx, id)
+		if err != nil {
+			return err
+		}
+		pub, err := protocol.DecodePublicKey(cl.PublicKey)
+		if err != nil {
+			return err
+		}
+		ck = &clientKey{client: cl, pub: pub}
+		return nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, svc.DevErr(protocol.ErrInvalidClient, "unknown client")
+	} else if err != nil {
+		h.env.Log.Error().Err(err).Msg("client lookup")
+		return nil, errInternal
+	}
+	if cachedClients.Add(1) > maxCachedClients {
+		h.keys.Clear()
+		cachedClients.Store(1)
+	}
+	h.keys.Store(id, ck)
+	return ck, nil
+}
 
 // Register adds the device API routes to mux.
 func (h *Handler) Register(mux *http.ServeMux) {
@@ -82,49 +131,38 @@ func (h *Handler) authenticate(r *http.Request, needToken bool) (*caller, *svc.D
 	if needToken && tokenStr == "" {
 		return nil, svc.DevErr(protocol.ErrInvalidToken, "access token required")
 	}
-	c := &caller{proof: p}
 	ctx := r.Context()
-	var de *svc.DeviceError
-	err = h.env.Store.View(ctx, func(tx store.Tx) error {
-		cl, err := tx.GetClient(ctx, p.Kid)
-		if errors.Is(err, store.ErrNotFound) {
-			de = svc.DevErr(protocol.ErrInvalidClient, "unknown client")
-			return nil
-		} else if err != nil {
-			return err
-		}
-		c.client = cl
-		if needToken {
+	ck, de := h.clientKey(ctx, p.Kid)
+	if de != nil {
+		return nil, de
+	}
+	c := &caller{proof: p, client: ck.client, pub: ck.pub}
+	// The signature first: nothing else is looked up for a forged proof.
+	if err := p.Verify(ck.pub, r.Method, h.env.BaseURL+r.URL.Path, h.env.Wall.Now(), tokenStr); err != nil {
+		return nil, svc.DevErr(protocol.ErrInvalidDPoP, err.Error())
+	}
+	if needToken {
+		err := h.env.Store.View(ctx, func(tx store.Tx) error {
 			t, err := tx.GetToken(ctx, svc.TokenHash(tokenStr))
-			if errors.Is(err, store.ErrNotFound) || (err == nil && (t.Kind != store.TokenAccess || t.ClientID != cl.ID || h.env.NowMs() >= t.ExpiresAt)) {
+			if errors.Is(err, store.ErrNotFound) || (err == nil && (t.Kind != store.TokenAccess || t.ClientID != ck.client.ID || h.env.NowMs() >= t.ExpiresAt)) {
 				de = svc.DevErr(protocol.ErrInvalidToken, "access token invalid or expired")
 				return nil
 			} else if err != nil {
 				return err
 			}
 			c.token = &t
+			return nil
+		})
+		if err != nil {
+			h.env.Log.Error().Err(err).Msg("token lookup")
+			return nil, errInternal
 		}
-		return nil
-	})
-	if err != nil {
-		h.env.Log.Error().Err(err).Msg("device auth lookup")
-		return nil, errInternal
+		if de != nil {
+			return nil, de
+		}
 	}
-	if de != nil {
-		return nil, de
-	}
-	pub, err := protocol.DecodePublicKey(cl(c).PublicKey)
-	if err != nil {
-		return nil, errInternal
-	}
-	if err := p.Verify(pub, r.Method, h.env.BaseURL+r.URL.Path, h.env.Wall.Now(), tokenStr); err != nil {
-		return nil, svc.DevErr(protocol.ErrInvalidDPoP, err.Error())
-	}
-	c.pub = pub
 	return c, nil
 }
-
-func cl(c *caller) store.Client { return c.client }
 
 // jtiKey scopes a proof id to its signer.
 func jtiKey(clientID, jti string) string { return clientID + ":" + jti }

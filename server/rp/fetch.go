@@ -66,6 +66,8 @@ func (h *Handler) fetch(w http.ResponseWriter, r *http.Request) {
 		case <-ctx.Done():
 		case <-changed:
 		case <-timer.C:
+		case <-h.env.Stopping:
+			deadline = time.Now() // answer with the current state, now
 		}
 		timer.Stop()
 		release()
@@ -115,7 +117,7 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request) {
 			}
 			heartbeat = time.Now()
 		}
-		if err := rc.Flush(); err != nil || Final(t.Status) || time.Now().After(end) {
+		if err := rc.Flush(); err != nil || Final(t.Status) || time.Now().After(end) || stopping(h.env.Stopping) {
 			return
 		}
 		changed, release := h.env.Hub.Subscribe(id)
@@ -124,6 +126,7 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request) {
 		case <-ctx.Done():
 		case <-changed:
 		case <-timer.C:
+		case <-h.env.Stopping:
 		}
 		timer.Stop()
 		release()
@@ -133,5 +136,14 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request) {
 		if t, e = h.load(ctx, c, id); e != nil {
 			return
 		}
+	}
+}
+
+func stopping(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
 	}
 }

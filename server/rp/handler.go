@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -15,10 +16,41 @@ import (
 )
 
 // Handler serves the relying-party API.
-type Handler struct{ env *svc.Env }
+type Handler struct {
+	env     *svc.Env
+	clients sync.Map // id → cachedClient
+}
+
+// clientTTL is how long an API client row is reused before it is read again:
+// a disabled client or a changed secret takes effect within this time.
+const clientTTL = 2 * time.Second
+
+type cachedClient struct {
+	c  store.APIClient
+	at time.Time
+}
 
 // New returns the handler.
 func New(env *svc.Env) *Handler { return &Handler{env: env} }
+
+// apiClient reads an API client, through the short-lived cache.
+func (h *Handler) apiClient(ctx context.Context, id string) (store.APIClient, error) {
+	if v, ok := h.clients.Load(id); ok {
+		if cc := v.(cachedClient); time.Since(cc.at) < clientTTL {
+			return cc.c, nil
+		}
+	}
+	var c store.APIClient
+	err := h.env.Store.View(ctx, func(tx store.Tx) error {
+		var err error
+		c, err = tx.GetAPIClient(ctx, id)
+		return err
+	})
+	if err == nil {
+		h.clients.Store(id, cachedClient{c: c, at: time.Now()})
+	}
+	return c, err
+}
 
 // maxBody bounds relying-party request bodies.
 const maxBody = 16 << 10
@@ -45,13 +77,7 @@ func (h *Handler) authenticate(r *http.Request) (store.APIClient, *svc.RPError) 
 	if !ok || id == "" || len(id) > 128 || len(secret) > 256 || !utf8.ValidString(id) {
 		return store.APIClient{}, errUnauthorized
 	}
-	ctx := r.Context()
-	var c store.APIClient
-	err := h.env.Store.View(ctx, func(tx store.Tx) error {
-		var err error
-		c, err = tx.GetAPIClient(ctx, id)
-		return err
-	})
+	c, err := h.apiClient(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		subtle.ConstantTimeCompare([]byte(secret), []byte(dummySecret))
 		return c, errUnauthorized

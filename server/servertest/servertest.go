@@ -158,6 +158,7 @@ func (ts *TestServer) Close() {
 	ts.closeOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
+		ts.Server.BeginShutdown()
 		_ = ts.hs.Shutdown(ctx)
 		_ = ts.Server.Close()
 	})

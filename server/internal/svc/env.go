@@ -55,6 +55,9 @@ type Env struct {
 	DefaultPolicy  string
 	Limits         Limiters
 	WakeOutbox     func()
+	// Stopping is closed when the server begins a graceful shutdown: long
+	// polls and event streams answer at once instead of holding it up.
+	Stopping <-chan struct{}
 }
 
 // NowMs is Clock's time in unix milliseconds.
