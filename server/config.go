@@ -71,6 +71,7 @@ type Config struct {
 	AuthCodeTTL        time.Duration // default 2 minutes
 	MaxMessageLen      int           // default 155 (per API client override possible)
 	EnrollmentDisabled bool
+	HistoryRetention   time.Duration // finished transactions and callbacks are kept this long (default 7 days)
 
 	Limits         Limits
 	Callbacks      outbox.Config
@@ -133,6 +134,9 @@ func (c *Config) defaults() {
 	}
 	if c.AuthCodeTTL == 0 {
 		c.AuthCodeTTL = 2 * time.Minute
+	}
+	if c.HistoryRetention == 0 {
+		c.HistoryRetention = 7 * 24 * time.Hour
 	}
 	if c.MaxMessageLen == 0 {
 		c.MaxMessageLen = 155

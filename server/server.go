@@ -187,7 +187,8 @@ func (s *Server) HTTPServer() *http.Server {
 	}
 }
 
-// purgeLoop drops expired replay-cache entries every minute.
+// purgeLoop drops expired replay-cache entries, codes and tokens, and history
+// older than HistoryRetention, every minute.
 func (s *Server) purgeLoop(ctx context.Context) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
@@ -198,7 +199,11 @@ func (s *Server) purgeLoop(ctx context.Context) {
 		case <-t.C:
 		}
 		err := s.st.InTx(ctx, func(tx store.Tx) error {
-			_, err := tx.PurgeJTIs(ctx, time.Now().UnixMilli())
+			if _, err := tx.PurgeJTIs(ctx, time.Now().UnixMilli()); err != nil {
+				return err
+			}
+			now := s.cfg.Clock.Now()
+			_, err := tx.PurgeExpired(ctx, now.UnixMilli(), now.Add(-s.cfg.HistoryRetention).UnixMilli())
 			return err
 		})
 		if err != nil && ctx.Err() == nil {

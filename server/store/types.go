@@ -178,6 +178,11 @@ type Tx interface {
 	// UseJTI records a proof id; it reports false when the id was seen before.
 	UseJTI(ctx context.Context, jti string, expiresAt int64) (bool, error)
 	PurgeJTIs(ctx context.Context, now int64) (int64, error)
+	// PurgeExpired deletes authorization codes and tokens expired before now,
+	// transactions that expired before historyBefore, and delivered or
+	// abandoned callbacks created before historyBefore; it returns the rows
+	// deleted.
+	PurgeExpired(ctx context.Context, now, historyBefore int64) (int64, error)
 
 	// Authorization codes: TakeAuthCode deletes and returns the code.
 	CreateAuthCode(ctx context.Context, c AuthCode) error

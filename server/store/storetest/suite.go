@@ -24,6 +24,50 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("AnswerRace", func(t *testing.T) { testAnswerRace(t, open(t)) })
 	t.Run("RollbackLosesNothingElse", func(t *testing.T) { testRollback(t, open(t)) })
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open(t)) })
+	t.Run("PurgeExpired", func(t *testing.T) { testPurge(t, open(t)) })
+}
+
+func testPurge(t *testing.T, s store.Store) {
+	tx(t, s, func(x store.Tx) error {
+		for _, err := range []error{
+			x.CreateAuthCode(ctx, store.AuthCode{CodeHash: "old", ExpiresAt: 10}),
+			x.CreateAuthCode(ctx, store.AuthCode{CodeHash: "new", ExpiresAt: 1000}),
+			x.CreateToken(ctx, store.Token{Hash: "old", Kind: store.TokenAccess, ExpiresAt: 10}),
+			x.CreateToken(ctx, store.Token{Hash: "new", Kind: store.TokenAccess, ExpiresAt: 1000}),
+			x.CreateTransaction(ctx, newTx("old", 5)),
+			x.CreateTransaction(ctx, newTx("recent", 50)),
+			x.EnqueueCallback(ctx, store.Callback{ID: "done", CreatedAt: 1, DeliveredAt: 2}),
+			x.EnqueueCallback(ctx, store.Callback{ID: "dead", CreatedAt: 1, Dead: true}),
+			x.EnqueueCallback(ctx, store.Callback{ID: "live", CreatedAt: 1}),
+		} {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	tx(t, s, func(x store.Tx) error {
+		n, err := x.PurgeExpired(ctx, 100, 20)
+		if err != nil || n != 5 {
+			t.Errorf("purged %d, %v; want 5", n, err)
+		}
+		if _, err := x.TakeAuthCode(ctx, "new"); err != nil {
+			t.Errorf("live code purged: %v", err)
+		}
+		if _, err := x.GetToken(ctx, "new"); err != nil {
+			t.Errorf("live token purged: %v", err)
+		}
+		if _, err := x.GetTransaction(ctx, "recent"); err != nil {
+			t.Errorf("recent transaction purged: %v", err)
+		}
+		if _, err := x.GetTransaction(ctx, "old"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("old transaction kept: %v", err)
+		}
+		if _, err := x.GetCallback(ctx, "live"); err != nil {
+			t.Errorf("undelivered callback purged: %v", err)
+		}
+		return nil
+	})
 }
 
 func tx(t *testing.T, s store.Store, fn func(store.Tx) error) {
