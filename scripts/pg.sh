@@ -20,7 +20,9 @@
 #   OMA_PG_KEEP_LOG  path to copy the server log to on exit (for debugging)
 #   OMA_PG_QUIET=1   do not print the banner lines
 #
-# Also exported: OMA_TEST_POSTGRES_BINDIR (the server binaries' directory).
+# Also exported: OMA_TEST_POSTGRES_BINDIR (the server binaries' directory) and
+# OMA_TEST_POSTGRES_PIDFILE (the cluster's postmaster.pid; cmd/loadgen uses it
+# to count the CPU time of this cluster's processes only).
 set -euo pipefail
 
 if [ "$#" -eq 0 ]; then
@@ -148,6 +150,7 @@ as_pg "$BINDIR/psql" -X -q -h "$SOCK" -p "$PORT" -U postgres -d postgres \
 
 export OMA_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PORT/$DB?sslmode=disable"
 export OMA_TEST_POSTGRES_BINDIR="$BINDIR"
+export OMA_TEST_POSTGRES_PIDFILE="$DATA/postmaster.pid"
 say "PostgreSQL $("$BINDIR/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT (data $DATA)"
 say "OMA_TEST_POSTGRES_URL=$OMA_TEST_POSTGRES_URL"
 

@@ -55,10 +55,16 @@ func procCPU(pid int) time.Duration {
 // clockTicks is USER_HZ, 100 on every Linux this runs on.
 const clockTicks = 100
 
-// postgresCPU sums the CPU time of every process named "postgres" (the
-// PostgreSQL server and its backends; with other clusters on the machine the
-// figure includes them too).
+// postgresCPU sums the CPU time of the PostgreSQL cluster named by
+// OMA_TEST_POSTGRES_PIDFILE (scripts/pg.sh sets it): the postmaster and its
+// children. Without it, every process named "postgres" on the machine counts.
 func postgresCPU() time.Duration {
+	master := 0
+	if f := os.Getenv("OMA_TEST_POSTGRES_PIDFILE"); f != "" {
+		if b, err := os.ReadFile(f); err == nil {
+			master, _ = strconv.Atoi(strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0]))
+		}
+	}
 	ents, err := os.ReadDir("/proc")
 	if err != nil {
 		return 0
@@ -69,11 +75,35 @@ func postgresCPU() time.Duration {
 		if err != nil {
 			continue
 		}
-		c, err := os.ReadFile("/proc/" + e.Name() + "/comm")
-		if err != nil || strings.TrimSpace(string(c)) != "postgres" {
+		if master > 0 {
+			if pid == master || procPPID(pid) == master {
+				sum += procCPU(pid)
+			}
 			continue
 		}
-		sum += procCPU(pid)
+		c, err := os.ReadFile("/proc/" + e.Name() + "/comm")
+		if err == nil && strings.TrimSpace(string(c)) == "postgres" {
+			sum += procCPU(pid)
+		}
 	}
 	return sum
+}
+
+// procPPID is the parent of pid (0 if unknown).
+func procPPID(pid int) int {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 2 {
+		return 0
+	}
+	p, _ := strconv.Atoi(f[1])
+	return p
 }
