@@ -1,9 +1,11 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/openmobileauth/oma/core/device"
@@ -29,6 +31,9 @@ type Client struct {
 	cur     *session // nil until Start succeeds
 	now     func() time.Time
 	roots   *x509.CertPool // tests only: trust anchors instead of the system's
+	hmu     sync.Mutex
+	https   []*httpClient // every HTTP client made; Close releases them all
+	closed  atomic.Bool
 }
 
 // session is the state of a started client.
@@ -60,14 +65,34 @@ func (c *Client) Log() *zerolog.Logger { return c.log }
 // Now returns the current time (the core's clock).
 func (c *Client) Now() time.Time { return c.now() }
 
-// Close releases idle connections.
+// Close releases the idle connections of every HTTP client this client made
+// (requests still running when an earlier startClient replaced their client
+// return their connections to it).
 func (c *Client) Close() {
-	c.mu.RLock()
-	s := c.cur
-	c.mu.RUnlock()
-	if s != nil {
-		s.http.close()
+	c.closed.Store(true)
+	c.hmu.Lock()
+	defer c.hmu.Unlock()
+	for _, h := range c.https {
+		h.close()
 	}
+}
+
+// httpFor returns the HTTP client for a pin: the current one when the pin is
+// unchanged, else a new one.
+func (c *Client) httpFor(pin []byte) *httpClient {
+	c.hmu.Lock()
+	defer c.hmu.Unlock()
+	for _, h := range c.https {
+		if bytes.Equal(h.pin, pin) {
+			return h
+		}
+	}
+	h := newHTTPClient(pin)
+	if c.roots != nil {
+		h.tr.TLSClientConfig.RootCAs = c.roots
+	}
+	c.https = append(c.https, h)
+	return h
 }
 
 func (c *Client) session() (*session, error) {
@@ -114,10 +139,7 @@ func (c *Client) Start(ctx context.Context, cfg Config) error {
 	}
 	c.startMu.Lock()
 	defer c.startMu.Unlock()
-	hc := newHTTPClient(pin)
-	if c.roots != nil {
-		hc.tr.TLSClientConfig.RootCAs = c.roots
-	}
+	hc := c.httpFor(pin)
 	stored, err := c.st.Client()
 	if err != nil {
 		return dispatch.Wrap(dispatch.CodeInternal, err, "reading the stored client registration failed")
@@ -146,11 +168,9 @@ func (c *Client) Start(ctx context.Context, cfg Config) error {
 	}
 	var resp protocol.ClientRegistrationResponse
 	if err := c.do(ctx, s, request{method: "POST", path: protocol.PathClients, body: req, registration: true}, &resp); err != nil {
-		hc.close()
 		return err
 	}
 	if resp.ClientID == "" || resp.PinLength < 4 || resp.PinLength > 12 {
-		hc.close()
 		return dispatch.Errorf(dispatch.CodeGeneral, "the server's client registration answer is incomplete")
 	}
 	s.reg = store.Client{
@@ -158,7 +178,6 @@ func (c *Client) Start(ctx context.Context, cfg Config) error {
 		AppVersion: cfg.AppVersion, RedirectURI: cfg.RedirectURI, KeyAlias: keys.AliasClient,
 	}
 	if err := c.st.SetClient(s.reg); err != nil {
-		hc.close()
 		return dispatch.Wrap(dispatch.CodeInternal, err, "storing the client registration failed")
 	}
 	c.install(s)
@@ -168,12 +187,8 @@ func (c *Client) Start(ctx context.Context, cfg Config) error {
 
 func (c *Client) install(s *session) {
 	c.mu.Lock()
-	old := c.cur
 	c.cur = s
 	c.mu.Unlock()
-	if old != nil && old.http != s.http {
-		old.http.close()
-	}
 }
 
 // resetLocal drops every local trace of the registration: stored state, the
@@ -202,5 +217,12 @@ func (c *Client) deviceDeregistered(s *session) {
 	c.mu.Unlock()
 	c.log.Warn().Msg("the server no longer knows this client; local registration removed")
 	c.resetLocal()
-	s.http.close()
+}
+
+// afterRequest releases the connection of a request that finished after
+// Close (so no idle connection outlives the core).
+func (c *Client) afterRequest(s *session) {
+	if c.closed.Load() {
+		s.http.close()
+	}
 }

@@ -30,8 +30,9 @@ const (
 )
 
 type httpClient struct {
-	c  *http.Client
-	tr *http.Transport
+	c   *http.Client
+	tr  *http.Transport
+	pin []byte
 }
 
 // errPinMismatch is returned by the TLS check when the server key is not the pinned one.
@@ -53,7 +54,7 @@ func newHTTPClient(pin []byte) *httpClient {
 		MaxIdleConnsPerHost:   4,
 		ForceAttemptHTTP2:     true,
 	}
-	return &httpClient{tr: tr, c: &http.Client{
+	return &httpClient{tr: tr, pin: pin, c: &http.Client{
 		Transport: tr,
 		Timeout:   RequestTimeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
@@ -134,6 +135,7 @@ func (c *Client) Raw(ctx context.Context, method, path string, headers map[strin
 	if err != nil {
 		return nil, err
 	}
+	defer c.afterRequest(s) // runs after the body is closed
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
 	if err != nil {
@@ -204,6 +206,7 @@ func (c *Client) do(ctx context.Context, s *session, r request, out any) error {
 	if err != nil {
 		return err
 	}
+	defer c.afterRequest(s) // runs after the body is closed
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
 	if err != nil {

@@ -68,6 +68,7 @@ func cloneDir(t *testing.T, src string) string {
 func start(p *phone, ts *servertest.TestServer) {
 	p.t.Helper()
 	p.do(api.MethodStartClient, map[string]any{"serverUrl": ts.URL})
+	p.url = ts.URL
 }
 
 // register runs registerUser end to end (browser login with an HTTP client,

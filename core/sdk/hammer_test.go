@@ -83,7 +83,9 @@ func randomCall(r *rand.Rand, p *phone, profileIDs []string, otps func() string)
 	}
 	pins := []string{"13579", goodPin, goodPin, goodPin, goodPin, "11111", "12345", "1", "97531"}
 	flows := []string{api.FlowCreate, api.FlowAuthentication}
-	switch r.Intn(19) {
+	switch r.Intn(20) {
+	case 19:
+		return api.MethodStartClient, map[string]any{"serverUrl": p.url}
 	case 0:
 		return api.MethodRegisterUser, map[string]any{"identityProviderId": nil, "scopes": []string{"openid"}}
 	case 1:

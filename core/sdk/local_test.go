@@ -85,6 +85,7 @@ func storedDevice(t *testing.T, serverURL string) *phone {
 	}
 	p := newPhone(t, st, ks)
 	p.do(api.MethodStartClient, map[string]any{"serverUrl": serverURL})
+	p.url = serverURL
 	return p
 }
 

@@ -28,6 +28,7 @@ type phone struct {
 	storage device.Storage
 	keys    device.KeyStore
 
+	url     string // the server URL startClient was given (set by the tests' helpers)
 	mu      sync.Mutex
 	nextID  int
 	pending map[string]chan gjson.Result
