@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Tests of the JavaScript/TypeScript package (package.json, js/):
 #   1. npm ci (pinned dev dependencies: typescript, @types/node)
-#   2. the committed contract (js/src/generated/contract.json) equals a fresh
-#      `go run ./cmd/contractgen`
-#   3. build (tsc + the one-file Cordova bundle), `tsc --noEmit` strict over
-#      sources and tests
+#   2. build (tsc + the one-file Cordova bundle + ESM entry points), `tsc --noEmit`
+#      strict over sources and tests
+#   3. go build of cmd/contractgen, cmd/bridgehost, cmd/tokenserver (started in the
+#      background at the beginning); the committed js/src/generated/contract.json
+#      must equal a fresh contractgen output
 #   4. unit tests (node --test) with a scripted native module / cordova.exec
 #   5. integration tests (node --test) through the Node transport against the real
 #      Go core (cmd/bridgehost) and a real Token Server (cmd/tokenserver) on loopback
@@ -22,19 +23,26 @@ command -v go >/dev/null || fail "go is not installed"
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$node_major" -ge 20 ] || fail "Node >= 20 needed, found $(node --version)"
 
+# The Go binaries build in the background while npm and tsc run (on a cold Go
+# build cache this is the longest part).
+mkdir -p build/bin
+tmp=$(mktemp -d)
+trap 'wait; rm -rf "$tmp"' EXIT  # never leave the background builds behind
+(
+  go build -o build/bin/contractgen ./cmd/contractgen && go build -o build/bin/bridgehost ./cmd/bridgehost
+  echo $? >"$tmp/core.rc"
+) >"$tmp/core-build.log" 2>&1 &
+core_pid=$!
+(
+  go build -o build/bin/tokenserver ./cmd/tokenserver
+  echo $? >"$tmp/ts.rc"
+) >"$tmp/ts-build.log" 2>&1 &
+ts_pid=$!
+
 step "npm ci"
 npm ci --no-audit --no-fund --loglevel=error
 
-step "contract.json is up to date with core/api and core/dispatch"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-go run ./cmd/contractgen -o "$tmp/contract.json"
-if ! diff -u js/src/generated/contract.json "$tmp/contract.json"; then
-  fail "js/src/generated/contract.json is stale: run go run ./cmd/contractgen -o js/src/generated/contract.json"
-fi
-echo "contract.json: up to date"
-
-step "build (tsc + Cordova bundle)"
+step "build (tsc + Cordova bundle + ESM entry points)"
 rm -rf dist build/js-test
 npx tsc -p tsconfig.build.json
 node js/tools/bundle-cordova.mjs
@@ -47,17 +55,28 @@ echo "typecheck: clean"
 step "compile tests"
 npx tsc -p tsconfig.test.json
 
-step "build the real Go core host and Token Server"
-mkdir -p build/bin
-go build -o build/bin/bridgehost ./cmd/bridgehost
+step "build the real Go core host, contractgen and the Token Server (go build)"
+wait "$core_pid" || true
+if [ "$(cat "$tmp/core.rc" 2>/dev/null)" != 0 ]; then
+  cat "$tmp/core-build.log"
+  fail "go build of cmd/contractgen or cmd/bridgehost failed"
+fi
 export OMA_BRIDGEHOST=$ROOT/build/bin/bridgehost
-if go build -o build/bin/tokenserver ./cmd/tokenserver 2>"$tmp/ts-build.log"; then
+wait "$ts_pid" || true
+if [ "$(cat "$tmp/ts.rc" 2>/dev/null)" = 0 ]; then
   export OMA_TOKENSERVER=$ROOT/build/bin/tokenserver
 else
   echo "js: WARNING: cmd/tokenserver does not build; the server integration tests will report why they skip:"
   cat "$tmp/ts-build.log"
   export OMA_TOKENSERVER_BUILD_ERROR="$(head -c 2000 "$tmp/ts-build.log")"
 fi
+
+step "contract.json is up to date with core/api and core/dispatch"
+build/bin/contractgen -o "$tmp/contract.json"
+if ! diff -u js/src/generated/contract.json "$tmp/contract.json"; then
+  fail "js/src/generated/contract.json is stale: run go run ./cmd/contractgen -o js/src/generated/contract.json"
+fi
+echo "contract.json: up to date"
 
 step "unit tests"
 node --test build/js-test/unit/
