@@ -163,6 +163,12 @@ func (u *Users) createPin(ctx context.Context, f *flow.Flow, reg store.Client, c
 			} else {
 				err = internal(err)
 			}
+			if err != nil {
+				// The device cannot keep the registration: do not leave it
+				// orphaned on the server (best effort).
+				_ = u.c.Call(ctx, "POST", protocol.PathDeregister, protocol.DeregisterRequest{ProfileID: tr.ProfileID}, "", nil)
+				_ = u.st.DeleteProfile(tr.ProfileID)
+			}
 		}
 		closeEv.ProfileID = tr.ProfileID
 		f.Expect()
