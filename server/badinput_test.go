@@ -2,8 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -36,34 +34,9 @@ var badBodies = map[string]string{
 	"code missing bits": `{"grant_type":"authorization_code","code":"c"}`,
 }
 
-// checkJSONError asserts a 4xx JSON error with a non-empty error string.
 func checkJSONError(t *testing.T, what string, resp *http.Response) {
 	t.Helper()
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode < 400 || resp.StatusCode > 499 {
-		t.Errorf("%s: HTTP %d, want 4xx (%s)", what, resp.StatusCode, clip(body))
-		return
-	}
-	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
-		t.Errorf("%s: Content-Type %q", what, resp.Header.Get("Content-Type"))
-		return
-	}
-	var e map[string]any
-	if json.Unmarshal(body, &e) != nil {
-		t.Errorf("%s: body is not JSON: %s", what, clip(body))
-		return
-	}
-	if s, _ := e["error"].(string); s == "" {
-		t.Errorf("%s: no error code in %s", what, clip(body))
-	}
-}
-
-func clip(b []byte) string {
-	if len(b) > 200 {
-		return string(b[:200]) + "…"
-	}
-	return string(b)
+	servertest.CheckJSONError(t, what, resp)
 }
 
 func TestBadInputDeviceAPI(t *testing.T) {
@@ -184,70 +157,3 @@ func TestBadInputRelyingPartyAPI(t *testing.T) {
 	checkJSONError(t, "openapi POST", send("POST", "/openapi.yaml", "", nil, false))
 }
 
-func TestBadInputAuthorize(t *testing.T) {
-	ts := servertest.Start(t, servertest.Options{})
-	d := ts.NewDevice()
-	_, challenge := protocol.NewPKCE()
-	good := url.Values{"response_type": {"code"}, "client_id": {d.ClientID}, "redirect_uri": {d.RedirectURI}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
-	with := func(k, v string) string {
-		q := url.Values{}
-		for kk, vv := range good {
-			q[kk] = vv
-		}
-		if v == "" {
-			q.Del(k)
-		} else {
-			q.Set(k, v)
-		}
-		return q.Encode()
-	}
-	for name, q := range map[string]string{
-		"no response_type":  with("response_type", ""),
-		"token flow":        with("response_type", "token"),
-		"no client":         with("client_id", ""),
-		"unknown client":    with("client_id", "nope"),
-		"redirect mismatch": with("redirect_uri", "https://evil.example/cb"),
-		"no pkce":           with("code_challenge", ""),
-		"plain pkce":        with("code_challenge_method", "plain"),
-		"short challenge":   with("code_challenge", "abc"),
-		"repeated":          good.Encode() + "&state=a&state=b",
-		"malformed":         good.Encode() + "&%zz",
-		"long state":        with("state", strings.Repeat("s", 600)),
-	} {
-		resp, err := d.HTTP.Get(ts.URL + protocol.PathAuthorize + "?" + q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkJSONError(t, "authorize "+name, resp)
-	}
-	u := ts.URL + protocol.PathAuthorize + "?" + good.Encode()
-	for name, c := range map[string]struct{ ctype, body string }{
-		"json login":      {"application/json", `{"username":"demo"}`},
-		"malformed form":  {"application/x-www-form-urlencoded", "username=%zz"},
-		"huge form":       {"application/x-www-form-urlencoded", "username=demo&password=" + strings.Repeat("p", 10<<10)},
-		"no content type": {"", "username=demo&password=demo1234"},
-	} {
-		req, _ := http.NewRequest("POST", u, strings.NewReader(c.body))
-		if c.ctype != "" {
-			req.Header.Set("Content-Type", c.ctype)
-		}
-		resp, err := d.HTTP.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkJSONError(t, "login "+name, resp)
-	}
-	req, _ := http.NewRequest("DELETE", u, nil)
-	resp, _ := d.HTTP.Do(req)
-	checkJSONError(t, "authorize DELETE", resp)
-	// A wrong password re-shows the form (200, HTML) with an error.
-	resp, err := d.HTTP.PostForm(u, url.Values{"username": {"demo"}, "password": {"nope-nope"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(body), "Wrong user name or password") || !strings.Contains(string(body), "<form") {
-		t.Fatalf("wrong password: %d %s", resp.StatusCode, clip(body))
-	}
-}

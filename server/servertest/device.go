@@ -8,11 +8,13 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/openmobileauth/oma/core/protocol"
@@ -282,4 +284,48 @@ func (ts *TestServer) Enrolled(username, password, pin string) *Device {
 		ts.t.Fatalf("servertest: enrolling %s: %v", username, err)
 	}
 	return d
+}
+
+// WantError fails t unless err is a device API error with the error string
+// code and its HTTP status; it returns the error for further checks.
+func WantError(t testing.TB, err error, code string) *APIError {
+	t.Helper()
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		t.Fatalf("err = %v, want device error %s", err, code)
+	}
+	if ae.ErrorResponse.Error != code {
+		t.Fatalf("error = %s (%q, HTTP %d), want %s", ae.ErrorResponse.Error, ae.ErrorDescription, ae.Status, code)
+	}
+	if ae.Status != protocol.HTTPStatus(code) && ae.Status != http.StatusRequestEntityTooLarge && ae.Status != http.StatusUnsupportedMediaType {
+		t.Fatalf("HTTP %d for %s, want %d", ae.Status, code, protocol.HTTPStatus(code))
+	}
+	return ae
+}
+
+// CheckJSONError fails t unless resp is a 4xx JSON answer with a non-empty
+// "error" string (it reads and closes the body).
+func CheckJSONError(t testing.TB, what string, resp *http.Response) {
+	t.Helper()
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if len(body) > 200 {
+		body = append(body[:200], "…"...)
+	}
+	if resp.StatusCode < 400 || resp.StatusCode > 499 {
+		t.Errorf("%s: HTTP %d, want 4xx (%s)", what, resp.StatusCode, body)
+		return
+	}
+	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		t.Errorf("%s: Content-Type %q", what, resp.Header.Get("Content-Type"))
+		return
+	}
+	var e map[string]any
+	if json.Unmarshal(body, &e) != nil {
+		t.Errorf("%s: body is not JSON: %s", what, body)
+		return
+	}
+	if s, _ := e["error"].(string); s == "" {
+		t.Errorf("%s: no error code in %s", what, body)
+	}
 }
