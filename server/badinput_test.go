@@ -156,4 +156,3 @@ func TestBadInputRelyingPartyAPI(t *testing.T) {
 	checkJSONError(t, "unknown path", send("GET", "/no/such/path", "", nil, false))
 	checkJSONError(t, "openapi POST", send("POST", "/openapi.yaml", "", nil, false))
 }
-
