@@ -108,13 +108,38 @@ export class OtpFlow extends FlowHandler<void> {
 
 /** The `onegini` object of the Cordova plugin. */
 export interface Onegini {
-  /** Starts the SDK client (see OneginiSdk.startClient). */
+  /**
+   * Starts the SDK client (see OneginiSdk.startClient). Rejects/fails with 8001
+   * (configuration), 9000/9001 (network), 9002 (device deregistered).
+   * @example
+   * onegini.start({ serverUrl: 'https://tokens.example.com' })
+   *   .then(() => console.log('ready'))
+   *   .catch((err) => console.error(err.code, err.description));
+   * // or: onegini.start(config, () => ready(), (err) => failed(err));
+   */
   start(config?: Config, success?: Cb<void>, failure?: ErrCb): Promise<void>;
   start(success?: Cb<void>, failure?: ErrCb): Promise<void>;
   user: {
-    /** Registers a user: a handler chain with onRegistrationRequest, onCreatePinRequest, onSuccess, onError. */
+    /**
+     * Registers a user: a handler chain with onRegistrationRequest (required: open
+     * the URL, answer with the redirect URI), onCreatePinRequest (required),
+     * onSuccess({userProfile}) and onError (9006 cancelled, 9007 in progress, 8020 not started).
+     * @example
+     * onegini.user.register({ identityProviderId: null })
+     *   .onRegistrationRequest((actions, { url }) => openBrowser(url).then((redirect) => actions.handleRegistrationUrl(redirect)))
+     *   .onCreatePinRequest((actions, { pinLength, error }) => askPin(pinLength, error).then((pin) => actions.createPin(pin)))
+     *   .onSuccess(({ userProfile }) => console.log('registered', userProfile.profileId))
+     *   .onError((err) => console.error(err.code, err.description));
+     */
     register(options?: { identityProviderId?: string | null; id?: string | null; scopes?: string[] }): RegistrationFlow;
-    /** Authenticates a user: a handler chain with onPinRequest, onSuccess, onError. */
+    /**
+     * Authenticates a user: a handler chain with onPinRequest (required; called
+     * again with `remainingFailureCount` after a wrong PIN), onSuccess({userProfile})
+     * and onError (8007 unknown profile, 9003 user deregistered, 9006 cancelled).
+     * @example
+     * await onegini.user.authenticate({ profileId })
+     *   .onPinRequest((actions, options) => askPin(options).then((pin) => actions.providePin(pin)));
+     */
     authenticate(options: { profileId: string; authenticatorId?: string | null }): AuthenticationFlow;
     /** Lists the registered profiles. */
     getUserProfiles(success?: Cb<CordovaProfile[]>, failure?: ErrCb): Promise<CordovaProfile[]>;
@@ -128,13 +153,32 @@ export interface Onegini {
     getAccessToken(success?: Cb<string>, failure?: ErrCb): Promise<string>;
   };
   mobileAuth: {
-    /** Enrolls this device for mobile authentication (authenticated user). */
+    /**
+     * Enrolls this device for mobile authentication (the authenticated user).
+     * Fails with 9010 (no authenticated user), 9016 (already enrolled), 9018 (another device).
+     * @example
+     * await onegini.mobileAuth.enroll();
+     */
     enroll(options?: Record<string, never>, success?: Cb<void>, failure?: ErrCb): Promise<void>;
     enroll(success?: Cb<void>, failure?: ErrCb): Promise<void>;
-    /** Whether a profile is enrolled on this device. */
+    /**
+     * Whether a profile is enrolled on this device (8007 unknown profile).
+     * @example
+     * if (!(await onegini.mobileAuth.isUserEnrolled({ profileId }))) await onegini.mobileAuth.enroll();
+     */
     isUserEnrolled(options: { profileId: string }, success?: Cb<boolean>, failure?: ErrCb): Promise<boolean>;
     otp: {
-      /** Handles an OTP: a handler chain with onConfirmationRequest, onSuccess, onError. */
+      /**
+       * Handles an OTP (from a QR code): a handler chain with onConfirmationRequest
+       * (required; without it the request is denied), onSuccess and onError (9006
+       * denied, 10018 malformed, 10013 unknown/expired, 9029 already handled, 9021 not enrolled).
+       * Also a promise: `await onegini.mobileAuth.otp.handleRequest({otp}).onConfirmationRequest(...)`.
+       * @example
+       * onegini.mobileAuth.otp.handleRequest({ otp })
+       *   .onConfirmationRequest((actions, request) => confirm(request.message) ? actions.accept() : actions.deny())
+       *   .onSuccess(() => alert('Logged in'))
+       *   .onError((err) => alert(err.description));
+       */
       handleRequest(options: { otp: string }): OtpFlow;
     };
   };

@@ -71,6 +71,8 @@ export class NodeTransport implements Transport {
         resolve(null);
       });
     });
+    // A write to a process that died fails here; the exit handler reports it.
+    child.stdin.on('error', () => undefined);
     const rl = createInterface({ input: child.stdout, crlfDelay: Infinity });
     rl.on('line', (line) => this.onLine(line));
   }

@@ -301,3 +301,21 @@ test('results of concurrent calls are not mixed up when they resolve out of orde
   release();
   assert.deepEqual(await slow, { id: 'slow' });
 });
+
+test('setTransport moves the listeners to the new transport and routes calls there', async () => {
+  const first = setup();
+  const core2 = new FakeCore();
+  const fake2 = makeFakeReactNative(core2);
+  const sdk = createOneginiSdk(() => createReactNativeTransport(first.rn));
+  const urls: string[] = [];
+  sdk.addEventListener(Events.SdkNotification.Registration, (e) => urls.push(e.url));
+  first.core.emit(Events.SdkNotification.Registration, { url: 'https://one' });
+  sdk.setTransport(() => createReactNativeTransport(fake2.rn));
+  assert.equal(first.emitters.count('OneginiSdkEvent'), 0, 'the old native subscription is removed');
+  first.core.emit(Events.SdkNotification.Registration, { url: 'https://ignored' });
+  core2.emit(Events.SdkNotification.Registration, { url: 'https://two' });
+  assert.deepEqual(urls, ['https://one', 'https://two']);
+  core2.on('getAccessToken', () => ({ result: 'second' }));
+  assert.equal(await sdk.getAccessToken(), 'second');
+  assert.equal(first.core.requests.length, 0);
+});
