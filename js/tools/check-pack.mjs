@@ -25,6 +25,7 @@ const forbidden = [
   /(^|\/)(test|tests|jvmtest)\//,
   /\.(class|go|map|log)$/,
   /^js\/(test|tools)\//,
+  /^native-ios\/check\//,
   /^dist\/.*\.test\./,
 ];
 const required = [
@@ -39,6 +40,10 @@ const required = [
   'dist/cordova/onegini.d.ts',
   'dist/NativeOneginiSdk.js',
   'js/src/NativeOneginiSdk.ts',
+  // RN autolinking, the iOS pod and the Cordova plugin (written by the native side).
+  'react-native.config.js',
+  'OneginiSdk.podspec',
+  'plugin.xml',
 ];
 
 const bad = files.filter((f) => !allowed.some((r) => r.test(f)) || forbidden.some((r) => r.test(f)));
