@@ -191,8 +191,10 @@ func CallSync(requestJSON string) (resp string) {
 	return s.Handle(context.Background(), requestJSON)
 }
 
-// Close stops the core; it is safe to call when not started. After Close, Start
-// may be called again.
+// Close stops the core; it is safe to call when not started. Pending calls are
+// answered (flows waiting for the user are cancelled) before it returns, so it
+// must not be called from inside Callback.OnMessage. After Close, Start may be
+// called again.
 func Close() {
 	defer recoverTo("Close")
 	mu.Lock()

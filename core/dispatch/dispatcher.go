@@ -217,7 +217,9 @@ func (d *Dispatcher) deliver(msg string) {
 	d.sink(msg)
 }
 
-// Close cancels running handlers and waits for their responses to be delivered.
+// Close cancels running handlers, waits for their responses to be delivered and
+// ends the idle worker goroutines. Call it once the dispatcher is no longer used.
+// It must not be called from a handler or from the sink (it waits for them).
 func (d *Dispatcher) Close() {
 	d.closeMu.Lock()
 	if d.closed {
