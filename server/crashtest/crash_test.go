@@ -25,7 +25,10 @@ const (
 	nWorkers  = 8
 	minAcked  = 60 // answers acknowledged before the kill
 	minQueued = 10 // of which callbacks not yet delivered at the kill
-	pin       = "24680"
+	failFirst = 8  // callback deliveries the receiver refuses at first
+	// callback attempts before the kill: some refused, some accepted
+	minAttempts = failFirst + 4
+	pin         = "24680"
 )
 
 func TestCrashSQLite(t *testing.T) {
@@ -91,7 +94,7 @@ func crashTest(t *testing.T, storeURL string) {
 	// The callback endpoint is slow and refuses the first deliveries, so the
 	// outbox has undelivered and in-flight rows when the server dies.
 	rcv.SetDelay(150 * time.Millisecond)
-	rcv.FailNext(8)
+	rcv.FailNext(failFirst)
 
 	f := &flows{started: map[string]bool{}, acked: map[string]string{}}
 	var killed atomic.Bool
@@ -116,7 +119,7 @@ func crashTest(t *testing.T, storeURL string) {
 	// Kill once enough answers were acknowledged and enough of their
 	// callbacks are still queued.
 	deadline := time.Now().Add(30 * time.Second)
-	var inFlightAtKill int64
+	var inFlightAtKill, callbacksInFlightAtKill int64
 	var queuedAtKill int
 	for {
 		_, acked := f.counts()
@@ -127,8 +130,10 @@ func crashTest(t *testing.T, storeURL string) {
 				delivered++
 			}
 		}
-		if acked >= minAcked && acked-delivered >= minQueued {
-			inFlightAtKill = answersInFlight.Load()
+		// ... and after the receiver refused some deliveries (retries are
+		// scheduled) and accepted a few (delivered rows exist too).
+		if acked >= minAcked && acked-delivered >= minQueued && rcv.Attempts() >= minAttempts {
+			inFlightAtKill, callbacksInFlightAtKill = answersInFlight.Load(), rcv.InFlight()
 			queuedAtKill = acked - delivered
 			killed.Store(true)
 			srv.kill(t)
@@ -137,8 +142,8 @@ func crashTest(t *testing.T, storeURL string) {
 		if time.Now().After(deadline) {
 			stopWorkers()
 			wg.Wait()
-			t.Fatalf("did not reach %d acknowledged answers with %d queued callbacks in 30s (acked %d, delivered %d); errors: %v\n%s",
-				minAcked, minQueued, acked, delivered, firstN(f.errs, 5), srv.out.String())
+			t.Fatalf("did not reach %d acknowledged answers with %d queued callbacks and %d callback attempts in 30s (acked %d, delivered %d, attempts %d); errors: %v\n%s",
+				minAcked, minQueued, minAttempts, acked, delivered, rcv.Attempts(), firstN(f.errs, 5), srv.out.String())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -147,8 +152,8 @@ func crashTest(t *testing.T, storeURL string) {
 	stopWorkers()
 	wg.Wait()
 	started, acked := f.counts()
-	t.Logf("killed with SIGKILL: %d requests started, %d answers acknowledged, %d answers in flight, %d acknowledged answers' callbacks not yet delivered, %d callback attempts so far",
-		started, acked, inFlightAtKill, queuedAtKill, rcv.Attempts())
+	t.Logf("killed with SIGKILL: %d requests started, %d answers acknowledged, %d answers and %d callback deliveries in flight, %d acknowledged answers' callbacks not yet delivered, %d callback attempts so far",
+		started, acked, inFlightAtKill, callbacksInFlightAtKill, queuedAtKill, rcv.Attempts())
 	if len(f.errs) > 0 {
 		t.Errorf("%d flows failed before the kill, e.g. %v", len(f.errs), firstN(f.errs, 5))
 	}

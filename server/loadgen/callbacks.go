@@ -27,6 +27,7 @@ type Receiver struct {
 	mu        sync.Mutex
 	delivered map[string]int // transaction id -> accepted deliveries
 	attempts  atomic.Int64
+	inFlight  atomic.Int64
 	bad       atomic.Int64 // bodies that were not a {callback_uri, transaction_id} object
 	changed   chan struct{}
 }
@@ -57,6 +58,8 @@ func (r *Receiver) SetDelay(d time.Duration) { r.delay.Store(int64(d)) }
 
 func (r *Receiver) handle(w http.ResponseWriter, req *http.Request) {
 	r.attempts.Add(1)
+	r.inFlight.Add(1)
+	defer r.inFlight.Add(-1)
 	body, err := io.ReadAll(io.LimitReader(req.Body, 64<<10))
 	if d := time.Duration(r.delay.Load()); d > 0 {
 		select {
@@ -107,6 +110,9 @@ func (r *Receiver) Delivered() map[string]int {
 
 // Attempts is the number of requests received (including failed ones).
 func (r *Receiver) Attempts() int64 { return r.attempts.Load() }
+
+// InFlight is the number of deliveries being received right now.
+func (r *Receiver) InFlight() int64 { return r.inFlight.Load() }
 
 // BadBodies is the number of requests whose body was not a callback or whose
 // signature did not verify.
