@@ -22,11 +22,17 @@ async function expectOk(res, what) {
 
 /** Clicks the button, waits for the OTP to be shown, returns it. */
 async function startRequest(buttonName) {
+  const before = await page.locator('#otp').inputValue();
   await page.getByRole('button', { name: buttonName }).click();
   const otp = page.locator('#otp');
   await otp.waitFor({ state: 'visible' });
-  await page.waitForFunction(() => document.getElementById('otp').value.length > 0);
+  // A new request: a new OTP (not the previous one still in the field).
+  await page.waitForFunction((old) => {
+    const v = document.getElementById('otp').value;
+    return v.length > 0 && v !== old && document.getElementById('status').dataset.state === 'pending';
+  }, before);
   const value = await otp.inputValue();
+  assert.notEqual(value, before);
   assert.match(value, /^[A-Z2-7]{32}$/, 'the page shows a 32-character base32 OTP');
   const status = page.locator('#status');
   assert.equal(await status.getAttribute('data-state'), 'pending');

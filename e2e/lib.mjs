@@ -28,6 +28,7 @@ export function artifact(name) {
 export function startProcess(cmd, args, { cwd = ROOT, ready, timeoutMs = 120000, env } = {}) {
   return new Promise((resolve, reject) => {
     const proc = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    proc.stdin.on('error', () => {});
     let out = '';
     let settled = false;
     const timer = setTimeout(() => fail(new Error(`${cmd} not ready within ${timeoutMs} ms; output:\n${out}`)), timeoutMs);
@@ -68,6 +69,8 @@ export function startProcess(cmd, args, { cwd = ROOT, ready, timeoutMs = 120000,
 export function runCommand(cmd, args, { cwd = ROOT, input = '', timeoutMs = 120000, env, onSpawn } = {}) {
   return new Promise((resolve, reject) => {
     const proc = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    // A command that exits without reading its input makes writes fail with EPIPE: not an error here.
+    proc.stdin.on('error', () => {});
     if (onSpawn) onSpawn(proc);
     let stdout = '';
     let stderr = '';

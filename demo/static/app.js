@@ -120,6 +120,10 @@
     showError('');
     const button = kind === 'payment' ? els.startPayment : els.startLogin;
     button.disabled = true;
+    current = null;
+    els.request.hidden = true;
+    els.otp.value = '';
+    els.qr.removeAttribute('src');
     try {
       const t = await api('POST', kind === 'payment' ? 'api/payment' : 'api/login');
       current = t;
