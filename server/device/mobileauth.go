@@ -14,22 +14,27 @@ import (
 
 var errTxNotFound = svc.DevErr(protocol.ErrNotFound, "no such authentication request")
 
-// enrollmentOf returns the profile's enrollment on the calling client.
-func enrollmentOf(ctx context.Context, tx store.Tx, c *caller, profileID string) (store.Profile, store.Enrollment, *svc.DeviceError, error) {
-	p, de, err := ownProfile(ctx, tx, c, profileID)
-	if de != nil || err != nil {
-		return p, store.Enrollment{}, de, err
+// enrollmentOf returns the profile's enrollment on the calling client (one
+// query in the common case; the profile is read only to tell a removed
+// registration from a missing enrollment).
+func enrollmentOf(ctx context.Context, tx store.Tx, c *caller, profileID string) (store.Enrollment, *svc.DeviceError, error) {
+	if profileID == "" || len(profileID) > 128 {
+		return store.Enrollment{}, badField("profile_id"), nil
 	}
-	es, err := tx.EnrollmentsOfProfile(ctx, p.ID)
+	es, err := tx.EnrollmentsOfProfile(ctx, profileID)
 	if err != nil {
-		return p, store.Enrollment{}, nil, err
+		return store.Enrollment{}, nil, err
 	}
 	for _, e := range es {
 		if e.ClientID == c.client.ID {
-			return p, e, nil, nil
+			return e, nil, nil
 		}
 	}
-	return p, store.Enrollment{}, svc.DevErr(protocol.ErrNotEnrolled, "profile is not enrolled for mobile authentication"), nil
+	_, de, err := ownProfile(ctx, tx, c, profileID)
+	if de != nil || err != nil {
+		return store.Enrollment{}, de, err
+	}
+	return store.Enrollment{}, svc.DevErr(protocol.ErrNotEnrolled, "profile is not enrolled for mobile authentication"), nil
 }
 
 // claim: POST PathClaim {otp, profile_id} → the message to confirm and a nonce.
@@ -55,13 +60,12 @@ func (h *Handler) claim(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	var (
-		prof store.Profile
-		enr  store.Enrollment
-		tr   store.Transaction
+		enr store.Enrollment
+		tr  store.Transaction
 	)
 	err := h.env.Store.View(ctx, func(tx store.Tx) error {
 		var err error
-		prof, enr, de, err = enrollmentOf(ctx, tx, c, req.ProfileID)
+		enr, de, err = enrollmentOf(ctx, tx, c, req.ProfileID)
 		if de != nil || err != nil {
 			return err
 		}
@@ -84,7 +88,7 @@ func (h *Handler) claim(w http.ResponseWriter, r *http.Request) {
 	now := h.env.NowMs()
 	// Expired, or bound to another user: the same answer as an unknown OTP,
 	// and nothing of the request (message, type) is revealed.
-	if now >= tr.ExpiresAt || (tr.BoundUserID != "" && tr.BoundUserID != prof.UserID) {
+	if now >= tr.ExpiresAt || (tr.BoundUserID != "" && tr.BoundUserID != enr.UserID) {
 		fail(w, errTxNotFound)
 		return
 	}
@@ -94,7 +98,7 @@ func (h *Handler) claim(w http.ResponseWriter, r *http.Request) {
 	}
 	nonce := protocol.RandomToken(16)
 	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
-		ok, err := tx.ClaimTransaction(ctx, tr.ID, prof.ID, enr.ID, prof.UserID, nonce, now)
+		ok, err := tx.ClaimTransaction(ctx, tr.ID, enr.ProfileID, enr.ID, enr.UserID, nonce, now)
 		if err != nil {
 			return nil, err
 		}
@@ -108,9 +112,9 @@ func (h *Handler) claim(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.env.Hub.Notify(tr.ID)
-	h.env.Log.Info().Str("transaction_id", tr.ID).Str("profile_id", prof.ID).Msg("authentication request claimed")
+	h.env.Log.Info().Str("transaction_id", tr.ID).Str("profile_id", enr.ProfileID).Msg("authentication request claimed")
 	svc.WriteJSON(w, http.StatusOK, protocol.ClaimResponse{TransactionID: tr.ID, Message: tr.Message, Type: tr.Type, Nonce: nonce,
-		ExpiresAt: tr.ExpiresAt / 1000, ProfileID: prof.ID, UserID: prof.UserID})
+		ExpiresAt: tr.ExpiresAt / 1000, ProfileID: enr.ProfileID, UserID: enr.UserID})
 }
 
 // answer: POST PathAnswer with the enrollment key's signature over the
@@ -137,16 +141,31 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request) {
 		enr store.Enrollment
 		tr  store.Transaction
 	)
+	if req.ProfileID == "" || len(req.ProfileID) > 128 {
+		fail(w, badField("profile_id"))
+		return
+	}
 	err := h.env.Store.View(ctx, func(tx store.Tx) error {
 		var err error
-		_, enr, de, err = enrollmentOf(ctx, tx, c, req.ProfileID)
-		if de != nil || err != nil {
-			return err
-		}
 		tr, err = tx.GetTransaction(ctx, req.TransactionID)
 		if errors.Is(err, store.ErrNotFound) {
 			de = errTxNotFound
 			return nil
+		} else if err != nil {
+			return err
+		}
+		if tr.EnrollmentID == "" {
+			return nil // not claimed: checkAnswer says so
+		}
+		enr, err = tx.GetEnrollment(ctx, tr.EnrollmentID)
+		if errors.Is(err, store.ErrNotFound) {
+			// The claiming enrollment was removed since (deregistration,
+			// override): this device can no longer answer.
+			enr, de, err = enrollmentOf(ctx, tx, c, req.ProfileID)
+			if de == nil && err == nil {
+				de = svc.DevErr(protocol.ErrInvalidAnswer, "this request was claimed by another enrollment")
+			}
+			return err
 		}
 		return err
 	})
@@ -159,7 +178,7 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request) {
 		fail(w, de)
 		return
 	}
-	if de := h.checkAnswer(&req, tr, enr); de != nil {
+	if de := h.checkAnswer(c, &req, tr, enr); de != nil {
 		fail(w, de)
 		return
 	}
@@ -194,7 +213,7 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request) {
 }
 
 // checkAnswer applies every answer check that does not need the write lock.
-func (h *Handler) checkAnswer(req *protocol.AnswerRequest, tr store.Transaction, enr store.Enrollment) *svc.DeviceError {
+func (h *Handler) checkAnswer(c *caller, req *protocol.AnswerRequest, tr store.Transaction, enr store.Enrollment) *svc.DeviceError {
 	switch tr.Status {
 	case store.StatusAccepted, store.StatusDenied:
 		return svc.DevErr(protocol.ErrAlreadyHandled, "this request was already answered")
@@ -202,7 +221,8 @@ func (h *Handler) checkAnswer(req *protocol.AnswerRequest, tr store.Transaction,
 	default:
 		return svc.DevErr(protocol.ErrInvalidAnswer, "this request was not claimed")
 	}
-	if tr.EnrollmentID != enr.ID || tr.ProfileID != req.ProfileID {
+	// The claiming enrollment must be this client's, for the profile named.
+	if enr.ID == "" || tr.EnrollmentID != enr.ID || enr.ClientID != c.client.ID || enr.ProfileID != req.ProfileID || tr.ProfileID != req.ProfileID {
 		return svc.DevErr(protocol.ErrInvalidAnswer, "this request was claimed by another enrollment")
 	}
 	if h.env.NowMs() >= tr.ExpiresAt {
