@@ -43,10 +43,8 @@ step "npm ci"
 npm ci --no-audit --no-fund --loglevel=error
 
 step "build (tsc + Cordova bundle + ESM entry points)"
-rm -rf dist build/js-test
-npx tsc -p tsconfig.build.json
-node js/tools/bundle-cordova.mjs
-node js/tools/esm-wrappers.mjs
+rm -rf build/js-test
+npm run -s build
 
 step "tsc --noEmit (strict) over sources and tests"
 npx tsc --noEmit -p tsconfig.json
@@ -85,7 +83,7 @@ step "integration tests (real Go core, real Token Server on 127.0.0.1)"
 node --test build/js-test/integration/
 
 step "npm pack --dry-run"
-npm pack --dry-run --json --loglevel=error >"$tmp/pack.json"
+npm pack --dry-run --json --ignore-scripts --loglevel=error >"$tmp/pack.json"  # built above; prepack would rebuild
 node js/tools/check-pack.mjs "$tmp/pack.json"
 
 echo
