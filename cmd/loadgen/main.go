@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"strings"
 	"sync"
@@ -184,12 +185,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		defer pprof.StopCPUProfile()
 	}
 	pgOn := o.serve == "postgres" || strings.HasPrefix(o.store, "postgres")
-	cpu0, load0, srv0, pg0 := cpuTime(), loadAvg(), procCPU(serverPid), postgresCPU()
+	pgCPUNow := func() time.Duration {
+		if pgOn {
+			return postgresCPU()
+		}
+		return 0
+	}
+	srvCPUNow := func() time.Duration {
+		if serverPid != 0 {
+			return procCPU(serverPid)
+		}
+		return 0
+	}
+	cpu0, load0, srv0, pg0 := cpuTime(), loadAvg(), srvCPUNow(), pgCPUNow()
 	rep, err := loadgen.Run(ctx, loadgen.NewRP(base, hc, o.apiClient, o.secret), devs, plan)
 	if err != nil {
 		return err
 	}
-	cpu, srvCPU, pgCPU := cpuTime()-cpu0, procCPU(serverPid)-srv0, postgresCPU()-pg0
+	cpu, srvCPU, pgCPU := cpuTime()-cpu0, srvCPUNow()-srv0, pgCPUNow()-pg0
 	if o.jsonOut {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -201,6 +214,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if pgOn {
 			j["postgres_cpu_s"] = pgCPU.Seconds()
 		}
+		j["cpu_ms_per_tx"] = float64(cpu+srvCPU+pgCPU) / 1e6 / float64(max(rep.OK+rep.Errors, 1))
 		return enc.Encode(j)
 	}
 	fmt.Fprint(stdout, rep.String())
@@ -214,7 +228,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if pgOn {
 		fmt.Fprintf(stdout, ", postgres %.2fs (%.3f ms/transaction)", pgCPU.Seconds(), perTx(pgCPU))
 	}
-	fmt.Fprintf(stdout, "\nload average before %s, after %s (2 cores; figures are only meaningful on an otherwise idle machine)\n", load0, loadAvg())
+	total := cpu + srvCPU + pgCPU
+	fmt.Fprintf(stdout, "\nCPU per complete transaction, all processes: %.3f ms => CPU-bound ceiling on %d cores: %.0f transactions/s\n",
+		perTx(total), runtime.NumCPU(), float64(runtime.NumCPU())*1000/max(perTx(total), 1e-9))
+	fmt.Fprintf(stdout, "load average before %s, after %s (throughput and latency only mean something on an otherwise idle machine)\n", load0, loadAvg())
 	if rcv != nil {
 		fmt.Fprintf(stdout, "callbacks received: %d transactions, %d attempts\n", len(rcv.Delivered()), rcv.Attempts())
 	}
