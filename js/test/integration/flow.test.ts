@@ -13,8 +13,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import OneginiSdk, { Events, OneginiError, Types } from '@openmobileauth/react-native-sdk';
-import { NodeTransport, useNodeTransport } from '@openmobileauth/react-native-sdk/node';
+import OneginiSdk, { createOneginiSdk, Events, OneginiError, Types } from '@openmobileauth/react-native-sdk';
+import { NodeTransport, startBridgeHost, useNodeTransport } from '@openmobileauth/react-native-sdk/node';
 import { bridgehostBinary } from './env';
 import { serverUnavailableReason, startTokenServer, TokenServer, webLogin } from './tokenserver';
 
@@ -238,6 +238,31 @@ step('a resource request with the access token', async () => {
   const info = JSON.parse(res.body) as { profile_id: string; enrolled: boolean };
   assert.equal(info.profile_id, profile!.id);
   assert.equal(info.enrolled, true);
+});
+
+step('a second phone of the same user is refused enrollment with 9018 (single-device policy)', async () => {
+  // Another device: its own core, storage and keys, same server, same user.
+  const host2 = await startBridgeHost({ binary: await bridgehostBinary(), logLevel: 'error' });
+  const phone2 = createOneginiSdk(host2);
+  await phone2.startClient({ serverUrl: server!.baseUrl });
+  const regSub = phone2.addEventListener(Events.SdkNotification.Registration, (e) => {
+    void webLogin(e.url, server!.demoUser.username, server!.demoUser.password).then((r) => phone2.handleRegistrationCallback(r));
+  });
+  const pinSub = phone2.addEventListener(Events.SdkNotification.PinCreate, (e) => {
+    if (e.action === Events.PinCreate.Open) void phone2.submitPin(Events.PinFlow.Create, '9753186420'.slice(0, e.pinLength));
+  });
+  try {
+    const { userProfile } = await phone2.registerUser(null);
+    assert.notEqual(userProfile.id, profile!.id, 'each device has its own profile id');
+    const refused = await rejection(phone2.enrollMobileAuthentication());
+    assert.equal(refused.code, OneginiError.Codes.ENROLLED_ON_ANOTHER_DEVICE);
+    assert.equal(refused.domain, 'mobileAuth');
+    assert.equal(await phone2.isUserEnrolledForMobileAuth(userProfile.id), false);
+  } finally {
+    regSub.remove();
+    pinSub.remove();
+    assert.equal(await host2.close(), 0);
+  }
 });
 
 step('deregisterUser removes the profile', async () => {
