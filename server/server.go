@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -47,7 +48,16 @@ func (s *Server) BeginShutdown() { s.stopMu.Do(func() { close(s.stop) }) }
 // New opens the store (migrating it), loads or creates the enrollment CA and
 // starts the callback worker and the replay-cache purge.
 func New(ctx context.Context, cfg Config) (*Server, error) {
+	explicitBase := cfg.PublicBaseURL != ""
 	cfg.defaults()
+	if !explicitBase {
+		if host, _, err := net.SplitHostPort(cfg.ListenAddr); err == nil && (host == "" || host == "0.0.0.0" || host == "::") {
+			return nil, errors.New("server: listening on all interfaces needs PublicBaseURL (--base-url): the URL devices use, which their proofs sign")
+		}
+	}
+	if u, err := url.Parse(cfg.PublicBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+		return nil, fmt.Errorf("server: PublicBaseURL %q must be an absolute http(s) URL without a query", cfg.PublicBaseURL)
+	}
 	if !svc.ValidPolicy(cfg.Policy) {
 		return nil, fmt.Errorf("server: unknown policy %q", cfg.Policy)
 	}
