@@ -462,3 +462,60 @@ func TestStartWithNativeCapabilities(t *testing.T) {
 	defer bridge.Close()
 	wantResult(t, bridge.CallSync(`{"jsonrpc":"2.0","id":1,"method":"ping"}`), "1")
 }
+
+// panicky is a native callback that throws.
+type panicky struct{ calls chan struct{} }
+
+func (p panicky) OnMessage(string) {
+	p.calls <- struct{}{}
+	panic("native callback threw")
+}
+
+func TestPanickingCallbackIsContained(t *testing.T) {
+	p := panicky{calls: make(chan struct{}, 10)}
+	if err := bridge.Start(`{"logLevel":"disabled"}`, p, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	defer bridge.Close()
+	bridge.Call(`{"jsonrpc":"2.0","id":1,"method":"ping"}`)
+	select {
+	case <-p.calls:
+	case <-time.After(10 * time.Second):
+		t.Fatal("callback not called")
+	}
+	bridge.Call(`{"jsonrpc":"2.0","id":2,"method":"ping"}`)
+	<-p.calls
+	wantResult(t, bridge.CallSync(`{"jsonrpc":"2.0","id":3,"method":"ping"}`), "3")
+}
+
+func TestConcurrentStart(t *testing.T) {
+	const n = 16
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- bridge.Start(`{"logLevel":"disabled"}`, newRecorder(), nil, nil)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	defer bridge.Close()
+	ok := 0
+	for err := range errs {
+		if err == nil {
+			ok++
+			continue
+		}
+		var obj struct {
+			Code int `json:"code"`
+		}
+		if json.Unmarshal([]byte(err.Error()), &obj) != nil || obj.Code != int(dispatch.CodeAlreadyStarted) {
+			t.Fatalf("concurrent Start: %v", err)
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d concurrent Starts succeeded, want 1", ok)
+	}
+}
