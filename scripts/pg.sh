@@ -130,7 +130,7 @@ for _ in 1 2 3 4 5 6 7 8; do
   port_in_use "$cand" && continue
   # shellcheck disable=SC2086
   if as_pg "$BINDIR/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 \
-    -o "-p $cand -k $SOCK -c listen_addresses=127.0.0.1 -c max_connections=200 ${OMA_PG_OPTS:-}" \
+    -o "-p $cand -k $SOCK -c listen_addresses=127.0.0.1 -c max_connections=300 ${OMA_PG_OPTS:-}" \
     start >/dev/null 2>&1; then
     PORT="$cand"
     STARTED=1
