@@ -18,10 +18,21 @@ import (
 type Admin struct {
 	Store  store.Store
 	Argon2 Argon2Params
+
+	changed func() // tells a running server's caches (set by Server.Admin)
 }
 
-// Admin returns the admin operations on the server's store.
-func (s *Server) Admin() *Admin { return &Admin{Store: s.st, Argon2: s.cfg.Argon2} }
+// Admin returns the admin operations on the server's store; its changes take
+// effect in the running server at once.
+func (s *Server) Admin() *Admin {
+	return &Admin{Store: s.st, Argon2: s.cfg.Argon2, changed: func() { s.env.ConfigEpoch.Add(1) }}
+}
+
+func (a *Admin) notify() {
+	if a.changed != nil {
+		a.changed()
+	}
+}
 
 // APIClientSpec describes an API client to create.
 type APIClientSpec struct {
@@ -55,6 +66,7 @@ func (a *Admin) CreateAPIClient(ctx context.Context, spec APIClientSpec) (string
 	err := a.Store.InTx(ctx, func(tx store.Tx) error {
 		return tx.CreateAPIClient(ctx, store.APIClient{ID: spec.ID, Secret: spec.Secret, CallbackURIs: spec.CallbackURIs, MaxMessageLen: spec.MaxMessageLen, CreatedAt: time.Now().UnixMilli()})
 	})
+	a.notify()
 	return spec.Secret, err
 }
 
@@ -65,6 +77,7 @@ func (a *Admin) AddCallbackURIs(ctx context.Context, id string, uris ...string) 
 			return err
 		}
 	}
+	defer a.notify()
 	return a.Store.InTx(ctx, func(tx store.Tx) error {
 		c, err := tx.GetAPIClient(ctx, id)
 		if err != nil {
@@ -110,6 +123,7 @@ func (a *Admin) PutOTPType(ctx context.Context, name string, expiry time.Duratio
 	if template == "" {
 		template = "{message}"
 	}
+	defer a.notify()
 	return a.Store.InTx(ctx, func(tx store.Tx) error {
 		return tx.PutOTPType(ctx, store.OTPType{Name: name, ExpirySecs: int(expiry / time.Second), MessageTemplate: template})
 	})

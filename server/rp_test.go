@@ -196,3 +196,22 @@ func TestLongPollEndsAtShutdown(t *testing.T) {
 		t.Fatalf("shutdown waited %v for the long poll", d)
 	}
 }
+
+// In-process admin changes apply at once despite the relying-party caches.
+func TestAdminChangesApplyAtOnce(t *testing.T) {
+	ts := servertest.Start(t, servertest.Options{})
+	cb := "https://rp.example/late-callback"
+	_, _, err := ts.CreateAuthRequest(ctx, rp.CreateParams{Message: "hi", CallbackURI: cb})
+	wantRPErr(t, err, 400, svc.RPCodeInvalidParam) // caches the API client
+	ts.AllowCallback(cb)
+	if _, _, err := ts.CreateAuthRequest(ctx, rp.CreateParams{Message: "hi", CallbackURI: cb}); err != nil {
+		t.Fatalf("callback allowed just now: %v", err)
+	}
+	if err := ts.Server.Admin().PutOTPType(ctx, ts.OTPType, 42*time.Second, "{message}"); err != nil {
+		t.Fatal(err)
+	}
+	var cr rp.CreateResponse
+	if err := ts.RPDo(ctx, http.MethodPost, rp.PathCreate, "application/x-www-form-urlencoded", []byte("type=demo&message=hi"), &cr); err != nil || cr.TimeToLive != 42000 {
+		t.Fatalf("new expiry: %+v %v", cr, err)
+	}
+}

@@ -19,15 +19,46 @@ import (
 type Handler struct {
 	env     *svc.Env
 	clients sync.Map // id → cachedClient
+	types   sync.Map // name → cachedType
 }
 
-// clientTTL is how long an API client row is reused before it is read again:
-// a disabled client or a changed secret takes effect within this time.
+type cachedType struct {
+	t     store.OTPType
+	at    time.Time
+	epoch int64
+}
+
+// otpType reads an OTP type through a cache with the same lifetime as the
+// API client cache (a changed expiry or template applies within clientTTL).
+func (h *Handler) otpType(ctx context.Context, name string) (store.OTPType, error) {
+	if v, ok := h.types.Load(name); ok {
+		if ct := v.(cachedType); time.Since(ct.at) < clientTTL && ct.epoch == h.env.ConfigEpoch.Load() {
+			return ct.t, nil
+		}
+	}
+	var t store.OTPType
+	epoch := h.env.ConfigEpoch.Load()
+	err := h.env.Store.View(ctx, func(tx store.Tx) error {
+		var err error
+		t, err = tx.GetOTPType(ctx, name)
+		return err
+	})
+	if err == nil {
+		h.types.Store(name, cachedType{t: t, at: time.Now(), epoch: epoch})
+	}
+	return t, err
+}
+
+// clientTTL is how long an API client or OTP type row is reused before it is
+// read again: a change made by another process (admin command, another
+// instance) takes effect within this time; in-process admin changes
+// (server.Admin) take effect at once (Env.ConfigEpoch).
 const clientTTL = 2 * time.Second
 
 type cachedClient struct {
-	c  store.APIClient
-	at time.Time
+	c     store.APIClient
+	at    time.Time
+	epoch int64
 }
 
 // New returns the handler.
@@ -36,18 +67,19 @@ func New(env *svc.Env) *Handler { return &Handler{env: env} }
 // apiClient reads an API client, through the short-lived cache.
 func (h *Handler) apiClient(ctx context.Context, id string) (store.APIClient, error) {
 	if v, ok := h.clients.Load(id); ok {
-		if cc := v.(cachedClient); time.Since(cc.at) < clientTTL {
+		if cc := v.(cachedClient); time.Since(cc.at) < clientTTL && cc.epoch == h.env.ConfigEpoch.Load() {
 			return cc.c, nil
 		}
 	}
 	var c store.APIClient
+	epoch := h.env.ConfigEpoch.Load()
 	err := h.env.Store.View(ctx, func(tx store.Tx) error {
 		var err error
 		c, err = tx.GetAPIClient(ctx, id)
 		return err
 	})
 	if err == nil {
-		h.clients.Store(id, cachedClient{c: c, at: time.Now()})
+		h.clients.Store(id, cachedClient{c: c, at: time.Now(), epoch: epoch})
 	}
 	return c, err
 }
@@ -140,22 +172,28 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
+	t, err := h.otpType(ctx, p.Type)
+	if errors.Is(err, store.ErrNotFound) {
+		svc.WriteRPError(w, invalid("unknown type"))
+		return
+	} else if err != nil {
+		h.env.Log.Error().Err(err).Msg("reading OTP type")
+		svc.WriteRPError(w, errInternal)
+		return
+	}
+	if t.Disabled {
+		svc.WriteRPError(w, &svc.RPError{Status: http.StatusForbidden, Err: "disabled", Code: svc.RPCodeDisabled, Description: "this type is disabled"})
+		return
+	}
 	otp := protocol.NewOTP()
 	now := h.env.Clock.Now()
-	var resp CreateResponse
+	ttl := time.Duration(t.ExpirySecs) * time.Second
+	x := store.Transaction{ID: protocol.RandomToken(16), OTPHash: protocol.HashOTP(otp), APIClientID: c.ID, Type: t.Name,
+		Message: ShownMessage(t.MessageTemplate, p.Message, p.UserAgent, p.IPAddress), CallbackURI: p.CallbackURI,
+		LanguageCode: p.LanguageCode, BoundUserID: p.UserID, Status: store.StatusPending, CreatedAt: now.UnixMilli(), ExpiresAt: now.Add(ttl).UnixMilli()}
+	resp := CreateResponse{TransactionID: x.ID, AuthMethod: AuthMethod, TimeToLive: ttl.Milliseconds(), OTP: otp}
 	e = nil
 	err = h.env.Store.InTx(ctx, func(tx store.Tx) error {
-		t, err := tx.GetOTPType(ctx, p.Type)
-		if errors.Is(err, store.ErrNotFound) {
-			e = invalid("unknown type")
-			return nil
-		} else if err != nil {
-			return err
-		}
-		if t.Disabled {
-			e = &svc.RPError{Status: http.StatusForbidden, Err: "disabled", Code: svc.RPCodeDisabled, Description: "this type is disabled"}
-			return nil
-		}
 		if p.UserID != "" {
 			if _, err := tx.GetUser(ctx, p.UserID); errors.Is(err, store.ErrNotFound) {
 				e = invalid("unknown user_id")
@@ -164,11 +202,6 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 		}
-		ttl := time.Duration(t.ExpirySecs) * time.Second
-		x := store.Transaction{ID: protocol.RandomToken(16), OTPHash: protocol.HashOTP(otp), APIClientID: c.ID, Type: t.Name,
-			Message: ShownMessage(t.MessageTemplate, p.Message, p.UserAgent, p.IPAddress), CallbackURI: p.CallbackURI,
-			LanguageCode: p.LanguageCode, BoundUserID: p.UserID, Status: store.StatusPending, CreatedAt: now.UnixMilli(), ExpiresAt: now.Add(ttl).UnixMilli()}
-		resp = CreateResponse{TransactionID: x.ID, AuthMethod: AuthMethod, TimeToLive: ttl.Milliseconds(), OTP: otp}
 		return tx.CreateTransaction(ctx, x)
 	})
 	if err != nil {

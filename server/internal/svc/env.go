@@ -3,6 +3,7 @@ package svc
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -58,6 +59,9 @@ type Env struct {
 	// Stopping is closed when the server begins a graceful shutdown: long
 	// polls and event streams answer at once instead of holding it up.
 	Stopping <-chan struct{}
+	// ConfigEpoch is bumped by in-process admin changes (API clients, OTP
+	// types): caches of those rows drop entries from an older epoch.
+	ConfigEpoch atomic.Int64
 }
 
 // NowMs is Clock's time in unix milliseconds.
