@@ -36,7 +36,9 @@ func parse(fs *flag.FlagSet, args []string) error {
 // multi is a repeatable string flag.
 type multi []string
 
+// String implements flag.Value.
 func (m *multi) String() string     { return strings.Join(*m, ",") }
+// Set implements flag.Value (each use appends).
 func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 
 const defaultStore = "sqlite:./oma-data/oma.db"

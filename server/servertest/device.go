@@ -43,6 +43,7 @@ type APIError struct {
 	protocol.ErrorResponse
 }
 
+// Error implements error.
 func (e *APIError) Error() string {
 	return fmt.Sprintf("HTTP %d: %s: %s", e.Status, e.ErrorResponse.Error, e.ErrorDescription)
 }

@@ -202,6 +202,7 @@ type RPError struct {
 	Description string `json:"error_description"`
 }
 
+// Error implements error.
 func (e *RPError) Error() string {
 	return fmt.Sprintf("HTTP %d: %s (%d) %s", e.Status, e.Err, e.Code, e.Description)
 }

@@ -212,8 +212,10 @@ func (s *sqlStore) migrate(ctx context.Context) error {
 	return tx.Commit()
 }
 
+// Dialect is "sqlite" or "postgres".
 func (s *sqlStore) Dialect() string { return s.d.name }
 
+// Close closes the connection pools.
 func (s *sqlStore) Close() error {
 	err := s.writer.Close()
 	if s.reader != s.writer {
@@ -224,10 +226,13 @@ func (s *sqlStore) Close() error {
 	return err
 }
 
+// InTx runs fn in a read-write transaction (SQLite: BEGIN IMMEDIATE on the
+// single writer connection); an error from fn rolls it back.
 func (s *sqlStore) InTx(ctx context.Context, fn func(Tx) error) error {
 	return s.run(ctx, s.writer, nil, fn)
 }
 
+// View runs fn on a read connection (see viewAutocommit).
 func (s *sqlStore) View(ctx context.Context, fn func(Tx) error) error {
 	return s.viewAutocommit(ctx, fn)
 }
