@@ -37,7 +37,8 @@ func parse(fs *flag.FlagSet, args []string) error {
 type multi []string
 
 // String implements flag.Value.
-func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) String() string { return strings.Join(*m, ",") }
+
 // Set implements flag.Value (each use appends).
 func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 
