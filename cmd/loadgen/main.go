@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime"
 	"runtime/pprof"
 	"strings"
 	"sync"
@@ -42,6 +41,7 @@ type options struct {
 	cpuprofile  string
 	pprofAddr   string
 	jsonOut     bool
+	repeat      int
 	timeout     time.Duration
 }
 
@@ -81,6 +81,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured run to this file (in-process mode profiles the server too)")
 	fs.StringVar(&o.pprofAddr, "pprof", "", "serve net/http/pprof on this address (e.g. 127.0.0.1:6060) with block and mutex profiling on")
 	fs.BoolVar(&o.jsonOut, "json", false, "print the report as JSON")
+	fs.IntVar(&o.repeat, "repeat", 1, "measure this many times in a row (same server and devices) and print the median too")
 	fs.DurationVar(&o.timeout, "http-timeout", 30*time.Second, "timeout of each HTTP request")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -101,6 +102,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		return nil, errors.New("--devices must be at least 1")
 	case o.rate < 0 || o.concurrency < 1:
 		return nil, errors.New("--rate must be >= 0 and --concurrency >= 1")
+	case o.repeat < 1 || o.repeat > 100:
+		return nil, errors.New("--repeat must be 1..100")
 	case o.duration <= 0 && o.count <= 0:
 		return nil, errors.New("give a positive --duration or --count")
 	}
@@ -184,54 +187,43 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	pgOn := o.serve == "postgres" || strings.HasPrefix(o.store, "postgres")
-	pgCPUNow := func() time.Duration {
-		if pgOn {
-			return postgresCPU()
+	m := &meter{pgOn: o.serve == "postgres" || strings.HasPrefix(o.store, "postgres"), serverPid: serverPid,
+		inProcess: o.serve != "" && o.subprocess == ""}
+	rp := loadgen.NewRP(base, hc, o.apiClient, o.secret)
+	var runs []*measured
+	for i := 0; i < o.repeat; i++ {
+		if i > 0 {
+			plan.Warmup = 0 // warmed up by the runs before
 		}
-		return 0
-	}
-	srvCPUNow := func() time.Duration {
-		if serverPid != 0 {
-			return procCPU(serverPid)
+		r, err := m.measure(ctx, rp, devs, plan)
+		if err != nil {
+			return err
 		}
-		return 0
+		runs = append(runs, r)
+		if !o.jsonOut {
+			if o.repeat > 1 {
+				fmt.Fprintf(stdout, "--- run %d of %d\n", i+1, o.repeat)
+			}
+			fmt.Fprint(stdout, r.text())
+		}
 	}
-	cpu0, load0, srv0, pg0 := cpuTime(), loadAvg(), srvCPUNow(), pgCPUNow()
-	rep, err := loadgen.Run(ctx, loadgen.NewRP(base, hc, o.apiClient, o.secret), devs, plan)
-	if err != nil {
-		return err
-	}
-	cpu, srvCPU, pgCPU := cpuTime()-cpu0, srvCPUNow()-srv0, pgCPUNow()-pg0
 	if o.jsonOut {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		j := jsonReport(rep)
-		j["process_cpu_s"], j["loadavg_before"], j["loadavg_after"] = cpu.Seconds(), load0, loadAvg()
-		if serverPid != 0 {
-			j["server_process_cpu_s"] = srvCPU.Seconds()
+		if o.repeat == 1 {
+			return enc.Encode(runs[0].json())
 		}
-		if pgOn {
-			j["postgres_cpu_s"] = pgCPU.Seconds()
+		out := map[string]any{"median": median(runs).json()}
+		var all []map[string]any
+		for _, r := range runs {
+			all = append(all, r.json())
 		}
-		j["cpu_ms_per_tx"] = float64(cpu+srvCPU+pgCPU) / 1e6 / float64(max(rep.OK+rep.Errors, 1))
-		return enc.Encode(j)
+		out["runs"] = all
+		return enc.Encode(out)
 	}
-	fmt.Fprint(stdout, rep.String())
-	n := float64(max(rep.OK+rep.Errors, 1))
-	perTx := func(d time.Duration) float64 { return float64(d) / 1e6 / n }
-	fmt.Fprintf(stdout, "CPU: loadgen process %.2fs (%.3f ms/transaction%s)", cpu.Seconds(), perTx(cpu),
-		map[bool]string{true: ", in-process server included", false: ""}[o.serve != "" && o.subprocess == ""])
-	if serverPid != 0 {
-		fmt.Fprintf(stdout, ", tokenserver %.2fs (%.3f ms/transaction)", srvCPU.Seconds(), perTx(srvCPU))
+	if o.repeat > 1 {
+		fmt.Fprintf(stdout, "--- median of %d runs\n%s", o.repeat, median(runs).text())
 	}
-	if pgOn {
-		fmt.Fprintf(stdout, ", postgres %.2fs (%.3f ms/transaction)", pgCPU.Seconds(), perTx(pgCPU))
-	}
-	total := cpu + srvCPU + pgCPU
-	fmt.Fprintf(stdout, "\nCPU per complete transaction, all processes: %.3f ms => CPU-bound ceiling on %d cores: %.0f transactions/s\n",
-		perTx(total), runtime.NumCPU(), float64(runtime.NumCPU())*1000/max(perTx(total), 1e-9))
-	fmt.Fprintf(stdout, "load average before %s, after %s (throughput and latency only mean something on an otherwise idle machine)\n", load0, loadAvg())
 	if rcv != nil {
 		fmt.Fprintf(stdout, "callbacks received: %d transactions, %d attempts\n", len(rcv.Delivered()), rcv.Attempts())
 	}
@@ -248,13 +240,4 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
-}
-
-func jsonReport(r *loadgen.Report) map[string]any {
-	msf := func(d time.Duration) float64 { return float64(d) / 1e6 }
-	return map[string]any{
-		"model": r.Model, "rate": r.Rate, "workers": r.Workers, "elapsed_s": r.Elapsed.Seconds(),
-		"ok": r.OK, "errors": r.Errors, "error_kinds": r.ErrorKind, "tps": r.TPS,
-		"p50_ms": msf(r.P50), "p90_ms": msf(r.P90), "p99_ms": msf(r.P99), "max_ms": msf(r.Max), "mean_ms": msf(r.Mean),
-	}
 }

@@ -42,6 +42,13 @@ func TestInProcessMemoryOpenModel(t *testing.T) {
 	if rep["model"] != "open" {
 		t.Fatalf("want the open model: %v", rep)
 	}
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"--serve", "memory", "--devices", "1", "--concurrency", "1", "--count", "5", "--warmup", "0", "--repeat", "3"}, &out, &errb); err != nil {
+		t.Fatalf("--repeat: %v\n%s", err, errb.String())
+	}
+	if !strings.Contains(out.String(), "--- run 3 of 3") || !strings.Contains(out.String(), "--- median of 3 runs") {
+		t.Fatalf("--repeat output:\n%s", out.String())
+	}
 }
 
 func TestInProcessPostgres(t *testing.T) {
@@ -75,6 +82,7 @@ func TestBadFlags(t *testing.T) {
 		{"--serve", "memory", "--rate", "-1"},
 		{"--serve", "memory", "--duration", "0"},
 		{"--serve", "memory", "extra"},
+		{"--serve", "memory", "--repeat", "0"},
 		{"--url", "http://127.0.0.1:1"}, // no secret
 	} {
 		var out, errb bytes.Buffer
