@@ -35,7 +35,7 @@ CORDOVA_IOS_VERSION=8.1.1
 ANDROID_ALL_VERSION=15-robolectric-14663667-2   # Android 15, Java 17 class files (the 16/17 jars are Java 21)
 JUNIT_CONSOLE_VERSION=1.13.4
 MVN_DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
-APT_PACKAGES=(clang libgnustep-base-dev gnustep-make libblocksruntime-dev android-liblog-dev)
+APT_PACKAGES=(clang libobjc-12-dev libgnustep-base-dev gnustep-make libblocksruntime-dev android-liblog-dev maven unzip)
 
 JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}
 export JAVA_HOME
