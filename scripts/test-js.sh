@@ -10,6 +10,9 @@
 #   5. integration tests (node --test) through the Node transport against the real
 #      Go core (cmd/bridgehost) and a real Token Server (cmd/tokenserver) on loopback
 #   6. `npm pack --dry-run`: the package ships exactly what it should
+#   7. the packed tarball installed in a scratch consumer project: its types
+#      compile under strict in the resolution modes apps use, and require/import
+#      work at run time without react-native
 # Needs Node >= 20 and Go. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -85,6 +88,10 @@ node --test build/js-test/integration/
 step "npm pack --dry-run"
 npm pack --dry-run --json --ignore-scripts --loglevel=error >"$tmp/pack.json"  # built above; prepack would rebuild
 node js/tools/check-pack.mjs "$tmp/pack.json"
+
+step "the packed package as a consumer sees it (types in 5 resolution modes, require/import at run time)"
+npm pack --ignore-scripts --pack-destination "$tmp" --loglevel=error >/dev/null
+node js/tools/check-consumer.mjs "$tmp"/openmobileauth-react-native-sdk-*.tgz
 
 echo
 echo "js: all checks passed"

@@ -10,7 +10,7 @@ const allowed = [
   /^package\.json$/,
   /^README\.md$/,
   /^LICENSE(\.\w+)?$/,
-  /^dist\/.+\.(js|mjs|d\.ts)$/,
+  /^dist\/.+\.(js|mjs|d\.ts|d\.mts)$/,
   /^js\/src\/NativeOneginiSdk\.ts$/,
   /^native-android\/.+/,
   /^native-ios\/.+/,
