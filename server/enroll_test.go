@@ -56,7 +56,7 @@ func TestReenrollmentPolicies(t *testing.T) {
 		_, otp := newRequest(t, ts, rp.CreateParams{})
 		for _, d := range []*servertest.Device{a, b} {
 			_, err := d.Claim(otp)
-			wantErr(t, err, protocol.ErrNotEnrolled)
+			wantErr(t, err, protocol.ErrUserDisenrolled)
 		}
 		if _, err := c.Claim(otp); err != nil {
 			t.Fatalf("override: new device claim: %v", err)
@@ -65,6 +65,16 @@ func TestReenrollmentPolicies(t *testing.T) {
 		if err := a.Call(http.MethodGet, protocol.PathUserInfo, true, nil, &ui); err != nil || ui.Enrolled {
 			t.Fatalf("override: old device userinfo %+v %v", ui, err)
 		}
+		// The old device may enroll again (override), which clears its mark.
+		if err := a.Enroll(); err != nil {
+			t.Fatalf("override: re-enroll old device: %v", err)
+		}
+		_, otp = newRequest(t, ts, rp.CreateParams{})
+		if _, err := a.Claim(otp); err != nil {
+			t.Fatalf("override: claim after re-enrolling: %v", err)
+		}
+		_, err := c.Claim(otp)
+		wantErr(t, err, protocol.ErrUserDisenrolled)
 	})
 }
 

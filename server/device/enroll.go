@@ -1,6 +1,7 @@
 package device
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/x509"
@@ -87,9 +88,16 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 					if err := tx.DeleteEnrollment(ctx, e.ID); err != nil {
 						return nil, err
 					}
+					// Tell that device why its claims fail from now on.
+					if err := tx.PutSetting(ctx, disenrolledKey(e.ProfileID), "override"); err != nil {
+						return nil, err
+					}
 				}
 				dropped = len(others)
 			}
+		}
+		if err := tx.DeleteSetting(ctx, disenrolledKey(enr.ProfileID)); err != nil {
+			return nil, err
 		}
 		return nil, tx.CreateEnrollment(ctx, enr)
 	})
@@ -100,3 +108,15 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 	h.env.Log.Info().Str("profile_id", enr.ProfileID).Str("enrollment_id", enr.ID).Int("dropped_other_devices", dropped).Msg("enrolled for mobile authentication")
 	svc.WriteJSON(w, http.StatusOK, protocol.EnrollResponse{EnrollmentID: enr.ID, Certificate: enr.Certificate})
 }
+
+// removeProfile deletes a profile with its tokens, enrollments and marks.
+func removeProfile(ctx context.Context, tx store.Tx, id string) error {
+	if err := tx.DeleteProfile(ctx, id); err != nil {
+		return err
+	}
+	return tx.DeleteSetting(ctx, disenrolledKey(id))
+}
+
+// disenrolledKey is the settings key marking a profile whose enrollment was
+// removed by the override policy (deleted when it enrolls again).
+func disenrolledKey(profileID string) string { return "disenrolled:" + profileID }

@@ -34,6 +34,11 @@ func enrollmentOf(ctx context.Context, tx store.Tx, c *caller, profileID string)
 	if de != nil || err != nil {
 		return store.Enrollment{}, de, err
 	}
+	if _, err := tx.GetSetting(ctx, disenrolledKey(profileID)); err == nil {
+		return store.Enrollment{}, svc.DevErr(protocol.ErrUserDisenrolled, "this device's enrollment was replaced by another device's"), nil
+	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return store.Enrollment{}, nil, err
+	}
 	return store.Enrollment{}, svc.DevErr(protocol.ErrNotEnrolled, "profile is not enrolled for mobile authentication"), nil
 }
 

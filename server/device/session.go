@@ -51,7 +51,7 @@ func (h *Handler) deregister(w http.ResponseWriter, r *http.Request) {
 			}
 			return de, err
 		}
-		return nil, tx.DeleteProfile(ctx, p.ID)
+		return nil, removeProfile(ctx, tx, p.ID)
 	})
 	if de != nil {
 		fail(w, de)

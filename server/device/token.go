@@ -144,7 +144,7 @@ func (h *Handler) pinGrant(ctx context.Context, c *caller, req *protocol.TokenRe
 		left := h.env.PinMaxAttempts - n
 		if left <= 0 {
 			removed = true
-			if err := tx.DeleteProfile(ctx, cur.ID); err != nil {
+			if err := removeProfile(ctx, tx, cur.ID); err != nil {
 				return nil, err
 			}
 			return svc.DevErr(protocol.ErrUserDeregistered, "too many wrong PINs; the registration was removed"), nil

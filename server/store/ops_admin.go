@@ -18,6 +18,12 @@ func (t *sqlTx) PutSetting(ctx context.Context, key, value string) error {
 	return err
 }
 
+// DeleteSetting removes key (absent is not an error).
+func (t *sqlTx) DeleteSetting(ctx context.Context, key string) error {
+	_, err := t.exec(ctx, "DELETE FROM settings WHERE key = ?", key)
+	return err
+}
+
 // CreateAPIClient inserts c (ErrConflict when the id exists).
 func (t *sqlTx) CreateAPIClient(ctx context.Context, c APIClient) error {
 	uris, _ := json.Marshal(nonNil(c.CallbackURIs))

@@ -155,6 +155,7 @@ type Tx interface {
 	// Settings (policy, CA key material, ...).
 	GetSetting(ctx context.Context, key string) (string, error)
 	PutSetting(ctx context.Context, key, value string) error
+	DeleteSetting(ctx context.Context, key string) error
 
 	// Relying parties and OTP types.
 	CreateAPIClient(ctx context.Context, c APIClient) error

@@ -96,6 +96,15 @@ func testSettings(t *testing.T, s store.Store) {
 		if err != nil || v != "multiple" {
 			t.Errorf("setting = %q, %v; want multiple", v, err)
 		}
+		if err := x.DeleteSetting(ctx, "policy"); err != nil {
+			return err
+		}
+		if err := x.DeleteSetting(ctx, "policy"); err != nil {
+			t.Errorf("deleting an absent setting: %v", err)
+		}
+		if _, err := x.GetSetting(ctx, "policy"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("deleted setting: %v", err)
+		}
 		return nil
 	})
 }
