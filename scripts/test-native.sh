@@ -48,6 +48,7 @@ CLS=$N/classes
 REPORTS=$N/reports
 
 passed=0 failed=0
+JUNIT_JVM_ARGS=()
 log() { printf '\n=== native: %s\n' "$*"; }
 
 # count_junit REPORT_DIR: add the JUnit console launcher's totals to passed/failed.
@@ -191,7 +192,7 @@ compile_java_api() { # gobind Java sources -> $CLS/gobind
 run_junit() { # name classpath classdir
 	local name=$1 cp=$2 dir=$3 rc=0
 	rm -rf "$REPORTS/$name"
-	java -Djava.library.path="$LIBDIR" -cp "$JUNIT_JAR:$cp" org.junit.platform.console.ConsoleLauncher \
+	java -Djava.library.path="$LIBDIR" "${JUNIT_JVM_ARGS[@]}" -cp "$JUNIT_JAR:$cp" org.junit.platform.console.ConsoleLauncher \
 		execute --disable-banner --details=tree --disable-ansi-colors \
 		--reports-dir="$REPORTS/$name" --scan-classpath "$dir" || rc=$?
 	count_junit "$REPORTS/$name"
@@ -240,7 +241,10 @@ kotlin_stage() {
 	"$kotlinc" -jvm-target 17 -Werror -no-reflect -d "$CLS/kotlin-main" -cp "$cp_main" \
 		$(find "$ROOT/native-android/src/main/java" "$ROOT/native-android/src/cordova/java" -name '*.kt') || return 1
 
-	# 4. Their JVM tests against the real core (libgojni.so) with the pure-Go capabilities.
+	# 4. Their JVM tests against the real core (libgojni.so), with the pure-Go
+	#    capabilities or JVM ones, some against the real Token Server on loopback.
+	go build -o "$N/bin/tokenserver" ./cmd/tokenserver || return 1
+	JUNIT_JVM_ARGS=(-Doma.tokenserver="$N/bin/tokenserver")
 	"$kotlinc" -jvm-target 17 -no-reflect -d "$CLS/kotlin-test" -cp "$CLS/kotlin-main:$cp_main:$JUNIT_JAR" \
 		$(find "$ROOT/native-android/src/test/java" -name '*.kt') || return 1
 	run_junit kotlin "$CLS/kotlin-test:$CLS/kotlin-main:$cp_main:$stdlib:$infer" "$CLS/kotlin-test"

@@ -1,0 +1,56 @@
+package org.openmobileauth.oma.testing
+
+import java.io.BufferedReader
+import java.io.File
+import java.io.InputStreamReader
+import java.net.HttpURLConnection
+import java.net.ServerSocket
+import java.net.URL
+import java.nio.file.Files
+import java.util.concurrent.TimeUnit
+
+/**
+ * The real Token Server (cmd/tokenserver, built by scripts/test-native.sh and
+ * named by the system property oma.tokenserver) on a free 127.0.0.1 port with a
+ * fresh SQLite store, ready when /healthz answers.
+ */
+class TokenServer private constructor(private val process: Process, private val dir: File, val baseUrl: String) : AutoCloseable {
+    override fun close() {
+        process.destroy()
+        if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly()
+        dir.deleteRecursively()
+    }
+
+    companion object {
+        fun start(): TokenServer {
+            val bin = System.getProperty("oma.tokenserver")
+                ?: error("system property oma.tokenserver (the tokenserver binary) is not set")
+            val dir = Files.createTempDirectory("oma-tokenserver").toFile()
+            val port = ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()).use { it.localPort }
+            val p = ProcessBuilder(
+                bin, "serve", "--listen", "127.0.0.1:$port", "--store", "sqlite:${File(dir, "oma.db")}", "--log-level", "warn",
+            ).redirectError(ProcessBuilder.Redirect.INHERIT).start()
+            // Drain stdout (the seed banner) so the server never blocks on it.
+            Thread({ BufferedReader(InputStreamReader(p.inputStream)).useLines { it.forEach { } } }, "tokenserver-stdout")
+                .apply { isDaemon = true }.start()
+            val base = "http://127.0.0.1:$port"
+            val deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20)
+            while (true) {
+                check(p.isAlive) { "tokenserver exited with ${p.exitValue()} before it was ready" }
+                val ok = runCatching {
+                    (URL("$base/healthz").openConnection() as HttpURLConnection).run {
+                        connectTimeout = 500
+                        readTimeout = 500
+                        responseCode == 200
+                    }
+                }.getOrDefault(false)
+                if (ok) return TokenServer(p, dir, base)
+                if (System.nanoTime() > deadline) {
+                    p.destroyForcibly()
+                    error("tokenserver not ready within 20 s")
+                }
+                Thread.sleep(50)
+            }
+        }
+    }
+}
