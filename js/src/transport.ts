@@ -1,3 +1,5 @@
+import { OneginiError } from './errors';
+
 /**
  * The one small interface every transport implements (React Native, Cordova,
  * Node). A transport carries JSON-RPC 2.0 envelopes to the Go core and brings
@@ -30,7 +32,14 @@ let nextId = 1;
 export function encodeRequest(method: string, params: Record<string, unknown>): { id: number; json: string } {
   const id = nextId++;
   if (nextId > Number.MAX_SAFE_INTEGER) nextId = 1;
-  return { id, json: JSON.stringify({ jsonrpc: '2.0', id, method, params }) };
+  let json: string;
+  try {
+    json = JSON.stringify({ jsonrpc: '2.0', id, method, params });
+  } catch {
+    // Circular structures, BigInt values: say which call, never echo the values.
+    throw new OneginiError(8009, `${method}: the arguments cannot be encoded as JSON`);
+  }
+  return { id, json };
 }
 
 /**
@@ -57,9 +66,17 @@ export function parseEventParams(raw: unknown): EventParams | null {
   return o as EventParams;
 }
 
-/** Parses the JSON text of a result (an empty or absent text means null). */
-export function parseResultText(text: unknown): unknown {
+/**
+ * Parses the JSON text of a result (an empty or absent text means null). Text
+ * that is not JSON is an 8000 error whose message does not echo the text (it
+ * could hold a token).
+ */
+export function parseResultText(method: string, text: unknown): unknown {
   if (text === undefined || text === null || text === '') return null;
   if (typeof text !== 'string') return text;
-  return JSON.parse(text);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new OneginiError(8000, `${method}: the native module answered with invalid JSON`);
+  }
 }

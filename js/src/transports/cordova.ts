@@ -2,7 +2,7 @@
  * The Cordova transport: `cordova.exec` on the service `OneginiSdk`, action
  * `invoke` for calls and action `listen` (kept callback) for events.
  */
-import { OneginiError, toOneginiError } from '../errors';
+import { toOneginiError } from '../errors';
 import { encodeRequest, EventSink, parseEventParams, parseResultText, Transport } from '../transport';
 
 /** The Cordova service name of the plugin. */
@@ -57,15 +57,20 @@ export function createCordovaTransport(exec: CordovaExec | (() => CordovaExec)):
   return {
     invoke(method: string, params: Record<string, unknown>): Promise<unknown> {
       listen(); // events of the flow this call starts must not be lost
-      const { json } = encodeRequest(method, params);
+      let json: string;
+      try {
+        json = encodeRequest(method, params).json;
+      } catch (err) {
+        return Promise.reject(toOneginiError(err));
+      }
       return new Promise((resolve, reject) => {
         try {
           getExec()(
             (text) => {
               try {
-                resolve(parseResultText(text));
-              } catch {
-                reject(new OneginiError(8000, `${method}: the native plugin answered with invalid JSON`));
+                resolve(parseResultText(method, text));
+              } catch (err) {
+                reject(toOneginiError(err));
               }
             },
             (err) => reject(toOneginiError(err)),

@@ -63,7 +63,7 @@ export function createReactNativeTransport(rn?: ReactNativeLike): Transport {
     async invoke(method: string, params: Record<string, unknown>): Promise<unknown> {
       const { json } = encodeRequest(method, params);
       const text = await native.invoke(json);
-      return parseResultText(text);
+      return parseResultText(method, text);
     },
     subscribe(sink: EventSink): () => void {
       sinks.add(sink);

@@ -319,3 +319,17 @@ test('setTransport moves the listeners to the new transport and routes calls the
   assert.equal(await sdk.getAccessToken(), 'second');
   assert.equal(first.core.requests.length, 0);
 });
+
+test('arguments that cannot be JSON-encoded reject with 8009; a non-JSON native answer with 8000 that does not echo it', async () => {
+  const { core, sdk } = setup();
+  const circular: Record<string, unknown> = { serverUrl: 'https://x.test' };
+  circular.self = circular;
+  await rejectsWith(sdk.startClient(circular as never), 8009, 'cannot be encoded as JSON');
+  assert.equal(core.requests.length, 0);
+
+  const fakeRN = makeFakeReactNative(new FakeCore());
+  (fakeRN.rn.NativeModules.OneginiSdk as { invoke: (s: string) => Promise<string> }).invoke = async () => 'secret-token-not-json';
+  const sdk2 = createOneginiSdk(() => createReactNativeTransport(fakeRN.rn));
+  const e = await rejectsWith(sdk2.getAccessToken(), 8000, 'invalid JSON');
+  assert.ok(!e.message.includes('secret-token'));
+});
