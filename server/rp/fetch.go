@@ -44,6 +44,14 @@ func (h *Handler) fetch(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	deadline := time.Now().Add(time.Duration(wait) * time.Second)
+	if wait > 0 {
+		// The server's read and write timeouts are shorter than a poll may
+		// wait: lift the read deadline (it would cancel the request) and move
+		// the write deadline past this poll's end.
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(time.Time{})
+		_ = rc.SetWriteDeadline(deadline.Add(10 * time.Second))
+	}
 	for {
 		var changed <-chan struct{}
 		release := func() {}
@@ -97,6 +105,7 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{}) // the stream outlives the server's read timeout
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
