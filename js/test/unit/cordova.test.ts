@@ -300,3 +300,48 @@ test('a failure object from the plugin keeps code, domain and extra fields', asy
     },
   );
 });
+
+test('user.* and resource.fetch map to the core methods; both call forms', async () => {
+  const core = new FakeCore()
+    .on('getAuthenticatedUserProfile', () => ({ result: { id: 'P1' } }))
+    .on('deregisterUser', () => ({ result: null }))
+    .on('logout', () => ({ error: { code: 9010, message: 'no authenticated user', data: { domain: 'user' } } }))
+    .on('getAccessToken', () => ({ result: 'tok' }))
+    .on('resourceRequest', () => ({ result: { status: 200, headers: {}, body: '{"a":1}' } }));
+  const { onegini, calls } = loadWithFakeCore(core);
+  assert.deepEqual(await onegini.user.getAuthenticatedUserProfile(), { id: 'P1', profileId: 'P1' });
+  await new Promise<void>((resolve, reject) => onegini.user.deregister({ profileId: 'P1' }, resolve, reject));
+  const err = await new Promise<OneginiError>((resolve, reject) => onegini.user.logout(() => reject(new Error('success')), resolve));
+  assert.equal(err.code, 9010);
+  assert.equal(await onegini.user.getAccessToken(), 'tok');
+  assert.deepEqual(await onegini.resource.fetch({ url: '/device/v1/userinfo' }), { status: 200, headers: {}, body: '{"a":1}' });
+  assert.deepEqual(invokes(calls), [
+    ['getAuthenticatedUserProfile', {}],
+    ['deregisterUser', { profileId: 'P1' }],
+    ['logout', {}],
+    ['getAccessToken', {}],
+    ['resourceRequest', { method: 'GET', path: '/device/v1/userinfo' }],
+  ]);
+  await assert.rejects(onegini.user.deregister(undefined as unknown as { profileId: string }), (e: unknown) => (e as OneginiError).code === 8009);
+});
+
+test('user.register without onRegistrationRequest cancels the registration and says which handler is missing', async () => {
+  const core = new FakeCore();
+  let finish: ((a: { error: { code: number; message: string; data?: Record<string, unknown> } }) => void) | null = null;
+  core.on('registerUser', () => {
+    setTimeout(() => core.emit('ONEWELCOME_REGISTRATION_NOTIFICATION', { url: 'https://tokens.example/authorize' }));
+    return new Promise((r) => (finish = r));
+  });
+  core.on('cancelBrowserRegistration', () => {
+    setTimeout(() => finish!({ error: { code: 9006, message: 'the browser registration was cancelled', data: { domain: 'sdk' } } }));
+    return { result: null };
+  });
+  const { onegini } = loadWithFakeCore(core);
+  await assert.rejects(
+    async () => {
+      await onegini.user.register({ identityProviderId: null }).onCreatePinRequest(() => undefined);
+    },
+    (e: unknown) => (e as OneginiError).code === 8009 && /onRegistrationRequest/.test((e as OneginiError).message),
+  );
+  assert.ok(core.methods().includes('cancelBrowserRegistration'));
+});
