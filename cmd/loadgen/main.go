@@ -125,7 +125,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	hc := loadgen.NewHTTPClient(max(o.concurrency, 64)+o.devices, o.timeout)
+	// keep every connection for reuse: in the open model many transactions are in
+	// flight at once, and closing surplus idle connections would make the load
+	// generator measure TCP connection set-up instead of the server
+	hc := loadgen.NewHTTPClient(max(o.concurrency, 64)*4+o.devices+int(o.rate), o.timeout)
 
 	var rcv *loadgen.Receiver
 	if o.callback {
