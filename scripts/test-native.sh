@@ -241,6 +241,22 @@ kotlin_stage() {
 	"$kotlinc" -jvm-target 17 -Werror -no-reflect -d "$CLS/kotlin-main" -cp "$cp_main" \
 		$(find "$ROOT/native-android/src/main/java" "$ROOT/native-android/src/cordova/java" -name '*.kt') || return 1
 
+	# Negative control: a module that does not match the codegen'd spec must not compile.
+	local neg=$ROOT/native-android/jvmtest/negative/WrongSignatureModule.kt expect
+	expect=$(sed -n 's#^// expect-error: ##p' "$neg")
+	if "$kotlinc" -jvm-target 17 -no-reflect -d "$CLS/negative" -cp "$cp_main" "$neg" >"$N/kotlin-negative.log" 2>&1; then
+		echo "kotlin: FAILED  negative control $(basename "$neg") compiled"
+		failed=$((failed + 1))
+		return 1
+	elif ! grep -qF -- "$expect" "$N/kotlin-negative.log"; then
+		echo "kotlin: FAILED  negative control $(basename "$neg") failed for another reason:"
+		grep -m3 'error:' "$N/kotlin-negative.log"
+		failed=$((failed + 1))
+		return 1
+	fi
+	echo "kotlin: ok      negative control $(basename "$neg") rejected: $(grep -m1 'error:' "$N/kotlin-negative.log" | sed 's/.*error: //')"
+	passed=$((passed + 1))
+
 	# 4. Their JVM tests against the real core (libgojni.so), with the pure-Go
 	#    capabilities or JVM ones, some against the real Token Server on loopback.
 	go build -o "$N/bin/tokenserver" ./cmd/tokenserver || return 1

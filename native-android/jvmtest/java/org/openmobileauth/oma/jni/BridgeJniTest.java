@@ -29,6 +29,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import org.openmobileauth.oma.bridge.Bridge;
 import org.openmobileauth.oma.bridge.Callback;
+import org.openmobileauth.oma.bridge.KeyStore;
+import org.openmobileauth.oma.bridge.SecureStorage;
 import org.openmobileauth.oma.eventprobe.Eventprobe;
 
 /**
@@ -181,5 +183,48 @@ class BridgeJniTest {
         // Start works again after Close.
         Bridge.start("{\"logLevel\":\"disabled\"}", recorder, null, null);
         assertTrue(Bridge.isStarted());
+    }
+
+    /** Java capabilities whose storage fails: Go must see the Java exception as an error. */
+    static final class FailingStorage implements SecureStorage {
+        final AtomicInteger gets = new AtomicInteger();
+
+        @Override
+        public byte[] get(String key) throws Exception {
+            gets.incrementAndGet();
+            throw new java.io.IOException("storage unavailable");
+        }
+
+        @Override
+        public void set(String key, byte[] value) throws Exception {
+            throw new java.io.IOException("storage unavailable");
+        }
+
+        @Override
+        public void delete(String key) throws Exception {
+            throw new java.io.IOException("storage unavailable");
+        }
+    }
+
+    static final class UnusedKeys implements KeyStore {
+        @Override public byte[] generateKey(String alias) throws Exception { throw new IllegalStateException("not reached"); }
+        @Override public byte[] publicKey(String alias) throws Exception { throw new IllegalStateException("not reached"); }
+        @Override public byte[] sign(String alias, byte[] digest) throws Exception { throw new IllegalStateException("not reached"); }
+        @Override public void deleteKey(String alias) throws Exception { throw new IllegalStateException("not reached"); }
+    }
+
+    @Test
+    @Order(8)
+    void javaCapabilityExceptionsBecomeGoErrors() throws Exception {
+        Bridge.close();
+        FailingStorage storage = new FailingStorage();
+        Bridge.start("{\"logLevel\":\"disabled\"}", recorder, storage, new UnusedKeys());
+        JSONObject r = new JSONObject(Bridge.callSync(
+            "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"startClient\",\"params\":{\"serverUrl\":\"http://127.0.0.1:1\"}}"));
+        assertTrue(storage.gets.get() > 0, "the core never called the Java storage");
+        JSONObject err = r.getJSONObject("error");
+        assertEquals(8000, err.getInt("code"), r.toString());
+        assertFalse(err.getString("message").isEmpty());
+        assertTrue(Bridge.isStarted(), "a failing capability must not stop the core");
     }
 }
