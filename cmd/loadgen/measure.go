@@ -81,8 +81,12 @@ func (r *measured) text() string {
 	if r.pgOn {
 		fmt.Fprintf(&b, ", postgres %.2fs (%.3f ms/transaction)", r.pgCPU.Seconds(), r.perTx(r.pgCPU))
 	}
-	fmt.Fprintf(&b, "\nCPU per complete transaction, all processes: %.3f ms => CPU-bound ceiling on %d cores: %.0f transactions/s\n",
-		r.perTx(r.total()), runtime.NumCPU(), r.ceiling())
+	if r.inProcess || r.hasServer {
+		fmt.Fprintf(&b, "\nCPU per complete transaction, all processes: %.3f ms => CPU-bound ceiling on %d cores: %.0f transactions/s\n",
+			r.perTx(r.total()), runtime.NumCPU(), r.ceiling())
+	} else {
+		b.WriteString(" (the server's CPU is not measured with --url)\n")
+	}
 	fmt.Fprintf(&b, "load average before %s, after %s (throughput and latency only mean something on an otherwise idle machine)\n", r.load0, r.load1)
 	return b.String()
 }
@@ -94,8 +98,10 @@ func (r *measured) json() map[string]any {
 		"model": p.Model, "rate": p.Rate, "workers": p.Workers, "elapsed_s": p.Elapsed.Seconds(),
 		"ok": p.OK, "errors": p.Errors, "error_kinds": p.ErrorKind, "tps": p.TPS,
 		"p50_ms": msf(p.P50), "p90_ms": msf(p.P90), "p99_ms": msf(p.P99), "max_ms": msf(p.Max), "mean_ms": msf(p.Mean),
-		"process_cpu_s": r.cpu.Seconds(), "cpu_ms_per_tx": r.perTx(r.total()), "cpu_bound_ceiling_tps": r.ceiling(),
-		"loadavg_before": r.load0, "loadavg_after": r.load1,
+		"process_cpu_s": r.cpu.Seconds(), "loadavg_before": r.load0, "loadavg_after": r.load1,
+	}
+	if r.inProcess || r.hasServer {
+		j["cpu_ms_per_tx"], j["cpu_bound_ceiling_tps"] = r.perTx(r.total()), r.ceiling()
 	}
 	if r.hasServer {
 		j["server_process_cpu_s"] = r.srvCPU.Seconds()
