@@ -72,7 +72,8 @@ class BareContext : ContextWrapper(null) {
     override fun getApplicationContext(): android.content.Context = this
 }
 
-/** A real React context whose JS event emitter records what the module emits. */
+/** A real React context whose JS event emitter records what the module emits (the bridge-mode context is deprecated upstream but is the concrete one). */
+@Suppress("DEPRECATION")
 class RecordingContext : BridgeReactContext(BareContext()) {
     val emits = CopyOnWriteArrayList<Pair<String, Any?>>()
     val emitted = java.util.concurrent.Semaphore(0)
