@@ -38,7 +38,9 @@ func (e *HTTPError) Error() string {
 
 // Device is a simulated phone: a P-256 client key registered with the server,
 // one user profile with its tokens, and a P-256 enrollment key for mobile
-// authentication. Its methods are safe for use by one goroutine at a time.
+// authentication. Set-up (Register, Login, Token, Enroll or Setup) must run
+// on one goroutine; after it, Claim and Answer only read the device and may
+// run concurrently (several transactions of one device at once).
 type Device struct {
 	base   string // server base URL, no trailing slash
 	http   *http.Client
