@@ -167,12 +167,17 @@ func (h *Handler) authenticate(r *http.Request, needToken bool) (*caller, *svc.D
 // jtiKey scopes a proof id to its signer.
 func jtiKey(clientID, jti string) string { return clientID + ":" + jti }
 
+// jtiExpiry is when a proof's replay-cache entry may be purged (unix ms).
+func (h *Handler) jtiExpiry() int64 {
+	return h.env.Wall.Now().Add(2 * protocol.ProofMaxAgeSecs * time.Second).UnixMilli()
+}
+
 // commit runs fn in a store transaction after recording the proof's jti. A
 // DeviceError returned by fn is answered, but the transaction still commits
 // (the proof is spent and counters stay counted); an error rolls back.
 func (h *Handler) commit(ctx context.Context, key string, fn func(tx store.Tx) (*svc.DeviceError, error)) *svc.DeviceError {
 	var de *svc.DeviceError
-	exp := h.env.Wall.Now().Add(2 * protocol.ProofMaxAgeSecs * time.Second).UnixMilli()
+	exp := h.jtiExpiry()
 	err := h.env.Store.InTx(ctx, func(tx store.Tx) error {
 		ok, err := tx.UseJTI(ctx, key, exp)
 		if err != nil {

@@ -102,18 +102,20 @@ func (h *Handler) claim(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	nonce := protocol.RandomToken(16)
-	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
-		ok, err := tx.ClaimTransaction(ctx, tr.ID, enr.ProfileID, enr.ID, enr.UserID, nonce, now)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return svc.DevErr(protocol.ErrAlreadyHandled, "this request was already claimed"), nil
-		}
-		return nil, nil
-	})
-	if de != nil {
-		fail(w, de)
+	// The proof's jti and the claim commit together (one statement on
+	// PostgreSQL); the conditional update makes the claim exactly-once.
+	fresh, claimed, err := h.env.Store.ClaimOnce(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), h.jtiExpiry(),
+		tr.ID, enr.ProfileID, enr.ID, enr.UserID, nonce, now)
+	switch {
+	case err != nil:
+		h.env.Log.Error().Err(err).Msg("claim")
+		fail(w, errInternal)
+		return
+	case !fresh:
+		fail(w, errReplay)
+		return
+	case !claimed:
+		fail(w, svc.DevErr(protocol.ErrAlreadyHandled, "this request was already claimed"))
 		return
 	}
 	h.env.Hub.Notify(tr.ID)
@@ -192,21 +194,24 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request) {
 		status = store.StatusAccepted
 	}
 	now := h.env.NowMs()
-	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
-		ok, err := tx.AnswerTransaction(ctx, tr.ID, enr.ID, status, now)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return svc.DevErr(protocol.ErrAlreadyHandled, "this request was already answered or has expired"), nil
-		}
-		if tr.CallbackURI != "" {
-			return nil, tx.EnqueueCallback(ctx, outbox.NewCallback(tr.APIClientID, tr.CallbackURI, tr.ID, now))
-		}
-		return nil, nil
-	})
-	if de != nil {
-		fail(w, de)
+	var cb *store.Callback
+	if tr.CallbackURI != "" {
+		row := outbox.NewCallback(tr.APIClientID, tr.CallbackURI, tr.ID, now)
+		cb = &row
+	}
+	// The proof's jti, the answer and its callback commit together (one
+	// statement on PostgreSQL); the conditional update makes it exactly-once.
+	fresh, answered, err := h.env.Store.AnswerOnce(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), h.jtiExpiry(), tr.ID, enr.ID, status, now, cb)
+	switch {
+	case err != nil:
+		h.env.Log.Error().Err(err).Msg("answer")
+		fail(w, errInternal)
+		return
+	case !fresh:
+		fail(w, errReplay)
+		return
+	case !answered:
+		fail(w, svc.DevErr(protocol.ErrAlreadyHandled, "this request was already answered or has expired"))
 		return
 	}
 	h.env.Hub.Notify(tr.ID)

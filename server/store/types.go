@@ -146,6 +146,18 @@ type Callback struct {
 type Store interface {
 	InTx(ctx context.Context, fn func(Tx) error) error
 	View(ctx context.Context, fn func(Tx) error) error
+	// Autocommit runs fn on a writable connection without an explicit
+	// transaction: for a single statement (each statement commits alone).
+	Autocommit(ctx context.Context, fn func(Tx) error) error
+	// ClaimOnce atomically records a proof id and claims a transaction (one
+	// statement on PostgreSQL, one transaction on SQLite): fresh is false
+	// when the jti was seen before (then nothing changed); claimed is false
+	// when the transaction was not pending or had expired.
+	ClaimOnce(ctx context.Context, jti string, jtiExpiresAt int64, id, profileID, enrollmentID, userID, nonce string, now int64) (fresh, claimed bool, err error)
+	// AnswerOnce atomically records a proof id, answers a transaction claimed
+	// by enrollmentID (status accepted or denied) and, when cb is not nil and
+	// the answer was recorded, queues the callback.
+	AnswerOnce(ctx context.Context, jti string, jtiExpiresAt int64, id, enrollmentID, status string, now int64, cb *Callback) (fresh, answered bool, err error)
 	Dialect() string // "sqlite" or "postgres"
 	Close() error
 }

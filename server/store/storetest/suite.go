@@ -25,6 +25,124 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("RollbackLosesNothingElse", func(t *testing.T) { testRollback(t, open(t)) })
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open(t)) })
 	t.Run("PurgeExpired", func(t *testing.T) { testPurge(t, open(t)) })
+	t.Run("ClaimOnceAnswerOnce", func(t *testing.T) { testOnce(t, open(t)) })
+	t.Run("ClaimOnceRace", func(t *testing.T) { testOnceRace(t, open(t)) })
+}
+
+func testOnce(t *testing.T, s store.Store) {
+	if err := s.Autocommit(ctx, func(x store.Tx) error { return x.CreateTransaction(ctx, newTx("o", 1000)) }); err != nil {
+		t.Fatal(err)
+	}
+	fresh, claimed, err := s.ClaimOnce(ctx, "j1", 500, "o", "p", "e", "u", "n", 1000)
+	if err != nil || !fresh || claimed {
+		t.Fatalf("claim at expiry: fresh=%v claimed=%v %v", fresh, claimed, err)
+	}
+	fresh, claimed, err = s.ClaimOnce(ctx, "j1", 500, "o", "p", "e", "u", "n", 1)
+	if err != nil || fresh || claimed {
+		t.Fatalf("claim with a spent jti: fresh=%v claimed=%v %v", fresh, claimed, err)
+	}
+	fresh, claimed, err = s.ClaimOnce(ctx, "j2", 500, "o", "p", "e", "u", "n", 1)
+	if err != nil || !fresh || !claimed {
+		t.Fatalf("claim: fresh=%v claimed=%v %v", fresh, claimed, err)
+	}
+	cb := &store.Callback{ID: "cb1", APIClientID: "rp", URL: "https://rp/cb", Body: `{"x":1}`, NextAttemptAt: 7, CreatedAt: 7}
+	fresh, answered, err := s.AnswerOnce(ctx, "j3", 500, "o", "other", store.StatusAccepted, 2, cb)
+	if err != nil || !fresh || answered {
+		t.Fatalf("answer by another enrollment: fresh=%v answered=%v %v", fresh, answered, err)
+	}
+	fresh, answered, err = s.AnswerOnce(ctx, "j3", 500, "o", "e", store.StatusAccepted, 2, cb)
+	if err != nil || fresh || answered {
+		t.Fatalf("answer with a spent jti: fresh=%v answered=%v %v", fresh, answered, err)
+	}
+	tx(t, s, func(x store.Tx) error {
+		if n, _ := x.PendingCallbacks(ctx); n != 0 {
+			t.Errorf("callback queued by a refused answer: %d", n)
+		}
+		return nil
+	})
+	fresh, answered, err = s.AnswerOnce(ctx, "j4", 500, "o", "e", store.StatusDenied, 3, cb)
+	if err != nil || !fresh || !answered {
+		t.Fatalf("answer: fresh=%v answered=%v %v", fresh, answered, err)
+	}
+	fresh, answered, err = s.AnswerOnce(ctx, "j5", 500, "o", "e", store.StatusAccepted, 3, &store.Callback{ID: "cb2", URL: "u", Body: "{}"})
+	if err != nil || !fresh || answered {
+		t.Fatalf("second answer: fresh=%v answered=%v %v", fresh, answered, err)
+	}
+	tx(t, s, func(x store.Tx) error {
+		got, _ := x.GetTransaction(ctx, "o")
+		if got.Status != store.StatusDenied || got.AnsweredAt != 3 || got.EnrollmentID != "e" || got.Nonce != "n" {
+			t.Errorf("transaction %+v", got)
+		}
+		c, err := x.GetCallback(ctx, "cb1")
+		if err != nil || c.Body != `{"x":1}` || c.NextAttemptAt != 7 || c.Attempts != 0 || c.Dead || c.DeliveredAt != 0 {
+			t.Errorf("callback %+v %v", c, err)
+		}
+		if _, err := x.GetCallback(ctx, "cb2"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("callback of the losing answer: %v", err)
+		}
+		return nil
+	})
+	// Without a callback.
+	if err := s.Autocommit(ctx, func(x store.Tx) error { return x.CreateTransaction(ctx, newTx("o2", 1000)) }); err != nil {
+		t.Fatal(err)
+	}
+	if _, c, _ := s.ClaimOnce(ctx, "j6", 500, "o2", "p", "e", "u", "n", 1); !c {
+		t.Fatal("claim o2")
+	}
+	if _, a, err := s.AnswerOnce(ctx, "j7", 500, "o2", "e", store.StatusAccepted, 2, nil); !a || err != nil {
+		t.Fatalf("answer without callback: %v %v", a, err)
+	}
+}
+
+func testOnceRace(t *testing.T, s store.Store) {
+	tx(t, s, func(x store.Tx) error { return x.CreateTransaction(ctx, newTx("r", 1000)) })
+	var claims, answers, stale atomic.Int32
+	var wg sync.WaitGroup
+	for i := 0; i < 10; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			jti := "jc" + string(rune('a'+i%5)) // half the racers reuse a jti
+			fresh, claimed, err := s.ClaimOnce(ctx, jti, 500, "r", "p", "e", "u", "n", 1)
+			if err != nil {
+				t.Errorf("claim: %v", err)
+			}
+			if claimed {
+				claims.Add(1)
+			}
+			if !fresh {
+				stale.Add(1)
+			}
+		}(i)
+	}
+	wg.Wait()
+	if claims.Load() != 1 || stale.Load() != 5 {
+		t.Fatalf("claims = %d (want 1), spent-jti refusals = %d (want 5)", claims.Load(), stale.Load())
+	}
+	for i := 0; i < 10; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			cb := &store.Callback{ID: "rcb" + string(rune('a'+i)), URL: "u", Body: "{}"}
+			_, answered, err := s.AnswerOnce(ctx, "ja"+string(rune('a'+i)), 500, "r", "e", store.StatusAccepted, 2, cb)
+			if err != nil {
+				t.Errorf("answer: %v", err)
+			}
+			if answered {
+				answers.Add(1)
+			}
+		}(i)
+	}
+	wg.Wait()
+	if answers.Load() != 1 {
+		t.Fatalf("answers = %d, want 1", answers.Load())
+	}
+	tx(t, s, func(x store.Tx) error {
+		if n, _ := x.PendingCallbacks(ctx); n != 1 {
+			t.Errorf("callbacks queued = %d, want 1", n)
+		}
+		return nil
+	})
 }
 
 func testPurge(t *testing.T, s store.Store) {
