@@ -18,6 +18,12 @@ func (t *sqlTx) PutSetting(ctx context.Context, key, value string) error {
 	return err
 }
 
+// InsertSetting stores key only if it is absent.
+func (t *sqlTx) InsertSetting(ctx context.Context, key, value string) (bool, error) {
+	n, err := t.exec(ctx, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", key, value)
+	return n == 1, err
+}
+
 // DeleteSetting removes key (absent is not an error).
 func (t *sqlTx) DeleteSetting(ctx context.Context, key string) error {
 	_, err := t.exec(ctx, "DELETE FROM settings WHERE key = ?", key)

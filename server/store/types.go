@@ -168,6 +168,8 @@ type Tx interface {
 	GetSetting(ctx context.Context, key string) (string, error)
 	PutSetting(ctx context.Context, key, value string) error
 	DeleteSetting(ctx context.Context, key string) error
+	// InsertSetting stores key only if absent; false when it already existed.
+	InsertSetting(ctx context.Context, key, value string) (bool, error)
 
 	// Relying parties and OTP types.
 	CreateAPIClient(ctx context.Context, c APIClient) error

@@ -32,52 +32,78 @@ type CA struct {
 // Cert is the CA certificate.
 func (c *CA) Cert() *x509.Certificate { return c.cert }
 
+// errCAExists tells LoadOrCreateCA that another instance stored a CA first.
+var errCAExists = errors.New("svc: CA created concurrently")
+
 // LoadOrCreateCA reads the CA from the store or creates and stores a new one.
+// Several instances starting at once on one store end up with the same CA:
+// the key is inserted only if absent, and a loser reads the winner's.
 func LoadOrCreateCA(ctx context.Context, s store.Store) (*CA, error) {
-	var ca *CA
-	err := s.InTx(ctx, func(tx store.Tx) error {
-		k, err1 := tx.GetSetting(ctx, settingCAKey)
-		c, err2 := tx.GetSetting(ctx, settingCACert)
-		if err1 == nil && err2 == nil {
+	for attempt := 0; attempt < 3; attempt++ {
+		var k, c string
+		err := s.View(ctx, func(tx store.Tx) error {
 			var err error
-			ca, err = parseCA(k, c)
+			if k, err = tx.GetSetting(ctx, settingCAKey); err != nil {
+				return err
+			}
+			c, err = tx.GetSetting(ctx, settingCACert)
 			return err
+		})
+		if err == nil {
+			return parseCA(k, c)
 		}
-		if !errors.Is(err1, store.ErrNotFound) && err1 != nil {
-			return err1
+		if !errors.Is(err, store.ErrNotFound) {
+			return nil, err
 		}
-		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		k, c, err = newCA()
 		if err != nil {
-			return err
+			return nil, err
 		}
-		now := time.Now()
-		tpl := &x509.Certificate{
-			SerialNumber:          randomSerial(),
-			Subject:               pkix.Name{CommonName: "OMA Token Server enrollment CA"},
-			NotBefore:             now.Add(-time.Hour),
-			NotAfter:              now.AddDate(20, 0, 0),
-			KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-			BasicConstraintsValid: true,
-			IsCA:                  true,
+		err = s.InTx(ctx, func(tx store.Tx) error {
+			ok, err := tx.InsertSetting(ctx, settingCAKey, k)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return errCAExists
+			}
+			return tx.PutSetting(ctx, settingCACert, c)
+		})
+		if err == nil {
+			return parseCA(k, c)
 		}
-		der, err := x509.CreateCertificate(rand.Reader, tpl, tpl, &key.PublicKey, key)
-		if err != nil {
-			return err
+		if !errors.Is(err, errCAExists) {
+			return nil, err
 		}
-		kder, err := x509.MarshalPKCS8PrivateKey(key)
-		if err != nil {
-			return err
-		}
-		if err := tx.PutSetting(ctx, settingCAKey, protocol.B64.EncodeToString(kder)); err != nil {
-			return err
-		}
-		if err := tx.PutSetting(ctx, settingCACert, protocol.B64.EncodeToString(der)); err != nil {
-			return err
-		}
-		ca, err = parseCA(protocol.B64.EncodeToString(kder), protocol.B64.EncodeToString(der))
-		return err
-	})
-	return ca, err
+	}
+	return nil, errors.New("svc: could not load or create the enrollment CA")
+}
+
+// newCA makes a CA key and self-signed certificate (wire forms).
+func newCA() (key, cert string, err error) {
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return "", "", err
+	}
+	now := time.Now()
+	tpl := &x509.Certificate{
+		SerialNumber:          randomSerial(),
+		Subject:               pkix.Name{CommonName: "OMA Token Server enrollment CA"},
+		NotBefore:             now.Add(-time.Hour),
+		NotAfter:              now.AddDate(20, 0, 0),
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tpl, tpl, &k.PublicKey, k)
+	if err != nil {
+		return "", "", err
+	}
+	kder, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		return "", "", err
+	}
+	return protocol.B64.EncodeToString(kder), protocol.B64.EncodeToString(der), nil
 }
 
 func parseCA(k, c string) (*CA, error) {

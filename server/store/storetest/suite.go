@@ -214,6 +214,15 @@ func testSettings(t *testing.T, s store.Store) {
 		if err != nil || v != "multiple" {
 			t.Errorf("setting = %q, %v; want multiple", v, err)
 		}
+		if ok, err := x.InsertSetting(ctx, "policy", "single"); err != nil || ok {
+			t.Errorf("InsertSetting over an existing key: %v %v", ok, err)
+		}
+		if ok, err := x.InsertSetting(ctx, "fresh", "1"); err != nil || !ok {
+			t.Errorf("InsertSetting of a new key: %v %v", ok, err)
+		}
+		if v, _ := x.GetSetting(ctx, "policy"); v != "multiple" {
+			t.Errorf("InsertSetting overwrote: %q", v)
+		}
 		if err := x.DeleteSetting(ctx, "policy"); err != nil {
 			return err
 		}
