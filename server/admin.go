@@ -173,6 +173,15 @@ const (
 // SeedDemo creates, idempotently, the demo API client, OTP type (5 minutes)
 // and user, and returns them (the existing secret when the client exists).
 func (a *Admin) SeedDemo(ctx context.Context) (DemoSeed, error) {
+	seed, err := a.seedDemo(ctx)
+	if errors.Is(err, store.ErrConflict) {
+		// Another instance seeded at the same moment: read what it stored.
+		seed, err = a.seedDemo(ctx)
+	}
+	return seed, err
+}
+
+func (a *Admin) seedDemo(ctx context.Context) (DemoSeed, error) {
 	seed := DemoSeed{APIClientID: DemoAPIClientID, OTPType: DemoOTPType, Username: DemoUsername, Password: DemoPassword, UserID: DemoUsername}
 	err := a.Store.InTx(ctx, func(tx store.Tx) error {
 		c, err := tx.GetAPIClient(ctx, DemoAPIClientID)
