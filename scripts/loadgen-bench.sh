@@ -49,9 +49,10 @@ run() {
 }
 
 echo "machine: $(nproc) cores, $(uname -sr), $(date -u +%FT%TZ), nice $(nice)"
-run "1. SQLite, closed model, 16 workers" "${LG[@]}" --serve sqlite --concurrency 16
-run "2. SQLite, open model, 500 tx/s" "${LG[@]}" --serve sqlite --rate 500
-run "3. PostgreSQL, closed model, 16 workers" scripts/pg.sh "${LG[@]}" --serve postgres --concurrency 16
-run "4. PostgreSQL, open model, 500 tx/s" scripts/pg.sh "${LG[@]}" --serve postgres --rate 500
-run "5. PostgreSQL, closed model, synchronous_commit=off" env OMA_PG_OPTS="-c synchronous_commit=off" scripts/pg.sh "${LG[@]}" --serve postgres --concurrency 16
-run "6. SQLite, closed model, tokenserver subprocess" "${LG[@]}" --serve sqlite --subprocess "$BIN/tokenserver" --concurrency 16
+SUB=(--subprocess "$BIN/tokenserver")
+run "1. SQLite, closed model, 16 workers" "${LG[@]}" --serve sqlite "${SUB[@]}" --concurrency 16
+run "2. SQLite, open model, 500 tx/s" "${LG[@]}" --serve sqlite "${SUB[@]}" --rate 500
+run "3. PostgreSQL, closed model, 16 workers" scripts/pg.sh "${LG[@]}" --serve postgres "${SUB[@]}" --concurrency 16
+run "4. PostgreSQL, open model, 500 tx/s" scripts/pg.sh "${LG[@]}" --serve postgres "${SUB[@]}" --rate 500
+run "5. PostgreSQL, closed model, synchronous_commit=off" env OMA_PG_OPTS="-c synchronous_commit=off" scripts/pg.sh "${LG[@]}" --serve postgres "${SUB[@]}" --concurrency 16
+run "6. SQLite, closed model, server in-process (one Go runtime for both sides)" "${LG[@]}" --serve sqlite --concurrency 16
