@@ -3,14 +3,15 @@
 #
 # The Token Server throughput/latency measurements of issue 3, as run for the
 # figures in cmd/loadgen/RESULTS.md: complete OTP transactions (create, claim,
-# answer, fetch) with cmd/loadgen against an in-process server, each figure the
-# median of 3 measured runs after a warm-up:
+# answer, fetch) with cmd/loadgen against the real cmd/tokenserver binary as a
+# subprocess (rate limits off), each figure the median of 3 measured runs after
+# a warm-up:
 #   1. SQLite,     closed model, 16 workers      (max throughput)
 #   2. SQLite,     open model, 500 tx/s          (p99 at 500 tx/s)
 #   3. PostgreSQL, closed model, 16 workers      (synchronous_commit on)
 #   4. PostgreSQL, open model, 500 tx/s
 #   5. PostgreSQL, closed model, synchronous_commit=off (reported for contrast)
-#   6. SQLite,     closed model, tokenserver as a subprocess (server CPU apart)
+#   6. SQLite,     closed model, server in-process (for contrast)
 # PostgreSQL runs in a throwaway cluster from scripts/pg.sh.
 #
 # --nice runs everything at nice -15 (root only) so that other work on a shared
