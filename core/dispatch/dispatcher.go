@@ -102,6 +102,16 @@ func (d *Dispatcher) Register(method string, h Handler) error {
 	return nil
 }
 
+// RegisterAll adds every method of table; it stops at the first error.
+func (d *Dispatcher) RegisterAll(table map[string]Handler) error {
+	for name, h := range table {
+		if err := d.Register(name, h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Methods returns the registered method names (unordered).
 func (d *Dispatcher) Methods() []string {
 	d.mu.RLock()

@@ -189,3 +189,15 @@ func (s *Slot) Deliver(ctx context.Context, kind, value string) error {
 		return dispatch.Errorf(dispatch.CodeCancelled, "cancelled: the SDK is closing")
 	}
 }
+
+// Handler returns a dispatcher handler that checks ready (for example "the
+// client is started") and then delivers an input of kind with no value to s:
+// the shape of every accept, deny and cancel method.
+func (s *Slot) Handler(ready func() error, kind string) dispatch.Handler {
+	return func(ctx context.Context, _ *dispatch.Call) (any, error) {
+		if err := ready(); err != nil {
+			return nil, err
+		}
+		return nil, s.Deliver(ctx, kind, "")
+	}
+}

@@ -40,27 +40,13 @@ const (
 
 // Register adds the mobile-authentication methods to d.
 func (m *MobileAuth) Register(d *dispatch.Dispatcher) error {
-	for name, h := range map[string]dispatch.Handler{
+	return d.RegisterAll(map[string]dispatch.Handler{
 		api.MethodEnrollMobileAuthentication:   m.enroll,
 		api.MethodIsUserEnrolledForMobileAuth:  m.isUserEnrolled,
 		api.MethodHandleMobileAuthWithOtp:      m.handleOTP,
-		api.MethodAcceptMobileAuthConfirmation: m.deliver(inAccept),
-		api.MethodDenyMobileAuthConfirmation:   m.deliver(inDeny),
-	} {
-		if err := d.Register(name, h); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (m *MobileAuth) deliver(kind string) dispatch.Handler {
-	return func(ctx context.Context, _ *dispatch.Call) (any, error) {
-		if err := m.c.Started(); err != nil {
-			return nil, err
-		}
-		return nil, m.slot.Deliver(ctx, kind, "")
-	}
+		api.MethodAcceptMobileAuthConfirmation: m.slot.Handler(m.c.Started, inAccept),
+		api.MethodDenyMobileAuthConfirmation:   m.slot.Handler(m.c.Started, inDeny),
+	})
 }
 
 func (m *MobileAuth) isUserEnrolled(_ context.Context, call *dispatch.Call) (any, error) {

@@ -45,13 +45,13 @@ const (
 
 // Register adds the user methods to d.
 func (u *Users) Register(d *dispatch.Dispatcher) error {
-	for name, h := range map[string]dispatch.Handler{
+	return d.RegisterAll(map[string]dispatch.Handler{
 		api.MethodRegisterUser:                u.registerUser,
 		api.MethodHandleRegistrationCallback:  u.handleRegistrationCallback,
-		api.MethodCancelBrowserRegistration:   u.deliver(inCancelBrowser),
+		api.MethodCancelBrowserRegistration:   u.slot.Handler(u.c.Started, inCancelBrowser),
 		api.MethodSubmitPin:                   u.submitPin,
-		api.MethodCancelPinCreation:           u.deliver(inCancelCreate),
-		api.MethodCancelPinAuthentication:     u.deliver(inCancelAuth),
+		api.MethodCancelPinCreation:           u.slot.Handler(u.c.Started, inCancelCreate),
+		api.MethodCancelPinAuthentication:     u.slot.Handler(u.c.Started, inCancelAuth),
 		api.MethodAuthenticateUser:            u.authenticateUser,
 		api.MethodLogout:                      u.logout,
 		api.MethodDeregisterUser:              u.deregisterUser,
@@ -59,21 +59,7 @@ func (u *Users) Register(d *dispatch.Dispatcher) error {
 		api.MethodGetAuthenticatedUserProfile: u.getAuthenticatedUserProfile,
 		api.MethodGetAccessToken:              u.getAccessToken,
 		api.MethodResourceRequest:             u.resourceRequest,
-	} {
-		if err := d.Register(name, h); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (u *Users) deliver(kind string) dispatch.Handler {
-	return func(ctx context.Context, _ *dispatch.Call) (any, error) {
-		if err := u.c.Started(); err != nil {
-			return nil, err
-		}
-		return nil, u.slot.Deliver(ctx, kind, "")
-	}
+	})
 }
 
 func (u *Users) submitPin(ctx context.Context, call *dispatch.Call) (any, error) {
