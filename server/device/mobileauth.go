@@ -68,13 +68,26 @@ func (h *Handler) claim(w http.ResponseWriter, r *http.Request) {
 		enr store.Enrollment
 		tr  store.Transaction
 	)
+	otpHash := protocol.HashOTP(otp)
 	err := h.env.Store.View(ctx, func(tx store.Tx) error {
+		// The common case in one query: the transaction and this profile's
+		// enrollment on the calling client both exist.
+		if req.ProfileID != "" && len(req.ProfileID) <= 128 {
+			t, e, found, err := tx.GetTransactionForClaim(ctx, otpHash, req.ProfileID, c.client.ID)
+			if err == nil && found {
+				tr, enr = t, e
+				return nil
+			} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+		}
+		// Otherwise the two reads one by one, for the precise error.
 		var err error
 		enr, de, err = enrollmentOf(ctx, tx, c, req.ProfileID)
 		if de != nil || err != nil {
 			return err
 		}
-		tr, err = tx.GetTransactionByOTPHash(ctx, protocol.HashOTP(otp))
+		tr, err = tx.GetTransactionByOTPHash(ctx, otpHash)
 		if errors.Is(err, store.ErrNotFound) {
 			de = errTxNotFound
 			return nil
@@ -153,26 +166,26 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := h.env.Store.View(ctx, func(tx store.Tx) error {
-		var err error
-		tr, err = tx.GetTransaction(ctx, req.TransactionID)
+		// The transaction and its claiming enrollment in one query.
+		var (
+			found bool
+			err   error
+		)
+		tr, enr, found, err = tx.GetTransactionWithEnrollment(ctx, req.TransactionID)
 		if errors.Is(err, store.ErrNotFound) {
 			de = errTxNotFound
 			return nil
 		} else if err != nil {
 			return err
 		}
-		if tr.EnrollmentID == "" {
+		if tr.EnrollmentID == "" || found {
 			return nil // not claimed: checkAnswer says so
 		}
-		enr, err = tx.GetEnrollment(ctx, tr.EnrollmentID)
-		if errors.Is(err, store.ErrNotFound) {
-			// The claiming enrollment was removed since (deregistration,
-			// override): this device can no longer answer.
-			enr, de, err = enrollmentOf(ctx, tx, c, req.ProfileID)
-			if de == nil && err == nil {
-				de = svc.DevErr(protocol.ErrInvalidAnswer, "this request was claimed by another enrollment")
-			}
-			return err
+		// The claiming enrollment was removed since (deregistration,
+		// override): this device can no longer answer.
+		enr, de, err = enrollmentOf(ctx, tx, c, req.ProfileID)
+		if de == nil && err == nil {
+			de = svc.DevErr(protocol.ErrInvalidAnswer, "this request was claimed by another enrollment")
 		}
 		return err
 	})

@@ -193,20 +193,18 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 		LanguageCode: p.LanguageCode, BoundUserID: p.UserID, Status: store.StatusPending, CreatedAt: now.UnixMilli(), ExpiresAt: now.Add(ttl).UnixMilli()}
 	resp := CreateResponse{TransactionID: x.ID, AuthMethod: AuthMethod, TimeToLive: ttl.Milliseconds(), OTP: otp}
 	e = nil
-	if p.UserID != "" {
-		err = h.env.Store.InTx(ctx, func(tx store.Tx) error {
-			if _, err := tx.GetUser(ctx, p.UserID); errors.Is(err, store.ErrNotFound) {
-				e = invalid("unknown user_id")
-				return nil
-			} else if err != nil {
-				return err
-			}
+	// One autocommitted INSERT either way; for a user-bound request the
+	// user's existence is checked inside it (INSERT ... WHERE EXISTS).
+	err = h.env.Store.Autocommit(ctx, func(tx store.Tx) error {
+		if p.UserID == "" {
 			return tx.CreateTransaction(ctx, x)
-		})
-	} else {
-		// One INSERT: no explicit transaction needed.
-		err = h.env.Store.Autocommit(ctx, func(tx store.Tx) error { return tx.CreateTransaction(ctx, x) })
-	}
+		}
+		ok, err := tx.CreateTransactionForUser(ctx, x)
+		if err == nil && !ok {
+			e = invalid("unknown user_id")
+		}
+		return err
+	})
 	if err != nil {
 		h.env.Log.Error().Err(err).Msg("creating transaction")
 		svc.WriteRPError(w, errInternal)

@@ -229,6 +229,17 @@ type Tx interface {
 	CreateTransaction(ctx context.Context, t Transaction) error
 	GetTransaction(ctx context.Context, id string) (Transaction, error)
 	GetTransactionByOTPHash(ctx context.Context, otpHash string) (Transaction, error)
+	// CreateTransactionForUser inserts t only if the user t.BoundUserID
+	// exists (one statement); false, nothing inserted, when it does not.
+	CreateTransactionForUser(ctx context.Context, t Transaction) (bool, error)
+	// GetTransactionForClaim reads the transaction with otpHash (ErrNotFound
+	// when none) and, in the same query, the first enrollment of profileID
+	// on clientID in EnrollmentsOfProfile order (found false when none).
+	GetTransactionForClaim(ctx context.Context, otpHash, profileID, clientID string) (tr Transaction, e Enrollment, found bool, err error)
+	// GetTransactionWithEnrollment reads transaction id (ErrNotFound when
+	// none) and, in the same query, the enrollment that claimed it (found
+	// false when unclaimed or that enrollment is gone).
+	GetTransactionWithEnrollment(ctx context.Context, id string) (tr Transaction, e Enrollment, found bool, err error)
 	// ClaimTransaction moves a pending, unexpired transaction to claimed; it
 	// reports false when it was not pending (or expired) any more.
 	ClaimTransaction(ctx context.Context, id, profileID, enrollmentID, userID, nonce string, now int64) (bool, error)

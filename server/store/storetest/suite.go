@@ -27,6 +27,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("PurgeExpired", func(t *testing.T) { testPurge(t, open(t)) })
 	t.Run("ClaimOnceAnswerOnce", func(t *testing.T) { testOnce(t, open(t)) })
 	t.Run("ClaimOnceRace", func(t *testing.T) { testOnceRace(t, open(t)) })
+	t.Run("JoinedReadsAndUserBoundInsert", func(t *testing.T) { testJoined(t, open(t)) })
 }
 
 func testOnce(t *testing.T, s store.Store) {

@@ -1,0 +1,70 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+)
+
+// Joined reads and a conditional insert for the OTP hot path: each replaces
+// two statements (or a BEGIN/SELECT/INSERT/COMMIT) with one, which matters
+// most on PostgreSQL, where every statement is a round trip.
+
+// CreateTransactionForUser inserts x only if the user x.BoundUserID exists,
+// in one statement (INSERT ... SELECT ... WHERE EXISTS); it reports false,
+// inserting nothing, when the user does not exist.
+func (t *sqlTx) CreateTransactionForUser(ctx context.Context, x Transaction) (bool, error) {
+	if x.Status == "" {
+		x.Status = StatusPending
+	}
+	// The CASTs give PostgreSQL the parameter types (a SELECT list does not
+	// take them from the INSERT's columns); SQLite accepts them as written.
+	const s, n = "CAST(? AS TEXT), ", "CAST(? AS BIGINT)"
+	rows, err := t.exec(ctx, "INSERT INTO transactions ("+txCols+") SELECT "+
+		s+s+s+s+s+s+s+s+s+s+s+s+s+n+", "+n+", "+n+" WHERE EXISTS (SELECT 1 FROM users WHERE id = ?)",
+		x.ID, x.OTPHash, x.APIClientID, x.Type, x.Message, x.CallbackURI, x.LanguageCode, x.BoundUserID,
+		x.Status, x.Nonce, x.ProfileID, x.EnrollmentID, x.UserID, x.CreatedAt, x.ExpiresAt, x.AnsweredAt, x.BoundUserID)
+	return rows == 1, err
+}
+
+const joinedEnrollmentCols = "e.id, e.profile_id, e.client_id, e.user_id, e.public_key, e.certificate, e.created_at"
+
+const joinedTxCols = "t.id, t.otp_hash, t.api_client_id, t.type, t.message, t.callback_uri, t.language_code, t.bound_user_id, t.status, t.nonce, t.profile_id, t.enrollment_id, t.user_id, t.created_at, t.expires_at, t.answered_at"
+
+// scanJoined scans a transaction and a LEFT JOINed enrollment (absent: ok false).
+func scanJoined(r scanner) (Transaction, Enrollment, bool, error) {
+	var (
+		x                                   Transaction
+		eID, eProfile, eClient, eUser, eKey sql.NullString
+		eCert                               sql.NullString
+		eCreated                            sql.NullInt64
+	)
+	err := r.Scan(&x.ID, &x.OTPHash, &x.APIClientID, &x.Type, &x.Message, &x.CallbackURI, &x.LanguageCode, &x.BoundUserID,
+		&x.Status, &x.Nonce, &x.ProfileID, &x.EnrollmentID, &x.UserID, &x.CreatedAt, &x.ExpiresAt, &x.AnsweredAt,
+		&eID, &eProfile, &eClient, &eUser, &eKey, &eCert, &eCreated)
+	if err != nil {
+		return Transaction{}, Enrollment{}, false, noRow(err)
+	}
+	if !eID.Valid {
+		return x, Enrollment{}, false, nil
+	}
+	return x, Enrollment{ID: eID.String, ProfileID: eProfile.String, ClientID: eClient.String, UserID: eUser.String,
+		PublicKey: eKey.String, Certificate: eCert.String, CreatedAt: eCreated.Int64}, true, nil
+}
+
+// GetTransactionForClaim reads, in one query, the transaction with otpHash
+// and the first enrollment (by created_at, id — the order of
+// EnrollmentsOfProfile) of profileID on clientID. ErrNotFound when there is
+// no such transaction; found false when there is no such enrollment.
+func (t *sqlTx) GetTransactionForClaim(ctx context.Context, otpHash, profileID, clientID string) (Transaction, Enrollment, bool, error) {
+	return scanJoined(t.row(ctx, "SELECT "+joinedTxCols+", "+joinedEnrollmentCols+
+		" FROM transactions t LEFT JOIN enrollments e ON e.profile_id = ? AND e.client_id = ? WHERE t.otp_hash = ? ORDER BY e.created_at, e.id LIMIT 1",
+		profileID, clientID, otpHash))
+}
+
+// GetTransactionWithEnrollment reads, in one query, transaction id and the
+// enrollment that claimed it. ErrNotFound when there is no such transaction;
+// found false when it is unclaimed or its enrollment no longer exists.
+func (t *sqlTx) GetTransactionWithEnrollment(ctx context.Context, id string) (Transaction, Enrollment, bool, error) {
+	return scanJoined(t.row(ctx, "SELECT "+joinedTxCols+", "+joinedEnrollmentCols+
+		" FROM transactions t LEFT JOIN enrollments e ON e.id = t.enrollment_id WHERE t.id = ?", id))
+}
