@@ -24,7 +24,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	pol := fs.String("policy", env("policy", server.PolicySingle), "re-enrollment policy until one is set: single, override, multiple")
 	noLimits := fs.Bool("no-rate-limits", env("no-rate-limits", "") == "1" || env("no-rate-limits", "") == "true", "disable rate limits (load tests only)")
 	cbBackoff := fs.Duration("callback-backoff", 0, "first callback retry delay (default 1s)")
+	gogc := fs.String("gogc", env("gogc", gogcDefault()), "garbage collector target percentage (GOGC) or off; GOMEMLIMIT in the environment caps the heap")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := applyGOGC(*gogc); err != nil {
 		return err
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
