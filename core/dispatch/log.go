@@ -41,6 +41,9 @@ var secretValueStart = regexp.MustCompile(`(?i)^(?:bearer|dpop|basic)\s+|^[a-z_]
 
 // RedactText removes credentials embedded in free text.
 func RedactText(s string) string {
+	if !mayHoldCredential(s) {
+		return s
+	}
 	return credentialPattern.ReplaceAllStringFunc(s, func(m string) string {
 		if loc := secretValueStart.FindStringIndex(m); loc != nil && !strings.HasPrefix(m, "eyJ") {
 			return m[:loc[1]] + Redacted
