@@ -9,36 +9,19 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/openmobileauth/oma/internal/testutil"
 )
-
-// syncBuffer is an io.Writer safe for the command's goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 var pageLine = regexp.MustCompile(`Demo page:\s+(http://\S+)`)
 
 // startDemo runs the command until the test ends; it returns the page URL.
-func startDemo(t *testing.T, args ...string) (string, *syncBuffer, func() int) {
+func startDemo(t *testing.T, args ...string) (string, *testutil.SyncBuffer, func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
+	out := &testutil.SyncBuffer{}
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, args, out, out) }()
 	stop := func() int {

@@ -1,7 +1,6 @@
 package dispatch
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/openmobileauth/oma/internal/testutil"
 
 	"github.com/rs/zerolog"
 	"github.com/tidwall/gjson"
@@ -135,7 +136,7 @@ func TestHandlerErrors(t *testing.T) {
 }
 
 func TestPanickingHandler(t *testing.T) {
-	var logBuf syncBuffer
+	var logBuf testutil.SyncBuffer
 	lg := NewLogger(&logBuf, zerolog.DebugLevel)
 	ml := &msgLog{}
 	d := New(Options{Logger: &lg, Sink: ml.sink})
@@ -178,7 +179,7 @@ func TestPanickingHandler(t *testing.T) {
 }
 
 func TestSinkPanicIsContained(t *testing.T) {
-	var logBuf syncBuffer
+	var logBuf testutil.SyncBuffer
 	lg := NewLogger(&logBuf, zerolog.DebugLevel)
 	d := New(Options{Logger: &lg, Sink: func(string) { panic("native side blew up") }})
 	d.HandleAsync(`{"jsonrpc":"2.0","id":1,"method":"ping"}`)
@@ -351,24 +352,6 @@ func waitMsgs(t *testing.T, ml *msgLog, n int) {
 		}
 		time.Sleep(time.Millisecond)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // Blocked handlers never starve other asynchronous calls, and Close leaves no

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/openmobileauth/oma/internal/testutil"
+
 	"github.com/rs/zerolog"
 	"github.com/tidwall/gjson"
 )
@@ -17,7 +19,7 @@ var testSecrets = []string{
 }
 
 func TestLoggerRedactsSecrets(t *testing.T) {
-	var buf syncBuffer
+	var buf testutil.SyncBuffer
 	lg := NewLogger(&buf, zerolog.DebugLevel)
 	lg.Info().Str("otp", "913572").Msg("otp field")
 	lg.Info().Str("pin", "4829").Str("newPin", "4829").Msg("pin fields")
@@ -98,7 +100,7 @@ func TestRedactJSON(t *testing.T) {
 }
 
 func TestLoggerLevelAndPlainText(t *testing.T) {
-	var buf syncBuffer
+	var buf testutil.SyncBuffer
 	lg := NewLogger(&buf, zerolog.WarnLevel)
 	lg.Info().Str("x", "y").Msg("hidden")
 	if buf.String() != "" {

@@ -2,8 +2,9 @@ package sdk_test
 
 import (
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/openmobileauth/oma/internal/testutil"
 
 	"github.com/openmobileauth/oma/core/api"
 	"github.com/openmobileauth/oma/core/device"
@@ -13,30 +14,13 @@ import (
 	"github.com/rs/zerolog"
 )
 
-type lockedBuf struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestE2ESecretsNeverLogged runs registration, PIN authentication with a
 // wrong PIN, enrollment and an OTP flow with the core logging at debug level
 // and checks that no PIN, OTP, token or password reached the log, and that
 // error messages carry none either.
 func TestE2ESecretsNeverLogged(t *testing.T) {
 	ts := servertest.Start(t, servertest.Options{})
-	var buf lockedBuf
+	var buf testutil.SyncBuffer
 	logger := dispatch.NewLogger(&buf, zerolog.DebugLevel)
 	st := device.NewMemStorage()
 	a := newPhoneLogged(t, st, device.NewSoftKeyStore(st), &logger)

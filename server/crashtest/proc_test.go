@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/openmobileauth/oma/internal/testutil"
 )
 
 var (
@@ -68,28 +70,10 @@ func freePort(t *testing.T) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-// syncBuffer is a goroutine-safe bytes.Buffer for a subprocess's output.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // proc is one run of "tokenserver serve".
 type proc struct {
 	cmd  *exec.Cmd
-	out  *syncBuffer
+	out  *testutil.SyncBuffer
 	done chan struct{}
 }
 
@@ -107,7 +91,7 @@ func admin(t *testing.T, bin string, args ...string) string {
 // /healthz answers 200.
 func startServer(t *testing.T, bin, addr, storeURL string) *proc {
 	t.Helper()
-	p := &proc{out: &syncBuffer{}, done: make(chan struct{})}
+	p := &proc{out: &testutil.SyncBuffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(bin, "serve", "--listen", addr, "--base-url", "http://"+addr, "--store", storeURL,
 		"--log-level", "warn", "--no-rate-limits", "--policy", "multiple", "--callback-backoff", "100ms")
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openmobileauth/oma/internal/testutil"
+
 	"github.com/openmobileauth/oma/server"
 	"github.com/openmobileauth/oma/server/rp"
 	"github.com/openmobileauth/oma/server/store/storetest"
@@ -59,24 +61,7 @@ func (c *Clock) Advance(d time.Duration) {
 }
 
 // LogBuffer collects log output safely across goroutines.
-type LogBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-// Write implements io.Writer.
-func (l *LogBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-// String returns everything logged so far.
-func (l *LogBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
+type LogBuffer = testutil.SyncBuffer
 
 // TestServer is a running server with the demo data.
 type TestServer struct {
