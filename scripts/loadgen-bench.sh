@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/loadgen-bench.sh [--nice] [--quick]
+# scripts/loadgen-bench.sh [--nice] [--quick] [--only N,N...]
 #
 # The Token Server throughput/latency measurements of issue 3, as run for the
 # figures in cmd/loadgen/RESULTS.md: complete OTP transactions (create, claim,
@@ -15,15 +15,25 @@
 # PostgreSQL runs in a throwaway cluster from scripts/pg.sh.
 #
 # --nice runs everything at nice -15 (root only) so that other work on a shared
-# machine disturbs the figures less; --quick uses 3 s runs instead of 10 s.
+# machine disturbs the figures less; --quick uses 3 s runs instead of 10 s;
+# --only 3,4 runs only those rows.
 # Throughput figures only mean something on an otherwise idle machine: every
 # report prints the load average and the CPU time per transaction.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DUR=10s
+ONLY=""
+prev=""
 for a in "$@"; do
+  if [ "$prev" = --only ]; then
+    ONLY=",$a,"
+    prev=""
+    continue
+  fi
+  prev="$a"
   case "$a" in
+  --only) ;;
   --nice)
     if [ -z "${OMA_BENCH_NICED:-}" ]; then
       # everything below (loadgen, tokenserver, postgres) inherits the priority
@@ -31,7 +41,7 @@ for a in "$@"; do
     fi
     ;;
   --quick) DUR=3s ;;
-  *) echo "usage: $0 [--nice] [--quick]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--nice] [--quick] [--only N,N...]" >&2; exit 2 ;;
   esac
 done
 
@@ -41,7 +51,12 @@ go build -o "$BIN/loadgen" ./cmd/loadgen
 go build -o "$BIN/tokenserver" ./cmd/tokenserver
 LG=("$BIN/loadgen" --devices 16 --warmup 3s --duration "$DUR" --repeat 3)
 
+N=0
 run() {
+  N=$((N + 1))
+  if [ -n "$ONLY" ] && [[ "$ONLY" != *",$N,"* ]]; then
+    return 0
+  fi
   echo
   echo "=== $1"
   shift
