@@ -88,6 +88,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		Argon: cfg.Argon2, PinLength: cfg.PinLength, PinMaxAttempts: cfg.PinMaxAttempts,
 		AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL, CodeTTL: cfg.AuthCodeTTL,
 		MaxMessageLen: cfg.MaxMessageLen, EnrollDisabled: cfg.EnrollmentDisabled, DefaultPolicy: cfg.Policy,
+		TxCache: svc.NewTxCache(svc.DefaultTxCacheEntries, min(svc.DefaultTxCacheMargin, cfg.HistoryRetention/2)),
 		Limits: svc.Limiters{
 			ClaimPerClient:     ratelimit.New(cfg.Limits.ClaimPerClient, wall),
 			ClaimPerIP:         ratelimit.New(cfg.Limits.ClaimPerIP, wall),

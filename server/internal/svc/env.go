@@ -59,6 +59,10 @@ type Env struct {
 	// Stopping is closed when the server begins a graceful shutdown: long
 	// polls and event streams answer at once instead of holding it up.
 	Stopping <-chan struct{}
+	// TxCache holds the immutable facts of recent transactions and this
+	// instance's own claims and answers (nil: no cache, every request reads
+	// the store).
+	TxCache *TxCache
 	// ConfigEpoch is bumped by in-process admin changes (API clients, OTP
 	// types): caches of those rows drop entries from an older epoch.
 	ConfigEpoch atomic.Int64
