@@ -1,7 +1,7 @@
 // Command tokenserver runs the OMA Token Server and administers its store.
 //
 //	tokenserver serve [--listen 127.0.0.1:8080] [--base-url URL] [--store sqlite:./oma-data/oma.db]
-//	                  [--tls-cert F --tls-key F] [--log-level info] [--no-seed] [--policy single] [--gogc 400]
+//	                  [--tls-cert F --tls-key F] [--log-level info] [--no-seed] [--policy single] [--gogc 400] [--pprof 127.0.0.1:6061]
 //	tokenserver api-client create --id ID [--secret S] [--callback URI]... [--max-message-len N]
 //	tokenserver api-client list [--show-secrets]
 //	tokenserver otp-type create --name NAME [--expiry 5m] [--template "{message}"]

@@ -25,6 +25,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	noLimits := fs.Bool("no-rate-limits", env("no-rate-limits", "") == "1" || env("no-rate-limits", "") == "true", "disable rate limits (load tests only)")
 	cbBackoff := fs.Duration("callback-backoff", 0, "first callback retry delay (default 1s)")
 	gogc := fs.String("gogc", env("gogc", gogcDefault()), "garbage collector target percentage (GOGC) or off; GOMEMLIMIT in the environment caps the heap")
+	pprofAddr := fs.String("pprof", env("pprof", ""), "serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6061; profiling load tests only)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -33,6 +34,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return fmt.Errorf("--tls-cert and --tls-key go together")
+	}
+	if *pprofAddr != "" {
+		stop, err := startPprof(*pprofAddr)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	if err := ensureDir(*storeURL); err != nil {
 		return err
