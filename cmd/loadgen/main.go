@@ -43,6 +43,7 @@ type options struct {
 	jsonOut     bool
 	repeat      int
 	timeout     time.Duration
+	client      string // loadgen.ClientFast or loadgen.ClientStd
 }
 
 func main() {
@@ -83,6 +84,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.jsonOut, "json", false, "print the report as JSON")
 	fs.IntVar(&o.repeat, "repeat", 1, "measure this many times in a row (same server and devices) and print the median too")
 	fs.DurationVar(&o.timeout, "http-timeout", 30*time.Second, "timeout of each HTTP request")
+	fs.StringVar(&o.client, "client", loadgen.ClientFast, "HTTP client of the measured transactions: fast (purpose-built HTTP/1.1 keep-alive client) or std (net/http); device set-up always uses net/http")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -106,6 +108,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		return nil, errors.New("--repeat must be 1..100")
 	case o.duration <= 0 && o.count <= 0:
 		return nil, errors.New("give a positive --duration or --count")
+	case o.client != loadgen.ClientFast && o.client != loadgen.ClientStd:
+		return nil, fmt.Errorf("--client %q: want %s or %s", o.client, loadgen.ClientFast, loadgen.ClientStd)
 	}
 	if o.pin == "" {
 		o.pin = "13579"
@@ -169,6 +173,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if rcv != nil {
 		plan.CallbackURI = rcv.URL
+	}
+	if o.client == loadgen.ClientFast {
+		fc, err := loadgen.NewFastClient(base, o.timeout)
+		if err != nil {
+			return err
+		}
+		defer fc.Close()
+		plan.Fast = fc
 	}
 	if o.cpuprofile != "" && o.warmup > 0 {
 		// profile only the measured part: warm up first, then profile a run without warm-up

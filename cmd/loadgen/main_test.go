@@ -37,6 +37,15 @@ func TestInProcessSQLite(t *testing.T) {
 	}
 }
 
+// The net/http client stays available for comparison (the default is the
+// fast one).
+func TestStdClient(t *testing.T) {
+	rep := runJSON(t, "--serve", "memory", "--client", "std", "--devices", "2", "--concurrency", "2", "--count", "10", "--duration", "30s", "--warmup", "0")
+	if rep["ok"].(float64) != 10 {
+		t.Fatalf("want 10 transactions: %v", rep)
+	}
+}
+
 func TestInProcessMemoryOpenModel(t *testing.T) {
 	rep := runJSON(t, "--serve", "memory", "--devices", "2", "--rate", "50", "--duration", "400ms", "--warmup", "100ms")
 	if rep["model"] != "open" {
@@ -83,6 +92,7 @@ func TestBadFlags(t *testing.T) {
 		{"--serve", "memory", "--duration", "0"},
 		{"--serve", "memory", "extra"},
 		{"--serve", "memory", "--repeat", "0"},
+		{"--serve", "memory", "--client", "curl"},
 		{"--url", "http://127.0.0.1:1"}, // no secret
 	} {
 		var out, errb bytes.Buffer

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/openmobileauth/oma/core/protocol"
@@ -52,6 +53,10 @@ type Device struct {
 	UserID       string
 	AccessToken  string
 	EnrollmentID string
+
+	hotOnce sync.Once // FastClient's precomputed constants (fast.go)
+	hot     *deviceHot
+	hotErr  error
 }
 
 // NewDevice makes a device with a fresh client key that talks to base using

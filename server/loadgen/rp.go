@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 )
 
 // RP is a relying party using the v4 API with HTTP Basic credentials.
@@ -13,6 +14,9 @@ type RP struct {
 	http     *http.Client
 	clientID string
 	secret   string
+
+	basicOnce sync.Once // FastClient's Authorization header (fast.go)
+	basic     []byte
 }
 
 // NewRP returns a relying-party client for the server at base.

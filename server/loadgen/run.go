@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"sort"
 	"strconv"
 	"sync"
@@ -30,6 +31,10 @@ type Plan struct {
 	Message     string // request message (default "Log in to Example from loadgen")
 	CallbackURI string // optional callback URI for every request
 	Bound       bool   // bind each request to the answering device's user (user_id)
+
+	// Fast, when set, carries the measured transactions (start, claim,
+	// answer, fetch) instead of the RP's and devices' net/http clients.
+	Fast *FastClient
 }
 
 // Report is the outcome of Run.
@@ -78,6 +83,9 @@ func ms(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e6, 'f'
 // request, dev claims it and accepts it, and the relying party fetches the
 // result, which must be authenticated.
 func Transaction(ctx context.Context, rp *RP, dev *Device, p *Plan) (txID string, err error) {
+	if p.Fast != nil {
+		return fastTransaction(ctx, p.Fast, rp, dev, p)
+	}
 	ar := AuthRequest{Type: p.Type, Message: p.Message, CallbackURI: p.CallbackURI}
 	if p.Bound {
 		ar.UserID = dev.UserID
@@ -97,14 +105,14 @@ func Transaction(ctx context.Context, rp *RP, dev *Device, p *Plan) (txID string
 	if err != nil {
 		return st.TransactionID, err
 	}
-	if a.Status != "accepted" {
+	if a.Status != "accepted" || a.TransactionID != st.TransactionID {
 		return st.TransactionID, fmt.Errorf("answer: status %q, want accepted", a.Status)
 	}
 	res, err := rp.Fetch(ctx, st.TransactionID)
 	if err != nil {
 		return st.TransactionID, err
 	}
-	if !res.IsAuthenticated || res.Status != "accepted" {
+	if !res.IsAuthenticated || res.Status != "accepted" || res.TransactionID != st.TransactionID {
 		return st.TransactionID, fmt.Errorf("fetch: status %q authenticated=%v, want accepted", res.Status, res.IsAuthenticated)
 	}
 	return st.TransactionID, nil
@@ -116,7 +124,7 @@ func errKind(err error) string {
 	if errors.As(err, &he) {
 		return fmt.Sprintf("%s: HTTP %d %s", he.Op, he.Status, he.Code)
 	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || errors.Is(err, os.ErrDeadlineExceeded) {
 		return "timeout/cancelled"
 	}
 	s := err.Error()
