@@ -59,7 +59,7 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	enr.Certificate = protocol.B64.EncodeToString(cert)
-	dropped := 0
+	var droppedEnr []store.Enrollment
 	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
 		if err := tx.LockUser(ctx, enr.UserID); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, err
@@ -93,7 +93,7 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 						return nil, err
 					}
 				}
-				dropped = len(others)
+				droppedEnr = others
 			}
 		}
 		if err := tx.DeleteSetting(ctx, disenrolledKey(enr.ProfileID)); err != nil {
@@ -105,7 +105,14 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 		fail(w, de)
 		return
 	}
-	h.env.Log.Info().Str("profile_id", enr.ProfileID).Str("enrollment_id", enr.ID).Int("dropped_other_devices", dropped).Msg("enrolled for mobile authentication")
+	// This instance's enrollment cache follows at once (another instance's
+	// learns from its next refused claim or answer: those check in their
+	// statement that the enrollment still exists).
+	for _, e := range droppedEnr {
+		h.env.TxCache.ForgetEnrollment(e.ProfileID, e.ClientID)
+	}
+	h.env.TxCache.PutEnrollment(&svc.CachedEnrollment{Enrollment: enr, Pub: pub})
+	h.env.Log.Info().Str("profile_id", enr.ProfileID).Str("enrollment_id", enr.ID).Int("dropped_other_devices", len(droppedEnr)).Msg("enrolled for mobile authentication")
 	svc.WriteJSON(w, http.StatusOK, protocol.EnrollResponse{EnrollmentID: enr.ID, Certificate: enr.Certificate})
 }
 

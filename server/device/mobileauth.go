@@ -2,6 +2,7 @@ package device
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"crypto/subtle"
 	"errors"
 	"net/http"
@@ -43,6 +44,14 @@ func enrollmentOf(ctx context.Context, tx store.Tx, c *caller, profileID string)
 }
 
 // claim: POST PathClaim {otp, profile_id} → the message to confirm and a nonce.
+//
+// The fast path (claimFast) uses what this instance cached: the request's
+// immutable fields (by OTP hash) and the profile's enrollment on the
+// calling client; it checks expiry and the bound user in memory and then
+// claims in one statement that also checks, atomically, the jti, the
+// pending status, the expiry and that the enrollment still exists. On a
+// miss, or when that statement refuses, claimSlow reads the store and
+// answers exactly as without the cache.
 func (h *Handler) claim(w http.ResponseWriter, r *http.Request) {
 	c, de := h.authenticate(r, false)
 	if de != nil {
@@ -64,83 +73,186 @@ func (h *Handler) claim(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	var (
-		enr store.Enrollment
-		tr  store.Transaction
-	)
 	otpHash := protocol.HashOTP(otp)
-	err := h.env.Store.View(ctx, func(tx store.Tx) error {
-		// The common case in one query: the transaction and this profile's
-		// enrollment on the calling client both exist.
-		if req.ProfileID != "" && len(req.ProfileID) <= 128 {
-			t, e, found, err := tx.GetTransactionForClaim(ctx, otpHash, req.ProfileID, c.client.ID)
-			if err == nil && found {
-				tr, enr = t, e
-				return nil
-			} else if err != nil && !errors.Is(err, store.ErrNotFound) {
-				return err
-			}
-		}
-		// Otherwise the two reads one by one, for the precise error.
-		var err error
-		enr, de, err = enrollmentOf(ctx, tx, c, req.ProfileID)
-		if de != nil || err != nil {
-			return err
-		}
-		tr, err = tx.GetTransactionByOTPHash(ctx, otpHash)
-		if errors.Is(err, store.ErrNotFound) {
-			de = errTxNotFound
-			return nil
-		}
-		return err
-	})
-	if err != nil {
-		h.env.Log.Error().Err(err).Msg("claim lookup")
-		fail(w, errInternal)
-		return
+	jti := jtiKey(c.client.ID, c.proof.Claims.JTI)
+	res, done, prior, de := h.claimFast(ctx, c, req.ProfileID, otpHash, jti)
+	if !done {
+		res, de = h.claimSlow(ctx, c, req.ProfileID, otpHash, jti, prior)
 	}
 	if de != nil {
 		fail(w, de)
 		return
 	}
+	h.env.Hub.Notify(res.tr.ID)
+	h.env.Log.Info().Str("transaction_id", res.tr.ID).Str("profile_id", res.enr.ProfileID).Msg("authentication request claimed")
+	svc.WriteJSON(w, http.StatusOK, protocol.ClaimResponse{TransactionID: res.tr.ID, Message: res.tr.Message, Type: res.tr.Type, Nonce: res.nonce,
+		ExpiresAt: res.tr.ExpiresAt / 1000, ProfileID: res.enr.ProfileID, UserID: res.enr.UserID})
+}
+
+// claimResult is a committed claim.
+type claimResult struct {
+	tr    store.Transaction
+	enr   store.Enrollment
+	nonce string
+}
+
+// onceOutcome is what a refused fast-path statement left behind for the
+// read path, which then only classifies the refusal.
+type onceOutcome int
+
+const (
+	onceNone    onceOutcome = iota // nothing happened: the read path may write
+	onceReplay                     // the jti was seen before
+	onceRefused                    // the jti is spent, the conditional update refused
+)
+
+// errAlreadyClaimed answers a claim of a request that is no longer pending.
+var errAlreadyClaimed = svc.DevErr(protocol.ErrAlreadyHandled, "this request was already claimed")
+
+// claimFast claims from the cache; done false sends the request to
+// claimSlow (with what the fast path's statement did, if it ran).
+func (h *Handler) claimFast(ctx context.Context, c *caller, profileID, otpHash, jti string) (claimResult, bool, onceOutcome, *svc.DeviceError) {
+	cache := h.env.TxCache
 	now := h.env.NowMs()
-	// Expired, or bound to another user: the same answer as an unknown OTP,
-	// and nothing of the request (message, type) is revealed.
-	if now >= tr.ExpiresAt || (tr.BoundUserID != "" && tr.BoundUserID != enr.UserID) {
-		fail(w, errTxNotFound)
-		return
+	ct, ok := cache.ByOTP(otpHash, now)
+	if !ok || ct.Status != "" {
+		return claimResult{}, false, onceNone, nil
 	}
-	if tr.Status != store.StatusPending {
-		fail(w, svc.DevErr(protocol.ErrAlreadyHandled, "this request was already claimed"))
-		return
+	e, ok := cache.Enrollment(profileID, c.client.ID)
+	// Expired or bound to another user: the read path gives the precise
+	// answer (it may be about the profile rather than the request).
+	if !ok || now >= ct.ExpiresAt || (ct.BoundUserID != "" && ct.BoundUserID != e.UserID) {
+		return claimResult{}, false, onceNone, nil
 	}
+	tr := ct.Transaction()
 	nonce := protocol.RandomToken(16)
-	// The proof's jti and the claim commit together (one statement on
-	// PostgreSQL); the conditional update makes the claim exactly-once.
-	fresh, claimed, err := h.env.Store.ClaimOnce(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), h.jtiExpiry(),
-		tr.ID, enr.ProfileID, enr.ID, enr.UserID, nonce, now)
+	fresh, claimed, err := h.env.Store.ClaimOnce(ctx, jti, h.jtiExpiry(), tr.ID, e.Enrollment, nonce, now)
 	switch {
+	case errors.Is(err, store.ErrNotEnrolled):
+		cache.ForgetEnrollment(profileID, c.client.ID)
+		return claimResult{}, false, onceNone, nil
 	case err != nil:
 		h.env.Log.Error().Err(err).Msg("claim")
-		fail(w, errInternal)
-		return
+		return claimResult{}, true, onceNone, errInternal
 	case !fresh:
-		fail(w, errReplay)
-		return
+		return claimResult{}, false, onceReplay, nil
 	case !claimed:
-		fail(w, svc.DevErr(protocol.ErrAlreadyHandled, "this request was already claimed"))
-		return
+		// Claimed elsewhere or expired meanwhile; the cached facts stay true.
+		return claimResult{}, false, onceRefused, nil
 	}
-	h.env.Hub.Notify(tr.ID)
-	h.env.Log.Info().Str("transaction_id", tr.ID).Str("profile_id", enr.ProfileID).Msg("authentication request claimed")
-	svc.WriteJSON(w, http.StatusOK, protocol.ClaimResponse{TransactionID: tr.ID, Message: tr.Message, Type: tr.Type, Nonce: nonce,
-		ExpiresAt: tr.ExpiresAt / 1000, ProfileID: enr.ProfileID, UserID: enr.UserID})
+	cache.Claimed(tr, nonce, e)
+	return claimResult{tr: tr, enr: e.Enrollment, nonce: nonce}, true, onceNone, nil
+}
+
+// claimSlow reads the transaction and the enrollment from the store, checks
+// them and, unless prior says the fast path's statement already ran, claims.
+func (h *Handler) claimSlow(ctx context.Context, c *caller, profileID, otpHash, jti string, prior onceOutcome) (claimResult, *svc.DeviceError) {
+	for attempt := 0; ; attempt++ {
+		var (
+			enr store.Enrollment
+			tr  store.Transaction
+			de  *svc.DeviceError
+		)
+		err := h.env.Store.View(ctx, func(tx store.Tx) error {
+			// The common case in one query: the transaction and this profile's
+			// enrollment on the calling client both exist.
+			if profileID != "" && len(profileID) <= 128 {
+				t, e, found, err := tx.GetTransactionForClaim(ctx, otpHash, profileID, c.client.ID)
+				if err == nil && found {
+					tr, enr = t, e
+					return nil
+				} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+					return err
+				}
+			}
+			// Otherwise the two reads one by one, for the precise error.
+			var err error
+			enr, de, err = enrollmentOf(ctx, tx, c, profileID)
+			if de != nil || err != nil {
+				return err
+			}
+			tr, err = tx.GetTransactionByOTPHash(ctx, otpHash)
+			if errors.Is(err, store.ErrNotFound) {
+				de = errTxNotFound
+				return nil
+			}
+			return err
+		})
+		if err != nil {
+			h.env.Log.Error().Err(err).Msg("claim lookup")
+			return claimResult{}, errInternal
+		}
+		if de != nil {
+			return claimResult{}, de
+		}
+		now := h.env.NowMs()
+		// Expired, or bound to another user: the same answer as an unknown OTP,
+		// and nothing of the request (message, type) is revealed.
+		if now >= tr.ExpiresAt || (tr.BoundUserID != "" && tr.BoundUserID != enr.UserID) {
+			return claimResult{}, errTxNotFound
+		}
+		if tr.Status != store.StatusPending {
+			return claimResult{}, errAlreadyClaimed
+		}
+		switch prior {
+		case onceReplay:
+			return claimResult{}, errReplay
+		case onceRefused:
+			return claimResult{}, errAlreadyClaimed
+		}
+		ce := h.cacheEnrollment(enr)
+		nonce := protocol.RandomToken(16)
+		// The proof's jti and the claim commit together (one statement on
+		// PostgreSQL); the conditional update makes the claim exactly-once.
+		fresh, claimed, err := h.env.Store.ClaimOnce(ctx, jti, h.jtiExpiry(), tr.ID, enr, nonce, now)
+		switch {
+		case errors.Is(err, store.ErrNotEnrolled) && attempt < 2:
+			// Removed (or replaced) since the read: read again, for the
+			// precise error or the new enrollment.
+			h.env.TxCache.ForgetEnrollment(enr.ProfileID, enr.ClientID)
+			continue
+		case err != nil:
+			h.env.Log.Error().Err(err).Msg("claim")
+			return claimResult{}, errInternal
+		case !fresh:
+			return claimResult{}, errReplay
+		case !claimed:
+			return claimResult{}, errAlreadyClaimed
+		}
+		if ce != nil {
+			h.env.TxCache.Put(tr)
+			h.env.TxCache.Claimed(tr, nonce, ce)
+		}
+		return claimResult{tr: tr, enr: enr, nonce: nonce}, nil
+	}
+}
+
+// cacheEnrollment caches e (read from the store) with its parsed key; nil
+// when the key does not parse.
+func (h *Handler) cacheEnrollment(e store.Enrollment) *svc.CachedEnrollment {
+	if ce, ok := h.env.TxCache.Enrollment(e.ProfileID, e.ClientID); ok && ce.Enrollment == e {
+		return ce
+	}
+	pub, err := protocol.DecodePublicKey(e.PublicKey)
+	if err != nil {
+		return nil
+	}
+	ce := &svc.CachedEnrollment{Enrollment: e, Pub: pub}
+	h.env.TxCache.PutEnrollment(ce)
+	return ce
 }
 
 // answer: POST PathAnswer with the enrollment key's signature over the
 // decision, the message hash, the nonce and the time. Exactly one answer is
 // recorded (conditional update claimed → accepted/denied); the callback is
 // queued in the same transaction.
+//
+// The fast path (answerFast) applies every check of checkAnswer to this
+// instance's own claim record and then answers in one statement that
+// checks, atomically, the jti, the claimed status, the claiming enrollment
+// and nonce, the expiry and that the enrollment still exists. On a miss, a
+// failed check or a refused statement, answerSlow reads the store and
+// answers exactly as without the cache.
 func (h *Handler) answer(w http.ResponseWriter, r *http.Request) {
 	c, de := h.authenticate(r, false)
 	if de != nil {
@@ -156,15 +268,89 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request) {
 		fail(w, badField("transaction_id"))
 		return
 	}
-	ctx := r.Context()
-	var (
-		enr store.Enrollment
-		tr  store.Transaction
-	)
 	if req.ProfileID == "" || len(req.ProfileID) > 128 {
 		fail(w, badField("profile_id"))
 		return
 	}
+	ctx := r.Context()
+	status := store.StatusDenied
+	if req.Decision == protocol.DecisionAccept {
+		status = store.StatusAccepted
+	}
+	jti := jtiKey(c.client.ID, c.proof.Claims.JTI)
+	tr, done, prior, de := h.answerFast(ctx, c, &req, jti, status)
+	if !done {
+		tr, de = h.answerSlow(ctx, c, &req, jti, status, prior)
+	}
+	if de != nil {
+		fail(w, de)
+		return
+	}
+	h.env.Hub.Notify(tr.ID)
+	if tr.CallbackURI != "" && h.env.WakeOutbox != nil {
+		h.env.WakeOutbox()
+	}
+	h.env.Log.Info().Str("transaction_id", tr.ID).Str("status", status).Msg("authentication request answered")
+	svc.WriteJSON(w, http.StatusOK, protocol.AnswerResponse{TransactionID: tr.ID, Status: status})
+}
+
+// callbackRow is the outbox row of an answer to tr (nil without a callback URI).
+func callbackRow(tr store.Transaction, now int64) *store.Callback {
+	if tr.CallbackURI == "" {
+		return nil
+	}
+	row := outbox.NewCallback(tr.APIClientID, tr.CallbackURI, tr.ID, now)
+	return &row
+}
+
+// errAlreadyAnswered answers an answer the conditional update refused.
+var errAlreadyAnswered = svc.DevErr(protocol.ErrAlreadyHandled, "this request was already answered or has expired")
+
+// answerFast answers from this instance's claim record; done false sends
+// the request to answerSlow (with what the fast path's statement did).
+func (h *Handler) answerFast(ctx context.Context, c *caller, req *protocol.AnswerRequest, jti, status string) (store.Transaction, bool, onceOutcome, *svc.DeviceError) {
+	cache := h.env.TxCache
+	now := h.env.NowMs()
+	ct, ok := cache.ByID(req.TransactionID, now)
+	if !ok || ct.Status != store.StatusClaimed || ct.Enrollment == nil {
+		return store.Transaction{}, false, onceNone, nil
+	}
+	e := ct.Enrollment
+	tr := ct.Transaction()
+	// The checks of checkAnswer, on what this instance recorded of its own
+	// claim; any failure takes the read path for the precise answer.
+	if h.verifyAnswer(c, req, tr, e.Enrollment, e.Pub) != nil {
+		return store.Transaction{}, false, onceNone, nil
+	}
+	fresh, answered, err := h.env.Store.AnswerOnce(ctx, jti, h.jtiExpiry(), tr.ID, e.Enrollment, tr.Nonce, status, now, callbackRow(tr, now))
+	switch {
+	case errors.Is(err, store.ErrNotEnrolled):
+		cache.ForgetEnrollment(e.ProfileID, e.ClientID)
+		cache.Forget(tr.ID)
+		return store.Transaction{}, false, onceNone, nil
+	case err != nil:
+		h.env.Log.Error().Err(err).Msg("answer")
+		return store.Transaction{}, true, onceNone, errInternal
+	case !fresh:
+		return store.Transaction{}, false, onceReplay, nil
+	case !answered:
+		// Answered by a concurrent request, or expired: this instance's
+		// claim record stays true (a concurrent winner records the answer).
+		return store.Transaction{}, false, onceRefused, nil
+	}
+	cache.Answered(tr, status, now)
+	return tr, true, onceNone, nil
+}
+
+// answerSlow reads the transaction and its claiming enrollment, checks the
+// answer and, unless prior says the fast path's statement already ran,
+// records it.
+func (h *Handler) answerSlow(ctx context.Context, c *caller, req *protocol.AnswerRequest, jti, status string, prior onceOutcome) (store.Transaction, *svc.DeviceError) {
+	var (
+		enr store.Enrollment
+		tr  store.Transaction
+		de  *svc.DeviceError
+	)
 	err := h.env.Store.View(ctx, func(tx store.Tx) error {
 		// The transaction and its claiming enrollment in one query.
 		var (
@@ -181,58 +367,62 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request) {
 		if tr.EnrollmentID == "" || found {
 			return nil // not claimed: checkAnswer says so
 		}
-		// The claiming enrollment was removed since (deregistration,
-		// override): this device can no longer answer.
-		enr, de, err = enrollmentOf(ctx, tx, c, req.ProfileID)
-		if de == nil && err == nil {
-			de = svc.DevErr(protocol.ErrInvalidAnswer, "this request was claimed by another enrollment")
-		}
+		de, err = enrollmentGone(ctx, tx, c, req.ProfileID)
 		return err
 	})
 	if err != nil {
 		h.env.Log.Error().Err(err).Msg("answer lookup")
-		fail(w, errInternal)
-		return
+		return tr, errInternal
 	}
 	if de != nil {
-		fail(w, de)
-		return
+		return tr, de
 	}
-	if de := h.checkAnswer(c, &req, tr, enr); de != nil {
-		fail(w, de)
-		return
+	if de := h.checkAnswer(c, req, tr, enr); de != nil {
+		return tr, de
 	}
-	status := store.StatusDenied
-	if req.Decision == protocol.DecisionAccept {
-		status = store.StatusAccepted
+	switch prior {
+	case onceReplay:
+		return tr, errReplay
+	case onceRefused:
+		return tr, errAlreadyAnswered
 	}
 	now := h.env.NowMs()
-	var cb *store.Callback
-	if tr.CallbackURI != "" {
-		row := outbox.NewCallback(tr.APIClientID, tr.CallbackURI, tr.ID, now)
-		cb = &row
-	}
 	// The proof's jti, the answer and its callback commit together (one
 	// statement on PostgreSQL); the conditional update makes it exactly-once.
-	fresh, answered, err := h.env.Store.AnswerOnce(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), h.jtiExpiry(), tr.ID, enr.ID, status, now, cb)
+	fresh, answered, err := h.env.Store.AnswerOnce(ctx, jti, h.jtiExpiry(), tr.ID, enr, tr.Nonce, status, now, callbackRow(tr, now))
 	switch {
+	case errors.Is(err, store.ErrNotEnrolled):
+		// Removed since the read: say why, as the read would have.
+		err = h.env.Store.View(ctx, func(tx store.Tx) error {
+			de, err = enrollmentGone(ctx, tx, c, req.ProfileID)
+			return err
+		})
+		if err != nil {
+			h.env.Log.Error().Err(err).Msg("answer lookup")
+			return tr, errInternal
+		}
+		return tr, de
 	case err != nil:
 		h.env.Log.Error().Err(err).Msg("answer")
-		fail(w, errInternal)
-		return
+		return tr, errInternal
 	case !fresh:
-		fail(w, errReplay)
-		return
+		return tr, errReplay
 	case !answered:
-		fail(w, svc.DevErr(protocol.ErrAlreadyHandled, "this request was already answered or has expired"))
-		return
+		return tr, errAlreadyAnswered
 	}
-	h.env.Hub.Notify(tr.ID)
-	if tr.CallbackURI != "" && h.env.WakeOutbox != nil {
-		h.env.WakeOutbox()
+	h.env.TxCache.Put(tr)
+	h.env.TxCache.Answered(tr, status, now)
+	return tr, nil
+}
+
+// enrollmentGone explains why the enrollment that claimed a request is gone
+// (deregistration, override): this device can no longer answer.
+func enrollmentGone(ctx context.Context, tx store.Tx, c *caller, profileID string) (*svc.DeviceError, error) {
+	_, de, err := enrollmentOf(ctx, tx, c, profileID)
+	if de == nil && err == nil {
+		de = svc.DevErr(protocol.ErrInvalidAnswer, "this request was claimed by another enrollment")
 	}
-	h.env.Log.Info().Str("transaction_id", tr.ID).Str("status", status).Msg("authentication request answered")
-	svc.WriteJSON(w, http.StatusOK, protocol.AnswerResponse{TransactionID: tr.ID, Status: status})
+	return de, err
 }
 
 // checkAnswer applies every answer check that does not need the write lock.
@@ -244,6 +434,14 @@ func (h *Handler) checkAnswer(c *caller, req *protocol.AnswerRequest, tr store.T
 	default:
 		return svc.DevErr(protocol.ErrInvalidAnswer, "this request was not claimed")
 	}
+	return h.verifyAnswer(c, req, tr, enr, nil)
+}
+
+// verifyAnswer checks an answer to tr, claimed by enr (whose parsed key is
+// pub, or nil to parse enr's): the claiming enrollment is this client's for
+// the profile named, the request has not expired, the answer's time is
+// fresh, and the nonce, message hash and signature match.
+func (h *Handler) verifyAnswer(c *caller, req *protocol.AnswerRequest, tr store.Transaction, enr store.Enrollment, pub *ecdsa.PublicKey) *svc.DeviceError {
 	// The claiming enrollment must be this client's, for the profile named.
 	if enr.ID == "" || tr.EnrollmentID != enr.ID || enr.ClientID != c.client.ID || enr.ProfileID != req.ProfileID || tr.ProfileID != req.ProfileID {
 		return svc.DevErr(protocol.ErrInvalidAnswer, "this request was claimed by another enrollment")
@@ -261,9 +459,11 @@ func (h *Handler) checkAnswer(c *caller, req *protocol.AnswerRequest, tr store.T
 	if req.MessageHash != protocol.MessageHash(tr.Message) {
 		return svc.DevErr(protocol.ErrInvalidAnswer, "message hash does not match the request")
 	}
-	pub, err := protocol.DecodePublicKey(enr.PublicKey)
-	if err != nil {
-		return errInternal
+	if pub == nil {
+		var err error
+		if pub, err = protocol.DecodePublicKey(enr.PublicKey); err != nil {
+			return errInternal
+		}
 	}
 	if err := protocol.VerifyAnswerSignature(pub, req); err != nil {
 		return svc.DevErr(protocol.ErrInvalidAnswer, "answer signature does not verify")

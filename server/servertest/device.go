@@ -65,6 +65,14 @@ func (ts *TestServer) NewDevice() *Device {
 	return d
 }
 
+// On returns a copy of d that talks to ts (another server instance sharing
+// d's store): the same keys, registration, tokens and enrollment.
+func (d *Device) On(ts *TestServer) *Device {
+	c := *d
+	c.ts = ts
+	return &c
+}
+
 // Proof makes a DPoP proof for method and path (relative to the server URL),
 // bound to token when non-empty; mutate may change the claims.
 func (d *Device) Proof(method, path, token string, mutate func(*protocol.ProofClaims)) string {

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 )
 
@@ -12,66 +14,107 @@ func (s *sqlStore) Autocommit(ctx context.Context, fn func(Tx) error) error {
 		return fmt.Errorf("store: connection: %w", err)
 	}
 	defer conn.Close()
-	return fn(&sqlTx{tx: conn, d: s.d})
+	return fn(s.newTx(conn))
 }
 
-// claimOnceSQL does ClaimOnce in one PostgreSQL statement: the UPDATE runs
-// only when the INSERT of the jti returned a row.
-const claimOnceSQL = `WITH j AS (INSERT INTO jti_cache (jti, expires_at) VALUES (?, ?) ON CONFLICT (jti) DO NOTHING RETURNING 1),
+// enrolledSQL is the condition every claim and answer checks in its own
+// statement: the enrollment (id, client, profile) still exists — it may have
+// been deleted by a deregistration, the override policy or PIN failures
+// since the caller read (or cached) it.
+const enrolledSQL = `SELECT 1 FROM enrollments WHERE id = ? AND client_id = ? AND profile_id = ?`
+
+// claimOnceSQL does ClaimOnce in one PostgreSQL statement: the jti is
+// recorded only when the enrollment exists, and the UPDATE runs only when the
+// INSERT of the jti returned a row.
+const claimOnceSQL = `WITH e AS (` + enrolledSQL + `),
+j AS (INSERT INTO jti_cache (jti, expires_at) SELECT CAST(? AS TEXT), CAST(? AS BIGINT) WHERE EXISTS (SELECT 1 FROM e)
+      ON CONFLICT (jti) DO NOTHING RETURNING 1),
 u AS (UPDATE transactions SET status = ?, profile_id = ?, enrollment_id = ?, user_id = ?, nonce = ?
       WHERE id = ? AND status = ? AND expires_at > ? AND EXISTS (SELECT 1 FROM j) RETURNING 1)
-SELECT (SELECT COUNT(*) FROM j), (SELECT COUNT(*) FROM u)`
+SELECT (SELECT COUNT(*) FROM e), (SELECT COUNT(*) FROM j), (SELECT COUNT(*) FROM u)`
 
-// ClaimOnce records jti and claims transaction id atomically.
-func (s *sqlStore) ClaimOnce(ctx context.Context, jti string, jtiExp int64, id, profileID, enrollmentID, userID, nonce string, now int64) (fresh, claimed bool, err error) {
+// ClaimOnce records jti and claims transaction id for enrollment e atomically.
+func (s *sqlStore) ClaimOnce(ctx context.Context, jti string, jtiExp int64, id string, e Enrollment, nonce string, now int64) (fresh, claimed bool, err error) {
 	if s.d.dollar {
-		var nj, nu int
-		err = s.writer.QueryRowContext(ctx, s.d.q(claimOnceSQL), jti, jtiExp, StatusClaimed, profileID, enrollmentID, userID, nonce,
-			id, StatusPending, now).Scan(&nj, &nu)
+		var ne, nj, nu int
+		q := s.d.q(claimOnceSQL)
+		s.note(q)
+		err = s.writer.QueryRowContext(ctx, q, e.ID, e.ClientID, e.ProfileID, jti, jtiExp,
+			StatusClaimed, e.ProfileID, e.ID, e.UserID, nonce, id, StatusPending, now).Scan(&ne, &nj, &nu)
+		if err == nil && ne == 0 {
+			err = ErrNotEnrolled
+		}
 		return nj == 1, nu == 1, err
 	}
 	err = s.InTx(ctx, func(tx Tx) error {
-		if fresh, err = tx.UseJTI(ctx, jti, jtiExp); err != nil || !fresh {
+		t := tx.(*sqlTx)
+		if err := t.enrolled(ctx, e); err != nil {
 			return err
 		}
-		claimed, err = tx.ClaimTransaction(ctx, id, profileID, enrollmentID, userID, nonce, now)
+		if fresh, err = t.UseJTI(ctx, jti, jtiExp); err != nil || !fresh {
+			return err
+		}
+		claimed, err = t.ClaimTransaction(ctx, id, e.ProfileID, e.ID, e.UserID, nonce, now)
 		return err
 	})
 	return fresh, claimed, err
 }
 
-const answerOnceSQL = `WITH j AS (INSERT INTO jti_cache (jti, expires_at) VALUES (?, ?) ON CONFLICT (jti) DO NOTHING RETURNING 1),
+// enrolled returns ErrNotEnrolled unless enrollment e still exists.
+func (t *sqlTx) enrolled(ctx context.Context, e Enrollment) error {
+	var one int
+	err := t.row(ctx, enrolledSQL, e.ID, e.ClientID, e.ProfileID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotEnrolled
+	}
+	return err
+}
+
+const answerOnceSQL = `WITH e AS (` + enrolledSQL + `),
+j AS (INSERT INTO jti_cache (jti, expires_at) SELECT CAST(? AS TEXT), CAST(? AS BIGINT) WHERE EXISTS (SELECT 1 FROM e)
+      ON CONFLICT (jti) DO NOTHING RETURNING 1),
 u AS (UPDATE transactions SET status = ?, answered_at = ?
-      WHERE id = ? AND status = ? AND enrollment_id = ? AND expires_at > ? AND EXISTS (SELECT 1 FROM j) RETURNING 1)`
+      WHERE id = ? AND status = ? AND enrollment_id = ? AND nonce = ? AND expires_at > ? AND EXISTS (SELECT 1 FROM j) RETURNING 1)`
 
 const answerOnceOutboxSQL = `,
 o AS (INSERT INTO outbox (id, api_client_id, url, body, attempts, next_attempt_at, delivered_at, dead, last_error, created_at)
       SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), 0, CAST(? AS BIGINT), 0, 0, '', CAST(? AS BIGINT) FROM u)`
 
 const answerOnceSelect = `
-SELECT (SELECT COUNT(*) FROM j), (SELECT COUNT(*) FROM u)`
+SELECT (SELECT COUNT(*) FROM e), (SELECT COUNT(*) FROM j), (SELECT COUNT(*) FROM u)`
 
 // AnswerOnce records jti, answers transaction id and queues cb atomically.
-func (s *sqlStore) AnswerOnce(ctx context.Context, jti string, jtiExp int64, id, enrollmentID, status string, now int64, cb *Callback) (fresh, answered bool, err error) {
+func (s *sqlStore) AnswerOnce(ctx context.Context, jti string, jtiExp int64, id string, e Enrollment, nonce, status string, now int64, cb *Callback) (fresh, answered bool, err error) {
 	if s.d.dollar {
 		q := answerOnceSQL
-		args := []any{jti, jtiExp, status, now, id, StatusClaimed, enrollmentID, now}
+		args := []any{e.ID, e.ClientID, e.ProfileID, jti, jtiExp, status, now, id, StatusClaimed, e.ID, nonce, now}
 		if cb != nil {
 			q += answerOnceOutboxSQL
 			args = append(args, cb.ID, cb.APIClientID, cb.URL, cb.Body, cb.NextAttemptAt, cb.CreatedAt)
 		}
-		var nj, nu int
-		err = s.writer.QueryRowContext(ctx, s.d.q(q+answerOnceSelect), args...).Scan(&nj, &nu)
+		q = s.d.q(q + answerOnceSelect)
+		s.note(q)
+		var ne, nj, nu int
+		err = s.writer.QueryRowContext(ctx, q, args...).Scan(&ne, &nj, &nu)
+		if err == nil && ne == 0 {
+			err = ErrNotEnrolled
+		}
 		return nj == 1, nu == 1, err
 	}
 	err = s.InTx(ctx, func(tx Tx) error {
-		if fresh, err = tx.UseJTI(ctx, jti, jtiExp); err != nil || !fresh {
+		t := tx.(*sqlTx)
+		if err := t.enrolled(ctx, e); err != nil {
 			return err
 		}
-		if answered, err = tx.AnswerTransaction(ctx, id, enrollmentID, status, now); err != nil || !answered || cb == nil {
+		if fresh, err = t.UseJTI(ctx, jti, jtiExp); err != nil || !fresh {
 			return err
 		}
-		return tx.EnqueueCallback(ctx, *cb)
+		n, err := t.exec(ctx, "UPDATE transactions SET status = ?, answered_at = ? WHERE id = ? AND status = ? AND enrollment_id = ? AND nonce = ? AND expires_at > ?",
+			status, now, id, StatusClaimed, e.ID, nonce, now)
+		if answered = n == 1; err != nil || !answered || cb == nil {
+			return err
+		}
+		return t.EnqueueCallback(ctx, *cb)
 	})
 	return fresh, answered, err
 }

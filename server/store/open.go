@@ -11,6 +11,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -25,6 +26,7 @@ type sqlStore struct {
 	d      *dialect
 	writer *sql.DB // SQLite: one connection, so writers never fight over the lock
 	reader *sql.DB // SQLite: a small pool of read-only connections (WAL readers)
+	obs    atomic.Pointer[func(string)] // ObserveStatements
 }
 
 // Open opens (and migrates) the store at storeURL:
@@ -252,18 +254,21 @@ func (s *sqlStore) viewAutocommit(ctx context.Context, fn func(Tx) error) error 
 		return fmt.Errorf("store: connection: %w", err)
 	}
 	defer conn.Close()
-	return fn(&sqlTx{tx: conn, d: s.d})
+	return fn(s.newTx(conn))
 }
 
 func (s *sqlStore) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(Tx) error) error {
+	s.note("BEGIN")
 	tx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	if err := fn(&sqlTx{tx: tx, d: s.d}); err != nil {
+	if err := fn(s.newTx(tx)); err != nil {
+		s.note("ROLLBACK")
 		_ = tx.Rollback()
 		return err
 	}
+	s.note("COMMIT")
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}

@@ -11,6 +11,11 @@ var ErrNotFound = errors.New("store: not found")
 // ErrConflict is returned when an insert collides with an existing row.
 var ErrConflict = errors.New("store: already exists")
 
+// ErrNotEnrolled is returned by ClaimOnce and AnswerOnce when the enrollment
+// no longer exists (deregistration, override, PIN failures): nothing was
+// changed and the proof's jti was not recorded.
+var ErrNotEnrolled = errors.New("store: enrollment no longer exists")
+
 // Transaction statuses as stored. "expired" is never stored: readers derive it
 // from ExpiresAt.
 const (
@@ -149,15 +154,17 @@ type Store interface {
 	// Autocommit runs fn on a writable connection without an explicit
 	// transaction: for a single statement (each statement commits alone).
 	Autocommit(ctx context.Context, fn func(Tx) error) error
-	// ClaimOnce atomically records a proof id and claims a transaction (one
-	// statement on PostgreSQL, one transaction on SQLite): fresh is false
+	// ClaimOnce atomically checks that enrollment e (id, client, profile)
+	// still exists, records a proof id and claims a transaction for e (one
+	// statement on PostgreSQL, one transaction on SQLite): ErrNotEnrolled
+	// when e is gone (nothing changed, the jti not recorded); fresh is false
 	// when the jti was seen before (then nothing changed); claimed is false
 	// when the transaction was not pending or had expired.
-	ClaimOnce(ctx context.Context, jti string, jtiExpiresAt int64, id, profileID, enrollmentID, userID, nonce string, now int64) (fresh, claimed bool, err error)
-	// AnswerOnce atomically records a proof id, answers a transaction claimed
-	// by enrollmentID (status accepted or denied) and, when cb is not nil and
-	// the answer was recorded, queues the callback.
-	AnswerOnce(ctx context.Context, jti string, jtiExpiresAt int64, id, enrollmentID, status string, now int64, cb *Callback) (fresh, answered bool, err error)
+	ClaimOnce(ctx context.Context, jti string, jtiExpiresAt int64, id string, e Enrollment, nonce string, now int64) (fresh, claimed bool, err error)
+	// AnswerOnce is ClaimOnce's counterpart for the answer: it answers a
+	// transaction claimed by e with nonce (status accepted or denied) and,
+	// when cb is not nil and the answer was recorded, queues the callback.
+	AnswerOnce(ctx context.Context, jti string, jtiExpiresAt int64, id string, e Enrollment, nonce, status string, now int64, cb *Callback) (fresh, answered bool, err error)
 	Dialect() string // "sqlite" or "postgres"
 	Close() error
 }

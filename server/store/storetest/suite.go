@@ -27,31 +27,49 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("PurgeExpired", func(t *testing.T) { testPurge(t, open(t)) })
 	t.Run("ClaimOnceAnswerOnce", func(t *testing.T) { testOnce(t, open(t)) })
 	t.Run("ClaimOnceRace", func(t *testing.T) { testOnceRace(t, open(t)) })
+	t.Run("OnceEnrollmentAndNonce", func(t *testing.T) { testOnceConditions(t, open(t)) })
 	t.Run("JoinedReadsAndUserBoundInsert", func(t *testing.T) { testJoined(t, open(t)) })
 }
 
+// enrE claims and answers in the ClaimOnce/AnswerOnce cases; enrOther is
+// another device's enrollment.
+var (
+	enrE     = store.Enrollment{ID: "e", ProfileID: "p", ClientID: "c", UserID: "u", PublicKey: "k", Certificate: "c", CreatedAt: 1}
+	enrOther = store.Enrollment{ID: "other", ProfileID: "p2", ClientID: "c2", UserID: "u2", PublicKey: "k2", Certificate: "c2", CreatedAt: 1}
+)
+
+func enrollBoth(t *testing.T, s store.Store) {
+	tx(t, s, func(x store.Tx) error {
+		if err := x.CreateEnrollment(ctx, enrE); err != nil {
+			return err
+		}
+		return x.CreateEnrollment(ctx, enrOther)
+	})
+}
+
 func testOnce(t *testing.T, s store.Store) {
+	enrollBoth(t, s)
 	if err := s.Autocommit(ctx, func(x store.Tx) error { return x.CreateTransaction(ctx, newTx("o", 1000)) }); err != nil {
 		t.Fatal(err)
 	}
-	fresh, claimed, err := s.ClaimOnce(ctx, "j1", 500, "o", "p", "e", "u", "n", 1000)
+	fresh, claimed, err := s.ClaimOnce(ctx, "j1", 500, "o", enrE, "n", 1000)
 	if err != nil || !fresh || claimed {
 		t.Fatalf("claim at expiry: fresh=%v claimed=%v %v", fresh, claimed, err)
 	}
-	fresh, claimed, err = s.ClaimOnce(ctx, "j1", 500, "o", "p", "e", "u", "n", 1)
+	fresh, claimed, err = s.ClaimOnce(ctx, "j1", 500, "o", enrE, "n", 1)
 	if err != nil || fresh || claimed {
 		t.Fatalf("claim with a spent jti: fresh=%v claimed=%v %v", fresh, claimed, err)
 	}
-	fresh, claimed, err = s.ClaimOnce(ctx, "j2", 500, "o", "p", "e", "u", "n", 1)
+	fresh, claimed, err = s.ClaimOnce(ctx, "j2", 500, "o", enrE, "n", 1)
 	if err != nil || !fresh || !claimed {
 		t.Fatalf("claim: fresh=%v claimed=%v %v", fresh, claimed, err)
 	}
 	cb := &store.Callback{ID: "cb1", APIClientID: "rp", URL: "https://rp/cb", Body: `{"x":1}`, NextAttemptAt: 7, CreatedAt: 7}
-	fresh, answered, err := s.AnswerOnce(ctx, "j3", 500, "o", "other", store.StatusAccepted, 2, cb)
+	fresh, answered, err := s.AnswerOnce(ctx, "j3", 500, "o", enrOther, "n", store.StatusAccepted, 2, cb)
 	if err != nil || !fresh || answered {
 		t.Fatalf("answer by another enrollment: fresh=%v answered=%v %v", fresh, answered, err)
 	}
-	fresh, answered, err = s.AnswerOnce(ctx, "j3", 500, "o", "e", store.StatusAccepted, 2, cb)
+	fresh, answered, err = s.AnswerOnce(ctx, "j3", 500, "o", enrE, "n", store.StatusAccepted, 2, cb)
 	if err != nil || fresh || answered {
 		t.Fatalf("answer with a spent jti: fresh=%v answered=%v %v", fresh, answered, err)
 	}
@@ -61,11 +79,11 @@ func testOnce(t *testing.T, s store.Store) {
 		}
 		return nil
 	})
-	fresh, answered, err = s.AnswerOnce(ctx, "j4", 500, "o", "e", store.StatusDenied, 3, cb)
+	fresh, answered, err = s.AnswerOnce(ctx, "j4", 500, "o", enrE, "n", store.StatusDenied, 3, cb)
 	if err != nil || !fresh || !answered {
 		t.Fatalf("answer: fresh=%v answered=%v %v", fresh, answered, err)
 	}
-	fresh, answered, err = s.AnswerOnce(ctx, "j5", 500, "o", "e", store.StatusAccepted, 3, &store.Callback{ID: "cb2", URL: "u", Body: "{}"})
+	fresh, answered, err = s.AnswerOnce(ctx, "j5", 500, "o", enrE, "n", store.StatusAccepted, 3, &store.Callback{ID: "cb2", URL: "u", Body: "{}"})
 	if err != nil || !fresh || answered {
 		t.Fatalf("second answer: fresh=%v answered=%v %v", fresh, answered, err)
 	}
@@ -87,15 +105,16 @@ func testOnce(t *testing.T, s store.Store) {
 	if err := s.Autocommit(ctx, func(x store.Tx) error { return x.CreateTransaction(ctx, newTx("o2", 1000)) }); err != nil {
 		t.Fatal(err)
 	}
-	if _, c, _ := s.ClaimOnce(ctx, "j6", 500, "o2", "p", "e", "u", "n", 1); !c {
+	if _, c, _ := s.ClaimOnce(ctx, "j6", 500, "o2", enrE, "n", 1); !c {
 		t.Fatal("claim o2")
 	}
-	if _, a, err := s.AnswerOnce(ctx, "j7", 500, "o2", "e", store.StatusAccepted, 2, nil); !a || err != nil {
+	if _, a, err := s.AnswerOnce(ctx, "j7", 500, "o2", enrE, "n", store.StatusAccepted, 2, nil); !a || err != nil {
 		t.Fatalf("answer without callback: %v %v", a, err)
 	}
 }
 
 func testOnceRace(t *testing.T, s store.Store) {
+	enrollBoth(t, s)
 	tx(t, s, func(x store.Tx) error { return x.CreateTransaction(ctx, newTx("r", 1000)) })
 	var claims, answers, stale atomic.Int32
 	var wg sync.WaitGroup
@@ -104,7 +123,7 @@ func testOnceRace(t *testing.T, s store.Store) {
 		go func(i int) {
 			defer wg.Done()
 			jti := "jc" + string(rune('a'+i%5)) // half the racers reuse a jti
-			fresh, claimed, err := s.ClaimOnce(ctx, jti, 500, "r", "p", "e", "u", "n", 1)
+			fresh, claimed, err := s.ClaimOnce(ctx, jti, 500, "r", enrE, "n", 1)
 			if err != nil {
 				t.Errorf("claim: %v", err)
 			}
@@ -125,7 +144,7 @@ func testOnceRace(t *testing.T, s store.Store) {
 		go func(i int) {
 			defer wg.Done()
 			cb := &store.Callback{ID: "rcb" + string(rune('a'+i)), URL: "u", Body: "{}"}
-			_, answered, err := s.AnswerOnce(ctx, "ja"+string(rune('a'+i)), 500, "r", "e", store.StatusAccepted, 2, cb)
+			_, answered, err := s.AnswerOnce(ctx, "ja"+string(rune('a'+i)), 500, "r", enrE, "n", store.StatusAccepted, 2, cb)
 			if err != nil {
 				t.Errorf("answer: %v", err)
 			}
