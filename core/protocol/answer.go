@@ -22,18 +22,23 @@ func MessageHash(message string) string {
 // one per line. Fields must not contain newlines (the server refuses such
 // values).
 func AnswerPayload(transactionID, decision, messageHash, nonce string, unixTime int64) []byte {
-	var b strings.Builder
-	b.WriteString(answerDomain)
-	for _, f := range []string{transactionID, decision, messageHash, nonce, strconv.FormatInt(unixTime, 10)} {
-		b.WriteByte('\n')
-		b.WriteString(f)
+	return appendAnswerPayload(nil, transactionID, decision, messageHash, nonce, unixTime)
+}
+
+func appendAnswerPayload(b []byte, transactionID, decision, messageHash, nonce string, unixTime int64) []byte {
+	b = append(b, answerDomain...)
+	for _, f := range [...]string{transactionID, decision, messageHash, nonce} {
+		b = append(b, '\n')
+		b = append(b, f...)
 	}
-	return []byte(b.String())
+	b = append(b, '\n')
+	return strconv.AppendInt(b, unixTime, 10)
 }
 
 // AnswerDigest is SHA-256 of AnswerPayload: what KeyStore.Sign signs.
 func AnswerDigest(transactionID, decision, messageHash, nonce string, unixTime int64) [32]byte {
-	return sha256.Sum256(AnswerPayload(transactionID, decision, messageHash, nonce, unixTime))
+	var buf [256]byte
+	return sha256.Sum256(appendAnswerPayload(buf[:0], transactionID, decision, messageHash, nonce, unixTime))
 }
 
 // SignAnswer fills a.Signature using sign over a's fields.

@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/rand"
 	"crypto/sha256"
@@ -88,7 +89,8 @@ type ParsedProof struct {
 	JWK    *ecdsa.PublicKey // set when the header carried a jwk
 	Claims ProofClaims
 	digest [32]byte
-	sig    []byte
+	sig    [64]byte // r||s
+	sigLen int      // decoded length of the signature part (64 when well-formed)
 }
 
 // ErrProof is wrapped by every proof validation failure.
@@ -96,51 +98,159 @@ var ErrProof = errors.New("invalid proof")
 
 func proofErr(msg string) error { return fmt.Errorf("%w: %s", ErrProof, msg) }
 
+// maxProofLen bounds a proof (it is a header value).
+const maxProofLen = 4096
+
 // ParseProof checks the proof's structure (three parts, typ dpop+jwt, alg ES256,
 // kid or a P-256 jwk, required claims present).
 func ParseProof(s string) (*ParsedProof, error) {
-	if len(s) > 4096 {
+	if len(s) > maxProofLen {
 		return nil, proofErr("too long")
 	}
-	parts := strings.Split(s, ".")
-	if len(parts) != 3 {
+	d1 := strings.IndexByte(s, '.')
+	if d1 < 0 {
 		return nil, proofErr("not a compact JWS")
 	}
-	hb, err1 := B64.DecodeString(parts[0])
-	cb, err2 := B64.DecodeString(parts[1])
-	sig, err3 := B64.DecodeString(parts[2])
+	d2 := strings.IndexByte(s[d1+1:], '.')
+	if d2 < 0 {
+		return nil, proofErr("not a compact JWS")
+	}
+	d2 += d1 + 1
+	if strings.IndexByte(s[d2+1:], '.') >= 0 {
+		return nil, proofErr("not a compact JWS")
+	}
+	// One copy of the proof and one buffer for the decoded parts, on the
+	// stack: the signing input is hashed from the copy.
+	var raw [maxProofLen]byte
+	in := raw[:copy(raw[:], s)]
+	var dec [maxProofLen]byte
+	hn, err1 := B64.Decode(dec[:], in[:d1])
+	cn, err2 := B64.Decode(dec[hn:], in[d1+1:d2])
+	sn, err3 := B64.Decode(dec[hn+cn:], in[d2+1:])
 	if err1 != nil || err2 != nil || err3 != nil {
 		return nil, proofErr("bad base64url")
 	}
-	var h proofHeader
-	if json.Unmarshal(hb, &h) != nil || h.Typ != "dpop+jwt" || h.Alg != "ES256" {
-		return nil, proofErr("bad header")
+	p := &ParsedProof{sigLen: sn}
+	if sn == len(p.sig) {
+		copy(p.sig[:], dec[hn+cn:])
 	}
-	p := &ParsedProof{Kid: h.Kid, sig: sig}
-	if h.Kid == "" {
-		var j jwk
-		if len(h.JWK) == 0 || json.Unmarshal(h.JWK, &j) != nil || j.Kty != "EC" || j.Crv != "P-256" {
-			return nil, proofErr("header needs a kid or a P-256 jwk")
+	if !p.parseFlat(dec[:hn], dec[hn:hn+cn]) {
+		if err := p.parseJSON(dec[:hn], dec[hn:hn+cn]); err != nil {
+			return nil, err
 		}
-		x, errX := B64.DecodeString(j.X)
-		y, errY := B64.DecodeString(j.Y)
-		if errX != nil || errY != nil || len(x) != 32 || len(y) != 32 {
-			return nil, proofErr("bad jwk")
-		}
-		pub, err := ParsePublicKey(append(append([]byte{4}, x...), y...))
-		if err != nil {
-			return nil, proofErr("bad jwk")
-		}
-		p.JWK = pub
 	}
-	if json.Unmarshal(cb, &p.Claims) != nil || p.Claims.JTI == "" || p.Claims.HTM == "" || p.Claims.HTU == "" || p.Claims.IAT == 0 {
+	if p.Claims.JTI == "" || p.Claims.HTM == "" || p.Claims.HTU == "" || p.Claims.IAT == 0 {
 		return nil, proofErr("missing claims")
 	}
 	if len(p.Claims.JTI) > 128 {
 		return nil, proofErr("jti too long")
 	}
-	p.digest = sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+	p.digest = sha256.Sum256(in[:d2])
 	return p, nil
+}
+
+// parseFlat is the fast path of ParseProof for the proofs the SDK makes: a
+// header of typ, alg and kid and claims of string and integer values only,
+// all printable ASCII without escapes (see scanFlat). It reports false for
+// anything else, and for a header that is not typ dpop+jwt / alg ES256,
+// so that parseJSON decides, with encoding/json's rules and errors.
+func (p *ParsedProof) parseFlat(hb, cb []byte) bool {
+	var hm, cm [maxFlatMembers]flatMember
+	hn, ok := scanFlat(hb, &hm)
+	if !ok {
+		return false
+	}
+	cn, ok := scanFlat(cb, &cm)
+	if !ok {
+		return false
+	}
+	var typ, alg, kid []byte
+	for i := range hm[:hn] {
+		m := &hm[i]
+		if m.num {
+			return false
+		}
+		switch string(m.key(hb)) {
+		case "typ":
+			typ = m.val(hb)
+		case "alg":
+			alg = m.val(hb)
+		case "kid":
+			kid = m.val(hb)
+		default:
+			return false // jwk, other or differently cased names
+		}
+	}
+	if string(typ) != "dpop+jwt" || string(alg) != "ES256" || len(kid) == 0 {
+		return false
+	}
+	var jti, htm, htu, ath []byte
+	var iat int64
+	for i := range cm[:cn] {
+		m := &cm[i]
+		switch string(m.key(cb)) {
+		case "jti":
+			jti = m.val(cb)
+		case "htm":
+			htm = m.val(cb)
+		case "htu":
+			htu = m.val(cb)
+		case "ath":
+			ath = m.val(cb)
+		case "iat":
+			if !m.num {
+				return false
+			}
+			v, ok := flatInt64(m.val(cb))
+			if !ok {
+				return false
+			}
+			iat = v
+			continue
+		default:
+			return false
+		}
+		if m.num {
+			return false
+		}
+	}
+	// One string for every value.
+	all := string(kid) + string(jti) + string(htm) + string(htu) + string(ath)
+	cut := func(n int) string { v := all[:n]; all = all[n:]; return v }
+	p.Kid = cut(len(kid))
+	p.Claims = ProofClaims{JTI: cut(len(jti)), HTM: cut(len(htm)), HTU: cut(len(htu)), ATH: cut(len(ath)), IAT: iat}
+	return true
+}
+
+// parseJSON is the general path of ParseProof: encoding/json, a jwk header.
+// hb and cb are copied first (ParseProof's buffers stay on its stack).
+func (p *ParsedProof) parseJSON(header, claims []byte) error {
+	hb, cb := bytes.Clone(header), bytes.Clone(claims)
+	var h proofHeader
+	if json.Unmarshal(hb, &h) != nil || h.Typ != "dpop+jwt" || h.Alg != "ES256" {
+		return proofErr("bad header")
+	}
+	p.Kid = h.Kid
+	if h.Kid == "" {
+		var j jwk
+		if len(h.JWK) == 0 || json.Unmarshal(h.JWK, &j) != nil || j.Kty != "EC" || j.Crv != "P-256" {
+			return proofErr("header needs a kid or a P-256 jwk")
+		}
+		x, errX := B64.DecodeString(j.X)
+		y, errY := B64.DecodeString(j.Y)
+		if errX != nil || errY != nil || len(x) != 32 || len(y) != 32 {
+			return proofErr("bad jwk")
+		}
+		pub, err := ParsePublicKey(append(append([]byte{4}, x...), y...))
+		if err != nil {
+			return proofErr("bad jwk")
+		}
+		p.JWK = pub
+	}
+	if json.Unmarshal(cb, &p.Claims) != nil {
+		return proofErr("missing claims")
+	}
+	return nil
 }
 
 // Verify checks the signature with pub and the claims against the request:
@@ -149,7 +259,7 @@ func ParseProof(s string) (*ParsedProof, error) {
 // token is sent (and be absent when none is). Replay of the jti is the caller's
 // check (the server's replay cache).
 func (p *ParsedProof) Verify(pub *ecdsa.PublicKey, method, url string, now time.Time, accessToken string) error {
-	if !verifyRaw(pub, p.digest[:], p.sig) {
+	if p.sigLen != len(p.sig) || !verifyRaw(pub, p.digest[:], p.sig[:]) {
 		return proofErr("bad signature")
 	}
 	if !strings.EqualFold(p.Claims.HTM, method) {

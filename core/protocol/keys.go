@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/sha256"
@@ -21,11 +22,14 @@ var ErrBadKey = errors.New("protocol: not a P-256 public key")
 // (SubjectPublicKeyInfo, what Android returns) or as the 65-byte uncompressed
 // point (X9.63, what iOS returns).
 func ParsePublicKey(b []byte) (*ecdsa.PublicKey, error) {
+	// The DER of a P-256 SubjectPublicKeyInfo is this fixed prefix and the
+	// uncompressed point: x509.ParsePKIXPublicKey would read exactly that.
+	if len(b) == len(p256SPKIPrefix)+65 && bytes.HasPrefix(b, p256SPKIPrefix) {
+		b = b[len(p256SPKIPrefix):]
+	}
 	if len(b) == 65 && b[0] == 4 {
-		x := new(big.Int).SetBytes(b[1:33])
-		y := new(big.Int).SetBytes(b[33:])
-		pub := &ecdsa.PublicKey{Curve: elliptic.P256(), X: x, Y: y}
-		if !pub.Curve.IsOnCurve(x, y) { //nolint:staticcheck // validation of untrusted input
+		pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), b) // checks that the point is on the curve
+		if err != nil {
 			return nil, ErrBadKey
 		}
 		return pub, nil
@@ -40,6 +44,12 @@ func ParsePublicKey(b []byte) (*ecdsa.PublicKey, error) {
 	}
 	return pub, nil
 }
+
+// p256SPKIPrefix is the DER of a P-256 SubjectPublicKeyInfo up to its point:
+// SEQUENCE { SEQUENCE { id-ecPublicKey, prime256v1 }, BIT STRING (65 bytes,
+// no unused bits) }.
+var p256SPKIPrefix = []byte{0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
+	0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00}
 
 // EncodePublicKey returns base64url PKIX DER of pub (the wire form of keys).
 func EncodePublicKey(pub *ecdsa.PublicKey) (string, error) {
@@ -85,12 +95,38 @@ func derToRaw(der []byte) ([]byte, error) {
 	return out, nil
 }
 
-// verifyRaw verifies a 64-byte r||s signature over digest.
+// verifyRaw verifies a 64-byte r||s signature over digest. It is
+// ecdsa.Verify(pub, digest, r, s) without the big.Int round trip: r and s
+// are DER-encoded as ecdsa.Verify encodes them (zero refused, leading zeros
+// dropped, a zero byte before a high bit) and given to ecdsa.VerifyASN1.
 func verifyRaw(pub *ecdsa.PublicKey, digest, raw []byte) bool {
 	if len(raw) != 64 {
 		return false
 	}
-	r := new(big.Int).SetBytes(raw[:32])
-	s := new(big.Int).SetBytes(raw[32:])
-	return ecdsa.Verify(pub, digest, r, s)
+	var buf [2 + 2*(2+33)]byte
+	der := append(buf[:0], 0x30, 0)
+	der, okR := appendASN1Int(der, raw[:32])
+	der, okS := appendASN1Int(der, raw[32:])
+	if !okR || !okS {
+		return false
+	}
+	der[1] = byte(len(der) - 2)
+	return ecdsa.VerifyASN1(pub, digest, der)
+}
+
+// appendASN1Int appends the DER INTEGER of the unsigned big-endian v (at
+// most 32 bytes); false when v is zero.
+func appendASN1Int(b, v []byte) ([]byte, bool) {
+	for len(v) > 0 && v[0] == 0 {
+		v = v[1:]
+	}
+	if len(v) == 0 {
+		return b, false
+	}
+	if v[0]&0x80 != 0 {
+		b = append(b, 0x02, byte(len(v)+1), 0)
+	} else {
+		b = append(b, 0x02, byte(len(v)))
+	}
+	return append(b, v...), true
 }

@@ -1,0 +1,144 @@
+package protocol
+
+// flatMember is one member of a flat JSON object read by scanFlat: the
+// offsets of its key and of its value (a string without its quotes, or an
+// integer literal) in the scanned bytes. Offsets rather than slices keep
+// the scanned buffer from escaping to the heap.
+type flatMember struct {
+	k0, k1, v0, v1 int
+	num            bool
+}
+
+func (m *flatMember) key(b []byte) []byte { return b[m.k0:m.k1] }
+func (m *flatMember) val(b []byte) []byte { return b[m.v0:m.v1] }
+
+// maxFlatMembers bounds the members scanFlat reads (more: not flat).
+const maxFlatMembers = 16
+
+// scanFlat reads b as one JSON object whose members all have a key and a
+// string value made only of printable ASCII without escapes, or an integer
+// value (-?(0|[1-9][0-9]*)), surrounded by optional JSON whitespace. It
+// returns the members in order and true; false when b is anything else
+// (other value types, escapes, non-ASCII, more than maxFlatMembers members,
+// invalid JSON). It is a fast path: callers hand every input it refuses to
+// encoding/json, so what it accepts must decode exactly as encoding/json
+// would decode it.
+func scanFlat(b []byte, out *[maxFlatMembers]flatMember) (int, bool) {
+	i := skipWS(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return 0, false
+	}
+	i = skipWS(b, i+1)
+	n := 0
+	if i < len(b) && b[i] == '}' {
+		return 0, skipWS(b, i+1) == len(b)
+	}
+	for {
+		if n == maxFlatMembers {
+			return 0, false
+		}
+		m := &out[n]
+		var ok bool
+		m.k0, m.k1, i, ok = flatString(b, i)
+		if !ok {
+			return 0, false
+		}
+		i = skipWS(b, i)
+		if i >= len(b) || b[i] != ':' {
+			return 0, false
+		}
+		i = skipWS(b, i+1)
+		if i >= len(b) {
+			return 0, false
+		}
+		m.num = b[i] != '"'
+		if m.num {
+			m.v0, m.v1, i, ok = flatInt(b, i)
+		} else {
+			m.v0, m.v1, i, ok = flatString(b, i)
+		}
+		if !ok {
+			return 0, false
+		}
+		n++
+		i = skipWS(b, i)
+		if i >= len(b) {
+			return 0, false
+		}
+		switch b[i] {
+		case ',':
+			i = skipWS(b, i+1)
+		case '}':
+			return n, skipWS(b, i+1) == len(b)
+		default:
+			return 0, false
+		}
+	}
+}
+
+func skipWS(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// flatString reads a string at b[i] (which must be '"') made of printable
+// ASCII other than '"' and '\\'; it returns the bounds of its content and
+// the index after the closing quote.
+func flatString(b []byte, i int) (int, int, int, bool) {
+	if i >= len(b) || b[i] != '"' {
+		return 0, 0, 0, false
+	}
+	for j := i + 1; j < len(b); j++ {
+		switch c := b[j]; {
+		case c == '"':
+			return i + 1, j, j + 1, true
+		case c < 0x20 || c > 0x7e || c == '\\':
+			return 0, 0, 0, false
+		}
+	}
+	return 0, 0, 0, false
+}
+
+// flatInt reads an integer literal -?(0|[1-9][0-9]*) at b[i], which must be
+// followed by a delimiter (not by '.', 'e' or another digit).
+func flatInt(b []byte, i int) (int, int, int, bool) {
+	j := i
+	if j < len(b) && b[j] == '-' {
+		j++
+	}
+	start := j
+	for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+		j++
+	}
+	if j == start || (b[start] == '0' && j-start > 1) {
+		return 0, 0, 0, false
+	}
+	if j < len(b) && (b[j] == '.' || b[j] == 'e' || b[j] == 'E') {
+		return 0, 0, 0, false
+	}
+	return i, j, j, true
+}
+
+// flatInt64 converts an integer literal from scanFlat; false on overflow.
+func flatInt64(v []byte) (int64, bool) {
+	neg := false
+	if len(v) > 0 && v[0] == '-' {
+		neg, v = true, v[1:]
+	}
+	if len(v) == 0 || len(v) > 19 {
+		return 0, false
+	}
+	var u uint64
+	for _, c := range v {
+		u = u*10 + uint64(c-'0')
+	}
+	switch {
+	case neg && u <= 1<<63:
+		return -int64(u-1) - 1, true
+	case !neg && u < 1<<63:
+		return int64(u), true
+	}
+	return 0, false
+}
