@@ -24,8 +24,8 @@ var migrationsFS embed.FS
 // sqlStore is the database/sql implementation of Store.
 type sqlStore struct {
 	d      *dialect
-	writer *sql.DB // SQLite: one connection, so writers never fight over the lock
-	reader *sql.DB // SQLite: a small pool of read-only connections (WAL readers)
+	writer *sql.DB                      // SQLite: one connection, so writers never fight over the lock
+	reader *sql.DB                      // SQLite: a small pool of read-only connections (WAL readers)
 	obs    atomic.Pointer[func(string)] // ObserveStatements
 }
 
