@@ -243,24 +243,30 @@ func (c *TxCache) Claimed(x store.Transaction, nonce string, e *CachedEnrollment
 	c.insert(n)
 }
 
-// Answered records that this instance's answer of id (claimed through this
-// cache) committed with the final status at answeredAt. Without a claim
-// record it does nothing.
-func (c *TxCache) Answered(id, status string, answeredAt int64) {
-	if c == nil || (status != store.StatusAccepted && status != store.StatusDenied) {
+// Answered records that this instance's answer of x committed with the
+// final status at answeredAt (x.UserID is the claiming user). A final state
+// already recorded is kept (final states never change).
+func (c *TxCache) Answered(x store.Transaction, status string, answeredAt int64) {
+	if c == nil || x.ID == "" || (status != store.StatusAccepted && status != store.StatusDenied) {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e := c.find(id)
-	if e == nil || e.Status != store.StatusClaimed {
-		return
-	}
 	// Replace rather than modify: copies handed out stay as they were.
-	n := *e
+	n := immutable(x)
+	n.UserID = x.UserID
+	if e := c.find(x.ID); e != nil {
+		if e.Final() {
+			return
+		}
+		*n = *e
+		if n.UserID == "" {
+			n.UserID = x.UserID
+		}
+		c.remove(e)
+	}
 	n.Status, n.AnsweredAt = status, answeredAt
-	c.remove(e)
-	c.insert(&n)
+	c.insert(n)
 }
 
 // Forget drops transaction id (after a conditional write based on it was

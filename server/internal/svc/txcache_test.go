@@ -36,10 +36,10 @@ func TestTxCacheLifecycle(t *testing.T) {
 	if tr := got.Transaction(); tr.Status != store.StatusPending || tr.ExpiresAt != 10_000 || tr.CallbackURI != "https://rp/cb" {
 		t.Fatalf("Transaction() = %+v", tr)
 	}
-	// Answered without this instance's claim: nothing is recorded.
-	c.Answered("t1", store.StatusAccepted, 7)
+	// Only final states are recorded as answers.
+	c.Answered(x, store.StatusClaimed, 7)
 	if got, _ := c.ByID("t1", 5); got.Status != "" {
-		t.Fatalf("answer recorded without a claim: %+v", got)
+		t.Fatalf("non-final answer recorded: %+v", got)
 	}
 	e := cacheEnr(t, "p", "cl")
 	c.Claimed(x, "nonce", e)
@@ -52,13 +52,13 @@ func TestTxCacheLifecycle(t *testing.T) {
 	if got, _ := c.ByOTP("h1", 5); got.Status != store.StatusClaimed {
 		t.Fatalf("Put dropped the claim: %+v", got)
 	}
-	c.Answered("t1", store.StatusDenied, 8)
+	c.Answered(x, store.StatusDenied, 8)
 	got, _ = c.ByID("t1", 5)
 	if got.Status != store.StatusDenied || got.AnsweredAt != 8 || !got.Final() || got.Transaction().EnrollmentID != "e-p" {
 		t.Fatalf("after answer: %+v", got)
 	}
 	// Final states do not change.
-	c.Answered("t1", store.StatusAccepted, 9)
+	c.Answered(x, store.StatusAccepted, 9)
 	if got, _ := c.ByID("t1", 5); got.Status != store.StatusDenied || got.AnsweredAt != 8 {
 		t.Fatalf("final state changed: %+v", got)
 	}
@@ -71,6 +71,13 @@ func TestTxCacheLifecycle(t *testing.T) {
 	}
 	if _, ok := c.ByOTP("h1", 5); ok || c.Len() != 0 {
 		t.Fatalf("expired entry not dropped (len %d)", c.Len())
+	}
+	// An answer recorded without this instance's claim (claimed elsewhere).
+	y := cacheTx(3, 10_000)
+	y.UserID = "bob"
+	c.Answered(y, store.StatusAccepted, 9)
+	if got, ok := c.ByOTP("h3", 5); !ok || !got.Final() || got.UserID != "bob" || got.AnsweredAt != 9 || got.Enrollment != nil {
+		t.Fatalf("answer without claim: %+v %v", got, ok)
 	}
 	// Forget.
 	c.Put(cacheTx(2, 10_000))
@@ -145,7 +152,7 @@ func TestTxCacheConcurrent(t *testing.T) {
 					t.Errorf("ByOTP(%s) = %s", x.OTPHash, got.ID)
 				}
 				c.Claimed(x, "n", e)
-				c.Answered(x.ID, store.StatusAccepted, 2)
+				c.Answered(x, store.StatusAccepted, 2)
 				if got, ok := c.ByID(x.ID, 1); ok && got.Status != store.StatusAccepted && got.Status != store.StatusClaimed {
 					t.Errorf("status %q", got.Status)
 				}
