@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/openmobileauth/oma/core/protocol/flatjson"
 )
 
 // ProofClaims are the claims of a DPoP-style proof of possession (RFC 9449).
@@ -151,32 +153,32 @@ func ParseProof(s string) (*ParsedProof, error) {
 
 // parseFlat is the fast path of ParseProof for the proofs the SDK makes: a
 // header of typ, alg and kid and claims of string and integer values only,
-// all printable ASCII without escapes (see scanFlat). It reports false for
+// all printable ASCII without escapes (see flatjson.Scan). It reports false for
 // anything else, and for a header that is not typ dpop+jwt / alg ES256,
 // so that parseJSON decides, with encoding/json's rules and errors.
 func (p *ParsedProof) parseFlat(hb, cb []byte) bool {
-	var hm, cm [maxFlatMembers]flatMember
-	hn, ok := scanFlat(hb, &hm)
+	var hm, cm [flatjson.MaxMembers]flatjson.Member
+	hn, ok := flatjson.Scan(hb, &hm)
 	if !ok {
 		return false
 	}
-	cn, ok := scanFlat(cb, &cm)
+	cn, ok := flatjson.Scan(cb, &cm)
 	if !ok {
 		return false
 	}
 	var typ, alg, kid []byte
 	for i := range hm[:hn] {
 		m := &hm[i]
-		if m.num {
+		if m.Num {
 			return false
 		}
-		switch string(m.key(hb)) {
+		switch string(m.Key(hb)) {
 		case "typ":
-			typ = m.val(hb)
+			typ = m.Val(hb)
 		case "alg":
-			alg = m.val(hb)
+			alg = m.Val(hb)
 		case "kid":
-			kid = m.val(hb)
+			kid = m.Val(hb)
 		default:
 			return false // jwk, other or differently cased names
 		}
@@ -188,20 +190,20 @@ func (p *ParsedProof) parseFlat(hb, cb []byte) bool {
 	var iat int64
 	for i := range cm[:cn] {
 		m := &cm[i]
-		switch string(m.key(cb)) {
+		switch string(m.Key(cb)) {
 		case "jti":
-			jti = m.val(cb)
+			jti = m.Val(cb)
 		case "htm":
-			htm = m.val(cb)
+			htm = m.Val(cb)
 		case "htu":
-			htu = m.val(cb)
+			htu = m.Val(cb)
 		case "ath":
-			ath = m.val(cb)
+			ath = m.Val(cb)
 		case "iat":
-			if !m.num {
+			if !m.Num {
 				return false
 			}
-			v, ok := flatInt64(m.val(cb))
+			v, ok := flatjson.Int64(m.Val(cb))
 			if !ok {
 				return false
 			}
@@ -210,7 +212,7 @@ func (p *ParsedProof) parseFlat(hb, cb []byte) bool {
 		default:
 			return false
 		}
-		if m.num {
+		if m.Num {
 			return false
 		}
 	}

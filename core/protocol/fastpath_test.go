@@ -9,7 +9,6 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"math/big"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -176,17 +175,6 @@ func FuzzParseProof(f *testing.F) {
 		sameParse(t, B64.EncodeToString([]byte(h))+"."+B64.EncodeToString([]byte(c))+"."+sig)
 		sameParse(t, raw)
 	})
-}
-
-func TestFlatInt64(t *testing.T) {
-	for _, s := range []string{"0", "-0", "1", "-1", "1800000000", "9223372036854775807", "9223372036854775808",
-		"-9223372036854775808", "-9223372036854775809", "18446744073709551615", "99999999999999999999", "-", ""} {
-		got, ok := flatInt64([]byte(s))
-		want, err := strconv.ParseInt(s, 10, 64)
-		if ok != (err == nil) || (ok && got != want) {
-			t.Errorf("%q: %d %v, strconv %d %v", s, got, ok, want, err)
-		}
-	}
 }
 
 // TestVerifyRawMatchesVerify: verifyRaw decides as ecdsa.Verify on valid

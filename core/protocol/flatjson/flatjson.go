@@ -1,29 +1,36 @@
-package protocol
+// Package flatjson reads flat JSON objects (string and integer members,
+// printable ASCII, no escapes) without reflection or allocation. It is a
+// fast path only: whatever it refuses, its callers decode with encoding/json,
+// and whatever it accepts decodes as encoding/json would decode it.
+package flatjson
 
-// flatMember is one member of a flat JSON object read by scanFlat: the
-// offsets of its key and of its value (a string without its quotes, or an
-// integer literal) in the scanned bytes. Offsets rather than slices keep
+// Member is one member of a flat JSON object read by Scan: the offsets of
+// its key and of its value (a string without its quotes, or an integer
+// literal when Num) in the scanned bytes. Offsets rather than slices keep
 // the scanned buffer from escaping to the heap.
-type flatMember struct {
+type Member struct {
 	k0, k1, v0, v1 int
-	num            bool
+	Num            bool
 }
 
-func (m *flatMember) key(b []byte) []byte { return b[m.k0:m.k1] }
-func (m *flatMember) val(b []byte) []byte { return b[m.v0:m.v1] }
+// Key returns the member's key in b, the bytes given to Scan.
+func (m *Member) Key(b []byte) []byte { return b[m.k0:m.k1] }
 
-// maxFlatMembers bounds the members scanFlat reads (more: not flat).
-const maxFlatMembers = 16
+// Val returns the member's value in b, the bytes given to Scan.
+func (m *Member) Val(b []byte) []byte { return b[m.v0:m.v1] }
 
-// scanFlat reads b as one JSON object whose members all have a key and a
+// MaxMembers bounds the members Scan reads (more: not flat).
+const MaxMembers = 16
+
+// Scan reads b as one JSON object whose members all have a key and a
 // string value made only of printable ASCII without escapes, or an integer
 // value (-?(0|[1-9][0-9]*)), surrounded by optional JSON whitespace. It
 // returns the members in order and true; false when b is anything else
-// (other value types, escapes, non-ASCII, more than maxFlatMembers members,
+// (other value types, escapes, non-ASCII, more than MaxMembers members,
 // invalid JSON). It is a fast path: callers hand every input it refuses to
 // encoding/json, so what it accepts must decode exactly as encoding/json
 // would decode it.
-func scanFlat(b []byte, out *[maxFlatMembers]flatMember) (int, bool) {
+func Scan(b []byte, out *[MaxMembers]Member) (int, bool) {
 	i := skipWS(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return 0, false
@@ -34,12 +41,12 @@ func scanFlat(b []byte, out *[maxFlatMembers]flatMember) (int, bool) {
 		return 0, skipWS(b, i+1) == len(b)
 	}
 	for {
-		if n == maxFlatMembers {
+		if n == MaxMembers {
 			return 0, false
 		}
 		m := &out[n]
 		var ok bool
-		m.k0, m.k1, i, ok = flatString(b, i)
+		m.k0, m.k1, i, ok = scanString(b, i)
 		if !ok {
 			return 0, false
 		}
@@ -51,11 +58,11 @@ func scanFlat(b []byte, out *[maxFlatMembers]flatMember) (int, bool) {
 		if i >= len(b) {
 			return 0, false
 		}
-		m.num = b[i] != '"'
-		if m.num {
-			m.v0, m.v1, i, ok = flatInt(b, i)
+		m.Num = b[i] != '"'
+		if m.Num {
+			m.v0, m.v1, i, ok = scanInt(b, i)
 		} else {
-			m.v0, m.v1, i, ok = flatString(b, i)
+			m.v0, m.v1, i, ok = scanString(b, i)
 		}
 		if !ok {
 			return 0, false
@@ -83,10 +90,10 @@ func skipWS(b []byte, i int) int {
 	return i
 }
 
-// flatString reads a string at b[i] (which must be '"') made of printable
+// scanString reads a string at b[i] (which must be '"') made of printable
 // ASCII other than '"' and '\\'; it returns the bounds of its content and
 // the index after the closing quote.
-func flatString(b []byte, i int) (int, int, int, bool) {
+func scanString(b []byte, i int) (int, int, int, bool) {
 	if i >= len(b) || b[i] != '"' {
 		return 0, 0, 0, false
 	}
@@ -103,7 +110,7 @@ func flatString(b []byte, i int) (int, int, int, bool) {
 
 // flatInt reads an integer literal -?(0|[1-9][0-9]*) at b[i], which must be
 // followed by a delimiter (not by '.', 'e' or another digit).
-func flatInt(b []byte, i int) (int, int, int, bool) {
+func scanInt(b []byte, i int) (int, int, int, bool) {
 	j := i
 	if j < len(b) && b[j] == '-' {
 		j++
@@ -121,8 +128,8 @@ func flatInt(b []byte, i int) (int, int, int, bool) {
 	return i, j, j, true
 }
 
-// flatInt64 converts an integer literal from scanFlat; false on overflow.
-func flatInt64(v []byte) (int64, bool) {
+// Int64 converts an integer literal read by Scan; false on overflow.
+func Int64(v []byte) (int64, bool) {
 	neg := false
 	if len(v) > 0 && v[0] == '-' {
 		neg, v = true, v[1:]
