@@ -40,5 +40,6 @@
 // always uses net/http.
 //
 // The figures only mean something
-// on an otherwise idle machine: the report prints the load average.
+// on an otherwise idle machine: the report prints the load average. The
+// process runs with GOGC=400 unless GOGC is set (as the tokenserver).
 package main

@@ -17,6 +17,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/tidwall/gjson"
+
 	"github.com/openmobileauth/oma/core/protocol"
 )
 
@@ -241,11 +243,16 @@ func fastTransaction(ctx context.Context, c *FastClient, rp *RP, dev *Device, p 
 	if err := c.do(ctx, "start request", b); err != nil {
 		return "", err
 	}
-	var st struct {
-		TransactionID string `json:"transaction_id"`
-		OTP           string `json:"otp"`
-	}
-	if err := json.Unmarshal(b.resp, &st); err != nil {
+	var st struct{ TransactionID, OTP string }
+	if err := decodeObject(b.resp, func(k string, v gjson.Result) bool {
+		switch k {
+		case "transaction_id":
+			return jsonString(v, &st.TransactionID)
+		case "otp":
+			return jsonString(v, &st.OTP)
+		}
+		return true
+	}); err != nil {
 		return "", fmt.Errorf("start request: decoding answer: %w", err)
 	}
 	if st.TransactionID == "" || st.OTP == "" {
@@ -267,12 +274,18 @@ func fastTransaction(ctx context.Context, c *FastClient, rp *RP, dev *Device, p 
 	if err := c.do(ctx, "claim", b); err != nil {
 		return st.TransactionID, err
 	}
-	var cl struct {
-		TransactionID string `json:"transaction_id"`
-		Message       string `json:"message"`
-		Nonce         string `json:"nonce"`
-	}
-	if err := json.Unmarshal(b.resp, &cl); err != nil {
+	var cl struct{ TransactionID, Message, Nonce string }
+	if err := decodeObject(b.resp, func(k string, v gjson.Result) bool {
+		switch k {
+		case "transaction_id":
+			return jsonString(v, &cl.TransactionID)
+		case "message":
+			return jsonString(v, &cl.Message)
+		case "nonce":
+			return jsonString(v, &cl.Nonce)
+		}
+		return true
+	}); err != nil {
 		return st.TransactionID, fmt.Errorf("claim: decoding answer: %w", err)
 	}
 	if cl.TransactionID != st.TransactionID {
@@ -310,7 +323,15 @@ func fastTransaction(ctx context.Context, c *FastClient, rp *RP, dev *Device, p 
 		return st.TransactionID, err
 	}
 	var an protocol.AnswerResponse
-	if err := json.Unmarshal(b.resp, &an); err != nil {
+	if err := decodeObject(b.resp, func(k string, v gjson.Result) bool {
+		switch k {
+		case "transaction_id":
+			return jsonString(v, &an.TransactionID)
+		case "status":
+			return jsonString(v, &an.Status)
+		}
+		return true
+	}); err != nil {
 		return st.TransactionID, fmt.Errorf("answer: decoding answer: %w", err)
 	}
 	if an.Status != "accepted" || an.TransactionID != st.TransactionID {
@@ -324,17 +345,68 @@ func fastTransaction(ctx context.Context, c *FastClient, rp *RP, dev *Device, p 
 		return st.TransactionID, err
 	}
 	var res struct {
-		TransactionID   string `json:"transaction_id"`
-		IsAuthenticated bool   `json:"is_authenticated"`
-		Status          string `json:"status"`
+		TransactionID, Status string
+		IsAuthenticated       bool
 	}
-	if err := json.Unmarshal(b.resp, &res); err != nil {
+	if err := decodeObject(b.resp, func(k string, v gjson.Result) bool {
+		switch k {
+		case "transaction_id":
+			return jsonString(v, &res.TransactionID)
+		case "status":
+			return jsonString(v, &res.Status)
+		case "is_authenticated":
+			if v.Type != gjson.True && v.Type != gjson.False {
+				return false
+			}
+			res.IsAuthenticated = v.Type == gjson.True
+		}
+		return true
+	}); err != nil {
 		return st.TransactionID, fmt.Errorf("fetch transaction: decoding answer: %w", err)
 	}
 	if !res.IsAuthenticated || res.Status != "accepted" || res.TransactionID != st.TransactionID {
 		return st.TransactionID, fmt.Errorf("fetch: status %q authenticated=%v, want accepted", res.Status, res.IsAuthenticated)
 	}
 	return st.TransactionID, nil
+}
+
+// errJSON is wrapped by every answer that is not a valid JSON object of the
+// expected member types.
+var errJSON = errors.New("not a JSON object with the expected members")
+
+// decodeObject checks that body is exactly one valid JSON object and calls
+// member for each of its members in order (as encoding/json, a repeated key's
+// last value wins); member returns false for a value of the wrong type.
+func decodeObject(body []byte, member func(key string, v gjson.Result) bool) error {
+	if !gjson.ValidBytes(body) {
+		return errJSON
+	}
+	r := gjson.ParseBytes(body)
+	if !r.IsObject() {
+		return errJSON
+	}
+	ok := true
+	r.ForEach(func(k, v gjson.Result) bool {
+		ok = member(k.Str, v)
+		return ok
+	})
+	if !ok {
+		return errJSON
+	}
+	return nil
+}
+
+// jsonString stores a JSON string value (null leaves dst as it is, as
+// encoding/json does); another type is refused.
+func jsonString(v gjson.Result, dst *string) bool {
+	switch v.Type {
+	case gjson.String:
+		*dst = v.Str
+	case gjson.Null:
+	default:
+		return false
+	}
+	return true
 }
 
 // appendJSONString appends s as a JSON string (what encoding/json would

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/tidwall/gjson"
 )
 
 // rawServer answers every connection's requests with fn, which gets the
@@ -279,5 +281,35 @@ func TestEscapes(t *testing.T) {
 	}
 	if got := string(appendPathEscape(nil, "a/b c")); got != "a%2Fb%20c" {
 		t.Errorf("appendPathEscape: %s", got)
+	}
+}
+
+// decodeObject accepts exactly one JSON object with members of the expected
+// types and unescapes strings as encoding/json does.
+func TestDecodeObject(t *testing.T) {
+	read := func(body string) (string, error) {
+		var s string
+		err := decodeObject([]byte(body), func(k string, v gjson.Result) bool {
+			if k == "s" {
+				return jsonString(v, &s)
+			}
+			return true
+		})
+		return s, err
+	}
+	for body, want := range map[string]string{
+		`{"s":"a\u0026b\ud83d\ude00\n","x":[1,{"s":2}]}` + "\n": "a&b\U0001F600\n",
+		`{"s":"first","s":"last"}`:                              "last",
+		` {"x":1} `:                                             "",
+		`{"s":null}`:                                            "",
+	} {
+		if got, err := read(body); err != nil || got != want {
+			t.Errorf("%s: %q %v, want %q", body, got, err, want)
+		}
+	}
+	for _, body := range []string{``, `[]`, `"s"`, `{"s":1}`, `{"s":true}`, `{"s":"a"} x`, `{"s":"a"}{}`, `{"s":"a\x01"}`, `{"s":"\q"}`, `{"s":"a",}`, `{s:"a"}`, `{"s":"a"`} {
+		if got, err := read(body); err == nil {
+			t.Errorf("%q: accepted (%q)", body, got)
+		}
 	}
 }
