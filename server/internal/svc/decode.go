@@ -33,8 +33,11 @@ func ReadBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error)
 // MediaType returns the lower-cased media type of the request ("" if absent).
 func MediaType(r *http.Request) string {
 	ct := r.Header.Get("Content-Type")
-	if ct == "" {
+	switch ct {
+	case "":
 		return ""
+	case "application/json", "application/x-www-form-urlencoded":
+		return ct // what mime.ParseMediaType returns for them
 	}
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil {
@@ -46,6 +49,9 @@ func MediaType(r *http.Request) string {
 // DecodeStrictJSON decodes exactly one JSON object into v, refusing unknown
 // fields, wrong types, trailing data and invalid UTF-8.
 func DecodeStrictJSON(body []byte, v any) error {
+	if decodeFlat(body, v) {
+		return nil
+	}
 	if !utf8.Valid(body) {
 		return ErrMalformed
 	}

@@ -7,12 +7,33 @@ import (
 	"github.com/openmobileauth/oma/core/protocol"
 )
 
-// WriteJSON writes v as a JSON response with status.
+// Shared header values of every JSON response. They are assigned, not
+// appended to (Header.Add would copy them: len == cap), and net/http clones
+// the header map with its values when the header is written.
+var (
+	headerJSON    = []string{"application/json"}
+	headerNoStore = []string{"no-store"}
+)
+
+// WriteJSON writes v as a JSON response with status: the bytes of
+// json.NewEncoder(w).Encode(v), which it still uses for types other than
+// the responses of the hot paths (see appendJSON).
 func WriteJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
+	h := w.Header()
+	h["Content-Type"] = headerJSON
+	h["Cache-Control"] = headerNoStore
+	bp := jsonBufs.Get().(*[]byte)
+	b, ok := appendJSON((*bp)[:0], v)
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	if ok {
+		_, _ = w.Write(append(b, '\n'))
+	} else {
+		_ = json.NewEncoder(w).Encode(v)
+	}
+	if cap(b) <= maxPooledJSON {
+		*bp = b[:0]
+		jsonBufs.Put(bp)
+	}
 }
 
 // DeviceError is a device API error: one of core/protocol's error strings and
