@@ -1,5 +1,7 @@
 package rp
 
+import "github.com/openmobileauth/oma/server/internal/svc"
+
 // API paths.
 const (
 	PathCreate      = "/oauth/api/v4/authenticate/user"
@@ -28,6 +30,16 @@ type CreateResponse struct {
 	OTP           string `json:"otp"`
 }
 
+// AppendJSON appends r as encoding/json encodes it (svc.JSONAppender).
+func (r CreateResponse) AppendJSON(b []byte) []byte {
+	b = append(b, '{')
+	b = svc.AppendJSONField(b, "transaction_id", r.TransactionID)
+	b = svc.AppendJSONField(b, "auth_method", r.AuthMethod)
+	b = svc.AppendJSONInt(b, "time_to_live", r.TimeToLive)
+	b = svc.AppendJSONField(b, "otp", r.OTP)
+	return append(b, '}')
+}
+
 // Reason explains why a transaction is not authenticated.
 type Reason struct {
 	Reason      string `json:"reason"` // "not_accepted", "expired" or ""
@@ -44,4 +56,21 @@ type Transaction struct {
 	AuthenticationMethod   string `json:"authentication_method"`
 	NotAuthenticatedReason Reason `json:"not_authenticated_reason"`
 	Status                 string `json:"status"` // pending, claimed, accepted, denied, expired
+}
+
+// AppendJSON appends t as encoding/json encodes it (svc.JSONAppender).
+func (t Transaction) AppendJSON(b []byte) []byte {
+	b = append(b, '{')
+	b = svc.AppendJSONField(b, "transaction_id", t.TransactionID)
+	b = svc.AppendJSONField(b, "callback_uri", t.CallbackURI)
+	b = svc.AppendJSONInt(b, "timestamp", t.Timestamp)
+	b = svc.AppendJSONField(b, "user_id", t.UserID)
+	b = svc.AppendJSONBool(b, "is_authenticated", t.IsAuthenticated)
+	b = svc.AppendJSONField(b, "authentication_method", t.AuthenticationMethod)
+	b = append(b, `,"not_authenticated_reason":{`...)
+	b = svc.AppendJSONField(b, "reason", t.NotAuthenticatedReason.Reason)
+	b = svc.AppendJSONField(b, "description", t.NotAuthenticatedReason.Description)
+	b = append(b, '}')
+	b = svc.AppendJSONField(b, "status", t.Status)
+	return append(b, '}')
 }
