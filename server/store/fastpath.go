@@ -48,10 +48,7 @@ func (s *sqlStore) ClaimOnce(ctx context.Context, jti string, jtiExp int64, id s
 	}
 	err = s.InTx(ctx, func(tx Tx) error {
 		t := tx.(*sqlTx)
-		if err := t.enrolled(ctx, e); err != nil {
-			return err
-		}
-		if fresh, err = t.UseJTI(ctx, jti, jtiExp); err != nil || !fresh {
+		if fresh, err = t.useJTIIfEnrolled(ctx, jti, jtiExp, e); err != nil || !fresh {
 			return err
 		}
 		claimed, err = t.ClaimTransaction(ctx, id, e.ProfileID, e.ID, e.UserID, nonce, now)
@@ -60,14 +57,22 @@ func (s *sqlStore) ClaimOnce(ctx context.Context, jti string, jtiExp int64, id s
 	return fresh, claimed, err
 }
 
-// enrolled returns ErrNotEnrolled unless enrollment e still exists.
-func (t *sqlTx) enrolled(ctx context.Context, e Enrollment) error {
-	var one int
-	err := t.row(ctx, enrolledSQL, e.ID, e.ClientID, e.ProfileID).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return ErrNotEnrolled
+// useJTIIfEnrolled records jti if enrollment e still exists, in one
+// statement (SQLite's ClaimOnce/AnswerOnce, inside their transaction):
+// ErrNotEnrolled when e is gone, fresh false when the jti was seen before.
+// Only when nothing was inserted does a second query tell the two apart.
+func (t *sqlTx) useJTIIfEnrolled(ctx context.Context, jti string, jtiExp int64, e Enrollment) (bool, error) {
+	n, err := t.exec(ctx, "INSERT INTO jti_cache (jti, expires_at) SELECT ?, ? WHERE EXISTS ("+enrolledSQL+") ON CONFLICT (jti) DO NOTHING",
+		jti, jtiExp, e.ID, e.ClientID, e.ProfileID)
+	if err != nil || n == 1 {
+		return n == 1, err
 	}
-	return err
+	var one int
+	err = t.row(ctx, enrolledSQL, e.ID, e.ClientID, e.ProfileID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, ErrNotEnrolled
+	}
+	return false, err
 }
 
 const answerOnceSQL = `WITH e AS (` + enrolledSQL + `),
@@ -103,10 +108,7 @@ func (s *sqlStore) AnswerOnce(ctx context.Context, jti string, jtiExp int64, id 
 	}
 	err = s.InTx(ctx, func(tx Tx) error {
 		t := tx.(*sqlTx)
-		if err := t.enrolled(ctx, e); err != nil {
-			return err
-		}
-		if fresh, err = t.UseJTI(ctx, jti, jtiExp); err != nil || !fresh {
+		if fresh, err = t.useJTIIfEnrolled(ctx, jti, jtiExp, e); err != nil || !fresh {
 			return err
 		}
 		n, err := t.exec(ctx, "UPDATE transactions SET status = ?, answered_at = ? WHERE id = ? AND status = ? AND enrollment_id = ? AND nonce = ? AND expires_at > ?",
