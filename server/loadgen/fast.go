@@ -14,6 +14,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -47,7 +48,7 @@ type hotTransport interface {
 
 // Client kinds of NewFastClient.
 const (
-	ClientFast = "fast" // the purpose-built HTTP/1.1 client (wire.go)
+	ClientFast = "fast" // FastClient (fasthttp)
 	ClientStd  = "std"  // net/http: Plan.Fast stays nil
 )
 
@@ -57,12 +58,17 @@ const (
 // parsed in reused buffers. Every DPoP proof is still made fresh (new jti,
 // current iat, new ECDSA signature) and every answer signed over the claim's
 // nonce and message hash; every answer is still validated. It only speaks
-// plain HTTP/1.1 (the load generator's loopback server).
+// plain HTTP/1.1 (the load generator's loopback server), through fasthttp
+// (transport.go).
 type FastClient struct {
 	t       hotTransport
 	timeout time.Duration
 	bufs    sync.Pool // *txBuf
+	closed  atomic.Bool
 }
+
+// errClientClosed is returned for requests after Close.
+var errClientClosed = errors.New("client closed")
 
 // NewFastClient returns a hot-path client for the server at base
 // ("http://host:port"); timeout bounds each request (connect, write and
@@ -82,11 +88,12 @@ func NewFastClient(base string, timeout time.Duration) (*FastClient, error) {
 	if timeout <= 0 {
 		timeout = 30 * time.Second
 	}
-	return &FastClient{t: newWire(addr, u.Host, timeout), timeout: timeout}, nil
+	return &FastClient{t: newFastTransport(addr, u.Host, timeout), timeout: timeout}, nil
 }
 
 // Close closes the idle connections; later requests fail.
 func (c *FastClient) Close() error {
+	c.closed.Store(true)
 	c.t.close()
 	return nil
 }
@@ -112,6 +119,9 @@ func (c *FastClient) getBuf() *txBuf {
 func (c *FastClient) do(ctx context.Context, op string, b *txBuf) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
+	}
+	if c.closed.Load() {
+		return fmt.Errorf("%s: %w", op, errClientClosed)
 	}
 	deadline := time.Now().Add(c.timeout)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {

@@ -87,9 +87,9 @@ func get(fc *FastClient, path string) (status int, body string, err error) {
 }
 
 // Well-formed answers are read exactly: Content-Length, chunked (with an
-// extension and a trailer), 204, and a body delimited by the connection's
-// end; keep-alive connections are reused.
-func TestWireGoodAnswers(t *testing.T) {
+// extension and a trailer), 204, an interim 100 before the answer, and a body
+// delimited by the connection's end; keep-alive connections are reused.
+func TestTransportGoodAnswers(t *testing.T) {
 	var conns atomic.Int64
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
@@ -131,6 +131,8 @@ func TestWireGoodAnswers(t *testing.T) {
 		switch line {
 		case "GET /ext HTTP/1.1":
 			_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\nA\r\n0123456789\r\n0\r\nX-Trailer: 1\r\n\r\n")
+		case "GET /continue HTTP/1.1":
+			_, _ = io.WriteString(c, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
 		case "GET /eof HTTP/1.1":
 			_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\n\r\nuntil the end")
 			_ = c.Close()
@@ -140,15 +142,18 @@ func TestWireGoodAnswers(t *testing.T) {
 	if st, body, err := get(fr, "/ext"); err != nil || st != 200 || body != "abc0123456789" {
 		t.Fatalf("chunk extension and trailer: %d %q %v", st, body, err)
 	}
+	if st, body, err := get(fr, "/continue"); err != nil || st != 200 || body != "{}" {
+		t.Fatalf("100 then 200: %d %q %v", st, body, err)
+	}
 	if st, body, err := get(fr, "/eof"); err != nil || st != 200 || body != "until the end" {
 		t.Fatalf("body to EOF: %d %q %v", st, body, err)
 	}
 }
 
 // Every bad answer is an error, promptly: a 500, a closed connection, a
-// truncated body, a malformed status line or chunk, a slow answer past the
-// timeout, a refused connection. None hangs, none is a success.
-func TestWireBadAnswers(t *testing.T) {
+// truncated body, a malformed status line, header or chunk, a slow answer
+// past the timeout, a refused connection. None hangs, none is a success.
+func TestTransportBadAnswers(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
 	raw := rawServer(t, func(line string, c net.Conn) {
@@ -173,19 +178,15 @@ func TestWireBadAnswers(t *testing.T) {
 		case "/bad-chunk":
 			w("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n")
 		case "/bad-status":
-			w("HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n")
+			w("HTTP/1.1 2x0 OK\r\nContent-Length: 10\r\n\r\nsecret-otp")
 		case "/not-http":
-			w("SSH-2.0-OpenSSH\r\n")
+			w("secret-otp SSH-2.0\r\n\r\n")
 		case "/bare-lf":
-			w("HTTP/1.1 200 OK\nContent-Length: 0\n\n")
-		case "/both":
-			w("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
+			w("HTTP/1.1 200 OK\nContent-Length: 10\n\nsecret-otp")
 		case "/gzip-te":
-			w("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nabc")
+			w("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nsecret-otp")
 		case "/two-lengths":
 			w("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd")
-		case "/continue":
-			w("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
 		case "/slow":
 			select {
 			case <-release:
@@ -204,7 +205,7 @@ func TestWireBadAnswers(t *testing.T) {
 	})
 	fc := fastFor(t, raw, 300*time.Millisecond)
 	for _, path := range []string{"/500", "/close", "/half-header", "/short-body", "/short-chunk", "/no-last-chunk", "/bad-chunk",
-		"/bad-status", "/not-http", "/bare-lf", "/both", "/gzip-te", "/two-lengths", "/continue", "/slow", "/slow-body", "/huge"} {
+		"/bad-status", "/not-http", "/bare-lf", "/gzip-te", "/two-lengths", "/slow", "/slow-body", "/huge"} {
 		t0 := time.Now()
 		st, body, err := get(fc, path)
 		if err == nil {
@@ -215,6 +216,9 @@ func TestWireBadAnswers(t *testing.T) {
 			t.Errorf("%s: error after %s: %v", path, d, err)
 		}
 		t.Logf("%s: %v", path, err)
+		if strings.Contains(err.Error(), "secret-otp") {
+			t.Errorf("%s: the answer's bytes in the error: %v", path, err)
+		}
 		switch path {
 		case "/500":
 			var he *HTTPError
@@ -240,7 +244,7 @@ func TestWireBadAnswers(t *testing.T) {
 	}
 	closed := fastFor(t, raw, time.Second)
 	_ = closed.Close()
-	if _, _, err := get(closed, "/500"); !errors.Is(err, errWireClosed) {
+	if _, _, err := get(closed, "/500"); !errors.Is(err, errClientClosed) {
 		t.Errorf("closed client: %v", err)
 	}
 
@@ -264,8 +268,8 @@ func TestNewFastClientURLs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w := fc.t.(*wire); w.addr != "localhost:80" || w.host != "localhost" {
-		t.Fatalf("addr %q host %q", w.addr, w.host)
+	if f := fc.t.(*fastTransport); f.hc.Addr != "localhost:80" || f.host != "localhost" {
+		t.Fatalf("addr %q host %q", f.hc.Addr, f.host)
 	}
 }
 
