@@ -261,13 +261,31 @@ func (p *ParsedProof) parseJSON(header, claims []byte) error {
 // token is sent (and be absent when none is). Replay of the jti is the caller's
 // check (the server's replay cache).
 func (p *ParsedProof) Verify(pub *ecdsa.PublicKey, method, url string, now time.Time, accessToken string) error {
+	return p.verify(pub, method, p.Claims.HTU == HTU(url), now, accessToken)
+}
+
+// VerifyRequest is Verify for the URL baseURL+path, without building it.
+func (p *ParsedProof) VerifyRequest(pub *ecdsa.PublicKey, method, baseURL, path string, now time.Time, accessToken string) error {
+	return p.verify(pub, method, htuIs(p.Claims.HTU, baseURL, path), now, accessToken)
+}
+
+// htuIs reports whether htu == HTU(baseURL+path).
+func htuIs(htu, baseURL, path string) bool {
+	if strings.ContainsAny(baseURL, "?#") {
+		return htu == HTU(baseURL+path)
+	}
+	path = HTU(path)
+	return len(htu) == len(baseURL)+len(path) && htu[:len(baseURL)] == baseURL && htu[len(baseURL):] == path
+}
+
+func (p *ParsedProof) verify(pub *ecdsa.PublicKey, method string, htuMatches bool, now time.Time, accessToken string) error {
 	if p.sigLen != len(p.sig) || !verifyRaw(pub, p.digest[:], p.sig[:]) {
 		return proofErr("bad signature")
 	}
 	if !strings.EqualFold(p.Claims.HTM, method) {
 		return proofErr("htm does not match")
 	}
-	if p.Claims.HTU != HTU(url) {
+	if !htuMatches {
 		return proofErr("htu does not match")
 	}
 	d := now.Unix() - p.Claims.IAT

@@ -264,3 +264,20 @@ func TestParsePublicKeyMatchesX509(t *testing.T) {
 		}
 	}
 }
+
+// TestHTUIs: htuIs(htu, base, path) is htu == HTU(base+path).
+func TestHTUIs(t *testing.T) {
+	htus := []string{"", "http://127.0.0.1:8080/device/v1/mobile-auth/claim", "http://127.0.0.1:8080/device/v1/mobile-auth/claim/",
+		"http://127.0.0.1:8080", "http://127.0.0.1:8080/", "http://127.0.0.1:8080/a", "https://h/x?y", "https://h/x"}
+	bases := []string{"", "http://127.0.0.1:8080", "http://127.0.0.1:8080/", "https://h", "https://h/x?y", "https://h#f"}
+	paths := []string{"", "/", "/device/v1/mobile-auth/claim", "/a?b", "/a#b", "/x", "?"}
+	for _, h := range htus {
+		for _, b := range bases {
+			for _, p := range paths {
+				if got, want := htuIs(h, b, p), h == HTU(b+p); got != want {
+					t.Errorf("htuIs(%q, %q, %q) = %v, want %v", h, b, p, got, want)
+				}
+			}
+		}
+	}
+}

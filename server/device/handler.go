@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"errors"
 	"net/http"
+	"net/textproto"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -106,10 +107,15 @@ var (
 	errRollback = errors.New("rollback")
 )
 
+// dpopHeaderKey is the canonical form of protocol.HeaderDPoP ("Dpop"):
+// r.Header[dpopHeaderKey] is r.Header.Values(protocol.HeaderDPoP) without
+// canonicalising the name on every request.
+var dpopHeaderKey = textproto.CanonicalMIMEHeaderKey(protocol.HeaderDPoP)
+
 // authenticate checks the DPoP proof (kid = client id) and, when needToken,
 // the DPoP-bound access token. The jti is consumed later, in commit.
 func (h *Handler) authenticate(r *http.Request, needToken bool) (*caller, *svc.DeviceError) {
-	hdr := r.Header.Values(protocol.HeaderDPoP)
+	hdr := r.Header[dpopHeaderKey]
 	if len(hdr) != 1 {
 		return nil, svc.DevErr(protocol.ErrInvalidDPoP, "exactly one DPoP header is required")
 	}
@@ -138,7 +144,7 @@ func (h *Handler) authenticate(r *http.Request, needToken bool) (*caller, *svc.D
 	}
 	c := &caller{proof: p, client: ck.client, pub: ck.pub}
 	// The signature first: nothing else is looked up for a forged proof.
-	if err := p.Verify(ck.pub, r.Method, h.env.BaseURL+r.URL.Path, h.env.Wall.Now(), tokenStr); err != nil {
+	if err := p.VerifyRequest(ck.pub, r.Method, h.env.BaseURL, r.URL.Path, h.env.Wall.Now(), tokenStr); err != nil {
 		return nil, svc.DevErr(protocol.ErrInvalidDPoP, err.Error())
 	}
 	if needToken {

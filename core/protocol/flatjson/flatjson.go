@@ -19,6 +19,10 @@ func (m *Member) Key(b []byte) []byte { return b[m.k0:m.k1] }
 // Val returns the member's value in b, the bytes given to Scan.
 func (m *Member) Val(b []byte) []byte { return b[m.v0:m.v1] }
 
+// ValString returns the member's value in s, a string copy of the bytes
+// given to Scan (one copy for every value).
+func (m *Member) ValString(s string) string { return s[m.v0:m.v1] }
+
 // MaxMembers bounds the members Scan reads (more: not flat).
 const MaxMembers = 16
 

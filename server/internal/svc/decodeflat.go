@@ -34,12 +34,14 @@ func decodeFlat(body []byte, v any) bool {
 		}
 	}
 	// Then in order: a repeated key keeps its last value, as encoding/json.
+	// The string values are slices of one copy of the body.
+	text := string(body)
 	for i := range ms[:n] {
 		m := &ms[i]
 		if m.Num {
 			*intField(v, m.Key(body)), _ = flatjson.Int64(m.Val(body))
 		} else {
-			*stringField(v, m.Key(body)) = string(m.Val(body))
+			*stringField(v, m.Key(body)) = m.ValString(text)
 		}
 	}
 	return true

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/openmobileauth/oma/core/protocol"
 )
@@ -119,8 +120,15 @@ func TestWriteJSONMatchesEncoder(t *testing.T) {
 			t.Errorf("%#v: status %d, header %v", v, rec.Code, rec.Header())
 		}
 	}
-	// The shared header values are never changed through a response.
+	// The Date header is the current second's, in net/http's format.
 	rec := httptest.NewRecorder()
+	WriteJSON(rec, http.StatusOK, protocol.AnswerResponse{})
+	if d, err := http.ParseTime(rec.Header().Get("Date")); err != nil || time.Since(d) > 2*time.Second || time.Until(d) > time.Second ||
+		rec.Header().Get("Date") != d.UTC().Format(http.TimeFormat) {
+		t.Fatalf("Date %q: %v", rec.Header().Get("Date"), err)
+	}
+	// The shared header values are never changed through a response.
+	rec = httptest.NewRecorder()
 	WriteJSON(rec, http.StatusOK, protocol.AnswerResponse{})
 	rec.Header().Add("Cache-Control", "private")
 	if len(headerNoStore) != 1 || headerNoStore[0] != "no-store" || headerJSON[0] != "application/json" {

@@ -3,6 +3,8 @@ package svc
 import (
 	"encoding/json"
 	"net/http"
+	"sync/atomic"
+	"time"
 
 	"github.com/openmobileauth/oma/core/protocol"
 )
@@ -15,6 +17,26 @@ var (
 	headerNoStore = []string{"no-store"}
 )
 
+// httpDate returns the Date header value of a response sent now, formatted
+// once per second: net/http formats it for every response that has none.
+func httpDate() []string {
+	now := time.Now()
+	sec := now.Unix()
+	if d := lastDate.Load(); d != nil && d.sec == sec {
+		return d.value
+	}
+	d := &dateValue{sec: sec, value: []string{now.UTC().Format(http.TimeFormat)}}
+	lastDate.Store(d)
+	return d.value
+}
+
+type dateValue struct {
+	sec   int64
+	value []string
+}
+
+var lastDate atomic.Pointer[dateValue]
+
 // WriteJSON writes v as a JSON response with status: the bytes of
 // json.NewEncoder(w).Encode(v), which it still uses for types other than
 // the responses of the hot paths (see appendJSON).
@@ -22,6 +44,7 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	h := w.Header()
 	h["Content-Type"] = headerJSON
 	h["Cache-Control"] = headerNoStore
+	h["Date"] = httpDate()
 	bp := jsonBufs.Get().(*[]byte)
 	b, ok := appendJSON((*bp)[:0], v)
 	w.WriteHeader(status)
