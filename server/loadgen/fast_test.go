@@ -5,8 +5,10 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/json"
 	"io"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -179,5 +181,39 @@ func TestFastTransactionAgainstFake(t *testing.T) {
 				t.Fatalf("%s: %s, want 4 errors", mode, rep)
 			}
 		})
+	}
+}
+
+// Proof signatures convert from DER to r||s exactly (checked against
+// crypto/ecdsa over many signatures, some with short r or s), malformed DER
+// is refused, and the deterministic signer verifies like any signature.
+func TestSignatures(t *testing.T) {
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for i := 0; i < 300; i++ {
+		d := sha256.Sum256([]byte{byte(i), byte(i >> 8)})
+		der, err := signDeterministic(k, d[:])
+		if err != nil || !ecdsa.VerifyASN1(&k.PublicKey, d[:], der) || seen[string(der)] {
+			t.Fatalf("deterministic signature %d: %v (repeated %v)", i, err, seen[string(der)])
+		}
+		seen[string(der)] = true
+		var raw [64]byte
+		if !derToRaw(der, &raw) {
+			t.Fatalf("derToRaw refused %x", der)
+		}
+		r, s := new(big.Int).SetBytes(raw[:32]), new(big.Int).SetBytes(raw[32:])
+		if !ecdsa.Verify(&k.PublicKey, d[:], r, s) {
+			t.Fatalf("r||s of %x does not verify", der)
+		}
+	}
+	for _, der := range [][]byte{nil, {0x30, 0}, {0x30, 3, 2, 1, 1}, {0x30, 6, 2, 1, 0x80, 2, 1, 1}, {0x30, 6, 2, 1, 1, 2, 1, 1, 0},
+		append([]byte{0x30, 38, 2, 33, 1}, make([]byte, 35)...)} {
+		var raw [64]byte
+		if derToRaw(der, &raw) {
+			t.Errorf("derToRaw accepted %x", der)
+		}
 	}
 }
