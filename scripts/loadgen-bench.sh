@@ -10,9 +10,12 @@
 #   2. SQLite,     open model, 500 tx/s          (p99 at 500 tx/s)
 #   3. PostgreSQL, closed model, 16 workers      (synchronous_commit on)
 #   4. PostgreSQL, open model, 500 tx/s
-#   5. PostgreSQL, closed model, synchronous_commit=off (reported for contrast)
-#   6. SQLite,     closed model, server in-process (for contrast)
-# PostgreSQL runs in a throwaway cluster from scripts/pg.sh.
+#   5. PostgreSQL, closed model, over TCP instead of the Unix socket (contrast)
+#   6. SQLite,     closed model, server in-process (one Go runtime for both sides)
+#   7. PostgreSQL, closed model, server in-process
+# PostgreSQL runs in a throwaway cluster from scripts/pg.sh, on this machine:
+# the server reaches it over its Unix socket (OMA_PG_SOCKET=1), as a server
+# sharing a machine with its database would, except in row 5.
 #
 # --nice runs everything at nice -15 (root only) so that other work on a shared
 # machine disturbs the figures less; --quick uses 3 s runs instead of 10 s;
@@ -68,7 +71,9 @@ echo "machine: $(nproc) cores, $(uname -sr), $(date -u +%FT%TZ), nice $(nice)"
 SUB=(--subprocess "$BIN/tokenserver")
 run "1. SQLite, closed model, 16 workers" "${LG[@]}" --serve sqlite "${SUB[@]}" --concurrency 16
 run "2. SQLite, open model, 500 tx/s" "${LG[@]}" --serve sqlite "${SUB[@]}" --rate 500
-run "3. PostgreSQL, closed model, 16 workers" scripts/pg.sh "${LG[@]}" --serve postgres "${SUB[@]}" --concurrency 16
-run "4. PostgreSQL, open model, 500 tx/s" scripts/pg.sh "${LG[@]}" --serve postgres "${SUB[@]}" --rate 500
-run "5. PostgreSQL, closed model, synchronous_commit=off" env OMA_PG_OPTS="-c synchronous_commit=off" scripts/pg.sh "${LG[@]}" --serve postgres "${SUB[@]}" --concurrency 16
+PG=(env OMA_PG_SOCKET=1 scripts/pg.sh)
+run "3. PostgreSQL, closed model, 16 workers" "${PG[@]}" "${LG[@]}" --serve postgres "${SUB[@]}" --concurrency 16
+run "4. PostgreSQL, open model, 500 tx/s" "${PG[@]}" "${LG[@]}" --serve postgres "${SUB[@]}" --rate 500
+run "5. PostgreSQL over TCP (127.0.0.1), closed model, 16 workers" scripts/pg.sh "${LG[@]}" --serve postgres "${SUB[@]}" --concurrency 16
 run "6. SQLite, closed model, server in-process (one Go runtime for both sides)" "${LG[@]}" --serve sqlite --concurrency 16
+run "7. PostgreSQL, closed model, server in-process (one Go runtime for both sides)" "${PG[@]}" "${LG[@]}" --serve postgres --concurrency 16

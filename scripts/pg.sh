@@ -19,6 +19,9 @@
 #   OMA_PG_OPTS      extra "-c name=value" server options (e.g. "-c max_connections=300")
 #   OMA_PG_KEEP_LOG  path to copy the server log to on exit (for debugging)
 #   OMA_PG_QUIET=1   do not print the banner lines
+#   OMA_PG_SOCKET=1  OMA_TEST_POSTGRES_URL reaches the cluster over its Unix socket
+#                    (postgres://postgres@/DB?host=DIR&port=PORT), as a server on the
+#                    same machine as its database would; the TCP port still listens
 #
 # Also exported: OMA_TEST_POSTGRES_BINDIR (the server binaries' directory) and
 # OMA_TEST_POSTGRES_PIDFILE (the cluster's postmaster.pid; cmd/loadgen uses it
@@ -148,7 +151,11 @@ DB="${OMA_PG_DB:-oma_test}"
 as_pg "$BINDIR/psql" -X -q -h "$SOCK" -p "$PORT" -U postgres -d postgres \
   -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$DB\"" >/dev/null
 
-export OMA_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PORT/$DB?sslmode=disable"
+if [ "${OMA_PG_SOCKET:-}" = 1 ]; then
+  export OMA_TEST_POSTGRES_URL="postgres://postgres@/$DB?host=$SOCK&port=$PORT&sslmode=disable"
+else
+  export OMA_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PORT/$DB?sslmode=disable"
+fi
 export OMA_TEST_POSTGRES_BINDIR="$BINDIR"
 export OMA_TEST_POSTGRES_PIDFILE="$DATA/postmaster.pid"
 say "PostgreSQL $("$BINDIR/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT (data $DATA)"
