@@ -55,6 +55,11 @@ func DecodeStrictJSON(body []byte, v any) error {
 	if !utf8.Valid(body) {
 		return ErrMalformed
 	}
+	return decodeStd(body, v)
+}
+
+// decodeStd is DecodeStrictJSON's general path: encoding/json, strict.
+func decodeStd(body []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

@@ -3,7 +3,6 @@ package svc
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,21 +13,7 @@ import (
 )
 
 // referenceDecode is DecodeStrictJSON without its fast path.
-func referenceDecode(body []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if dec.More() {
-		return ErrMalformed
-	}
-	var extra json.RawMessage
-	if err := dec.Decode(&extra); err != io.EOF {
-		return ErrMalformed
-	}
-	return nil
-}
+func referenceDecode(body []byte, v any) error { return decodeStd(body, v) }
 
 // sameDecode fails t unless whatever decodeFlat accepts, encoding/json
 // accepts too and decodes to the same value (from the same prior value).
