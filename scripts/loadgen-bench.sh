@@ -8,11 +8,13 @@
 # a warm-up:
 #   1. SQLite,     closed model, 16 workers      (max throughput)
 #   2. SQLite,     open model, 500 tx/s          (p99 at 500 tx/s)
-#   3. PostgreSQL, closed model, 16 workers      (synchronous_commit on)
+#   3. PostgreSQL, closed model, 32 workers      (synchronous_commit on; each commit
+#      waits for a WAL flush, so PostgreSQL needs more requests in flight than
+#      SQLite to keep both cores busy and to group its commits)
 #   4. PostgreSQL, open model, 500 tx/s
-#   5. PostgreSQL, closed model, over TCP instead of the Unix socket (contrast)
+#   5. PostgreSQL, closed model, 32 workers, over TCP instead of the Unix socket
 #   6. SQLite,     closed model, server in-process (one Go runtime for both sides)
-#   7. PostgreSQL, closed model, server in-process
+#   7. PostgreSQL, closed model, 32 workers, server in-process
 # PostgreSQL runs in a throwaway cluster from scripts/pg.sh, on this machine:
 # the server reaches it over its Unix socket (OMA_PG_SOCKET=1), as a server
 # sharing a machine with its database would, except in row 5.
@@ -72,8 +74,9 @@ SUB=(--subprocess "$BIN/tokenserver")
 run "1. SQLite, closed model, 16 workers" "${LG[@]}" --serve sqlite "${SUB[@]}" --concurrency 16
 run "2. SQLite, open model, 500 tx/s" "${LG[@]}" --serve sqlite "${SUB[@]}" --rate 500
 PG=(env OMA_PG_SOCKET=1 scripts/pg.sh)
-run "3. PostgreSQL, closed model, 16 workers" "${PG[@]}" "${LG[@]}" --serve postgres "${SUB[@]}" --concurrency 16
+C32=(--devices 32 --concurrency 32)
+run "3. PostgreSQL, closed model, 32 workers" "${PG[@]}" "${LG[@]}" --serve postgres "${SUB[@]}" "${C32[@]}"
 run "4. PostgreSQL, open model, 500 tx/s" "${PG[@]}" "${LG[@]}" --serve postgres "${SUB[@]}" --rate 500
-run "5. PostgreSQL over TCP (127.0.0.1), closed model, 16 workers" scripts/pg.sh "${LG[@]}" --serve postgres "${SUB[@]}" --concurrency 16
+run "5. PostgreSQL over TCP (127.0.0.1), closed model, 32 workers" scripts/pg.sh "${LG[@]}" --serve postgres "${SUB[@]}" "${C32[@]}"
 run "6. SQLite, closed model, server in-process (one Go runtime for both sides)" "${LG[@]}" --serve sqlite --concurrency 16
-run "7. PostgreSQL, closed model, server in-process (one Go runtime for both sides)" "${PG[@]}" "${LG[@]}" --serve postgres --concurrency 16
+run "7. PostgreSQL, closed model, 32 workers, server in-process (one Go runtime for both sides)" "${PG[@]}" "${LG[@]}" --serve postgres "${C32[@]}"
