@@ -256,6 +256,35 @@ func TestEnrollmentRemovedBetweenClaimAndAnswer(t *testing.T) {
 		_, otp, _ = ts.CreateAuthRequest(bg, rp.CreateParams{Message: "Log in?"})
 		_, err = carol.Claim(otp)
 		servertest.WantError(t, err, protocol.ErrUserDeregistered)
+
+		// Deregistration drops the profile's enrollment from this
+		// instance's cache at once: the next claim reads the store (and is
+		// refused) without first trying the one-statement claim.
+		dave := ts.Enrolled(ts.CreateUser("dave", "dave-password"), "dave-password", "86420")
+		if err := dave.Call(http.MethodPost, protocol.PathDeregister, false, protocol.DeregisterRequest{ProfileID: dave.ProfileID}, nil); err != nil {
+			t.Fatal(err)
+		}
+		_, otp, _ = ts.CreateAuthRequest(bg, rp.CreateParams{Message: "Log in?"})
+		log.take()
+		_, err = dave.Claim(otp)
+		servertest.WantError(t, err, protocol.ErrUserDeregistered)
+		if qs := log.take(); anyContains(qs, "jti_cache") {
+			t.Errorf("the claim after deregistration tried the removed enrollment's cached copy: %q", qs)
+		}
+
+		// So does the removal after the last wrong PIN.
+		erin := ts.Enrolled(ts.CreateUser("erin", "erin-password"), "erin-password", "75319")
+		for i := 0; i < 3; i++ {
+			_ = erin.Authenticate("00000")
+		}
+		servertest.WantError(t, erin.Authenticate("75319"), protocol.ErrUserDeregistered)
+		_, otp, _ = ts.CreateAuthRequest(bg, rp.CreateParams{Message: "Log in?"})
+		log.take()
+		_, err = erin.Claim(otp)
+		servertest.WantError(t, err, protocol.ErrUserDeregistered)
+		if qs := log.take(); anyContains(qs, "jti_cache") {
+			t.Errorf("the claim after the PIN removal tried the removed enrollment's cached copy: %q", qs)
+		}
 	})
 }
 

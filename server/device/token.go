@@ -152,6 +152,7 @@ func (h *Handler) pinGrant(ctx context.Context, c *caller, req *protocol.TokenRe
 		return &svc.DeviceError{Code: protocol.ErrInvalidPin, Description: "wrong PIN", RemainingAttempts: &left}, nil
 	})
 	if removed {
+		h.env.TxCache.ForgetEnrollment(prof.ID, prof.ClientID)
 		h.env.Log.Warn().Str("profile_id", prof.ID).Msg("PIN attempts exhausted: registration removed")
 	}
 	if de != nil {
