@@ -7,8 +7,17 @@ import (
 	"fmt"
 )
 
-// Autocommit runs fn on a writer connection without BEGIN/COMMIT.
+// Autocommit runs fn on a writer connection without BEGIN/COMMIT. With
+// group commit (PostgreSQL), fn's statements go to the pool one by one
+// (each is its own implicit transaction either way) and the batchable ones
+// (CreateTransactionForUser) to the batcher.
 func (s *sqlStore) Autocommit(ctx context.Context, fn func(Tx) error) error {
+	if s.batch != nil {
+		t := s.newTx(s.writer)
+		t.b = s.batch
+		t.s = s
+		return fn(t)
+	}
 	conn, err := s.writer.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("store: connection: %w", err)
@@ -33,14 +42,26 @@ u AS (UPDATE transactions SET status = ?, profile_id = ?, enrollment_id = ?, use
       WHERE id = ? AND status = ? AND expires_at > ? AND EXISTS (SELECT 1 FROM j) RETURNING 1)
 SELECT (SELECT COUNT(*) FROM e), (SELECT COUNT(*) FROM j), (SELECT COUNT(*) FROM u)`
 
+// claimOnceArgs are claimOnceSQL's arguments.
+func claimOnceArgs(jti string, jtiExp int64, id string, e Enrollment, nonce string, now int64) []any {
+	return []any{e.ID, e.ClientID, e.ProfileID, jti, jtiExp,
+		StatusClaimed, e.ProfileID, e.ID, e.UserID, nonce, id, StatusPending, now}
+}
+
 // ClaimOnce records jti and claims transaction id for enrollment e atomically.
 func (s *sqlStore) ClaimOnce(ctx context.Context, jti string, jtiExp int64, id string, e Enrollment, nonce string, now int64) (fresh, claimed bool, err error) {
 	if s.d.dollar {
 		var ne, nj, nu int
 		q := s.d.q(claimOnceSQL)
 		s.note(q)
-		err = s.writer.QueryRowContext(ctx, q, e.ID, e.ClientID, e.ProfileID, jti, jtiExp,
-			StatusClaimed, e.ProfileID, e.ID, e.UserID, nonce, id, StatusPending, now).Scan(&ne, &nj, &nu)
+		args := claimOnceArgs(jti, jtiExp, id, e, nonce, now)
+		if s.batch != nil {
+			var v [3]int
+			v, err = s.batch.query(ctx, q, args...)
+			ne, nj, nu = v[0], v[1], v[2]
+		} else {
+			err = s.writer.QueryRowContext(ctx, q, args...).Scan(&ne, &nj, &nu)
+		}
 		if err == nil && ne == 0 {
 			err = ErrNotEnrolled
 		}
@@ -100,7 +121,13 @@ func (s *sqlStore) AnswerOnce(ctx context.Context, jti string, jtiExp int64, id 
 		q = s.d.q(q + answerOnceSelect)
 		s.note(q)
 		var ne, nj, nu int
-		err = s.writer.QueryRowContext(ctx, q, args...).Scan(&ne, &nj, &nu)
+		if s.batch != nil {
+			var v [3]int
+			v, err = s.batch.query(ctx, q, args...)
+			ne, nj, nu = v[0], v[1], v[2]
+		} else {
+			err = s.writer.QueryRowContext(ctx, q, args...).Scan(&ne, &nj, &nu)
+		}
 		if err == nil && ne == 0 {
 			err = ErrNotEnrolled
 		}

@@ -27,6 +27,7 @@ type sqlStore struct {
 	writer *sql.DB                      // SQLite: one connection, so writers never fight over the lock
 	reader *sql.DB                      // SQLite: a small pool of read-only connections (WAL readers)
 	obs    atomic.Pointer[func(string)] // ObserveStatements
+	batch  *pgBatcher                   // PostgreSQL group commit (nil: off)
 }
 
 // Open opens (and migrates) the store at storeURL:
@@ -111,6 +112,10 @@ func openSQLite(ctx context.Context, spec string) (Store, error) {
 }
 
 func openPostgres(ctx context.Context, u string) (Store, error) {
+	u, groupCommit, err := groupCommitOption(u)
+	if err != nil {
+		return nil, err
+	}
 	parsed, err := url.Parse(u)
 	if err != nil {
 		return nil, errors.New("store: bad postgres URL")
@@ -135,6 +140,12 @@ func openPostgres(ctx context.Context, u string) (Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		_ = db.Close()
 		return nil, err
+	}
+	if groupCommit {
+		if s.batch, err = newPGBatcher(ctx, u, groupCommitConns); err != nil {
+			_ = db.Close()
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -219,6 +230,9 @@ func (s *sqlStore) Dialect() string { return s.d.name }
 
 // Close closes the connection pools.
 func (s *sqlStore) Close() error {
+	if s.batch != nil {
+		s.batch.Close()
+	}
 	err := s.writer.Close()
 	if s.reader != s.writer {
 		if e := s.reader.Close(); err == nil {
@@ -280,6 +294,8 @@ func (s *sqlStore) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn 
 type sqlTx struct {
 	tx queryer
 	d  *dialect
+	b  *pgBatcher // Autocommit with group commit: batchable statements go here
+	s  *sqlStore  // with b: the store whose observer sees them
 }
 
 // queryer is what *sql.Tx and *sql.Conn have in common.

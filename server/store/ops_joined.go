@@ -13,17 +13,26 @@ import (
 // in one statement (INSERT ... SELECT ... WHERE EXISTS); it reports false,
 // inserting nothing, when the user does not exist.
 func (t *sqlTx) CreateTransactionForUser(ctx context.Context, x Transaction) (bool, error) {
+	q, args := createForUserSQL(x)
+	if t.b != nil {
+		return t.batchExec(ctx, q, args...)
+	}
+	rows, err := t.exec(ctx, q, args...)
+	return rows == 1, err
+}
+
+// createForUserSQL is CreateTransactionForUser's statement and arguments.
+func createForUserSQL(x Transaction) (string, []any) {
 	if x.Status == "" {
 		x.Status = StatusPending
 	}
 	// The CASTs give PostgreSQL the parameter types (a SELECT list does not
 	// take them from the INSERT's columns); SQLite accepts them as written.
 	const s, n = "CAST(? AS TEXT), ", "CAST(? AS BIGINT)"
-	rows, err := t.exec(ctx, "INSERT INTO transactions ("+txCols+") SELECT "+
-		s+s+s+s+s+s+s+s+s+s+s+s+s+n+", "+n+", "+n+" WHERE EXISTS (SELECT 1 FROM users WHERE id = ?)",
-		x.ID, x.OTPHash, x.APIClientID, x.Type, x.Message, x.CallbackURI, x.LanguageCode, x.BoundUserID,
-		x.Status, x.Nonce, x.ProfileID, x.EnrollmentID, x.UserID, x.CreatedAt, x.ExpiresAt, x.AnsweredAt, x.BoundUserID)
-	return rows == 1, err
+	return "INSERT INTO transactions (" + txCols + ") SELECT " +
+			s + s + s + s + s + s + s + s + s + s + s + s + s + n + ", " + n + ", " + n + " WHERE EXISTS (SELECT 1 FROM users WHERE id = ?)",
+		[]any{x.ID, x.OTPHash, x.APIClientID, x.Type, x.Message, x.CallbackURI, x.LanguageCode, x.BoundUserID,
+			x.Status, x.Nonce, x.ProfileID, x.EnrollmentID, x.UserID, x.CreatedAt, x.ExpiresAt, x.AnsweredAt, x.BoundUserID}
 }
 
 const joinedEnrollmentCols = "e.id, e.profile_id, e.client_id, e.user_id, e.public_key, e.certificate, e.created_at"
