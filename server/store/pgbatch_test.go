@@ -207,3 +207,31 @@ func TestGroupCommitOff(t *testing.T) {
 		t.Fatal("group_commit=maybe accepted")
 	}
 }
+
+// TestGroupCommitCancelledAndClosed: an op whose context has ended is never
+// sent (its jti stays unspent), and after Close an op fails instead of
+// waiting.
+func TestGroupCommitCancelledAndClosed(t *testing.T) {
+	s := openGroupCommit(t)
+	gcSetup(t, s)
+	if ok, err := gcCreate(t, s, gcTx("x")); !ok || err != nil {
+		t.Fatalf("create: %v %v", ok, err)
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	for i := range 20 {
+		if _, _, err := s.ClaimOnce(cancelled, "jc", 500, "x", gcEnr, "n", 1); !errors.Is(err, context.Canceled) {
+			t.Fatalf("claim %d with a cancelled context: %v", i, err)
+		}
+	}
+	fresh, claimed, err := s.ClaimOnce(context.Background(), "jc", 500, "x", gcEnr, "n", 1)
+	if err != nil || !fresh || !claimed {
+		t.Fatalf("claim after the cancelled ones: fresh=%v claimed=%v %v", fresh, claimed, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.ClaimOnce(context.Background(), "jd", 500, "x", gcEnr, "n", 1); err == nil {
+		t.Fatal("claim after Close succeeded")
+	}
+}
