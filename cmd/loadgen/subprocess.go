@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os/exec"
 	"syscall"
 	"time"
 
+	"github.com/openmobileauth/oma/internal/freeport"
 	"github.com/openmobileauth/oma/server"
 	"github.com/openmobileauth/oma/server/loadgen"
 	"github.com/openmobileauth/oma/server/store"
@@ -28,12 +28,12 @@ func startSubprocess(ctx context.Context, o *options, storeURL string, rcv *load
 	if err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	// A port outside the kernel's ephemeral range: one from listening on
+	// port 0 could be handed to another process before the server binds it.
+	addr, err := freeport.Loopback()
 	if err != nil {
 		return nil, err
 	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
 	cmd := exec.Command(o.subprocess, "serve", "--listen", addr, "--base-url", "http://"+addr, "--store", storeURL,
 		"--log-level", "warn", "--no-rate-limits", "--policy", server.PolicyMultiple)
 	cmd.Stdout, cmd.Stderr = stderr, stderr

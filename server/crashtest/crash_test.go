@@ -79,7 +79,7 @@ func crashTest(t *testing.T, storeURL string) {
 	// The relying party with the receiver as its callback, set up through the
 	// admin command on the store the server will use.
 	admin(t, bin, "api-client", "create", "--store", storeURL, "--id", rpID, "--secret", rpSecret, "--callback", rcv.URL)
-	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	addr := freeAddr(t)
 	base := "http://" + addr
 	srv := startServer(t, bin, addr, storeURL)
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -14,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openmobileauth/oma/internal/freeport"
 	"github.com/openmobileauth/oma/internal/testutil"
 )
 
@@ -59,15 +59,15 @@ func tokenserverBinary(t *testing.T) string {
 	return binPath
 }
 
-// freePort returns a loopback port that was free a moment ago.
-func freePort(t *testing.T) int {
+// freeAddr returns a loopback address whose port was free a moment ago and
+// lies outside the kernel's ephemeral range (see internal/freeport).
+func freeAddr(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freeport.Loopback()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	return addr
 }
 
 // proc is one run of "tokenserver serve".
