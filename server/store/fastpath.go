@@ -48,24 +48,27 @@ func claimOnceArgs(jti string, jtiExp int64, id string, e Enrollment, nonce stri
 		StatusClaimed, e.ProfileID, e.ID, e.UserID, nonce, id, StatusPending, now}
 }
 
+// onceCounts runs a PostgreSQL ClaimOnce/AnswerOnce statement (through the
+// group-commit batch when on) and reads its three counts: the enrollment
+// still exists (else ErrNotEnrolled), the jti was fresh, the update happened.
+func (s *sqlStore) onceCounts(ctx context.Context, q string, args []any) (fresh, done bool, err error) {
+	s.note(q)
+	var v [3]int
+	if s.batch != nil {
+		v, err = s.batch.query(ctx, q, args...)
+	} else {
+		err = s.writer.QueryRowContext(ctx, q, args...).Scan(&v[0], &v[1], &v[2])
+	}
+	if err == nil && v[0] == 0 {
+		err = ErrNotEnrolled
+	}
+	return v[1] == 1, v[2] == 1, err
+}
+
 // ClaimOnce records jti and claims transaction id for enrollment e atomically.
 func (s *sqlStore) ClaimOnce(ctx context.Context, jti string, jtiExp int64, id string, e Enrollment, nonce string, now int64) (fresh, claimed bool, err error) {
 	if s.d.dollar {
-		var ne, nj, nu int
-		q := s.d.q(claimOnceSQL)
-		s.note(q)
-		args := claimOnceArgs(jti, jtiExp, id, e, nonce, now)
-		if s.batch != nil {
-			var v [3]int
-			v, err = s.batch.query(ctx, q, args...)
-			ne, nj, nu = v[0], v[1], v[2]
-		} else {
-			err = s.writer.QueryRowContext(ctx, q, args...).Scan(&ne, &nj, &nu)
-		}
-		if err == nil && ne == 0 {
-			err = ErrNotEnrolled
-		}
-		return nj == 1, nu == 1, err
+		return s.onceCounts(ctx, s.d.q(claimOnceSQL), claimOnceArgs(jti, jtiExp, id, e, nonce, now))
 	}
 	err = s.InTx(ctx, func(tx Tx) error {
 		t := tx.(*sqlTx)
@@ -118,20 +121,7 @@ func (s *sqlStore) AnswerOnce(ctx context.Context, jti string, jtiExp int64, id 
 			q += answerOnceOutboxSQL
 			args = append(args, cb.ID, cb.APIClientID, cb.URL, cb.Body, cb.NextAttemptAt, cb.CreatedAt)
 		}
-		q = s.d.q(q + answerOnceSelect)
-		s.note(q)
-		var ne, nj, nu int
-		if s.batch != nil {
-			var v [3]int
-			v, err = s.batch.query(ctx, q, args...)
-			ne, nj, nu = v[0], v[1], v[2]
-		} else {
-			err = s.writer.QueryRowContext(ctx, q, args...).Scan(&ne, &nj, &nu)
-		}
-		if err == nil && ne == 0 {
-			err = ErrNotEnrolled
-		}
-		return nj == 1, nu == 1, err
+		return s.onceCounts(ctx, s.d.q(q+answerOnceSelect), args)
 	}
 	err = s.InTx(ctx, func(tx Tx) error {
 		t := tx.(*sqlTx)
