@@ -15,13 +15,8 @@ import (
 // succeed (every proof fresh, every answer signature accepted by the real
 // server), and a wrong RP secret counts as an error of each transaction.
 func TestRunSmokeFastClient(t *testing.T) {
-	ts := start(t)
+	ts, hc, devs := startWithDevices(t)
 	ctx := context.Background()
-	hc := loadgen.NewHTTPClient(8, 10*time.Second)
-	devs, err := loadgen.SetupDevices(ctx, ts.URL, hc, 2, 2, users, "97531")
-	if err != nil {
-		t.Fatal(err)
-	}
 	fc, err := loadgen.NewFastClient(ts.URL, 10*time.Second)
 	if err != nil {
 		t.Fatal(err)

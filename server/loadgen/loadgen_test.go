@@ -31,17 +31,25 @@ func users(i int) (string, string) {
 	return "lg-1", "password-1"
 }
 
+// startWithDevices starts a server and sets up two enrolled devices (users
+// lg-0 and lg-1) through the real protocol.
+func startWithDevices(t *testing.T) (*servertest.TestServer, *http.Client, []*loadgen.Device) {
+	t.Helper()
+	ts := start(t)
+	hc := loadgen.NewHTTPClient(8, 10*time.Second)
+	devs, err := loadgen.SetupDevices(context.Background(), ts.URL, hc, 2, 2, users, "97531")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ts, hc, devs
+}
+
 // A smoke run of both load models with tiny numbers: every transaction is a
 // real create/claim/answer/fetch against a real server and must succeed. No
 // throughput is asserted (that is cmd/loadgen's job, on an idle machine).
 func TestRunSmoke(t *testing.T) {
-	ts := start(t)
+	ts, hc, devs := startWithDevices(t)
 	ctx := context.Background()
-	hc := loadgen.NewHTTPClient(8, 10*time.Second)
-	devs, err := loadgen.SetupDevices(ctx, ts.URL, hc, 2, 2, users, "97531")
-	if err != nil {
-		t.Fatal(err)
-	}
 	if devs[0].UserID != "lg-0" || devs[1].UserID != "lg-1" || devs[0].EnrollmentID == "" {
 		t.Fatalf("devices not set up as asked: %+v %+v", devs[0], devs[1])
 	}
