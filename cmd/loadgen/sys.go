@@ -31,19 +31,25 @@ func loadAvg() string {
 	return f[0]
 }
 
-// procCPU is the user+system CPU time of process pid (Linux /proc), 0 if unknown.
-func procCPU(pid int) time.Duration {
+// procStat returns the fields of /proc/PID/stat after the parenthesised
+// command name (f[0] is the state, field 3; f[1] the parent, field 4; f[11]
+// and f[12] utime and stime, fields 14 and 15), nil if unknown.
+func procStat(pid int) []string {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
-		return 0
+		return nil
 	}
 	s := string(b)
-	// fields after the parenthesised command name: state is field 3, utime 14, stime 15
 	i := strings.LastIndexByte(s, ')')
 	if i < 0 {
-		return 0
+		return nil
 	}
-	f := strings.Fields(s[i+1:])
+	return strings.Fields(s[i+1:])
+}
+
+// procCPU is the user+system CPU time of process pid (Linux /proc), 0 if unknown.
+func procCPU(pid int) time.Duration {
+	f := procStat(pid)
 	if len(f) < 13 {
 		return 0
 	}
@@ -91,16 +97,7 @@ func postgresCPU() time.Duration {
 
 // procPPID is the parent of pid (0 if unknown).
 func procPPID(pid int) int {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return 0
-	}
-	f := strings.Fields(s[i+1:])
+	f := procStat(pid)
 	if len(f) < 2 {
 		return 0
 	}
