@@ -12,6 +12,7 @@ import (
 
 	"github.com/openmobileauth/oma/core/device"
 	"github.com/openmobileauth/oma/core/dispatch"
+	"github.com/openmobileauth/oma/core/redact"
 	"github.com/openmobileauth/oma/core/sdk"
 	"github.com/rs/zerolog"
 	"github.com/tidwall/gjson"
@@ -105,7 +106,7 @@ func Start(configJSON string, callback Callback, storage SecureStorage, keys Key
 			}
 		}()
 	}
-	lg := dispatch.NewLogger(w, level)
+	lg := redact.NewLogger(w, level)
 	dataDir := cfg.Get("dataDir").String()
 	var st device.Storage
 	var ks device.KeyStore

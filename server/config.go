@@ -58,7 +58,7 @@ type Config struct {
 	TLSKeyFile    string
 
 	LogLevel  string    // debug, info (default), warn, error
-	LogOutput io.Writer // default os.Stderr; always redacted (core/dispatch.NewLogger)
+	LogOutput io.Writer // default os.Stderr; always redacted (core/redact.NewLogger)
 
 	Clock Clock // default the system clock
 

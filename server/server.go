@@ -15,7 +15,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/openmobileauth/oma/core/dispatch"
+	"github.com/openmobileauth/oma/core/redact"
 	"github.com/openmobileauth/oma/server/device"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/oauth"
@@ -72,7 +72,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil || cfg.LogLevel == "" {
 		return nil, fmt.Errorf("server: unknown log level %q", cfg.LogLevel)
 	}
-	log := dispatch.NewLogger(out, level).With().Str("component", "tokenserver").Logger()
+	log := redact.NewLogger(out, level).With().Str("component", "tokenserver").Logger()
 	st, err := store.Open(ctx, cfg.StoreURL)
 	if err != nil {
 		return nil, err

@@ -15,7 +15,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/openmobileauth/oma/core/dispatch"
+	"github.com/openmobileauth/oma/core/redact"
 	"github.com/openmobileauth/oma/demo"
 	"github.com/rs/zerolog"
 )
@@ -104,7 +104,7 @@ func serve(ctx context.Context, o options, out io.Writer) error {
 	if lerr != nil {
 		level = zerolog.WarnLevel
 	}
-	lg := dispatch.NewLogger(os.Stderr, level).With().Str("component", "demo").Logger()
+	lg := redact.NewLogger(os.Stderr, level).With().Str("component", "demo").Logger()
 	page, err := demo.New(demo.Config{
 		APIBaseURL: base, ClientID: seed.clientID, ClientSecret: seed.clientSecret, OTPType: seed.otpType,
 		SecureCookies: strings.HasPrefix(base, "https://"), Logger: &lg,

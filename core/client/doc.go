@@ -5,6 +5,6 @@
 // a loopback host or when the app explicitly allows it), can pin the server's
 // SubjectPublicKeyInfo, bounds every request with timeouts, signs every request
 // with a fresh DPoP proof of the client key, and maps every failure to an SDK
-// error code: server refusals through protocol.SDKCode, network failures to 9000
+// error code: server refusals through SDKCode, network failures to 9000
 // (network) or 9001 (server not reachable). It never answers a generic error.
 package client

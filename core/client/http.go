@@ -241,7 +241,7 @@ func refusal(status int, b []byte, path string) error {
 		return dispatch.Errorf(dispatch.CodeGeneral, "unexpected server answer to %s (HTTP %d)", path, status)
 	}
 	se := &ServerError{Status: status, Body: er}
-	code := protocol.SDKCode(er.Error)
+	code := SDKCode(er.Error)
 	name := er.Error
 	if len(name) > 64 {
 		name = name[:64]

@@ -39,7 +39,7 @@ func (c *Call) Emit(eventType string, payload any) { c.d.Emit(eventType, payload
 type Options struct {
 	// Sink receives asynchronous responses and events. Required for HandleAsync and Emit.
 	Sink Sink
-	// Logger is used for diagnostics; it should come from NewLogger (redacting).
+	// Logger is used for diagnostics; it should come from redact.NewLogger.
 	Logger *zerolog.Logger
 	// MaxRequestSize limits request envelopes; 0 means DefaultMaxRequestSize.
 	MaxRequestSize int

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/openmobileauth/oma/core/redact"
 	"runtime"
 	"strings"
 	"sync"
@@ -137,7 +138,7 @@ func TestHandlerErrors(t *testing.T) {
 
 func TestPanickingHandler(t *testing.T) {
 	var logBuf testutil.SyncBuffer
-	lg := NewLogger(&logBuf, zerolog.DebugLevel)
+	lg := redact.NewLogger(&logBuf, zerolog.DebugLevel)
 	ml := &msgLog{}
 	d := New(Options{Logger: &lg, Sink: ml.sink})
 	defer d.Close()
@@ -180,7 +181,7 @@ func TestPanickingHandler(t *testing.T) {
 
 func TestSinkPanicIsContained(t *testing.T) {
 	var logBuf testutil.SyncBuffer
-	lg := NewLogger(&logBuf, zerolog.DebugLevel)
+	lg := redact.NewLogger(&logBuf, zerolog.DebugLevel)
 	d := New(Options{Logger: &lg, Sink: func(string) { panic("native side blew up") }})
 	d.HandleAsync(`{"jsonrpc":"2.0","id":1,"method":"ping"}`)
 	d.Emit("E", nil)

@@ -5,6 +5,6 @@
 // carrying a stable numeric Code from the table in codes.go. Events leave through
 // the same sink as responses, as JSON-RPC notifications with method "event".
 //
-// Logging uses zerolog through Logger, which redacts OTPs, PINs, tokens, keys and
-// Authorization headers before anything is written.
+// Logging uses the zerolog logger given in Options (from core/redact, which redacts
+// OTPs, PINs, tokens, keys and Authorization headers before anything is written).
 package dispatch

@@ -1,10 +1,11 @@
 // Package protocol is the device protocol between the SDK core and the Token
-// Server: endpoint paths, request and response bodies, the error vocabulary and
-// its mapping to SDK error codes, and the cryptographic formats both sides must
+// Server: endpoint paths, request and response bodies, the error vocabulary (its
+// HTTP statuses; the SDK codes live in core/client), and the cryptographic formats both sides must
 // agree on byte for byte — DPoP-style proofs of possession (RFC 9449 shape),
 // the OTP format, and the canonical payload a device signs when it answers a
 // mobile authentication. The server and the SDK core both import it, so the
-// formats cannot drift. It imports nothing from server/.
+// formats cannot drift. It imports nothing from server/ and nothing of the SDK
+// (core/dispatch, core/client, ...): TestNoSDKImports checks it.
 //
 // The flow, in short (all bodies JSON, all device requests after client
 // registration carry a DPoP header signed by the client key, "kid" = client id):

@@ -1,13 +1,9 @@
 package protocol
 
-import (
-	"net/http"
-
-	"github.com/openmobileauth/oma/core/dispatch"
-)
+import "net/http"
 
 // Device API error strings (ErrorResponse.Error), with the HTTP status the
-// server uses and the SDK error code the core maps them to.
+// server uses and (in the comment) the SDK error code core/client maps them to.
 const (
 	ErrInvalidRequest          = "invalid_request"            // 400 → 10000
 	ErrInvalidDPoP             = "invalid_dpop_proof"         // 401 → 10000
@@ -30,55 +26,44 @@ const (
 	ErrServerError             = "server_error"               // 500 → 10000
 )
 
-type errInfo struct {
-	status int
-	code   dispatch.Code
-}
-
-var errTable = map[string]errInfo{
-	ErrInvalidRequest:          {http.StatusBadRequest, dispatch.CodeGeneral},
-	ErrInvalidDPoP:             {http.StatusUnauthorized, dispatch.CodeGeneral},
-	ErrInvalidClient:           {http.StatusUnauthorized, dispatch.CodeDeviceDeregistered},
-	ErrInvalidToken:            {http.StatusUnauthorized, dispatch.CodeNotAuthenticated},
-	ErrInvalidGrant:            {http.StatusBadRequest, dispatch.CodeGeneral},
-	ErrInvalidPin:              {http.StatusBadRequest, dispatch.CodeWrongPin},
-	ErrPinNotAllowed:           {http.StatusBadRequest, dispatch.CodePinNotAllowed},
-	ErrUserDeregistered:        {http.StatusGone, dispatch.CodeUserDeregistered},
-	ErrEnrollmentDisabled:      {http.StatusForbidden, dispatch.CodeEnrollmentNotAvailable},
-	ErrAlreadyEnrolled:         {http.StatusConflict, dispatch.CodeDeviceAlreadyEnrolled},
-	ErrEnrolledOnAnotherDevice: {http.StatusConflict, dispatch.CodeEnrolledOnAnotherDevice},
-	ErrNotEnrolled:             {http.StatusForbidden, dispatch.CodeNotEnrolled},
-	ErrUserDisenrolled:         {http.StatusForbidden, dispatch.CodeUserDisenrolled},
-	ErrOTPMalformed:            {http.StatusBadRequest, dispatch.CodeNotHandleable},
-	ErrNotFound:                {http.StatusNotFound, dispatch.CodeRequestNotFound},
-	ErrAlreadyHandled:          {http.StatusConflict, dispatch.CodeAlreadyHandled},
-	ErrInvalidAnswer:           {http.StatusBadRequest, dispatch.CodeGeneral},
-	ErrRateLimited:             {http.StatusTooManyRequests, dispatch.CodeRateLimited},
-	ErrServerError:             {http.StatusInternalServerError, dispatch.CodeGeneral},
+// errStatus is the HTTP status the server answers each error with. The SDK's
+// mapping of these strings to its own error codes lives on the SDK side
+// (core/client), so this package stays free of SDK types.
+var errStatus = map[string]int{
+	ErrInvalidRequest:          http.StatusBadRequest,
+	ErrInvalidDPoP:             http.StatusUnauthorized,
+	ErrInvalidClient:           http.StatusUnauthorized,
+	ErrInvalidToken:            http.StatusUnauthorized,
+	ErrInvalidGrant:            http.StatusBadRequest,
+	ErrInvalidPin:              http.StatusBadRequest,
+	ErrPinNotAllowed:           http.StatusBadRequest,
+	ErrUserDeregistered:        http.StatusGone,
+	ErrEnrollmentDisabled:      http.StatusForbidden,
+	ErrAlreadyEnrolled:         http.StatusConflict,
+	ErrEnrolledOnAnotherDevice: http.StatusConflict,
+	ErrNotEnrolled:             http.StatusForbidden,
+	ErrUserDisenrolled:         http.StatusForbidden,
+	ErrOTPMalformed:            http.StatusBadRequest,
+	ErrNotFound:                http.StatusNotFound,
+	ErrAlreadyHandled:          http.StatusConflict,
+	ErrInvalidAnswer:           http.StatusBadRequest,
+	ErrRateLimited:             http.StatusTooManyRequests,
+	ErrServerError:             http.StatusInternalServerError,
 }
 
 // HTTPStatus returns the HTTP status the server answers with for error e (500
 // for an unknown error string).
 func HTTPStatus(e string) int {
-	if i, ok := errTable[e]; ok {
-		return i.status
+	if st, ok := errStatus[e]; ok {
+		return st
 	}
 	return http.StatusInternalServerError
 }
 
-// SDKCode returns the SDK error code for device API error e (CodeGeneral for an
-// unknown one).
-func SDKCode(e string) dispatch.Code {
-	if i, ok := errTable[e]; ok {
-		return i.code
-	}
-	return dispatch.CodeGeneral
-}
-
 // ErrorStrings returns every device API error string (for tests and docs).
 func ErrorStrings() []string {
-	out := make([]string, 0, len(errTable))
-	for k := range errTable {
+	out := make([]string, 0, len(errStatus))
+	for k := range errStatus {
 		out = append(out, k)
 	}
 	return out

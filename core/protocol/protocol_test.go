@@ -156,11 +156,11 @@ func TestPublicKeyEncodings(t *testing.T) {
 
 func TestErrorTable(t *testing.T) {
 	for _, e := range ErrorStrings() {
-		if HTTPStatus(e) < 400 || SDKCode(e) == 0 {
-			t.Errorf("%s: status %d code %d", e, HTTPStatus(e), SDKCode(e))
+		if HTTPStatus(e) < 400 {
+			t.Errorf("%s: status %d", e, HTTPStatus(e))
 		}
 	}
-	if SDKCode(ErrInvalidPin) != 8004 || SDKCode(ErrAlreadyHandled) != 9029 || SDKCode(ErrNotFound) != 10013 {
+	if HTTPStatus(ErrInvalidPin) != 400 || HTTPStatus(ErrAlreadyHandled) != 409 || HTTPStatus("nonsense") != 500 {
 		t.Fatal("mapping")
 	}
 }

@@ -8,8 +8,8 @@ import (
 
 	"github.com/openmobileauth/oma/core/api"
 	"github.com/openmobileauth/oma/core/device"
-	"github.com/openmobileauth/oma/core/dispatch"
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/core/redact"
 	"github.com/openmobileauth/oma/server/servertest"
 	"github.com/rs/zerolog"
 )
@@ -21,7 +21,7 @@ import (
 func TestE2ESecretsNeverLogged(t *testing.T) {
 	ts := servertest.Start(t, servertest.Options{})
 	var buf testutil.SyncBuffer
-	logger := dispatch.NewLogger(&buf, zerolog.DebugLevel)
+	logger := redact.NewLogger(&buf, zerolog.DebugLevel)
 	st := device.NewMemStorage()
 	a := newPhoneLogged(t, st, device.NewSoftKeyStore(st), &logger)
 	start(a, ts)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/openmobileauth/oma/core/api"
+	"github.com/openmobileauth/oma/core/client"
 	"github.com/openmobileauth/oma/core/device"
 	"github.com/openmobileauth/oma/core/dispatch"
 	"github.com/openmobileauth/oma/core/protocol"
@@ -274,7 +275,7 @@ func journey(t *testing.T, ts *servertest.TestServer) {
 	// The same OTP handled twice: refused, mapped through the protocol vocabulary.
 	e := a.call(api.MethodHandleMobileAuthWithOtp, map[string]any{"otp": otp}).wait().Get("error")
 	code = dispatch.Code(e.Get("code").Int())
-	if (code != dispatch.CodeAlreadyHandled && code != dispatch.CodeRequestNotFound) || protocol.SDKCode(e.Get("data.serverError").Str) != code {
+	if (code != dispatch.CodeAlreadyHandled && code != dispatch.CodeRequestNotFound) || client.SDKCode(e.Get("data.serverError").Str) != code {
 		t.Fatalf("OTP handled twice: %s", e.Raw)
 	}
 	t.Logf("OTP handled twice: %d (server %q)", code, e.Get("data.serverError").Str)

@@ -32,7 +32,7 @@ type Options struct {
 	Keys    device.KeyStore
 	// Sink receives asynchronous responses and events.
 	Sink dispatch.Sink
-	// Logger is a redacting logger from dispatch.NewLogger; nil means no logging.
+	// Logger is a redacting logger from redact.NewLogger; nil means no logging.
 	Logger *zerolog.Logger
 	// MaxRequestSize limits envelopes; 0 means the dispatcher default.
 	MaxRequestSize int

@@ -1,6 +1,7 @@
-package dispatch
+package redact
 
 import (
+	"encoding/json"
 	"io"
 	"regexp"
 	"strings"
@@ -113,13 +114,13 @@ func writeRedacted(b *strings.Builder, v gjson.Result, secret bool, depth int) {
 		// JSON carried inside a string (a logged request or body): redact it as JSON.
 		var inner strings.Builder
 		writeRedacted(&inner, gjson.Parse(v.Str), false, depth+1)
-		b.Write(appendString(nil, inner.String()))
+		b.Write(jsonString(inner.String()))
 	case v.Type == gjson.String:
 		r := RedactText(v.Str)
 		if r == v.Str {
 			b.WriteString(v.Raw)
 		} else {
-			b.Write(appendString(nil, r))
+			b.Write(jsonString(r))
 		}
 	default:
 		b.WriteString(v.Raw)
@@ -163,3 +164,10 @@ func NewLogger(w io.Writer, level zerolog.Level) zerolog.Logger {
 
 // RedactingWriter wraps w so that every JSON log line written to it is redacted.
 func RedactingWriter(w io.Writer) io.Writer { return &redactingWriter{w: w} }
+
+// jsonString encodes s as a JSON string (invalid UTF-8 becomes U+FFFD; <, > and
+// & are escaped as encoding/json does). Only rewritten values take this path.
+func jsonString(s string) []byte {
+	b, _ := json.Marshal(s) // marshalling a string never fails
+	return b
+}

@@ -1,4 +1,4 @@
-package dispatch
+package redact
 
 // mayHoldCredential reports whether credentialPattern can match s; RedactText
 // skips the regular expression when it cannot (most log values: ids, status
