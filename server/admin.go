@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/store"
@@ -122,6 +124,17 @@ func (a *Admin) PutOTPType(ctx context.Context, name string, expiry time.Duratio
 	}
 	if template == "" {
 		template = "{message}"
+	}
+	// The template and the name reach the phone: the rule of the message
+	// applies (DESIGN §5).
+	if err := protocol.CheckDisplayText(name); err != nil {
+		return fmt.Errorf("OTP type name: %w", err)
+	}
+	if err := protocol.CheckDisplayText(template); err != nil {
+		return fmt.Errorf("message template: %w", err)
+	}
+	if !norm.NFC.IsNormalString(template) {
+		template = norm.NFC.String(template)
 	}
 	defer a.notify()
 	return a.Store.InTx(ctx, func(tx store.Tx) error {

@@ -67,3 +67,6 @@ func listenOn(t *testing.T, addr string) net.Listener {
 func mkTemp() (string, error) { return os.MkdirTemp("", "oma-fuzz-") }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// asRPError is errors.As for a relying-party error answer.
+func asRPError(err error, re **servertest.RPError) bool { return errors.As(err, re) }

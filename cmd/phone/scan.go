@@ -43,7 +43,7 @@ func (p *phone) scan(args []string) error {
 			return nil
 		}
 		r := e.MobileAuthenticationRequest
-		p.printf("\nMobile authentication request (profile %s):\n\n    %s\n\n", r.UserProfile.ID, r.Message)
+		p.printf("\nMobile authentication request (profile %s):\n\n    %s\n\n", terminalText(r.UserProfile.ID), terminalText(r.Message))
 		switch {
 		case p.o.accept:
 			accepted = true

@@ -50,6 +50,12 @@ func (m *MobileAuth) handleOTP(ctx context.Context, call *dispatch.Call) (any, e
 	if tx.TransactionID == "" || tx.Nonce == "" {
 		return nil, dispatch.Errorf(dispatch.CodeGeneral, "the server's claim answer is incomplete")
 	}
+	// Defence in depth (DESIGN §5): a message that could mislead the user
+	// (line breaks, bidi controls, invisible characters, ...) is never shown,
+	// whatever the server let through. The server applies the same rule.
+	if err := protocol.CheckDisplayText(tx.Message); err != nil {
+		return nil, dispatch.Errorf(dispatch.CodeNotHandleable, "the request's message cannot be shown safely: %v", err)
+	}
 	f.Expect(inAccept, inDeny)
 	m.emit(api.EventMobileAuthOtp, api.MobileAuthOtpEvent{
 		Action: api.ActionStartAuthentication,

@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/store"
@@ -95,10 +97,15 @@ func (h *Handler) Register(mux *http.ServeMux) {
 }
 
 var (
-	errUnauthorized = &svc.RPError{Status: http.StatusUnauthorized, Err: "invalid_client", Code: svc.RPCodeUnauthorized, Description: "API client authentication failed"}
-	errInternal     = &svc.RPError{Status: http.StatusInternalServerError, Err: "server_error", Code: svc.RPCodeInternal, Description: "internal error"}
-	errTxNotFound   = &svc.RPError{Status: http.StatusNotFound, Err: "not_found", Code: svc.RPCodeNotFound, Description: "transaction not found"}
+	errUnauthorized   = &svc.RPError{Status: http.StatusUnauthorized, Err: "invalid_client", Code: svc.RPCodeUnauthorized, Description: "API client authentication failed"}
+	errInternal       = &svc.RPError{Status: http.StatusInternalServerError, Err: "server_error", Code: svc.RPCodeInternal, Description: "internal error"}
+	errTxNotFound     = &svc.RPError{Status: http.StatusNotFound, Err: "not_found", Code: svc.RPCodeNotFound, Description: "transaction not found"}
+	errMessageTooLong = &svc.RPError{Status: http.StatusBadRequest, Err: "message_too_long", Code: svc.RPCodeMessageTooLong, Description: "message is too long"}
 )
+
+// MaxMessageBytes bounds the UTF-8 size of the message parameter, whatever
+// its configured limit in characters.
+const MaxMessageBytes = 1024
 
 // dummySecret keeps the comparison time the same for unknown clients.
 var dummySecret = protocol.RandomToken(32)
@@ -163,8 +170,10 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 	if c.MaxMessageLen > 0 {
 		maxLen = c.MaxMessageLen
 	}
-	if utf8.RuneCountInString(p.Message) > maxLen {
-		svc.WriteRPError(w, &svc.RPError{Status: http.StatusBadRequest, Err: "message_too_long", Code: svc.RPCodeMessageTooLong, Description: "message is too long"})
+	// Characters as configured, and bytes: a long run of 4-byte characters
+	// (or a large configured limit) cannot make the shown text huge.
+	if utf8.RuneCountInString(p.Message) > maxLen || len(p.Message) > MaxMessageBytes {
+		svc.WriteRPError(w, errMessageTooLong)
 		return
 	}
 	if p.CallbackURI != "" && !slices.Contains(c.CallbackURIs, p.CallbackURI) {
@@ -185,11 +194,24 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 		svc.WriteRPError(w, &svc.RPError{Status: http.StatusForbidden, Err: "disabled", Code: svc.RPCodeDisabled, Description: "this type is disabled"})
 		return
 	}
+	// The text shown is checked again as a whole: the type's template is
+	// the operator's, and the whole must fit the phone's byte limit.
+	shown := norm.NFC.String(ShownMessage(t.MessageTemplate, p.Message, p.UserAgent, p.IPAddress))
+	if err := protocol.CheckDisplayText(shown); err != nil {
+		var de *protocol.DisplayTextError
+		if errors.As(err, &de) && de.Class == protocol.ClassTooLong {
+			svc.WriteRPError(w, errMessageTooLong)
+		} else {
+			h.env.Log.Warn().Str("type", t.Name).Msg("the OTP type's message template cannot be shown: " + err.Error())
+			svc.WriteRPError(w, invalid("type: its message template cannot be shown ("+err.Error()+")"))
+		}
+		return
+	}
 	otp := protocol.NewOTP()
 	now := h.env.Clock.Now()
 	ttl := time.Duration(t.ExpirySecs) * time.Second
 	x := store.Transaction{ID: protocol.RandomToken(16), OTPHash: protocol.HashOTP(otp), APIClientID: c.ID, Type: t.Name,
-		Message: ShownMessage(t.MessageTemplate, p.Message, p.UserAgent, p.IPAddress), CallbackURI: p.CallbackURI,
+		Message: shown, CallbackURI: p.CallbackURI,
 		LanguageCode: p.LanguageCode, BoundUserID: p.UserID, Status: store.StatusPending, CreatedAt: now.UnixMilli(), ExpiresAt: now.Add(ttl).UnixMilli()}
 	resp := CreateResponse{TransactionID: x.ID, AuthMethod: AuthMethod, TimeToLive: ttl.Milliseconds(), OTP: otp}
 	e = nil

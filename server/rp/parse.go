@@ -6,6 +6,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server/internal/svc"
 )
 
@@ -13,8 +16,10 @@ var createFields = map[string]bool{"type": true, "message": true, "callback_uri"
 
 // ParseCreate parses a create request body of media type mt (form or JSON).
 // Unknown fields, repeated form fields, wrong JSON types and invalid UTF-8 are
-// refused with a 1003 error; message length is checked by the caller (it
-// depends on the API client).
+// refused with a 1003 error, and so is a message or user agent with
+// characters that cannot be shown safely (protocol.CheckDisplayText); both
+// come back in NFC. Message length is checked by the caller (it depends on
+// the API client).
 func ParseCreate(mt string, body []byte) (CreateParams, *svc.RPError) {
 	var p CreateParams
 	switch mt {
@@ -119,15 +124,43 @@ func validate(p *CreateParams) *svc.RPError {
 	case len(p.CallbackURI) > 1024, len(p.LanguageCode) > 16, len(p.UserAgent) > 1024, len(p.UserID) > 128:
 		return invalid("parameter too long")
 	}
-	if p.IPAddress != "" && net.ParseIP(p.IPAddress) == nil {
-		return invalid("ip_address is not an IP address")
-	}
-	for _, r := range p.Message {
-		if r < 0x20 && r != '\n' {
-			return invalid("message contains control characters")
+	if p.IPAddress != "" {
+		ip := net.ParseIP(p.IPAddress)
+		if ip == nil {
+			return invalid("ip_address is not an IP address")
 		}
+		p.IPAddress = ip.String() // the canonical form is what the phone shows
+	}
+	// What reaches the phone (DESIGN §5): the message and the user agent are
+	// stored in NFC and may not hold anything that could mislead the user
+	// (line breaks, bidi controls, invisible characters, ...): the rule the
+	// SDK core applies again before it shows the message.
+	var e *svc.RPError
+	if p.Message, e = displayParam("message", p.Message); e != nil {
+		return e
+	}
+	if p.UserAgent, e = displayParam("user_agent", p.UserAgent); e != nil {
+		return e
 	}
 	return nil
+}
+
+// displayParam returns parameter name's value v in NFC, or a 1003 error
+// naming the parameter and the class of character refused.
+func displayParam(name, v string) (string, *svc.RPError) {
+	if v == "" {
+		return v, nil
+	}
+	if !norm.NFC.IsNormalString(v) {
+		v = norm.NFC.String(v)
+	}
+	if len(v) > protocol.MaxDisplayBytes {
+		return v, invalid(name + " is too long")
+	}
+	if err := protocol.CheckDisplayText(v); err != nil {
+		return v, invalid(name + ": " + err.Error())
+	}
+	return v, nil
 }
 
 func invalid(desc string) *svc.RPError {
