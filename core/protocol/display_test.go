@@ -11,7 +11,7 @@ import (
 func TestCheckDisplayTextRefusesEachClass(t *testing.T) {
 	for _, c := range []struct {
 		name, s, class string
-		r           rune
+		r              rune
 	}{
 		{"LF forges a line", "Pay 10 EUR\n(your usual device)", ClassLineBreak, '\n'},
 		{"CR", "a\rb", ClassLineBreak, '\r'},
@@ -81,10 +81,10 @@ func TestCheckDisplayTextAllowsOrdinaryText(t *testing.T) {
 		"支付 100 元给 张三",
 		"ادفع 100 إلى أحمد", // right-to-left letters are fine; only the controls are refused
 		"שלם 100 לדוד",
-		"Zahlung\u00a0an\u3000Ü",               // no-break and ideographic space
+		"Zahlung\u00a0an\u3000Ü",              // no-break and ideographic space
 		"Vi\u1ec7t Nam: ti\u1ebfng Vi\u1ec7t", // precomposed Vietnamese
 		"a\u0323\u0302",                       // two combining marks are ordinary
-		"Pay 🎉 👍🏽 ❤️",                          // emoji, skin tone modifier, VS16
+		"Pay 🎉 👍🏽 ❤️",                         // emoji, skin tone modifier, VS16
 		strings.Repeat("x", MaxDisplayBytes),
 	} {
 		if err := CheckDisplayText(s); err != nil {
