@@ -61,6 +61,10 @@ type Config struct {
 	LogOutput io.Writer // default os.Stderr; always redacted (core/redact.NewLogger)
 
 	Clock Clock // default the system clock
+	// WallClock checks the freshness of device-signed times (proof iat,
+	// answer time) and ages the proof replay cache; default the system
+	// clock (devices sign with real clocks). Tests move it.
+	WallClock Clock
 
 	Policy             string // re-enrollment policy until one is stored (default single)
 	PinLength          int    // default 5
@@ -113,6 +117,9 @@ func (c *Config) defaults() {
 	}
 	if c.Clock == nil {
 		c.Clock = svc.SystemClock{}
+	}
+	if c.WallClock == nil {
+		c.WallClock = svc.SystemClock{}
 	}
 	if c.Policy == "" {
 		c.Policy = PolicySingle

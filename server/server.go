@@ -84,7 +84,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	wall := func() time.Time { return time.Now() }
 	env := &svc.Env{
-		Store: st, Clock: cfg.Clock, Wall: svc.SystemClock{}, Log: log, BaseURL: cfg.PublicBaseURL, Hub: svc.NewHub(), CA: ca,
+		Store: st, Clock: cfg.Clock, Wall: cfg.WallClock, Log: log, BaseURL: cfg.PublicBaseURL, Hub: svc.NewHub(), CA: ca,
 		Argon: cfg.Argon2, PinLength: cfg.PinLength, PinMaxAttempts: cfg.PinMaxAttempts,
 		AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL, CodeTTL: cfg.AuthCodeTTL,
 		MaxMessageLen: cfg.MaxMessageLen, EnrollDisabled: cfg.EnrollmentDisabled, DefaultPolicy: cfg.Policy,
@@ -198,8 +198,7 @@ func (s *Server) HTTPServer() *http.Server {
 	}
 }
 
-// purgeLoop drops expired replay-cache entries, codes and tokens, and history
-// older than HistoryRetention, every minute.
+// purgeLoop runs Purge every minute.
 func (s *Server) purgeLoop(ctx context.Context) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
@@ -209,18 +208,24 @@ func (s *Server) purgeLoop(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		err := s.st.InTx(ctx, func(tx store.Tx) error {
-			if _, err := tx.PurgeJTIs(ctx, time.Now().UnixMilli()); err != nil {
-				return err
-			}
-			now := s.cfg.Clock.Now()
-			_, err := tx.PurgeExpired(ctx, now.UnixMilli(), now.Add(-s.cfg.HistoryRetention).UnixMilli())
-			return err
-		})
-		if err != nil && ctx.Err() == nil {
+		if err := s.Purge(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn().Err(err).Msg("replay cache purge")
 		}
 	}
+}
+
+// Purge drops expired replay-cache entries (by the wall clock, the one that
+// checks proof freshness), codes and tokens, and history older than
+// HistoryRetention; the server runs it every minute.
+func (s *Server) Purge(ctx context.Context) error {
+	return s.st.InTx(ctx, func(tx store.Tx) error {
+		if _, err := tx.PurgeJTIs(ctx, s.env.Wall.Now().UnixMilli()); err != nil {
+			return err
+		}
+		now := s.cfg.Clock.Now()
+		_, err := tx.PurgeExpired(ctx, now.UnixMilli(), now.Add(-s.cfg.HistoryRetention).UnixMilli())
+		return err
+	})
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {

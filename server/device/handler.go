@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server/internal/svc"
@@ -72,13 +71,13 @@ func (h *Handler) clientKey(ctx context.Context, id string) (*clientKey, *svc.De
 // Register adds the device API routes to mux.
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle(protocol.PathClients, only(http.MethodPost, h.registerClient))
-	mux.Handle(protocol.PathToken, only(http.MethodPost, h.token))
-	mux.Handle(protocol.PathLogout, only(http.MethodPost, h.logout))
-	mux.Handle(protocol.PathDeregister, only(http.MethodPost, h.deregister))
-	mux.Handle(protocol.PathUserInfo, only(http.MethodGet, h.userInfo))
-	mux.Handle(protocol.PathEnroll, only(http.MethodPost, h.enroll))
-	mux.Handle(protocol.PathClaim, only(http.MethodPost, h.claim))
-	mux.Handle(protocol.PathAnswer, only(http.MethodPost, h.answer))
+	mux.Handle(protocol.PathToken, only(http.MethodPost, h.spendJTI(h.token)))
+	mux.Handle(protocol.PathLogout, only(http.MethodPost, h.spendJTI(h.logout)))
+	mux.Handle(protocol.PathDeregister, only(http.MethodPost, h.spendJTI(h.deregister)))
+	mux.Handle(protocol.PathUserInfo, only(http.MethodGet, h.spendJTI(h.userInfo)))
+	mux.Handle(protocol.PathEnroll, only(http.MethodPost, h.spendJTI(h.enroll)))
+	mux.Handle(protocol.PathClaim, only(http.MethodPost, h.spendJTI(h.claim)))
+	mux.Handle(protocol.PathAnswer, only(http.MethodPost, h.spendJTI(h.answer)))
 }
 
 // only refuses other methods with a JSON 405.
@@ -113,7 +112,8 @@ var (
 var dpopHeaderKey = textproto.CanonicalMIMEHeaderKey(protocol.HeaderDPoP)
 
 // authenticate checks the DPoP proof (kid = client id) and, when needToken,
-// the DPoP-bound access token. The jti is consumed later, in commit.
+// the DPoP-bound access token. The jti is consumed later: with the work in
+// commit, ClaimOnce or AnswerOnce, else by spendJTI before a refusal.
 func (h *Handler) authenticate(r *http.Request, needToken bool) (*caller, *svc.DeviceError) {
 	hdr := r.Header[dpopHeaderKey]
 	if len(hdr) != 1 {
@@ -147,6 +147,8 @@ func (h *Handler) authenticate(r *http.Request, needToken bool) (*caller, *svc.D
 	if err := p.VerifyRequest(ck.pub, r.Method, h.env.BaseURL, r.URL.Path, h.env.Wall.Now(), tokenStr); err != nil {
 		return nil, svc.DevErr(protocol.ErrInvalidDPoP, err.Error())
 	}
+	// A verified proof is spent by whatever answer this request gets.
+	verified(ctx, jtiKey(ck.client.ID, p.Claims.JTI))
 	if needToken {
 		err := h.env.Store.View(ctx, func(tx store.Tx) error {
 			t, err := tx.GetToken(ctx, svc.TokenHash(tokenStr))
@@ -173,11 +175,6 @@ func (h *Handler) authenticate(r *http.Request, needToken bool) (*caller, *svc.D
 // jtiKey scopes a proof id to its signer.
 func jtiKey(clientID, jti string) string { return clientID + ":" + jti }
 
-// jtiExpiry is when a proof's replay-cache entry may be purged (unix ms).
-func (h *Handler) jtiExpiry() int64 {
-	return h.env.Wall.Now().Add(2 * protocol.ProofMaxAgeSecs * time.Second).UnixMilli()
-}
-
 // commit runs fn in a store transaction after recording the proof's jti. A
 // DeviceError returned by fn is answered, but the transaction still commits
 // (the proof is spent and counters stay counted); an error rolls back.
@@ -200,6 +197,9 @@ func (h *Handler) commit(ctx context.Context, key string, fn func(tx store.Tx) (
 		de = d
 		return nil
 	})
+	if err == nil || errors.Is(err, errRollback) {
+		spent(ctx) // recorded now, or by an earlier request (replay)
+	}
 	if errors.Is(err, errRollback) {
 		return de
 	}

@@ -127,6 +127,9 @@ func (h *Handler) claimFast(ctx context.Context, c *caller, profileID, otpHash, 
 	tr := ct.Transaction()
 	nonce := protocol.RandomToken(16)
 	fresh, claimed, err := h.env.Store.ClaimOnce(ctx, jti, h.jtiExpiry(), tr.ID, e.Enrollment, nonce, now)
+	if err == nil {
+		spent(ctx) // recorded now, or before (a replay)
+	}
 	switch {
 	case errors.Is(err, store.ErrNotEnrolled):
 		cache.ForgetEnrollment(profileID, c.client.ID)
@@ -205,6 +208,9 @@ func (h *Handler) claimSlow(ctx context.Context, c *caller, profileID, otpHash, 
 		// The proof's jti and the claim commit together (one statement on
 		// PostgreSQL); the conditional update makes the claim exactly-once.
 		fresh, claimed, err := h.env.Store.ClaimOnce(ctx, jti, h.jtiExpiry(), tr.ID, enr, nonce, now)
+		if err == nil {
+			spent(ctx) // recorded now, or before (a replay)
+		}
 		switch {
 		case errors.Is(err, store.ErrNotEnrolled) && attempt < 2:
 			// Removed (or replaced) since the read: read again, for the
@@ -323,6 +329,9 @@ func (h *Handler) answerFast(ctx context.Context, c *caller, req *protocol.Answe
 		return store.Transaction{}, false, onceNone, nil
 	}
 	fresh, answered, err := h.env.Store.AnswerOnce(ctx, jti, h.jtiExpiry(), tr.ID, e.Enrollment, tr.Nonce, status, now, callbackRow(tr, now))
+	if err == nil {
+		spent(ctx) // recorded now, or before (a replay)
+	}
 	switch {
 	case errors.Is(err, store.ErrNotEnrolled):
 		cache.ForgetEnrollment(e.ProfileID, e.ClientID)
@@ -390,6 +399,9 @@ func (h *Handler) answerSlow(ctx context.Context, c *caller, req *protocol.Answe
 	// The proof's jti, the answer and its callback commit together (one
 	// statement on PostgreSQL); the conditional update makes it exactly-once.
 	fresh, answered, err := h.env.Store.AnswerOnce(ctx, jti, h.jtiExpiry(), tr.ID, enr, tr.Nonce, status, now, callbackRow(tr, now))
+	if err == nil {
+		spent(ctx) // recorded now, or before (a replay)
+	}
 	switch {
 	case errors.Is(err, store.ErrNotEnrolled):
 		// Removed since the read: say why, as the read would have.
