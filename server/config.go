@@ -56,6 +56,14 @@ type Config struct {
 	StoreURL      string // sqlite:PATH | sqlite::memory: | postgres://... (default sqlite:./oma-data/oma.db)
 	TLSCertFile   string // optional; with TLSKeyFile serve HTTPS
 	TLSKeyFile    string
+	// AdminListenAddr is the admin listener (/metrics, /healthz/*): keep it
+	// on loopback or a private network. Empty: no admin listener (the
+	// tokenserver command defaults to 127.0.0.1:9090).
+	AdminListenAddr string
+	// AdminListenOptional makes a failure to bind AdminListenAddr a
+	// warning instead of an error (the command's default address, which
+	// another process may hold).
+	AdminListenOptional bool
 
 	LogLevel  string    // debug, info (default), warn, error
 	LogOutput io.Writer // default os.Stderr; always redacted (core/redact.NewLogger)

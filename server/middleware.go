@@ -48,6 +48,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 					svc.WriteJSON(sw, http.StatusInternalServerError, protocol.ErrorResponse{Error: protocol.ErrServerError, ErrorDescription: "internal error"})
 				}
 			}
+			s.metrics.HTTP(r.Pattern, sw.status, time.Since(start))
 			ev := s.log.Debug()
 			if sw.status >= 500 {
 				ev = s.log.Error()

@@ -18,6 +18,7 @@ import (
 	"github.com/openmobileauth/oma/core/redact"
 	"github.com/openmobileauth/oma/server/device"
 	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/metrics"
 	"github.com/openmobileauth/oma/server/oauth"
 	"github.com/openmobileauth/oma/server/openapi"
 	"github.com/openmobileauth/oma/server/outbox"
@@ -39,6 +40,8 @@ type Server struct {
 	closeMu sync.Once
 	stop    chan struct{}
 	stopMu  sync.Once
+	metrics *metrics.Metrics
+	admin   http.Handler
 }
 
 // BeginShutdown makes waiting requests (long polls, event streams) answer
@@ -97,12 +100,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			CreatePerAPIClient: ratelimit.New(cfg.Limits.CreatePerAPIClient, wall),
 		},
 	}
-	s := &Server{cfg: cfg, env: env, st: st, log: log, stop: make(chan struct{})}
+	s := &Server{cfg: cfg, env: env, st: st, log: log, stop: make(chan struct{}), metrics: metrics.New()}
+	env.Metrics = s.metrics
 	env.Stopping = s.stop
 	s.worker = outbox.NewWorker(st, cfg.Callbacks, cfg.CallbackClient, log.With().Str("component", "outbox").Logger())
 	env.WakeOutbox = s.worker.Wake
 
 	mux := http.NewServeMux()
+	s.initOps(mux)
 	device.New(env).Register(mux)
 	oauth.New(env).Register(mux)
 	rp.New(env).Register(mux)
@@ -158,6 +163,12 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 
 // Serve is ListenAndServe on an existing listener.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	stopAdmin, err := s.serveAdmin(ctx)
+	if err != nil {
+		_ = s.Close()
+		return err
+	}
+	defer stopAdmin()
 	hs := s.HTTPServer()
 	errc := make(chan error, 1)
 	go func() {
@@ -178,7 +189,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.BeginShutdown()
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
-	err := hs.Shutdown(sctx)
+	err = hs.Shutdown(sctx)
 	if cerr := s.Close(); err == nil {
 		err = cerr
 	}
@@ -210,6 +221,9 @@ func (s *Server) purgeLoop(ctx context.Context) {
 		}
 		if err := s.Purge(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn().Err(err).Msg("replay cache purge")
+		}
+		if err := s.CountExpired(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn().Err(err).Msg("counting expired requests")
 		}
 	}
 }

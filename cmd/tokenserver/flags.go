@@ -43,3 +43,12 @@ func (m *multi) String() string { return strings.Join(*m, ",") }
 func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
 
 const defaultStore = "sqlite:./oma-data/oma.db"
+
+// isSet reports whether flag name was given on the command line or as its
+// OMA_* variable.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	_, inEnv := os.LookupEnv("OMA_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_")))
+	return set || inEnv
+}

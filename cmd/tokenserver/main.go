@@ -1,6 +1,7 @@
 // Command tokenserver runs the OMA Token Server and administers its store.
 //
-//	tokenserver serve [--listen 127.0.0.1:8080] [--base-url URL] [--store sqlite:./oma-data/oma.db]
+//	tokenserver version          (or --version)
+//	tokenserver serve [--listen 127.0.0.1:8080] [--admin-listen 127.0.0.1:9090] [--base-url URL] [--store sqlite:./oma-data/oma.db]
 //	                  [--tls-cert F --tls-key F] [--log-level info] [--no-seed] [--policy single] [--gogc 400] [--pprof 127.0.0.1:6061]
 //	tokenserver api-client create --id ID [--secret S] [--callback URI]... [--max-message-len N]
 //	tokenserver api-client list [--show-secrets]
@@ -19,6 +20,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/openmobileauth/oma/internal/buildinfo"
 )
 
 func main() {
@@ -31,6 +34,7 @@ const usage = `usage: tokenserver <command> [flags]
 
 commands:
   serve                      run the server (seeds the demo data unless --no-seed)
+  version                    print the version (also --version)
   api-client create|list     manage relying-party API clients
   otp-type create            create or update an OTP type
   user create                create a user of the built-in identity provider
@@ -57,6 +61,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = user(ctx, args[1:], stdout, stderr)
 	case "policy":
 		err = policy(ctx, args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, buildinfo.Get())
+		return 0
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

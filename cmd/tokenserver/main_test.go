@@ -111,3 +111,12 @@ func TestServeSeedsAndShutsDown(t *testing.T) {
 		t.Error("banner prints the secret itself")
 	}
 }
+
+func TestVersion(t *testing.T) {
+	for _, arg := range []string{"version", "--version"} {
+		c, out, _ := runCmd(t, arg)
+		if c != 0 || !strings.HasPrefix(out, "tokenserver ") || !strings.Contains(out, " go1.") {
+			t.Fatalf("%s: %d %q", arg, c, out)
+		}
+	}
+}

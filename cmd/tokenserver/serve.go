@@ -15,6 +15,7 @@ import (
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", stderr)
 	listen := fs.String("listen", env("listen", "127.0.0.1:8080"), "listen address")
+	adminListen := fs.String("admin-listen", env("admin-listen", "127.0.0.1:9090"), "admin listener: Prometheus /metrics and /healthz/{live,ready} (keep it private; \"off\" disables it)")
 	baseURL := fs.String("base-url", env("base-url", ""), "public base URL (default http(s)://<listen>)")
 	storeURL := fs.String("store", env("store", defaultStore), "store: sqlite:PATH, sqlite::memory: or postgres://...")
 	tlsCert := fs.String("tls-cert", env("tls-cert", ""), "TLS certificate file (PEM)")
@@ -47,6 +48,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	cfg := server.Config{ListenAddr: *listen, PublicBaseURL: *baseURL, StoreURL: *storeURL, TLSCertFile: *tlsCert, TLSKeyFile: *tlsKey,
 		LogLevel: *logLevel, LogOutput: stderr, Policy: *pol}
+	if *adminListen != "off" {
+		cfg.AdminListenAddr = *adminListen
+		// The default address may be held by another server on this
+		// machine: then a warning; an address asked for must bind.
+		cfg.AdminListenOptional = !isSet(fs, "admin-listen")
+	}
 	cfg.Callbacks.BaseBackoff = *cbBackoff
 	if *noLimits {
 		off := ratelimit.Limit{Rate: -1}

@@ -293,6 +293,7 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.env.Hub.Notify(tr.ID)
+	h.env.Metrics.TxAnswered(tr.Type, svc.MethodOf(tr), status)
 	if tr.CallbackURI != "" && h.env.WakeOutbox != nil {
 		h.env.WakeOutbox()
 	}

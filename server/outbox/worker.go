@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -70,6 +71,37 @@ type Worker struct {
 	log    zerolog.Logger
 	wake   chan struct{}
 	now    func() time.Time
+
+	beat     atomic.Int64 // unix ms of the last scan (Alive)
+	onResult func(result string)
+}
+
+// Callback outcomes passed to the function set by OnResult.
+const (
+	ResultDelivered = "delivered"
+	ResultRetried   = "retried" // failed; another attempt is scheduled
+	ResultFailed    = "failed"  // failed for the last time
+)
+
+// OnResult sets a function told each delivery attempt's outcome (metrics);
+// call it before Run.
+func (w *Worker) OnResult(fn func(result string)) { w.onResult = fn }
+
+func (w *Worker) result(r string) {
+	if w.onResult != nil {
+		w.onResult(r)
+	}
+}
+
+// Alive reports whether Run scanned the outbox recently: within three poll
+// intervals plus two delivery timeouts (a scan waits for its batch).
+func (w *Worker) Alive() bool {
+	last := w.beat.Load()
+	if last == 0 {
+		return false
+	}
+	limit := 3*w.cfg.PollInterval + 2*w.cfg.Timeout + 5*time.Second
+	return time.Since(time.UnixMilli(last)) <= limit
 }
 
 // NewWorker returns a worker; client may be nil (one with cfg.Timeout is made).
@@ -107,6 +139,7 @@ func (w *Worker) Run(ctx context.Context) {
 
 // RunOnce delivers one batch of due callbacks and returns how many it tried.
 func (w *Worker) RunOnce(ctx context.Context) int {
+	w.beat.Store(time.Now().UnixMilli())
 	now := w.now().UnixMilli()
 	var due []store.Callback
 	if err := w.st.View(ctx, func(tx store.Tx) error {
@@ -168,6 +201,7 @@ func (w *Worker) deliver(ctx context.Context, cb store.Callback) {
 			w.log.Error().Err(e).Str("callback_id", cb.ID).Msg("outbox: recording delivery")
 		}
 		w.log.Debug().Str("callback_id", cb.ID).Msg("callback delivered")
+		w.result(ResultDelivered)
 		return
 	}
 	attempts := cb.Attempts + 1
@@ -179,6 +213,11 @@ func (w *Worker) deliver(ctx context.Context, cb store.Callback) {
 	}
 	if e := w.st.InTx(rctx, func(tx store.Tx) error { return tx.RescheduleCallback(rctx, cb.ID, attempts, next, msg, dead) }); e != nil {
 		w.log.Error().Err(e).Str("callback_id", cb.ID).Msg("outbox: recording failure")
+	}
+	if dead {
+		w.result(ResultFailed)
+	} else {
+		w.result(ResultRetried)
 	}
 	ev := w.log.Warn()
 	if dead {

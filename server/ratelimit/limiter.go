@@ -27,7 +27,20 @@ type Limiter struct {
 	mu      sync.Mutex
 	buckets map[string]*bucket
 	sweepAt time.Time
+
+	name     string // set by Name (metrics, shared buckets)
+	onReject func()
 }
+
+// Name names the limiter and sets a function called on every refusal (a
+// metric counter); the server names each limiter after its Limits field.
+// Call it before the limiter is used.
+func (l *Limiter) Name(name string, onReject func()) {
+	l.name, l.onReject = name, onReject
+}
+
+// LimitName is the name given by Name ("" when unnamed).
+func (l *Limiter) LimitName() string { return l.name }
 
 // New returns a limiter for l; now is the clock (time.Now when nil).
 func New(l Limit, now func() time.Time) *Limiter {
@@ -45,6 +58,17 @@ func (l *Limiter) Allow(key string) bool {
 	if l == nil || l.limit.Unlimited() {
 		return true
 	}
+	if l.allowLocal(key) {
+		return true
+	}
+	if l.onReject != nil {
+		l.onReject()
+	}
+	return false
+}
+
+// allowLocal is Allow on this instance's buckets.
+func (l *Limiter) allowLocal(key string) bool {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -239,6 +239,7 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 	// The device's claim and answer on this instance start from these
 	// immutable facts instead of reading them back.
 	h.env.TxCache.Put(x)
+	h.env.Metrics.TxCreated(x.Type, svc.MethodOf(x))
 	h.env.Log.Info().Str("api_client_id", c.ID).Str("transaction_id", resp.TransactionID).Str("type", p.Type).Bool("user_bound", p.UserID != "").Msg("authentication request created")
 	svc.WriteJSON(w, http.StatusOK, resp)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/openmobileauth/oma/server/metrics"
 	"github.com/openmobileauth/oma/server/ratelimit"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -66,7 +67,15 @@ type Env struct {
 	// ConfigEpoch is bumped by in-process admin changes (API clients, OTP
 	// types): caches of those rows drop entries from an older epoch.
 	ConfigEpoch atomic.Int64
+	// Metrics records Prometheus metrics (nil-safe: nil records nothing).
+	// A push sender reports each send with Metrics.PushSent(provider, result).
+	Metrics *metrics.Metrics
 }
+
+// MethodOf is the method label of tr in metrics (metrics.MethodOTP or
+// metrics.MethodPush). Every request is an OTP request until push requests
+// are stored as such.
+func MethodOf(tr store.Transaction) string { return metrics.MethodOTP }
 
 // NowMs is Clock's time in unix milliseconds.
 func (e *Env) NowMs() int64 { return e.Clock.Now().UnixMilli() }
