@@ -37,6 +37,7 @@ type Limits struct {
 	ClaimPerIP         ratelimit.Limit // OTP claims per peer IP
 	PinPerProfile      ratelimit.Limit // PIN attempts per profile (besides the durable counter)
 	LoginPerUser       ratelimit.Limit // login form posts per user name
+	LoginPerIP         ratelimit.Limit // login form posts per peer IP, across user names (password spraying)
 	CreatePerAPIClient ratelimit.Limit // authentication requests per API client
 }
 
@@ -46,6 +47,7 @@ var DefaultLimits = Limits{
 	ClaimPerIP:         ratelimit.Limit{Rate: 20, Burst: 200},
 	PinPerProfile:      ratelimit.Limit{Rate: 0.2, Burst: 5},
 	LoginPerUser:       ratelimit.Limit{Rate: 0.2, Burst: 10},
+	LoginPerIP:         ratelimit.Limit{Rate: 0.5, Burst: 20},
 	CreatePerAPIClient: ratelimit.Limit{Rate: 200, Burst: 400},
 }
 
@@ -74,10 +76,14 @@ type Config struct {
 	// clock (devices sign with real clocks). Tests move it.
 	WallClock Clock
 
-	Policy             string // re-enrollment policy until one is stored (default single)
-	PinLength          int    // default 5
-	PinMaxAttempts     int    // default 3
-	Argon2             Argon2Params
+	Policy         string // re-enrollment policy until one is stored (default single)
+	PinLength      int    // default 5
+	PinMaxAttempts int    // default 3
+	Argon2         Argon2Params
+	// HashConcurrency bounds concurrent argon2 computations (PIN and password
+	// checks, new PIN hashes); a request finding all slots taken is refused
+	// at once with 503 (default svc.DefaultHashConcurrency = 8).
+	HashConcurrency    int
 	AccessTokenTTL     time.Duration // default 1h
 	RefreshTokenTTL    time.Duration // default 30 days
 	AuthCodeTTL        time.Duration // default 2 minutes
@@ -160,6 +166,7 @@ func (c *Config) defaults() {
 	c.Limits.ClaimPerIP = limitOr(c.Limits.ClaimPerIP, DefaultLimits.ClaimPerIP)
 	c.Limits.PinPerProfile = limitOr(c.Limits.PinPerProfile, DefaultLimits.PinPerProfile)
 	c.Limits.LoginPerUser = limitOr(c.Limits.LoginPerUser, DefaultLimits.LoginPerUser)
+	c.Limits.LoginPerIP = limitOr(c.Limits.LoginPerIP, DefaultLimits.LoginPerIP)
 	c.Limits.CreatePerAPIClient = limitOr(c.Limits.CreatePerAPIClient, DefaultLimits.CreatePerAPIClient)
 	if c.ReadHeaderTimeout == 0 {
 		c.ReadHeaderTimeout = 10 * time.Second

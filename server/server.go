@@ -88,7 +88,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	wall := func() time.Time { return time.Now() }
 	env := &svc.Env{
 		Store: st, Clock: cfg.Clock, Wall: cfg.WallClock, Log: log, BaseURL: cfg.PublicBaseURL, Hub: svc.NewHub(), CA: ca,
-		Argon: cfg.Argon2, PinLength: cfg.PinLength, PinMaxAttempts: cfg.PinMaxAttempts,
+		Argon: cfg.Argon2, Hashes: svc.NewHashGate(cfg.Argon2, cfg.HashConcurrency), PinLength: cfg.PinLength, PinMaxAttempts: cfg.PinMaxAttempts,
 		AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL, CodeTTL: cfg.AuthCodeTTL,
 		MaxMessageLen: cfg.MaxMessageLen, EnrollDisabled: cfg.EnrollmentDisabled, DefaultPolicy: cfg.Policy,
 		TxCache: svc.NewTxCache(svc.DefaultTxCacheEntries, min(svc.DefaultTxCacheMargin, cfg.HistoryRetention/2)),
@@ -97,6 +97,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			ClaimPerIP:         ratelimit.New(cfg.Limits.ClaimPerIP, wall),
 			PinPerProfile:      ratelimit.New(cfg.Limits.PinPerProfile, wall),
 			LoginPerUser:       ratelimit.New(cfg.Limits.LoginPerUser, wall),
+			LoginPerIP:         ratelimit.New(cfg.Limits.LoginPerIP, wall),
 			CreatePerAPIClient: ratelimit.New(cfg.Limits.CreatePerAPIClient, wall),
 		},
 	}

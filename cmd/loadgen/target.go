@@ -91,7 +91,7 @@ func loadConfig(storeURL, addr string, logOut io.Writer) server.Config {
 		ListenAddr: addr, PublicBaseURL: "http://" + addr, StoreURL: storeURL,
 		LogLevel: "warn", LogOutput: logOut, Policy: server.PolicyMultiple,
 		Limits: server.Limits{
-			ClaimPerClient: unlimited, ClaimPerIP: unlimited, LoginPerUser: unlimited,
+			ClaimPerClient: unlimited, ClaimPerIP: unlimited, LoginPerUser: unlimited, LoginPerIP: unlimited,
 			CreatePerAPIClient: unlimited,
 		},
 	}

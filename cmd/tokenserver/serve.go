@@ -57,7 +57,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg.Callbacks.BaseBackoff = *cbBackoff
 	if *noLimits {
 		off := ratelimit.Limit{Rate: -1}
-		cfg.Limits = server.Limits{ClaimPerClient: off, ClaimPerIP: off, PinPerProfile: off, LoginPerUser: off, CreatePerAPIClient: off}
+		cfg.Limits = server.Limits{ClaimPerClient: off, ClaimPerIP: off, PinPerProfile: off, LoginPerUser: off, LoginPerIP: off, CreatePerAPIClient: off}
 	}
 	srv, err := server.New(ctx, cfg)
 	if err != nil {

@@ -61,6 +61,20 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 	enr.Certificate = protocol.B64.EncodeToString(cert)
 	var droppedEnr []store.Enrollment
 	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+		// The profile row is locked first: a concurrent removal (wrong PINs,
+		// deregistration) either committed before (then the profile and its
+		// tokens are gone and nothing is enrolled) or waits for this
+		// transaction and then deletes the new enrollment with the profile.
+		if _, err := tx.LockProfile(ctx, c.token.ProfileID); errors.Is(err, store.ErrNotFound) {
+			return svc.DevErr(protocol.ErrUserDeregistered, "profile is not registered"), nil
+		} else if err != nil {
+			return nil, err
+		}
+		if _, err := tx.GetToken(ctx, c.token.Hash); errors.Is(err, store.ErrNotFound) {
+			return svc.DevErr(protocol.ErrInvalidToken, "access token invalid or expired"), nil
+		} else if err != nil {
+			return nil, err
+		}
 		if err := tx.LockUser(ctx, enr.UserID); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, err
 		}

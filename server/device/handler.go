@@ -98,6 +98,7 @@ type caller struct {
 	pub    *ecdsa.PublicKey
 	proof  *protocol.ParsedProof
 	token  *store.Token // the access token, for endpoints that need one
+	ip     string       // the peer's address (audit records)
 }
 
 var (
@@ -142,7 +143,7 @@ func (h *Handler) authenticate(r *http.Request, needToken bool) (*caller, *svc.D
 	if de != nil {
 		return nil, de
 	}
-	c := &caller{proof: p, client: ck.client, pub: ck.pub}
+	c := &caller{proof: p, client: ck.client, pub: ck.pub, ip: svc.ClientIP(r)}
 	// The signature first: nothing else is looked up for a forged proof.
 	if err := p.VerifyRequest(ck.pub, r.Method, h.env.BaseURL, r.URL.Path, h.env.Wall.Now(), tokenStr); err != nil {
 		return nil, svc.DevErr(protocol.ErrInvalidDPoP, err.Error())
@@ -231,13 +232,18 @@ func badField(name string) *svc.DeviceError {
 	return svc.DevErr(protocol.ErrInvalidRequest, "missing or invalid "+name)
 }
 
-// ownProfile loads a profile that must belong to the calling client. A
-// missing profile answers user_deregistered.
-func ownProfile(ctx context.Context, tx store.Tx, c *caller, id string) (store.Profile, *svc.DeviceError, error) {
+// ownProfile loads a profile that must belong to the calling client (with
+// its row locked when lock: see store.Tx.LockProfile). A missing profile
+// answers user_deregistered.
+func ownProfile(ctx context.Context, tx store.Tx, c *caller, id string, lock bool) (store.Profile, *svc.DeviceError, error) {
 	if id == "" || len(id) > 128 {
 		return store.Profile{}, badField("profile_id"), nil
 	}
-	p, err := tx.GetProfile(ctx, id)
+	get := tx.GetProfile
+	if lock {
+		get = tx.LockProfile
+	}
+	p, err := get(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return p, svc.DevErr(protocol.ErrUserDeregistered, "profile is not registered"), nil
 	}

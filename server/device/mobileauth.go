@@ -31,7 +31,7 @@ func enrollmentOf(ctx context.Context, tx store.Tx, c *caller, profileID string)
 			return e, nil, nil
 		}
 	}
-	_, de, err := ownProfile(ctx, tx, c, profileID)
+	_, de, err := ownProfile(ctx, tx, c, profileID, false)
 	if de != nil || err != nil {
 		return store.Enrollment{}, de, err
 	}

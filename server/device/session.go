@@ -44,7 +44,7 @@ func (h *Handler) deregister(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
-		p, de, err := ownProfile(ctx, tx, c, req.ProfileID)
+		p, de, err := ownProfile(ctx, tx, c, req.ProfileID, true)
 		if err != nil || de != nil {
 			if de != nil && de.Code == protocol.ErrUserDeregistered {
 				return nil, nil // already gone (or never ours): nothing to remove

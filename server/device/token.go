@@ -59,7 +59,9 @@ func (h *Handler) issue(ctx context.Context, tx store.Tx, p store.Profile, scope
 
 // codeGrant redeems an authorization code (PKCE) and creates the profile with
 // its new PIN. The PIN policy is checked before the code is spent, so the app
-// can ask for another PIN and retry with the same code.
+// can ask for another PIN and retry with the same code. The code is checked
+// before the PIN is hashed: without a valid code no argon2 work is done
+// (issue 11, item 3).
 func (h *Handler) codeGrant(ctx context.Context, c *caller, req *protocol.TokenRequest) (*protocol.TokenResponse, *svc.DeviceError) {
 	if req.Code == "" || req.CodeVerifier == "" || req.RedirectURI == "" || len(req.Code) > 256 || len(req.CodeVerifier) > 256 {
 		return nil, badField("code, code_verifier or redirect_uri")
@@ -67,19 +69,49 @@ func (h *Handler) codeGrant(ctx context.Context, c *caller, req *protocol.TokenR
 	if !svc.PinAllowed(req.Pin, h.env.PinLength) {
 		return nil, svc.DevErr(protocol.ErrPinNotAllowed, "PIN does not meet the policy")
 	}
-	pinHash := svc.HashSecret(h.env.Argon, req.Pin)
+	codeHash := svc.TokenHash(req.Code)
+	matches := func(code store.AuthCode) bool {
+		return code.ClientID == c.client.ID && code.RedirectURI == req.RedirectURI && h.env.NowMs() < code.ExpiresAt &&
+			protocol.PKCEMatches(req.CodeVerifier, code.CodeChallenge)
+	}
+	errNoCode := svc.DevErr(protocol.ErrInvalidGrant, "unknown or used authorization code")
+	errMismatch := svc.DevErr(protocol.ErrInvalidGrant, "authorization code does not match")
+	var code store.AuthCode
+	err := h.env.Store.View(ctx, func(tx store.Tx) error {
+		var err error
+		code, err = tx.GetAuthCode(ctx, codeHash)
+		return err
+	})
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil, h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) { return errNoCode, nil })
+	case err != nil:
+		h.env.Log.Error().Err(err).Msg("authorization code lookup")
+		return nil, errInternal
+	case !matches(code):
+		// A code presented with the wrong verifier, client or redirect is spent.
+		return nil, h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+			_, err := tx.TakeAuthCode(ctx, codeHash)
+			if errors.Is(err, store.ErrNotFound) {
+				err = nil
+			}
+			return errMismatch, err
+		})
+	}
+	pinHash, err := h.env.Hashes.Hash(req.Pin)
+	if err != nil {
+		return nil, errHashBusy
+	}
 	var resp *protocol.TokenResponse
 	de := h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
-		code, err := tx.TakeAuthCode(ctx, svc.TokenHash(req.Code))
+		code, err := tx.TakeAuthCode(ctx, codeHash)
 		if errors.Is(err, store.ErrNotFound) {
-			return svc.DevErr(protocol.ErrInvalidGrant, "unknown or used authorization code"), nil
+			return errNoCode, nil // a concurrent request redeemed it first
 		} else if err != nil {
 			return nil, err
 		}
-		// The code is spent whatever happens next (it is deleted on commit).
-		if code.ClientID != c.client.ID || code.RedirectURI != req.RedirectURI || h.env.NowMs() >= code.ExpiresAt ||
-			!protocol.PKCEMatches(req.CodeVerifier, code.CodeChallenge) {
-			return svc.DevErr(protocol.ErrInvalidGrant, "authorization code does not match"), nil
+		if !matches(code) {
+			return errMismatch, nil
 		}
 		p := store.Profile{ID: protocol.RandomToken(12), ClientID: c.client.ID, UserID: code.UserID, PinHash: pinHash, CreatedAt: h.env.NowMs()}
 		if err := tx.CreateProfile(ctx, p); err != nil {
@@ -95,8 +127,21 @@ func (h *Handler) codeGrant(ctx context.Context, c *caller, req *protocol.TokenR
 	return resp, nil
 }
 
+// errHashBusy answers a request that found every argon2 slot taken.
+var errHashBusy = &svc.DeviceError{Code: protocol.ErrRateLimited, Description: "server busy checking PINs; retry in a moment", Status: http.StatusServiceUnavailable}
+
 // pinGrant verifies the PIN with the durable failure counter; the last
 // allowed failure removes the registration.
+//
+// The argon2 verification runs before the store transaction (it takes tens of
+// milliseconds and must not hold SQLite's single writer). Its result is bound
+// to the exact stored hash it was computed against: the transaction locks the
+// profile row (LockProfile) and applies the result only if the row still
+// exists, belongs to this client and holds that same hash. Under the lock the
+// counter update, the removal after the last failure, or the token issue happen
+// in one transaction, so concurrent PIN requests of one profile are applied
+// one after the other: a correct PIN that comes after the removal finds no
+// profile, and no token or enrollment can outlive it (issue 11, item 2).
 func (h *Handler) pinGrant(ctx context.Context, c *caller, req *protocol.TokenRequest) (*protocol.TokenResponse, *svc.DeviceError) {
 	if req.Pin == "" || len(req.Pin) > 64 {
 		return nil, badField("pin")
@@ -105,7 +150,7 @@ func (h *Handler) pinGrant(ctx context.Context, c *caller, req *protocol.TokenRe
 	var de *svc.DeviceError
 	if err := h.env.Store.View(ctx, func(tx store.Tx) error {
 		var err error
-		prof, de, err = ownProfile(ctx, tx, c, req.ProfileID)
+		prof, de, err = ownProfile(ctx, tx, c, req.ProfileID, false)
 		return err
 	}); err != nil {
 		return nil, errInternal
@@ -113,19 +158,24 @@ func (h *Handler) pinGrant(ctx context.Context, c *caller, req *protocol.TokenRe
 	if de != nil {
 		return nil, de
 	}
+	if prof.PinFailures >= h.env.PinMaxAttempts {
+		return nil, svc.DevErr(protocol.ErrUserDeregistered, "profile is not registered")
+	}
 	if !h.env.Limits.PinPerProfile.Allow(prof.ID) {
 		return nil, svc.DevErr(protocol.ErrRateLimited, "too many PIN attempts; wait and retry")
 	}
-	ok, err := svc.VerifySecret(prof.PinHash, req.Pin) // slow hash: outside the transaction
-	if err != nil {
+	ok, err := h.env.Hashes.Verify(prof.PinHash, req.Pin) // slow hash: outside the transaction
+	if errors.Is(err, svc.ErrHashBusy) {
+		return nil, errHashBusy
+	} else if err != nil {
 		h.env.Log.Error().Err(err).Str("profile_id", prof.ID).Msg("stored PIN hash unreadable")
 		return nil, errInternal
 	}
 	var resp *protocol.TokenResponse
-	removed := false
+	removed, failures := false, 0
 	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
-		cur, err := tx.GetProfile(ctx, prof.ID)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && cur.PinHash != prof.PinHash) {
+		cur, err := tx.LockProfile(ctx, prof.ID)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && (cur.ClientID != c.client.ID || cur.PinHash != prof.PinHash)) {
 			return svc.DevErr(protocol.ErrUserDeregistered, "profile is not registered"), nil
 		} else if err != nil {
 			return nil, err
@@ -141,6 +191,7 @@ func (h *Handler) pinGrant(ctx context.Context, c *caller, req *protocol.TokenRe
 		if err != nil {
 			return nil, err
 		}
+		failures = n
 		left := h.env.PinMaxAttempts - n
 		if left <= 0 {
 			removed = true
@@ -151,6 +202,10 @@ func (h *Handler) pinGrant(ctx context.Context, c *caller, req *protocol.TokenRe
 		}
 		return &svc.DeviceError{Code: protocol.ErrInvalidPin, Description: "wrong PIN", RemainingAttempts: &left}, nil
 	})
+	if failures > 0 {
+		h.env.Audit(svc.AuditPinFailed).Str("ip", c.ip).Str("user_id", prof.UserID).Str("profile_id", prof.ID).
+			Str("client_id", c.client.ID).Int("failures", failures).Bool("removed", removed).Msg("wrong PIN")
+	}
 	if removed {
 		h.env.TxCache.ForgetEnrollment(prof.ID, prof.ClientID)
 		h.env.Log.Warn().Str("profile_id", prof.ID).Msg("PIN attempts exhausted: registration removed")
@@ -174,7 +229,7 @@ func (h *Handler) refreshGrant(ctx context.Context, c *caller, req *protocol.Tok
 		} else if err != nil {
 			return nil, err
 		}
-		p, err := tx.GetProfile(ctx, t.ProfileID)
+		p, err := tx.LockProfile(ctx, t.ProfileID)
 		if errors.Is(err, store.ErrNotFound) {
 			return svc.DevErr(protocol.ErrUserDeregistered, "profile is not registered"), nil
 		} else if err != nil {

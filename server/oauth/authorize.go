@@ -115,7 +115,16 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 		h.page(w, http.StatusOK, username, "Enter your user name and password.")
 		return
 	}
+	// Limits before any argon2 work: per peer IP across user names (password
+	// spraying), then per user name (guessing one password).
+	ip := svc.ClientIP(r)
+	if !h.env.Limits.LoginPerIP.Allow(ip) {
+		h.env.Audit(svc.AuditLoginLimited).Str("ip", ip).Str("user", username).Str("client_id", ar.client.ID).Msg("login refused: too many attempts from this address")
+		h.page(w, http.StatusTooManyRequests, username, "Too many attempts. Wait a minute and try again.")
+		return
+	}
 	if !h.env.Limits.LoginPerUser.Allow(username) {
+		h.env.Audit(svc.AuditLoginLimited).Str("ip", ip).Str("user", username).Str("client_id", ar.client.ID).Msg("login refused: too many attempts for this user")
 		h.page(w, http.StatusTooManyRequests, username, "Too many attempts. Wait a minute and try again.")
 		return
 	}
@@ -129,15 +138,22 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 	good := false
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		svc.DummyVerify(h.env.Argon)
+		// An unknown user costs one verification's time and memory, through
+		// the same bounded gate as a real one.
+		err = h.env.Hashes.Dummy()
 	case err != nil:
 		oauthErr(w, http.StatusInternalServerError, "internal error")
 		return
 	default:
-		good, _ = svc.VerifySecret(user.PasswordHash, password)
+		good, err = h.env.Hashes.Verify(user.PasswordHash, password)
+	}
+	if errors.Is(err, svc.ErrHashBusy) {
+		w.Header().Set("Retry-After", "1")
+		h.page(w, http.StatusServiceUnavailable, username, "The server is busy. Try again in a moment.")
+		return
 	}
 	if !good {
-		h.env.Log.Info().Str("client_id", ar.client.ID).Msg("login failed")
+		h.env.Audit(svc.AuditLoginFailed).Str("ip", ip).Str("user", username).Str("client_id", ar.client.ID).Msg("login failed")
 		h.page(w, http.StatusOK, username, "Wrong user name or password.")
 		return
 	}

@@ -43,6 +43,14 @@ func (t *sqlTx) TakeAuthCode(ctx context.Context, codeHash string) (AuthCode, er
 	return c, noRow(err)
 }
 
+// GetAuthCode reads a code without spending it (ErrNotFound when none).
+func (t *sqlTx) GetAuthCode(ctx context.Context, codeHash string) (AuthCode, error) {
+	var c AuthCode
+	err := t.row(ctx, "SELECT code_hash, client_id, user_id, redirect_uri, code_challenge, scope, expires_at FROM auth_codes WHERE code_hash = ?", codeHash).
+		Scan(&c.CodeHash, &c.ClientID, &c.UserID, &c.RedirectURI, &c.CodeChallenge, &c.Scope, &c.ExpiresAt)
+	return c, noRow(err)
+}
+
 // CreateProfile inserts a profile.
 func (t *sqlTx) CreateProfile(ctx context.Context, p Profile) error {
 	_, err := t.exec(ctx, "INSERT INTO profiles (id, client_id, user_id, pin_hash, pin_failures, created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -54,6 +62,17 @@ func (t *sqlTx) CreateProfile(ctx context.Context, p Profile) error {
 func (t *sqlTx) GetProfile(ctx context.Context, id string) (Profile, error) {
 	var p Profile
 	err := t.row(ctx, "SELECT id, client_id, user_id, pin_hash, pin_failures, created_at FROM profiles WHERE id = ?", id).
+		Scan(&p.ID, &p.ClientID, &p.UserID, &p.PinHash, &p.PinFailures, &p.CreatedAt)
+	return p, noRow(err)
+}
+
+// LockProfile reads the profile id and locks its row until the transaction
+// ends (SELECT ... FOR UPDATE on PostgreSQL; SQLite's write transactions are
+// BEGIN IMMEDIATE on the single writer connection, so nothing else writes
+// until this one ends). ErrNotFound when it does not exist (any more).
+func (t *sqlTx) LockProfile(ctx context.Context, id string) (Profile, error) {
+	var p Profile
+	err := t.row(ctx, "SELECT id, client_id, user_id, pin_hash, pin_failures, created_at FROM profiles WHERE id = ?"+t.d.forUpdate, id).
 		Scan(&p.ID, &p.ClientID, &p.UserID, &p.PinHash, &p.PinFailures, &p.CreatedAt)
 	return p, noRow(err)
 }
@@ -71,12 +90,17 @@ func (t *sqlTx) ResetPinFailures(ctx context.Context, id string) error {
 	return err
 }
 
-// DeleteProfile removes the profile, its tokens and its enrollments.
+// DeleteProfile removes the profile, its tokens and its enrollments. The
+// profile row goes first: on PostgreSQL that takes (or waits for) its row
+// lock, so a concurrent transaction that locked the profile to add a token or
+// an enrollment has committed before the children are deleted, and the later
+// statements (each with a fresh READ COMMITTED snapshot) see and delete what
+// it added.
 func (t *sqlTx) DeleteProfile(ctx context.Context, id string) error {
 	for _, q := range []string{
+		"DELETE FROM profiles WHERE id = ?",
 		"DELETE FROM tokens WHERE profile_id = ?",
 		"DELETE FROM enrollments WHERE profile_id = ?",
-		"DELETE FROM profiles WHERE id = ?",
 	} {
 		if _, err := t.exec(ctx, q, id); err != nil {
 			return err

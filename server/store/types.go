@@ -209,10 +209,16 @@ type Tx interface {
 	// Authorization codes: TakeAuthCode deletes and returns the code.
 	CreateAuthCode(ctx context.Context, c AuthCode) error
 	TakeAuthCode(ctx context.Context, codeHash string) (AuthCode, error)
+	// GetAuthCode reads a code without spending it.
+	GetAuthCode(ctx context.Context, codeHash string) (AuthCode, error)
 
 	// Profiles and PIN counters.
 	CreateProfile(ctx context.Context, p Profile) error
 	GetProfile(ctx context.Context, id string) (Profile, error)
+	// LockProfile is GetProfile with the row locked until the transaction
+	// ends (FOR UPDATE on PostgreSQL; SQLite has one writer): PIN checks,
+	// token issue, enrollment and removal of one profile serialise on it.
+	LockProfile(ctx context.Context, id string) (Profile, error)
 	// AddPinFailure increments the failure counter and returns its new value.
 	AddPinFailure(ctx context.Context, id string) (int, error)
 	ResetPinFailures(ctx context.Context, id string) error

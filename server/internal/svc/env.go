@@ -34,19 +34,23 @@ type Limiters struct {
 	ClaimPerIP         *ratelimit.Limiter
 	PinPerProfile      *ratelimit.Limiter
 	LoginPerUser       *ratelimit.Limiter
+	LoginPerIP         *ratelimit.Limiter
 	CreatePerAPIClient *ratelimit.Limiter
 }
 
 // Env is what every HTTP package of the server shares.
 type Env struct {
-	Store          store.Store
-	Clock          Clock // expiries
-	Wall           Clock // freshness of device-signed times
-	Log            zerolog.Logger
-	BaseURL        string // public base URL, no trailing slash (htu and links)
-	Hub            *Hub
-	CA             *CA
-	Argon          Argon2Params
+	Store   store.Store
+	Clock   Clock // expiries
+	Wall    Clock // freshness of device-signed times
+	Log     zerolog.Logger
+	BaseURL string // public base URL, no trailing slash (htu and links)
+	Hub     *Hub
+	CA      *CA
+	Argon   Argon2Params
+	// Hashes runs every argon2 computation of the request paths with a bound
+	// on how many run at once.
+	Hashes         *HashGate
 	PinLength      int
 	PinMaxAttempts int
 	AccessTTL      time.Duration

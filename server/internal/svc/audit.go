@@ -1,0 +1,18 @@
+package svc
+
+import "github.com/rs/zerolog"
+
+// Audit events: failed logins and wrong PINs are recorded with the peer's IP
+// and the user (never the password or PIN) as structured records carrying
+// the field audit=true and event=<name>, so a log pipeline can route them
+// (issue 11, item 11).
+const (
+	AuditLoginFailed  = "login_failed"
+	AuditPinFailed    = "pin_failed"
+	AuditLoginLimited = "login_rate_limited"
+)
+
+// Audit starts an audit record for event at warn level.
+func (e *Env) Audit(event string) *zerolog.Event {
+	return e.Log.Warn().Bool("audit", true).Str("event", event)
+}
