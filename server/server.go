@@ -136,6 +136,13 @@ func (s *Server) Store() store.Store { return s.st }
 // CACertificate is the enrollment CA's certificate.
 func (s *Server) CACertificate() *x509.Certificate { return s.env.CA.Cert() }
 
+// HashStats are the counters of the server's argon2 gate.
+type HashStats = svc.HashGateStats
+
+// HashStats reports how many argon2 computations ran, the most that ran at
+// once and how many requests the gate turned away (tests, diagnostics).
+func (s *Server) HashStats() HashStats { return s.env.Hashes.Stats() }
+
 // Config is the effective configuration (defaults applied).
 func (s *Server) Config() Config { return s.cfg }
 

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -23,6 +24,20 @@ func env(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// envInt returns OMA_<NAME> as an integer, def when unset, -1 when not a
+// number (the flag's check then refuses it).
+func envInt(name string, def int) int {
+	v := env(name, "")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return -1
+	}
+	return n
 }
 
 // parse parses args, mapping -h and bad flags to errUsage.

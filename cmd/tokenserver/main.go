@@ -2,7 +2,8 @@
 //
 //	tokenserver version          (or --version)
 //	tokenserver serve [--listen 127.0.0.1:8080] [--admin-listen 127.0.0.1:9090] [--base-url URL] [--store sqlite:./oma-data/oma.db]
-//	                  [--tls-cert F --tls-key F] [--log-level info] [--no-seed] [--policy single] [--gogc 400] [--pprof 127.0.0.1:6061]
+//	                  [--tls-cert F --tls-key F] [--log-level info] [--no-seed] [--policy single] [--gogc 400] [--memory-limit 512MiB]
+//	                  [--hash-concurrency 8] [--pprof 127.0.0.1:6061]
 //	tokenserver api-client create --id ID [--secret S] [--callback URI]... [--max-message-len N]
 //	tokenserver api-client list [--show-secrets]
 //	tokenserver otp-type create --name NAME [--expiry 5m] [--template "{message}"]

@@ -26,12 +26,20 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	noLimits := fs.Bool("no-rate-limits", env("no-rate-limits", "") == "1" || env("no-rate-limits", "") == "true", "disable rate limits (load tests only)")
 	cbBackoff := fs.Duration("callback-backoff", 0, "first callback retry delay (default 1s)")
 	gogc := fs.String("gogc", env("gogc", gogcDefault()), "garbage collector target percentage (GOGC) or off; GOMEMLIMIT in the environment caps the heap")
+	memLimit := fs.String("memory-limit", env("memory-limit", memoryLimitDefault()), "soft memory limit of the process (runtime/debug.SetMemoryLimit): a size such as 512MiB or 2GiB, or off")
+	hashConc := fs.Int("hash-concurrency", envInt("hash-concurrency", 0), "argon2 PIN/password checks allowed at once (each takes 19 MiB); more are refused with 503 (default 8)")
 	pprofAddr := fs.String("pprof", env("pprof", ""), "serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6061; profiling load tests only)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if err := applyGOGC(*gogc); err != nil {
 		return err
+	}
+	if _, err := applyMemoryLimit(*memLimit); err != nil {
+		return err
+	}
+	if *hashConc < 0 || *hashConc > 1024 {
+		return fmt.Errorf("--hash-concurrency must be 1..1024")
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return fmt.Errorf("--tls-cert and --tls-key go together")
@@ -47,7 +55,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg := server.Config{ListenAddr: *listen, PublicBaseURL: *baseURL, StoreURL: *storeURL, TLSCertFile: *tlsCert, TLSKeyFile: *tlsKey,
-		LogLevel: *logLevel, LogOutput: stderr, Policy: *pol}
+		LogLevel: *logLevel, LogOutput: stderr, Policy: *pol, HashConcurrency: *hashConc}
 	if *adminListen != "off" {
 		cfg.AdminListenAddr = *adminListen
 		// The default address may be held by another server on this
