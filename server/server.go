@@ -3,11 +3,9 @@ package server
 import (
 	"context"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -51,21 +49,8 @@ func (s *Server) BeginShutdown() { s.stopMu.Do(func() { close(s.stop) }) }
 // New opens the store (migrating it), loads or creates the enrollment CA and
 // starts the callback worker and the replay-cache purge.
 func New(ctx context.Context, cfg Config) (*Server, error) {
-	explicitBase := cfg.PublicBaseURL != ""
-	cfg.defaults()
-	if !explicitBase {
-		if host, _, err := net.SplitHostPort(cfg.ListenAddr); err == nil && (host == "" || host == "0.0.0.0" || host == "::") {
-			return nil, errors.New("server: listening on all interfaces needs PublicBaseURL (--base-url): the URL devices use, which their proofs sign")
-		}
-	}
-	if u, err := url.Parse(cfg.PublicBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
-		return nil, fmt.Errorf("server: PublicBaseURL %q must be an absolute http(s) URL without a query", cfg.PublicBaseURL)
-	}
-	if !svc.ValidPolicy(cfg.Policy) {
-		return nil, fmt.Errorf("server: unknown policy %q", cfg.Policy)
-	}
-	if cfg.PinLength < 4 || cfg.PinLength > 12 {
-		return nil, errors.New("server: PinLength must be 4..12")
+	if err := cfg.prepare(); err != nil {
+		return nil, err
 	}
 	out := cfg.LogOutput
 	if out == nil {

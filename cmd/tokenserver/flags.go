@@ -40,12 +40,18 @@ func envInt(name string, def int) int {
 	return n
 }
 
-// parse parses args, mapping -h and bad flags to errUsage.
+// parse parses args, mapping -h and bad flags to errUsage, and then
+// applies the configuration file (--config or OMA_CONFIG; see
+// configfile.go) to the flags not given otherwise.
 func parse(fs *flag.FlagSet, args []string) error {
+	cfgFile := fs.String("config", env("config", ""), "configuration file (YAML; keys are flag names; flags and OMA_* variables take precedence)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
-	return nil
+	if *cfgFile == "" {
+		return nil
+	}
+	return applyConfigFile(fs, *cfgFile, fs.Name() == "serve")
 }
 
 // multi is a repeatable string flag.

@@ -10,8 +10,12 @@
 //	tokenserver user create --username NAME --password PW
 //	tokenserver policy set single|override|multiple
 //
+//	tokenserver config check [--config FILE] [serve flags]
+//
 // Every flag can also be given as an environment variable OMA_<FLAG> (upper
-// case, dashes as underscores), e.g. OMA_STORE, OMA_LISTEN, OMA_BASE_URL.
+// case, dashes as underscores), e.g. OMA_STORE, OMA_LISTEN, OMA_BASE_URL, or
+// in a YAML configuration file (--config FILE or OMA_CONFIG; keys are the
+// flag names). Precedence: flag > OMA_* variable > file > default.
 package main
 
 import (
@@ -36,6 +40,7 @@ const usage = `usage: tokenserver <command> [flags]
 commands:
   serve                      run the server (seeds the demo data unless --no-seed)
   version                    print the version (also --version)
+  config check               validate the serve configuration and print it (secrets redacted)
   api-client create|list     manage relying-party API clients
   otp-type create            create or update an OTP type
   user create                create a user of the built-in identity provider
@@ -54,6 +59,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		err = serve(ctx, args[1:], stdout, stderr)
+	case "config":
+		err = configCmd(ctx, args[1:], stdout, stderr)
 	case "api-client":
 		err = apiClient(ctx, args[1:], stdout, stderr)
 	case "otp-type":

@@ -13,6 +13,13 @@ import (
 )
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return runServe(ctx, args, stdout, stderr, false)
+}
+
+// runServe is serve, or with checkOnly `config check`: the configuration
+// is built and validated as serve would, printed (secrets redacted), and
+// nothing is started.
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, checkOnly bool) error {
 	fs := newFlags("serve", stderr)
 	listen := fs.String("listen", env("listen", "127.0.0.1:8080"), "listen address")
 	adminListen := fs.String("admin-listen", env("admin-listen", "127.0.0.1:9090"), "admin listener: Prometheus /metrics and /healthz/{live,ready} (keep it private; \"off\" disables it)")
@@ -66,6 +73,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *noLimits {
 		off := ratelimit.Limit{Rate: -1}
 		cfg.Limits = server.Limits{ClaimPerClient: off, ClaimPerIP: off, PinPerProfile: off, LoginPerUser: off, LoginPerIP: off, CreatePerAPIClient: off}
+	}
+	if checkOnly {
+		if _, err := cfg.Check(); err != nil {
+			return err
+		}
+		return printEffective(stdout, fs, cfg)
 	}
 	srv, err := server.New(ctx, cfg)
 	if err != nil {
