@@ -44,8 +44,14 @@ const (
 	CodeActionInProgress Code = 9007
 	// CodeNotAuthenticated: the call needs an authenticated user and there is none.
 	CodeNotAuthenticated Code = 9010
+	// CodePinBlacklisted: the new PIN is one of the easily guessed ones (pinNotAllowed event).
+	CodePinBlacklisted Code = 9011
 	// CodeRateLimited: the server refused because of too many attempts; try later.
 	CodeRateLimited Code = 9012
+	// CodePinSimilarDigits: the new PIN repeats one digit (pinNotAllowed event).
+	CodePinSimilarDigits Code = 9013
+	// CodePinWrongLength: the new PIN does not have the required length (pinNotAllowed event).
+	CodePinWrongLength Code = 9014
 	// CodeDeviceAlreadyEnrolled: this device is already enrolled for mobile authentication.
 	CodeDeviceAlreadyEnrolled Code = 9016
 	// CodeEnrollmentNotAvailable: mobile-authentication enrollment is disabled on the server.
@@ -93,7 +99,10 @@ var codeTable = []CodeInfo{
 	{CodeCancelled, "ACTION_CANCELED", "sdk", "cancelled or denied"},
 	{CodeActionInProgress, "ACTION_ALREADY_IN_PROGRESS", "sdk", "flow already in progress"},
 	{CodeNotAuthenticated, "USER_NOT_AUTHENTICATED", "user", "no authenticated user"},
+	{CodePinBlacklisted, "PIN_BLACKLISTED", "pin", "PIN too easy to guess"},
 	{CodeRateLimited, "TOO_MANY_ATTEMPTS", "network", "rate limited by the server"},
+	{CodePinSimilarDigits, "PIN_USES_SIMILAR_DIGITS", "pin", "PIN repeats one digit"},
+	{CodePinWrongLength, "WRONG_PIN_LENGTH", "pin", "PIN of the wrong length"},
 	{CodeDeviceAlreadyEnrolled, "DEVICE_ALREADY_ENROLLED", "mobileAuth", "device already enrolled"},
 	{CodeEnrollmentNotAvailable, "ENROLLMENT_NOT_AVAILABLE", "mobileAuth", "enrollment disabled on the server"},
 	{CodeEnrolledOnAnotherDevice, "ENROLLED_ON_ANOTHER_DEVICE", "mobileAuth", "single-device policy refuses a second device"},

@@ -86,7 +86,7 @@ func register(p *phone, username, password string) string {
 		p.t.Fatalf("server PIN length %d; the tests assume %d", n, len(goodPin))
 	}
 	p.do(api.MethodSubmitPin, map[string]any{"flow": api.FlowCreate, "pin": strings.Repeat("7", n)})
-	if na := p.event(api.EventPinCreate, api.ActionPinNotAllowed); na.Get("errorCode").Int() != int64(dispatch.CodePinNotAllowed) {
+	if na := p.event(api.EventPinCreate, api.ActionPinNotAllowed); na.Get("errorCode").Int() != int64(dispatch.CodePinSimilarDigits) {
 		p.t.Fatalf("pinNotAllowed %s", na.Raw)
 	}
 	p.do(api.MethodSubmitPin, map[string]any{"flow": api.FlowCreate, "pin": goodPin})

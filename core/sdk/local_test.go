@@ -1,6 +1,7 @@
 package sdk_test
 
 import (
+	"github.com/openmobileauth/oma/core/protocol/pinpolicy"
 	"net"
 	"net/url"
 	"testing"
@@ -158,7 +159,7 @@ func TestRegistrationFlowStateMachine(t *testing.T) {
 	for _, bad := range []string{"11111", "12345", "1234", "abcde"} {
 		p.do(api.MethodSubmitPin, map[string]any{"flow": "Create", "pin": bad})
 		na := p.event(api.EventPinCreate, api.ActionPinNotAllowed)
-		if na.Get("errorCode").Int() != int64(dispatch.CodePinNotAllowed) || na.Get("errorMsg").Str == "" {
+		if na.Get("errorCode").Int() != int64(pinpolicy.Check(bad, 5).Code()) || na.Get("errorMsg").Str == "" {
 			t.Fatalf("pinNotAllowed %s", na.Raw)
 		}
 	}

@@ -2,6 +2,7 @@ package user
 
 import (
 	"context"
+	"github.com/openmobileauth/oma/core/protocol/pinpolicy"
 	"net/url"
 	"strings"
 
@@ -134,9 +135,9 @@ func (u *Users) createPin(ctx context.Context, f *flow.Flow, reg store.Client, c
 			in.Reply(nil)
 			return nil, dispatch.Errorf(dispatch.CodeCancelled, "PIN creation was cancelled")
 		}
-		if msg := CheckPinPolicy(in.Value, reg.PinLength); msg != "" {
+		if r := CheckPinPolicy(in.Value, reg.PinLength); r != pinpolicy.OK {
 			na := ev
-			na.Action, na.ErrorCode, na.ErrorMsg = api.ActionPinNotAllowed, int(dispatch.CodePinNotAllowed), msg
+			na.Action, na.ErrorCode, na.ErrorMsg = api.ActionPinNotAllowed, r.Code(), r.Message(reg.PinLength)
 			u.emit(api.EventPinCreate, na)
 			in.Reply(nil)
 			continue

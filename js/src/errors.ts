@@ -47,8 +47,14 @@ export const ErrorCodes = {
   ACTION_ALREADY_IN_PROGRESS: 9007,
   /** The call needs an authenticated user and there is none. */
   USER_NOT_AUTHENTICATED: 9010,
+  /** The new PIN is one of the easily guessed ones (pinNotAllowed event). */
+  PIN_BLACKLISTED: 9011,
   /** The server refused because of too many attempts; try later. */
   TOO_MANY_ATTEMPTS: 9012,
+  /** The new PIN repeats one digit (pinNotAllowed event). */
+  PIN_USES_SIMILAR_DIGITS: 9013,
+  /** The new PIN does not have the required length (pinNotAllowed event). */
+  WRONG_PIN_LENGTH: 9014,
   /** This device is already enrolled for mobile authentication. */
   DEVICE_ALREADY_ENROLLED: 9016,
   /** Mobile-authentication enrollment is disabled on the server. */
@@ -95,7 +101,10 @@ export const ErrorDomains: Readonly<Record<ErrorCode, string>> = {
   9006: 'sdk',
   9007: 'sdk',
   9010: 'user',
+  9011: 'pin',
   9012: 'network',
+  9013: 'pin',
+  9014: 'pin',
   9016: 'mobileAuth',
   9017: 'mobileAuth',
   9018: 'mobileAuth',

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/core/protocol/pinpolicy"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -66,8 +67,8 @@ func (h *Handler) codeGrant(ctx context.Context, c *caller, req *protocol.TokenR
 	if req.Code == "" || req.CodeVerifier == "" || req.RedirectURI == "" || len(req.Code) > 256 || len(req.CodeVerifier) > 256 {
 		return nil, badField("code, code_verifier or redirect_uri")
 	}
-	if !svc.PinAllowed(req.Pin, h.env.PinLength) {
-		return nil, svc.DevErr(protocol.ErrPinNotAllowed, "PIN does not meet the policy")
+	if r := svc.PinPolicy(req.Pin, h.env.PinLength); r != pinpolicy.OK {
+		return nil, svc.DevErr(protocol.ErrPinNotAllowed, "PIN does not meet the policy: "+r.Message(h.env.PinLength))
 	}
 	codeHash := svc.TokenHash(req.Code)
 	matches := func(code store.AuthCode) bool {

@@ -1,6 +1,7 @@
 package svc
 
 import (
+	"github.com/openmobileauth/oma/core/protocol/pinpolicy"
 	"testing"
 
 	"github.com/openmobileauth/oma/core/protocol"
@@ -24,11 +25,11 @@ func TestHashSecret(t *testing.T) {
 	}
 }
 
-func TestPinAllowed(t *testing.T) {
+func TestPinPolicy(t *testing.T) {
 	for pin, want := range map[string]bool{"13579": true, "24680": true, "11112": true, "11111": false, "12345": false, "54321": false,
-		"01234": false, "1234": false, "123456": false, "1234a": false, "": false, "９９９９８": false} {
-		if got := PinAllowed(pin, 5); got != want {
-			t.Errorf("PinAllowed(%q) = %v, want %v", pin, got, want)
+		"01234": false, "1234": false, "123456": false, "1234a": false, "": false, "９９９９８": false, "78901": false, "21098": false} {
+		if got := PinPolicy(pin, 5) == pinpolicy.OK; got != want {
+			t.Errorf("PinPolicy(%q) OK = %v, want %v", pin, got, want)
 		}
 	}
 }
