@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -36,64 +35,6 @@ func (a *Admin) notify() {
 	}
 }
 
-// APIClientSpec describes an API client to create.
-type APIClientSpec struct {
-	ID            string
-	Secret        string // generated when empty
-	CallbackURIs  []string
-	MaxMessageLen int
-}
-
-func checkCallbackURI(u string) error {
-	p, err := url.Parse(u)
-	if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
-		return fmt.Errorf("callback URI %q must be an absolute http(s) URL", u)
-	}
-	return nil
-}
-
-// CreateAPIClient creates an API client and returns its secret.
-func (a *Admin) CreateAPIClient(ctx context.Context, spec APIClientSpec) (string, error) {
-	if spec.ID == "" || len(spec.ID) > 128 || strings.ContainsAny(spec.ID, ": \t\n") {
-		return "", errors.New("API client id must be 1..128 characters without ':' or spaces")
-	}
-	for _, u := range spec.CallbackURIs {
-		if err := checkCallbackURI(u); err != nil {
-			return "", err
-		}
-	}
-	if spec.Secret == "" {
-		spec.Secret = protocol.RandomToken(32)
-	}
-	err := a.Store.InTx(ctx, func(tx store.Tx) error {
-		return tx.CreateAPIClient(ctx, store.APIClient{ID: spec.ID, Secret: spec.Secret, CallbackURIs: spec.CallbackURIs, MaxMessageLen: spec.MaxMessageLen, CreatedAt: time.Now().UnixMilli()})
-	})
-	a.notify()
-	return spec.Secret, err
-}
-
-// AddCallbackURIs allows more callback URIs for an API client.
-func (a *Admin) AddCallbackURIs(ctx context.Context, id string, uris ...string) error {
-	for _, u := range uris {
-		if err := checkCallbackURI(u); err != nil {
-			return err
-		}
-	}
-	defer a.notify()
-	return a.Store.InTx(ctx, func(tx store.Tx) error {
-		c, err := tx.GetAPIClient(ctx, id)
-		if err != nil {
-			return err
-		}
-		for _, u := range uris {
-			if !contains(c.CallbackURIs, u) {
-				c.CallbackURIs = append(c.CallbackURIs, u)
-			}
-		}
-		return tx.UpdateAPIClient(ctx, c)
-	})
-}
-
 func contains(l []string, s string) bool {
 	for _, x := range l {
 		if x == s {
@@ -101,17 +42,6 @@ func contains(l []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// ListAPIClients lists the API clients (with secrets: the caller decides what to show).
-func (a *Admin) ListAPIClients(ctx context.Context) ([]store.APIClient, error) {
-	var out []store.APIClient
-	err := a.Store.View(ctx, func(tx store.Tx) error {
-		var err error
-		out, err = tx.ListAPIClients(ctx)
-		return err
-	})
-	return out, err
 }
 
 // PutOTPType creates or updates an OTP type.
@@ -169,6 +99,7 @@ func (a *Admin) SetPolicy(ctx context.Context, policy string) error {
 type DemoSeed struct {
 	APIClientID     string
 	APIClientSecret string
+	CallbackKey     string // the demo API client's callback key (verifies its callbacks)
 	OTPType         string
 	Username        string
 	Password        string
@@ -197,15 +128,10 @@ func (a *Admin) SeedDemo(ctx context.Context) (DemoSeed, error) {
 func (a *Admin) seedDemo(ctx context.Context) (DemoSeed, error) {
 	seed := DemoSeed{APIClientID: DemoAPIClientID, OTPType: DemoOTPType, Username: DemoUsername, Password: DemoPassword, UserID: DemoUsername}
 	err := a.Store.InTx(ctx, func(tx store.Tx) error {
-		c, err := tx.GetAPIClient(ctx, DemoAPIClientID)
-		if errors.Is(err, store.ErrNotFound) {
-			c = store.APIClient{ID: DemoAPIClientID, Secret: protocol.RandomToken(24), CallbackURIs: []string{}, CreatedAt: time.Now().UnixMilli()}
-			err = tx.CreateAPIClient(ctx, c)
-		}
-		if err != nil {
+		var err error
+		if seed.APIClientSecret, seed.CallbackKey, err = demoAPIClient(ctx, tx); err != nil {
 			return err
 		}
-		seed.APIClientSecret = c.Secret
 		if _, err := tx.GetOTPType(ctx, DemoOTPType); errors.Is(err, store.ErrNotFound) {
 			if err := tx.PutOTPType(ctx, store.OTPType{Name: DemoOTPType, ExpirySecs: 300, MessageTemplate: "{message}"}); err != nil {
 				return err

@@ -27,6 +27,10 @@ type receiver struct {
 	mu       sync.Mutex
 	got      []outbox.Body
 	bad      []string
+	events   []string // X-OMA-Event-Id of every hit
+	keyIDs   []string // X-OMA-Key-Id of every hit
+	headers  []http.Header
+	bodies   [][]byte
 	secret   func() string
 }
 
@@ -35,9 +39,13 @@ func newReceiver(t *testing.T, failures int32, secret func() string) *receiver {
 	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		n := r.hits.Add(1)
 		body, _ := io.ReadAll(req.Body)
-		err := outbox.VerifySignature(r.secret(), req.Header.Get(outbox.HeaderTimestamp), req.Header.Get(outbox.HeaderSignature), body, time.Now(), time.Minute)
+		err := outbox.Verify(r.secret(), req.Header, body, time.Now(), time.Minute)
 		r.mu.Lock()
 		defer r.mu.Unlock()
+		r.events = append(r.events, req.Header.Get(outbox.HeaderEventID))
+		r.keyIDs = append(r.keyIDs, req.Header.Get(outbox.HeaderKeyID))
+		r.headers = append(r.headers, req.Header.Clone())
+		r.bodies = append(r.bodies, body)
 		if err != nil {
 			r.bad = append(r.bad, err.Error())
 			w.WriteHeader(http.StatusUnauthorized)
@@ -88,12 +96,12 @@ func answerOne(t *testing.T, ts *servertest.TestServer, d *servertest.Device, cb
 	return id
 }
 
-// Callbacks are signed with the API client's secret and retried with
-// back-off until a 2xx.
+// Callbacks are signed with the API client's callback key and retried with
+// back-off until a 2xx, under one event id.
 func TestCallbackSignedAndRetried(t *testing.T) {
 	stores(t, func(t *testing.T, o servertest.Options) {
 		var ts *servertest.TestServer
-		rcv := newReceiver(t, 2, func() string { return ts.APIClientSecret })
+		rcv := newReceiver(t, 2, func() string { return ts.CallbackKey })
 		ts = servertest.Start(t, o)
 		cb := rcv.srv.URL + "/oma/callback"
 		ts.AllowCallback(cb)
@@ -110,7 +118,42 @@ func TestCallbackSignedAndRetried(t *testing.T) {
 		if len(rcv.bad) != 0 {
 			t.Fatalf("bad deliveries: %v", rcv.bad)
 		}
+		// Issue 11 item 7: one event id on every retry of the callback, the
+		// callback key's id, and a signature that the Basic-auth secret
+		// does not verify (the key is not the secret).
+		rcv.mu.Lock()
+		events, keyIDs, hdr, body := rcv.events, rcv.keyIDs, rcv.headers[2], rcv.bodies[2]
+		rcv.mu.Unlock()
+		if len(events) != 3 || events[0] == "" || events[1] != events[0] || events[2] != events[0] {
+			t.Fatalf("event ids across the retries: %q", events)
+		}
+		kid, _, err := ts.Server.Admin().CallbackKey(ctx, ts.APIClientID)
+		if err != nil || kid == "" || keyIDs[2] != kid {
+			t.Fatalf("key ids %q, want %q (%v)", keyIDs, kid, err)
+		}
+		if outbox.Verify(ts.APIClientSecret, hdr, body, time.Now(), time.Minute) == nil {
+			t.Fatal("the callback verifies with the API client's Basic-auth secret")
+		}
 		waitFor(t, "outbox drained", func() bool { return pending(t, ts) == 0 })
+		// A second callback gets another event id; after a key rotation the
+		// next one is signed with the new key under its new id.
+		answerOne(t, ts, d, cb)
+		waitFor(t, "second delivery", func() bool { return len(rcv.delivered()) == 2 })
+		newKID, newKey, err := ts.Server.Admin().RotateCallbackKey(ctx, ts.APIClientID)
+		if err != nil || newKID == kid {
+			t.Fatal(err)
+		}
+		answerOne(t, ts, d, cb)
+		waitFor(t, "third delivery", func() bool { rcv.mu.Lock(); defer rcv.mu.Unlock(); return len(rcv.got) == 2 && len(rcv.bad) >= 1 })
+		rcv.mu.Lock()
+		events, keyIDs, hdr, body = rcv.events, rcv.keyIDs, rcv.headers[len(rcv.headers)-1], rcv.bodies[len(rcv.bodies)-1]
+		rcv.mu.Unlock()
+		if events[3] == events[0] || events[4] == events[3] || keyIDs[4] != newKID {
+			t.Fatalf("events %q key ids %q (new key id %q)", events, keyIDs, newKID)
+		}
+		if err := outbox.Verify(newKey, hdr, body, time.Now(), time.Minute); err != nil {
+			t.Fatalf("after rotation: %v", err)
+		}
 	})
 }
 
@@ -129,7 +172,7 @@ func pending(t *testing.T, ts *servertest.TestServer) int {
 // The retry budget ends: after MaxAttempts failures the row is given up.
 func TestCallbackRetryBudget(t *testing.T) {
 	var ts *servertest.TestServer
-	rcv := newReceiver(t, 1000, func() string { return ts.APIClientSecret })
+	rcv := newReceiver(t, 1000, func() string { return ts.CallbackKey })
 	ts = servertest.Start(t, servertest.Options{Config: func(c *server.Config) { c.Callbacks.MaxAttempts = 3 }})
 	cb := rcv.srv.URL + "/cb"
 	ts.AllowCallback(cb)
@@ -157,7 +200,7 @@ func TestCallbackSurvivesRestart(t *testing.T) {
 		o1 := o
 		o1.Config = func(c *server.Config) { c.Callbacks.MaxAttempts = 1000; c.Callbacks.Timeout = 200 * time.Millisecond }
 		ts := servertest.Start(t, o1)
-		secret.Store(ts.APIClientSecret)
+		secret.Store(ts.CallbackKey)
 		ts.AllowCallback(cb)
 		d := ts.Enrolled(ts.DemoUser, ts.DemoPassword, "13579")
 		rcv.srv.Close() // the relying party is down
@@ -188,8 +231,8 @@ func TestCallbackSurvivesRestart(t *testing.T) {
 		rcv2.srv.Start()
 		defer rcv2.srv.Close()
 		ts2 := servertest.Start(t, o)
-		if ts2.APIClientSecret != ts.APIClientSecret {
-			t.Fatal("restart changed the demo secret")
+		if ts2.APIClientSecret != ts.APIClientSecret || ts2.CallbackKey != ts.CallbackKey {
+			t.Fatal("restart changed the demo secret or callback key")
 		}
 		waitFor(t, "deliveries after restart", func() bool { return len(rcv2.delivered()) == 3 })
 		seen := map[string]bool{}

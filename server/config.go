@@ -39,16 +39,23 @@ type Limits struct {
 	LoginPerUser       ratelimit.Limit // login form posts per user name
 	LoginPerIP         ratelimit.Limit // login form posts per peer IP, across user names (password spraying)
 	CreatePerAPIClient ratelimit.Limit // authentication requests per API client
+	// Failed relying-party API authentications (wrong secret, unknown
+	// client) per client id and per peer IP; once exhausted, every attempt
+	// is refused with 429 until the bucket refills.
+	APIAuthFailPerClient ratelimit.Limit
+	APIAuthFailPerIP     ratelimit.Limit
 }
 
 // DefaultLimits are used for zero fields of Config.Limits.
 var DefaultLimits = Limits{
-	ClaimPerClient:     ratelimit.Limit{Rate: 1, Burst: 20},
-	ClaimPerIP:         ratelimit.Limit{Rate: 20, Burst: 200},
-	PinPerProfile:      ratelimit.Limit{Rate: 0.2, Burst: 5},
-	LoginPerUser:       ratelimit.Limit{Rate: 0.2, Burst: 10},
-	LoginPerIP:         ratelimit.Limit{Rate: 0.5, Burst: 20},
-	CreatePerAPIClient: ratelimit.Limit{Rate: 200, Burst: 400},
+	ClaimPerClient:       ratelimit.Limit{Rate: 1, Burst: 20},
+	ClaimPerIP:           ratelimit.Limit{Rate: 20, Burst: 200},
+	PinPerProfile:        ratelimit.Limit{Rate: 0.2, Burst: 5},
+	LoginPerUser:         ratelimit.Limit{Rate: 0.2, Burst: 10},
+	LoginPerIP:           ratelimit.Limit{Rate: 0.5, Burst: 20},
+	CreatePerAPIClient:   ratelimit.Limit{Rate: 200, Burst: 400},
+	APIAuthFailPerClient: ratelimit.Limit{Rate: 0.2, Burst: 10},
+	APIAuthFailPerIP:     ratelimit.Limit{Rate: 0.5, Burst: 20},
 }
 
 // Config configures a Server. Zero fields take the documented defaults.
@@ -168,6 +175,8 @@ func (c *Config) defaults() {
 	c.Limits.LoginPerUser = limitOr(c.Limits.LoginPerUser, DefaultLimits.LoginPerUser)
 	c.Limits.LoginPerIP = limitOr(c.Limits.LoginPerIP, DefaultLimits.LoginPerIP)
 	c.Limits.CreatePerAPIClient = limitOr(c.Limits.CreatePerAPIClient, DefaultLimits.CreatePerAPIClient)
+	c.Limits.APIAuthFailPerClient = limitOr(c.Limits.APIAuthFailPerClient, DefaultLimits.APIAuthFailPerClient)
+	c.Limits.APIAuthFailPerIP = limitOr(c.Limits.APIAuthFailPerIP, DefaultLimits.APIAuthFailPerIP)
 	if c.ReadHeaderTimeout == 0 {
 		c.ReadHeaderTimeout = 10 * time.Second
 	}

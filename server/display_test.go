@@ -89,7 +89,7 @@ func TestCreateNormalizesAndLimitsBytes(t *testing.T) {
 		body := url.Values{"type": {ts.OTPType}, "message": {msg}}.Encode()
 		req, _ := http.NewRequest(http.MethodPost, ts.URL+rp.PathCreate, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.SetBasicAuth("wide", secret)
+		req.SetBasicAuth("wide", secret.Secret)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

@@ -37,12 +37,12 @@ func TestRPCreateValidation(t *testing.T) {
 	wantRPErr(t, err, 400, svc.RPCodeInvalidParam)
 
 	// A per-client maximum overrides the default.
-	if _, err := ts.Server.Admin().CreateAPIClient(ctx, server.APIClientSpec{ID: "verbose", Secret: "verbose-secret-123", MaxMessageLen: 300}); err != nil {
+	if _, err := ts.Server.Admin().CreateAPIClient(ctx, server.APIClientSpec{ID: "verbose", Secret: "verbose-secret-0123456789abcdefghij", MaxMessageLen: 300}); err != nil {
 		t.Fatal(err)
 	}
 	body, _ := json.Marshal(map[string]string{"type": ts.OTPType, "message": strings.Repeat("x", 300)})
 	req, _ := http.NewRequest(http.MethodPost, ts.URL+rp.PathCreate, strings.NewReader(string(body)))
-	req.SetBasicAuth("verbose", "verbose-secret-123")
+	req.SetBasicAuth("verbose", "verbose-secret-0123456789abcdefghij")
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

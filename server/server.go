@@ -78,12 +78,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		MaxMessageLen: cfg.MaxMessageLen, EnrollDisabled: cfg.EnrollmentDisabled, DefaultPolicy: cfg.Policy,
 		TxCache: svc.NewTxCache(svc.DefaultTxCacheEntries, min(svc.DefaultTxCacheMargin, cfg.HistoryRetention/2)),
 		Limits: svc.Limiters{
-			ClaimPerClient:     ratelimit.New(cfg.Limits.ClaimPerClient, wall),
-			ClaimPerIP:         ratelimit.New(cfg.Limits.ClaimPerIP, wall),
-			PinPerProfile:      ratelimit.New(cfg.Limits.PinPerProfile, wall),
-			LoginPerUser:       ratelimit.New(cfg.Limits.LoginPerUser, wall),
-			LoginPerIP:         ratelimit.New(cfg.Limits.LoginPerIP, wall),
-			CreatePerAPIClient: ratelimit.New(cfg.Limits.CreatePerAPIClient, wall),
+			ClaimPerClient:       ratelimit.New(cfg.Limits.ClaimPerClient, wall),
+			ClaimPerIP:           ratelimit.New(cfg.Limits.ClaimPerIP, wall),
+			PinPerProfile:        ratelimit.New(cfg.Limits.PinPerProfile, wall),
+			LoginPerUser:         ratelimit.New(cfg.Limits.LoginPerUser, wall),
+			LoginPerIP:           ratelimit.New(cfg.Limits.LoginPerIP, wall),
+			CreatePerAPIClient:   ratelimit.New(cfg.Limits.CreatePerAPIClient, wall),
+			APIAuthFailPerClient: ratelimit.New(cfg.Limits.APIAuthFailPerClient, wall),
+			APIAuthFailPerIP:     ratelimit.New(cfg.Limits.APIAuthFailPerIP, wall),
 		},
 	}
 	s := &Server{cfg: cfg, env: env, st: st, log: log, stop: make(chan struct{}), metrics: metrics.New()}

@@ -23,19 +23,23 @@ func openAdmin(ctx context.Context, storeURL string) (*server.Admin, func(), err
 	return &server.Admin{Store: st, Argon2: server.DefaultArgon2}, func() { _ = st.Close() }, nil
 }
 
+const apiClientUsage = "usage: tokenserver api-client create|list|rotate-secret|rotate-callback-key|add-callback [flags]"
+
 func apiClient(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || (args[0] != "create" && args[0] != "list") {
-		fmt.Fprintln(stderr, "usage: tokenserver api-client create|list [flags]")
+	cmds := map[string]bool{"create": true, "list": true, "rotate-secret": true, "rotate-callback-key": true, "add-callback": true}
+	if len(args) == 0 || !cmds[args[0]] {
+		fmt.Fprintln(stderr, apiClientUsage)
 		return errUsage
 	}
 	fs := newFlags("api-client "+args[0], stderr)
 	storeURL := fs.String("store", env("store", defaultStore), "store URL")
-	id := fs.String("id", "", "API client id (create)")
-	secret := fs.String("secret", "", "secret (create; generated when empty)")
+	id := fs.String("id", "", "API client id")
+	secret := fs.String("secret", "", fmt.Sprintf("secret (create, rotate-secret; generated, 32 random bytes, when empty; else at least %d characters)", server.MinAPISecretLen))
 	var callbacks multi
-	fs.Var(&callbacks, "callback", "allowed callback URI (create; repeatable)")
+	fs.Var(&callbacks, "callback", "allowed callback URI (create, add-callback; repeatable)")
 	maxLen := fs.Int("max-message-len", 0, "maximum message length (create; default 155)")
-	show := fs.Bool("show-secrets", false, "print secrets (list)")
+	allowHTTP := fs.Bool("allow-http-callbacks", false, "allow plain http callback URIs to non-loopback hosts (create, add-callback)")
+	allowPrivate := fs.Bool("allow-private-callbacks", false, "allow callback URIs with literal private or link-local addresses (create, add-callback)")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -44,24 +48,49 @@ func apiClient(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer done()
-	if args[0] == "create" {
-		s, err := a.CreateAPIClient(ctx, server.APIClientSpec{ID: *id, Secret: *secret, CallbackURIs: callbacks, MaxMessageLen: *maxLen})
+	pol := server.CallbackPolicy{AllowHTTP: *allowHTTP, AllowPrivate: *allowPrivate}
+	switch args[0] {
+	case "create":
+		cr, err := a.CreateAPIClient(ctx, server.APIClientSpec{ID: *id, Secret: *secret, CallbackURIs: callbacks, MaxMessageLen: *maxLen, Callbacks: pol})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "API client %s created\nsecret: %s\n", *id, s)
-		return nil
-	}
-	list, err := a.ListAPIClients(ctx)
-	if err != nil {
-		return err
-	}
-	for _, c := range list {
-		sec := "(hidden; --show-secrets)"
-		if *show {
-			sec = c.Secret
+		fmt.Fprintf(stdout, "API client %s created\n", cr.ID)
+		if *secret == "" {
+			fmt.Fprintf(stdout, "secret: %s\n", cr.Secret)
+		} else {
+			fmt.Fprintln(stdout, "secret: (the one given)")
 		}
-		fmt.Fprintf(stdout, "%s\tsecret=%s\tcallbacks=%s\tdisabled=%v\n", c.ID, sec, strings.Join(c.CallbackURIs, ","), c.Disabled)
+		fmt.Fprintf(stdout, "callback key id: %s\ncallback key: %s\n", cr.CallbackKeyID, cr.CallbackKey)
+		fmt.Fprintln(stdout, "The secret is stored hashed: this is the only time it is shown.")
+	case "rotate-secret":
+		s, err := a.RotateSecret(ctx, *id, *secret)
+		if err != nil {
+			return err
+		}
+		if *secret == "" {
+			fmt.Fprintf(stdout, "secret: %s\n", s)
+		}
+		fmt.Fprintf(stdout, "API client %s: new secret in effect (the old one no longer works)\n", *id)
+	case "rotate-callback-key":
+		kid, key, err := a.RotateCallbackKey(ctx, *id)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "callback key id: %s\ncallback key: %s\n", kid, key)
+	case "add-callback":
+		if err := a.AddCallbackURIsWith(ctx, *id, pol, callbacks...); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "API client %s: %d callback URI(s) allowed\n", *id, len(callbacks))
+	case "list":
+		list, err := a.ListAPIClients(ctx)
+		if err != nil {
+			return err
+		}
+		for _, c := range list {
+			fmt.Fprintf(stdout, "%s\tcallback_key_id=%s\tcallbacks=%s\tdisabled=%v\n", c.ID, c.CallbackKeyID, strings.Join(c.CallbackURIs, ","), c.Disabled)
+		}
 	}
 	return nil
 }

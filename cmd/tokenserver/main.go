@@ -5,7 +5,11 @@
 //	                  [--tls-cert F --tls-key F] [--log-level info] [--no-seed] [--policy single] [--gogc 400] [--memory-limit 512MiB]
 //	                  [--hash-concurrency 8] [--pprof 127.0.0.1:6061]
 //	tokenserver api-client create --id ID [--secret S] [--callback URI]... [--max-message-len N]
-//	tokenserver api-client list [--show-secrets]
+//	                  [--allow-http-callbacks] [--allow-private-callbacks]
+//	tokenserver api-client list
+//	tokenserver api-client rotate-secret --id ID [--secret S]
+//	tokenserver api-client rotate-callback-key --id ID
+//	tokenserver api-client add-callback --id ID --callback URI...
 //	tokenserver otp-type create --name NAME [--expiry 5m] [--template "{message}"]
 //	tokenserver user create --username NAME --password PW
 //	tokenserver policy set single|override|multiple
@@ -41,7 +45,8 @@ commands:
   serve                      run the server (seeds the demo data unless --no-seed)
   version                    print the version (also --version)
   config check               validate the serve configuration and print it (secrets redacted)
-  api-client create|list     manage relying-party API clients
+  api-client create|list|rotate-secret|rotate-callback-key|add-callback
+                             manage relying-party API clients
   otp-type create            create or update an OTP type
   user create                create a user of the built-in identity provider
   policy set POLICY          set the re-enrollment policy: single, override or multiple

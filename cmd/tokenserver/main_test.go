@@ -32,7 +32,7 @@ func TestAdminCommands(t *testing.T) {
 		t.Fatalf("bad callback accepted: %d", c)
 	}
 	c, out, _ := runCmd(t, "api-client", "list", "--store", st)
-	if c != 0 || !strings.Contains(out, "shop") || !strings.Contains(out, "hidden") {
+	if c != 0 || !strings.Contains(out, "shop") || !strings.Contains(out, "callback_key_id=k") {
 		t.Fatalf("api-client list: %d %q", c, out)
 	}
 	if c, out, e := runCmd(t, "otp-type", "create", "--store", st, "--name", "pay", "--expiry", "90s"); c != 0 || !strings.Contains(out, "1m30s") {

@@ -128,7 +128,7 @@ func ensureDir(storeURL string) error {
 func writeSecret(storeURL, id, secret string) (string, error) {
 	p := sqlitePath(storeURL)
 	if p == "" {
-		return "shown by: tokenserver api-client list --show-secrets --store <store>", nil
+		return "kept for the demo in the store's settings table, key demo_api_client_secret", nil
 	}
 	f := filepath.Join(filepath.Dir(p), id+".secret")
 	if err := os.WriteFile(f, []byte(secret+"\n"), 0o600); err != nil {

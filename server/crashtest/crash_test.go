@@ -74,11 +74,15 @@ func crashTest(t *testing.T, storeURL string) {
 		t.Fatal(err)
 	}
 	defer rcv.Close()
-	rcv.RequireSignature(rpSecret)
-
 	// The relying party with the receiver as its callback, set up through the
-	// admin command on the store the server will use.
-	admin(t, bin, "api-client", "create", "--store", storeURL, "--id", rpID, "--secret", rpSecret, "--callback", rcv.URL)
+	// admin command on the store the server will use; callbacks are signed
+	// with the callback key it prints.
+	out := admin(t, bin, "api-client", "create", "--store", storeURL, "--id", rpID, "--secret", rpSecret, "--callback", rcv.URL)
+	_, key, ok := strings.Cut(out, "callback key: ")
+	if !ok {
+		t.Fatalf("api-client create printed no callback key:\n%s", out)
+	}
+	rcv.RequireSignature(strings.TrimSpace(strings.SplitN(key, "\n", 2)[0]))
 	addr := freeAddr(t)
 	base := "http://" + addr
 	srv := startServer(t, bin, addr, storeURL)

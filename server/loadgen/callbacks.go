@@ -47,8 +47,8 @@ func NewReceiver() (*Receiver, error) {
 }
 
 // RequireSignature makes the receiver refuse (401, counted as bad) callbacks
-// whose X-OMA-Signature is not the HMAC of the API client's secret.
-func (r *Receiver) RequireSignature(secret string) { r.secret.Store(&secret) }
+// whose X-OMA-Signature is not the HMAC under the API client's callback key.
+func (r *Receiver) RequireSignature(callbackKey string) { r.secret.Store(&callbackKey) }
 
 // FailNext makes the next n deliveries fail with 503.
 func (r *Receiver) FailNext(n int) { r.failLeft.Store(int64(n)) }
@@ -77,7 +77,7 @@ func (r *Receiver) handle(w http.ResponseWriter, req *http.Request) {
 		TransactionID string `json:"transaction_id"`
 	}
 	if sec := r.secret.Load(); sec != nil && err == nil {
-		if outbox.VerifySignature(*sec, req.Header.Get(outbox.HeaderTimestamp), req.Header.Get(outbox.HeaderSignature), body, time.Now(), 5*time.Minute) != nil {
+		if outbox.Verify(*sec, req.Header, body, time.Now(), 5*time.Minute) != nil {
 			r.bad.Add(1)
 			http.Error(w, "bad signature", http.StatusUnauthorized)
 			return

@@ -112,7 +112,7 @@ func TestReceiverSignatures(t *testing.T) {
 	}
 	defer rcv.Close()
 	ts.AllowCallback(rcv.URL)
-	rcv.RequireSignature(ts.APIClientSecret)
+	rcv.RequireSignature(ts.CallbackKey)
 	ctx := context.Background()
 	hc := loadgen.NewHTTPClient(4, 10*time.Second)
 	devs, err := loadgen.SetupDevices(ctx, ts.URL, hc, 1, 1, users, "97531")

@@ -1,6 +1,7 @@
 package outbox
 
 import (
+	"net/http"
 	"testing"
 	"time"
 )
@@ -8,22 +9,33 @@ import (
 func TestSignVerify(t *testing.T) {
 	now := time.Unix(1700000000, 0)
 	body := []byte(`{"callback_uri":"https://rp/cb","transaction_id":"t"}`)
-	sig := Sign("s3cret", "1700000000", body)
-	if err := VerifySignature("s3cret", "1700000000", sig, body, now, time.Minute); err != nil {
+	hdr := func(ts, event, sig string) http.Header {
+		h := http.Header{}
+		h.Set(HeaderTimestamp, ts)
+		h.Set(HeaderEventID, event)
+		h.Set(HeaderSignature, sig)
+		return h
+	}
+	sig := Sign("k3y", "1700000000", "ev1", body)
+	if err := Verify("k3y", hdr("1700000000", "ev1", sig), body, now, time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	for name, c := range map[string]struct {
-		secret, ts, sig string
-		body            []byte
+		key  string
+		h    http.Header
+		body []byte
 	}{
-		"wrong secret": {"other", "1700000000", sig, body},
-		"changed body": {"s3cret", "1700000000", sig, []byte(`{}`)},
-		"changed ts":   {"s3cret", "1700000001", sig, body},
-		"stale":        {"s3cret", "1699990000", Sign("s3cret", "1699990000", body), body},
-		"bad ts":       {"s3cret", "soon", sig, body},
-		"no prefix":    {"s3cret", "1700000000", sig[7:], body},
+		"wrong key":       {"other", hdr("1700000000", "ev1", sig), body},
+		"changed body":    {"k3y", hdr("1700000000", "ev1", sig), []byte(`{}`)},
+		"changed ts":      {"k3y", hdr("1700000001", "ev1", sig), body},
+		"changed event":   {"k3y", hdr("1700000000", "ev2", sig), body},
+		"no event id":     {"k3y", hdr("1700000000", "", Sign("k3y", "1700000000", "", body)), body},
+		"stale":           {"k3y", hdr("1699990000", "ev1", Sign("k3y", "1699990000", "ev1", body)), body},
+		"bad ts":          {"k3y", hdr("soon", "ev1", sig), body},
+		"no prefix":       {"k3y", hdr("1700000000", "ev1", sig[3:]), body},
+		"old sha256 form": {"k3y", hdr("1700000000", "ev1", "sha256="+sig[3:]), body},
 	} {
-		if VerifySignature(c.secret, c.ts, c.sig, c.body, now, time.Minute) == nil {
+		if Verify(c.key, c.h, c.body, now, time.Minute) == nil {
 			t.Errorf("%s: verified", name)
 		}
 	}

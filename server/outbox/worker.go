@@ -39,6 +39,10 @@ type Config struct {
 	Timeout      time.Duration // per request (default 10s)
 	PollInterval time.Duration // how often the table is scanned without a wake-up (default 1s)
 	Concurrency  int           // parallel deliveries (default 8)
+	// LeaseMargin is how much longer than Timeout a row stays leased to the
+	// worker sending it (default 5s): room for recording the outcome and
+	// for clock differences between instances.
+	LeaseMargin time.Duration
 }
 
 func (c *Config) defaults() {
@@ -59,6 +63,9 @@ func (c *Config) defaults() {
 	}
 	if c.Concurrency <= 0 {
 		c.Concurrency = 8
+	}
+	if c.LeaseMargin <= 0 {
+		c.LeaseMargin = 5 * time.Second
 	}
 }
 
@@ -138,13 +145,18 @@ func (w *Worker) Run(ctx context.Context) {
 }
 
 // RunOnce delivers one batch of due callbacks and returns how many it tried.
+//
+// Each row is leased just before its own delivery, when a delivery slot is
+// free (not for the whole batch up front): the lease lasts the request
+// timeout plus LeaseMargin, so it cannot run out while the row waits behind
+// slow receivers or while its request is in flight, and no other worker or
+// instance sends the same row meanwhile (issue 11 item 7).
 func (w *Worker) RunOnce(ctx context.Context) int {
 	w.beat.Store(time.Now().UnixMilli())
-	now := w.now().UnixMilli()
 	var due []store.Callback
 	if err := w.st.View(ctx, func(tx store.Tx) error {
 		var err error
-		due, err = tx.DueCallbacks(ctx, now, 64)
+		due, err = tx.DueCallbacks(ctx, w.now().UnixMilli(), 64)
 		return err
 	}); err != nil {
 		if ctx.Err() == nil {
@@ -156,21 +168,29 @@ func (w *Worker) RunOnce(ctx context.Context) int {
 	var wg sync.WaitGroup
 	tried := 0
 	for _, cb := range due {
-		lease := now + (w.cfg.Timeout + 5*time.Second).Milliseconds()
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		leasedAt := w.now()
+		lease := leasedAt.Add(w.cfg.Timeout + w.cfg.LeaseMargin).UnixMilli()
 		var ok bool
 		if err := w.st.InTx(ctx, func(tx store.Tx) error {
 			var err error
 			ok, err = tx.LeaseCallback(ctx, cb.ID, cb.NextAttemptAt, lease)
 			return err
 		}); err != nil || !ok {
-			continue
+			<-sem
+			continue // another worker has it (or had it, and delivered)
 		}
 		tried++
 		wg.Add(1)
-		sem <- struct{}{}
 		go func(cb store.Callback) {
 			defer func() { <-sem; wg.Done() }()
-			w.deliver(ctx, cb)
+			w.deliver(ctx, cb, leasedAt)
 		}(cb)
 	}
 	wg.Wait()
@@ -189,8 +209,8 @@ func (w *Worker) backoff(n int) time.Duration {
 	return d
 }
 
-func (w *Worker) deliver(ctx context.Context, cb store.Callback) {
-	err := w.send(ctx, cb)
+func (w *Worker) deliver(ctx context.Context, cb store.Callback, leasedAt time.Time) {
+	err := w.send(ctx, cb, leasedAt)
 	// Record the outcome even if ctx was cancelled (shutdown): a fresh context
 	// with a short deadline.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -226,13 +246,16 @@ func (w *Worker) deliver(ctx context.Context, cb store.Callback) {
 	ev.Str("callback_id", cb.ID).Int("attempts", attempts).Bool("gave_up", dead).Str("reason", msg).Msg("callback delivery failed")
 }
 
-var errNoClient = errors.New("API client no longer exists")
+var (
+	errNoClient = errors.New("API client no longer exists")
+	errNoKey    = errors.New("API client has no callback key")
+)
 
-func (w *Worker) send(ctx context.Context, cb store.Callback) error {
-	var secret string
+func (w *Worker) send(ctx context.Context, cb store.Callback, leasedAt time.Time) error {
+	var key, keyID string
 	err := w.st.View(ctx, func(tx store.Tx) error {
 		c, err := tx.GetAPIClient(ctx, cb.APIClientID)
-		secret = c.Secret
+		key, keyID = c.CallbackKey, c.CallbackKeyID
 		return err
 	})
 	if errors.Is(err, store.ErrNotFound) {
@@ -240,8 +263,13 @@ func (w *Worker) send(ctx context.Context, cb store.Callback) error {
 	} else if err != nil {
 		return err
 	}
+	if key == "" {
+		return errNoKey
+	}
 	ts := strconv.FormatInt(w.now().Unix(), 10)
-	rctx, cancel := context.WithTimeout(ctx, w.cfg.Timeout)
+	// The request ends before the lease does, whatever the HTTP client's own
+	// timeout: the row is ours while it is in flight.
+	rctx, cancel := context.WithDeadline(ctx, leasedAt.Add(w.cfg.Timeout))
 	defer cancel()
 	req, err := http.NewRequestWithContext(rctx, http.MethodPost, cb.URL, bytes.NewReader([]byte(cb.Body)))
 	if err != nil {
@@ -249,8 +277,10 @@ func (w *Worker) send(ctx context.Context, cb store.Callback) error {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "oma-tokenserver-callback/1")
+	req.Header.Set(HeaderEventID, cb.ID)
 	req.Header.Set(HeaderTimestamp, ts)
-	req.Header.Set(HeaderSignature, Sign(secret, ts, []byte(cb.Body)))
+	req.Header.Set(HeaderKeyID, keyID)
+	req.Header.Set(HeaderSignature, Sign(key, ts, cb.ID, []byte(cb.Body)))
 	resp, err := w.client.Do(req)
 	if err != nil {
 		return fmt.Errorf("POST failed: %s", trimErr(err))

@@ -113,3 +113,24 @@ func (l *Limiter) Len() int {
 	defer l.mu.Unlock()
 	return len(l.buckets)
 }
+
+// Exhausted reports whether key's bucket has no whole token now, without
+// taking one: for limits on failures, which are counted with Allow only when
+// a failure happens but must refuse every attempt while exhausted.
+func (l *Limiter) Exhausted(key string) bool {
+	if l == nil || l.limit.Unlimited() {
+		return false
+	}
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.buckets[key]
+	if !ok {
+		return false
+	}
+	tokens := b.tokens
+	if el := now.Sub(b.last).Seconds(); el > 0 {
+		tokens += el * l.limit.Rate
+	}
+	return tokens < 1
+}

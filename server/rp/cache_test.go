@@ -55,7 +55,7 @@ func TestFetchFromCache(t *testing.T) {
 	stores(t, func(t *testing.T, o servertest.Options) {
 		ts := servertest.Start(t, o)
 		ctx := context.Background()
-		if _, err := ts.Server.Admin().CreateAPIClient(ctx, server.APIClientSpec{ID: "other-rp", Secret: "other-rp-secret-123"}); err != nil {
+		if _, err := ts.Server.Admin().CreateAPIClient(ctx, server.APIClientSpec{ID: "other-rp", Secret: "other-rp-secret-0123456789abcdefghij"}); err != nil {
 			t.Fatal(err)
 		}
 		d := ts.Enrolled(ts.DemoUser, ts.DemoPassword, "13579")
@@ -71,7 +71,7 @@ func TestFetchFromCache(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Warm the other client's credentials cache, then count statements.
-		get(t, ts, rp.PathTransaction+"none", "other-rp", "other-rp-secret-123")
+		get(t, ts, rp.PathTransaction+"none", "other-rp", "other-rp-secret-0123456789abcdefghij")
 		var n atomic.Int32
 		store.ObserveStatements(ts.Server.Store(), func(q string) {
 			if !strings.Contains(q, "FROM outbox") && !strings.Contains(q, "FROM api_clients") {
@@ -87,12 +87,12 @@ func TestFetchFromCache(t *testing.T) {
 		if st, _ := get(t, ts, rp.PathTransaction+id+"?wait=10", ts.APIClientID, ts.APIClientSecret); st != http.StatusOK || n.Load() != 0 {
 			t.Fatalf("owner's long poll: HTTP %d, %d statements", st, n.Load())
 		}
-		st, body := get(t, ts, rp.PathTransaction+id, "other-rp", "other-rp-secret-123")
+		st, body := get(t, ts, rp.PathTransaction+id, "other-rp", "other-rp-secret-0123456789abcdefghij")
 		var e svc.RPError
 		if st != http.StatusNotFound || json.Unmarshal(body, &e) != nil || e.Code != svc.RPCodeNotFound {
 			t.Fatalf("another API client's fetch of a cached request: HTTP %d %s", st, body)
 		}
-		if st, body := get(t, ts, rp.PathTransaction+id+"/events", "other-rp", "other-rp-secret-123"); st != http.StatusNotFound {
+		if st, body := get(t, ts, rp.PathTransaction+id+"/events", "other-rp", "other-rp-secret-0123456789abcdefghij"); st != http.StatusNotFound {
 			t.Fatalf("another API client's event stream of a cached request: HTTP %d %s", st, body)
 		}
 		st, events := get(t, ts, rp.PathTransaction+id+"/events", ts.APIClientID, ts.APIClientSecret)

@@ -2,7 +2,6 @@ package rp
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"net/http"
 	"slices"
@@ -107,25 +106,45 @@ var (
 // its configured limit in characters.
 const MaxMessageBytes = 1024
 
-// dummySecret keeps the comparison time the same for unknown clients.
-var dummySecret = protocol.RandomToken(32)
+// dummyHash keeps the verification time the same for unknown clients.
+var dummyHash = store.HashAPISecret(protocol.RandomToken(32))
 
-// authenticate checks HTTP Basic credentials in constant time.
+var errAuthRateLimited = &svc.RPError{Status: http.StatusTooManyRequests, Err: "rate_limited", Code: svc.RPCodeRateLimited, Description: "too many failed authentications; wait and retry"}
+
+// authenticate checks HTTP Basic credentials against the stored hash in
+// constant time (DESIGN §10). Failures are limited per client id and per
+// peer IP: while either budget is exhausted every attempt is refused (429)
+// before the secret is looked at, so guessing gains nothing.
 func (h *Handler) authenticate(r *http.Request) (store.APIClient, *svc.RPError) {
 	id, secret, ok := r.BasicAuth()
 	if !ok || id == "" || len(id) > 128 || len(secret) > 256 || !utf8.ValidString(id) {
 		return store.APIClient{}, errUnauthorized
 	}
+	lim := &h.env.Limits
+	ip := svc.ClientIP(r)
+	if lim.APIAuthFailPerClient.Exhausted(id) || lim.APIAuthFailPerIP.Exhausted(ip) {
+		return store.APIClient{}, errAuthRateLimited
+	}
+	failed := func() *svc.RPError {
+		// Both budgets are charged; either one running out refuses this
+		// attempt's successors.
+		a, b := lim.APIAuthFailPerClient.Allow(id), lim.APIAuthFailPerIP.Allow(ip)
+		h.env.Log.Warn().Str("api_client_id", id).Str("ip", ip).Msg("relying-party API authentication failed")
+		if !a || !b {
+			return errAuthRateLimited
+		}
+		return errUnauthorized
+	}
 	c, err := h.apiClient(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
-		subtle.ConstantTimeCompare([]byte(secret), []byte(dummySecret))
-		return c, errUnauthorized
+		store.VerifyAPISecret(dummyHash, secret)
+		return c, failed()
 	} else if err != nil {
 		h.env.Log.Error().Err(err).Msg("API client lookup")
 		return c, errInternal
 	}
-	if subtle.ConstantTimeCompare([]byte(secret), []byte(c.Secret)) != 1 {
-		return c, errUnauthorized
+	if !store.VerifyAPISecret(c.SecretHash, secret) {
+		return c, failed()
 	}
 	if c.Disabled {
 		return c, &svc.RPError{Status: http.StatusForbidden, Err: "disabled", Code: svc.RPCodeDisabled, Description: "API client is disabled"}

@@ -68,6 +68,7 @@ type TestServer struct {
 	URL             string
 	APIClientID     string
 	APIClientSecret string
+	CallbackKey     string // the demo API client's callback key (outbox.Verify)
 	OTPType         string
 	DemoUser        string
 	DemoPassword    string
@@ -123,7 +124,7 @@ func Start(t testing.TB, o Options) *TestServer {
 		_ = srv.Close()
 		t.Fatalf("servertest: seeding: %v", err)
 	}
-	ts.APIClientID, ts.APIClientSecret, ts.OTPType = seed.APIClientID, seed.APIClientSecret, seed.OTPType
+	ts.APIClientID, ts.APIClientSecret, ts.OTPType, ts.CallbackKey = seed.APIClientID, seed.APIClientSecret, seed.OTPType, seed.CallbackKey
 	ts.DemoUser, ts.DemoPassword, ts.DemoUserID = seed.Username, seed.Password, seed.UserID
 	h := srv.Handler()
 	ts.hs = srv.HTTPServer()

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -62,4 +63,11 @@ func OneBatch(ctx context.Context, s Store, creates []Transaction, jtis []string
 		res[i] = r
 	}
 	return res, nil
+}
+
+// RawDB is the store's writer connection pool (migration tests).
+func RawDB(s Store) interface {
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+} {
+	return s.(*sqlStore).writer
 }

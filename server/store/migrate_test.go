@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/openmobileauth/oma/server/store"
+	"github.com/openmobileauth/oma/server/store/storetest"
 )
 
 // A database at migration 0001 with data is upgraded without losing rows.
@@ -62,5 +63,55 @@ func TestSQLiteUpgradeKeepsData(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Migration 0005 on a store with API clients of before: each plaintext
+// secret is hashed by the migration's Go step (the same secret still
+// verifies, the stored column no longer holds it) and becomes the client's
+// callback key "legacy", so receivers keep verifying callbacks (both stores).
+func TestMigration0005HashesSecrets(t *testing.T) {
+	ctx := context.Background()
+	urls := map[string]string{"sqlite": "sqlite:" + filepath.Join(t.TempDir(), "m.db")}
+	if u, ok := storetest.PostgresURL(t); ok {
+		urls["postgres"] = u
+	}
+	for name, u := range urls {
+		t.Run(name, func(t *testing.T) {
+			st, err := store.Open(ctx, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Back to the schema before 0005, with a plaintext secret.
+			db := store.RawDB(st)
+			for _, q := range []string{
+				"DELETE FROM schema_migrations WHERE version = '0005_api_client_keys.sql'",
+				"ALTER TABLE api_clients DROP COLUMN callback_key",
+				"ALTER TABLE api_clients DROP COLUMN callback_key_id",
+				"INSERT INTO api_clients (id, secret, callback_uris, max_message_len, disabled, created_at) VALUES ('old-rp', 'plain-secret-0123456789abcdefghij', '[]', 0, 0, 1)",
+			} {
+				if _, err := db.ExecContext(ctx, q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			_ = st.Close()
+			st, err = store.Open(ctx, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			var c store.APIClient
+			_ = st.View(ctx, func(x store.Tx) error { c, err = x.GetAPIClient(ctx, "old-rp"); return err })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !store.IsHashedAPISecret(c.SecretHash) || strings.Contains(c.SecretHash, "plain-secret") ||
+				!store.VerifyAPISecret(c.SecretHash, "plain-secret-0123456789abcdefghij") || store.VerifyAPISecret(c.SecretHash, "plain-secret-0123456789abcdefghiJ") {
+				t.Fatalf("secret after the migration: %q", c.SecretHash)
+			}
+			if c.CallbackKey != "plain-secret-0123456789abcdefghij" || c.CallbackKeyID != "legacy" {
+				t.Fatalf("callback key after the migration: %q %q", c.CallbackKey, c.CallbackKeyID)
+			}
+		})
 	}
 }

@@ -218,6 +218,11 @@ func (s *sqlStore) migrate(ctx context.Context) error {
 				return fmt.Errorf("store: migration %s: %w", name, err)
 			}
 		}
+		if step := goMigrations[name]; step != nil {
+			if err := step(ctx, tx, s.d); err != nil {
+				return fmt.Errorf("store: migration %s: %w", name, err)
+			}
+		}
 		if _, err := tx.ExecContext(ctx, s.d.q("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"), name, time.Now().UnixMilli()); err != nil {
 			return fmt.Errorf("store: migrate: %w", err)
 		}

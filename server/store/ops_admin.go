@@ -33,23 +33,23 @@ func (t *sqlTx) DeleteSetting(ctx context.Context, key string) error {
 // CreateAPIClient inserts c (ErrConflict when the id exists).
 func (t *sqlTx) CreateAPIClient(ctx context.Context, c APIClient) error {
 	uris, _ := json.Marshal(nonNil(c.CallbackURIs))
-	_, err := t.exec(ctx, "INSERT INTO api_clients (id, secret, callback_uris, max_message_len, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-		c.ID, c.Secret, string(uris), c.MaxMessageLen, b2i(c.Disabled), c.CreatedAt)
+	_, err := t.exec(ctx, "INSERT INTO api_clients (id, secret, callback_uris, max_message_len, disabled, created_at, callback_key, callback_key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		c.ID, c.SecretHash, string(uris), c.MaxMessageLen, b2i(c.Disabled), c.CreatedAt, c.CallbackKey, c.CallbackKeyID)
 	return err
 }
 
 // UpdateAPIClient replaces the mutable fields of an existing API client.
 func (t *sqlTx) UpdateAPIClient(ctx context.Context, c APIClient) error {
 	uris, _ := json.Marshal(nonNil(c.CallbackURIs))
-	n, err := t.exec(ctx, "UPDATE api_clients SET secret = ?, callback_uris = ?, max_message_len = ?, disabled = ? WHERE id = ?",
-		c.Secret, string(uris), c.MaxMessageLen, b2i(c.Disabled), c.ID)
+	n, err := t.exec(ctx, "UPDATE api_clients SET secret = ?, callback_uris = ?, max_message_len = ?, disabled = ?, callback_key = ?, callback_key_id = ? WHERE id = ?",
+		c.SecretHash, string(uris), c.MaxMessageLen, b2i(c.Disabled), c.CallbackKey, c.CallbackKeyID, c.ID)
 	if err == nil && n == 0 {
 		return ErrNotFound
 	}
 	return err
 }
 
-const apiClientCols = "id, secret, callback_uris, max_message_len, disabled, created_at"
+const apiClientCols = "id, secret, callback_uris, max_message_len, disabled, created_at, callback_key, callback_key_id"
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -57,7 +57,7 @@ func scanAPIClient(r scanner) (APIClient, error) {
 	var c APIClient
 	var uris string
 	var disabled int
-	if err := r.Scan(&c.ID, &c.Secret, &uris, &c.MaxMessageLen, &disabled, &c.CreatedAt); err != nil {
+	if err := r.Scan(&c.ID, &c.SecretHash, &uris, &c.MaxMessageLen, &disabled, &c.CreatedAt, &c.CallbackKey, &c.CallbackKeyID); err != nil {
 		return c, noRow(err)
 	}
 	c.Disabled = disabled != 0

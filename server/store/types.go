@@ -35,7 +35,9 @@ const (
 // APIClient is a relying party allowed to use the v4 API.
 type APIClient struct {
 	ID            string
-	Secret        string   // kept as-is: the outbox needs it to compute callback HMACs
+	SecretHash    string   // HashAPISecret of the Basic-auth secret (VerifyAPISecret)
+	CallbackKey   string   // HMAC key of the callback signature (kept readable: the outbox signs with it)
+	CallbackKeyID string   // names CallbackKey in the X-OMA-Key-Id header ("legacy": the old secret)
 	CallbackURIs  []string // allowed callback URIs (exact match)
 	MaxMessageLen int      // 0 = server default (155)
 	Disabled      bool

@@ -36,6 +36,10 @@ type Limiters struct {
 	LoginPerUser       *ratelimit.Limiter
 	LoginPerIP         *ratelimit.Limiter
 	CreatePerAPIClient *ratelimit.Limiter
+	// Failed relying-party Basic authentications, per API client id and per
+	// peer IP: while either is exhausted every attempt is refused (429).
+	APIAuthFailPerClient *ratelimit.Limiter
+	APIAuthFailPerIP     *ratelimit.Limiter
 }
 
 // Env is what every HTTP package of the server shares.

@@ -257,7 +257,7 @@ func testSettings(t *testing.T, s store.Store) {
 }
 
 func testAPIClients(t *testing.T, s store.Store) {
-	c := store.APIClient{ID: "rp", Secret: "s3cret", CallbackURIs: []string{"https://a/cb", "https://b/cb"}, MaxMessageLen: 200, CreatedAt: 1}
+	c := store.APIClient{ID: "rp", SecretHash: store.HashAPISecret("s3cret"), CallbackKey: "cbkey", CallbackKeyID: "k1", CallbackURIs: []string{"https://a/cb", "https://b/cb"}, MaxMessageLen: 200, CreatedAt: 1}
 	tx(t, s, func(x store.Tx) error { return x.CreateAPIClient(ctx, c) })
 	err := s.InTx(ctx, func(x store.Tx) error { return x.CreateAPIClient(ctx, c) })
 	if !errors.Is(err, store.ErrConflict) {
@@ -265,16 +265,17 @@ func testAPIClients(t *testing.T, s store.Store) {
 	}
 	tx(t, s, func(x store.Tx) error {
 		got, err := x.GetAPIClient(ctx, "rp")
-		if err != nil || got.Secret != "s3cret" || len(got.CallbackURIs) != 2 || got.CallbackURIs[1] != "https://b/cb" || got.MaxMessageLen != 200 {
+		if err != nil || !store.VerifyAPISecret(got.SecretHash, "s3cret") || store.VerifyAPISecret(got.SecretHash, "s3creT") || got.CallbackKey != "cbkey" || got.CallbackKeyID != "k1" || len(got.CallbackURIs) != 2 || got.CallbackURIs[1] != "https://b/cb" || got.MaxMessageLen != 200 {
 			t.Errorf("GetAPIClient = %+v, %v", got, err)
 		}
 		got.Disabled = true
 		got.CallbackURIs = nil
+		got.CallbackKey, got.CallbackKeyID = "cbkey2", "k2"
 		if err := x.UpdateAPIClient(ctx, got); err != nil {
 			return err
 		}
 		got, _ = x.GetAPIClient(ctx, "rp")
-		if !got.Disabled || len(got.CallbackURIs) != 0 {
+		if !got.Disabled || len(got.CallbackURIs) != 0 || got.CallbackKey != "cbkey2" || got.CallbackKeyID != "k2" {
 			t.Errorf("after update: %+v", got)
 		}
 		if err := x.UpdateAPIClient(ctx, store.APIClient{ID: "nope"}); !errors.Is(err, store.ErrNotFound) {
