@@ -100,7 +100,7 @@ func TestMetricsAfterFlow(t *testing.T) {
 	stores(t, func(t *testing.T, o servertest.Options) {
 		o.Config = func(c *server.Config) { c.Limits.CreatePerAPIClient = ratelimit.Limit{Rate: 0.001, Burst: 3} }
 		var ts *servertest.TestServer
-		rcv := newReceiver(t, 1, func() string { return ts.APIClientSecret })
+		rcv := newReceiver(t, 1, func() string { return ts.CallbackKey })
 		ts = servertest.Start(t, o)
 		admin := adminServer(t, ts)
 		if err := ts.Server.CountExpired(ctx); err != nil { // starts the expiry cursor

@@ -72,7 +72,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, chec
 	cfg.Callbacks.BaseBackoff = *cbBackoff
 	if *noLimits {
 		off := ratelimit.Limit{Rate: -1}
-		cfg.Limits = server.Limits{ClaimPerClient: off, ClaimPerIP: off, PinPerProfile: off, LoginPerUser: off, LoginPerIP: off, CreatePerAPIClient: off}
+		cfg.Limits = server.Limits{ClaimPerClient: off, ClaimPerIP: off, PinPerProfile: off, LoginPerUser: off, LoginPerIP: off, CreatePerAPIClient: off, APIAuthFailPerClient: off, APIAuthFailPerIP: off}
 	}
 	if checkOnly {
 		if _, err := cfg.Check(); err != nil {
