@@ -90,7 +90,12 @@ type Config struct {
 	// HashConcurrency bounds concurrent argon2 computations (PIN and password
 	// checks, new PIN hashes); a request finding all slots taken is refused
 	// at once with 503 (default svc.DefaultHashConcurrency = 8).
-	HashConcurrency    int
+	HashConcurrency int
+	// MasterKey is the 32-byte key-encryption key of the enrollment CA's
+	// private key (AES-256-GCM at rest). Nil: a store whose CA key is
+	// encrypted refuses to start; otherwise the key stays unencrypted and a
+	// warning is logged. See ParseMasterKey.
+	MasterKey          []byte
 	AccessTokenTTL     time.Duration // default 1h
 	RefreshTokenTTL    time.Duration // default 30 days
 	AuthCodeTTL        time.Duration // default 2 minutes

@@ -65,10 +65,16 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	ca, err := svc.LoadOrCreateCA(ctx, st)
+	ca, caState, err := svc.LoadOrCreateCA(ctx, st, cfg.MasterKey)
 	if err != nil {
 		_ = st.Close()
-		return nil, err
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	switch caState {
+	case svc.CAKeyPlain:
+		log.Warn().Msg("the enrollment CA private key is stored unencrypted: give a master key (--master-key-file or OMA_MASTER_KEY) in production")
+	case svc.CAKeyNowSealed:
+		log.Info().Msg("the enrollment CA private key is now stored encrypted under the master key")
 	}
 	wall := func() time.Time { return time.Now() }
 	env := &svc.Env{
@@ -122,6 +128,9 @@ func (s *Server) Store() store.Store { return s.st }
 
 // CACertificate is the enrollment CA's certificate.
 func (s *Server) CACertificate() *x509.Certificate { return s.env.CA.Cert() }
+
+// ParseMasterKey reads a master key (32 bytes, base64 or hex encoded).
+func ParseMasterKey(text string) ([]byte, error) { return svc.ParseMasterKey(text) }
 
 // HashStats are the counters of the server's argon2 gate.
 type HashStats = svc.HashGateStats

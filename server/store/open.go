@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"path"
 	"sort"
 	"strings"
@@ -81,6 +82,9 @@ func openSQLite(ctx context.Context, spec string) (Store, error) {
 		db.SetConnMaxIdleTime(0)
 		s.writer, s.reader = db, db
 	} else {
+		if err := restrictFiles(p); err != nil {
+			return nil, err
+		}
 		dsn := "file:" + p + "?" + pragmas + "&_pragma=journal_mode(WAL)&_txlock=immediate"
 		w, err := openSQLiteDB(dsn)
 		if err != nil {
@@ -109,6 +113,24 @@ func openSQLite(ctx context.Context, spec string) (Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// restrictFiles makes the database file readable by its owner only (0600),
+// creating it empty when missing, and tightens an existing -wal and -shm
+// file. SQLite creates its -wal and -shm files with the database file's
+// permissions, so they follow (issue 11, item 11).
+func restrictFiles(p string) error {
+	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("store: creating the sqlite file: %w", err)
+	}
+	_ = f.Close()
+	for _, name := range []string{p, p + "-wal", p + "-shm"} {
+		if err := os.Chmod(name, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("store: restricting %s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 func openPostgres(ctx context.Context, u string) (Store, error) {

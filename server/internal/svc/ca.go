@@ -35,10 +35,28 @@ func (c *CA) Cert() *x509.Certificate { return c.cert }
 // errCAExists tells LoadOrCreateCA that another instance stored a CA first.
 var errCAExists = errors.New("svc: CA created concurrently")
 
+// CAKeyState says how the CA's private key was found at start.
+type CAKeyState int
+
+// The states LoadOrCreateCA reports.
+const (
+	CAKeyPlain     CAKeyState = iota // stored unencrypted (no master key given)
+	CAKeySealed                      // stored encrypted under the master key
+	CAKeyNowSealed                   // was stored unencrypted; encrypted now
+)
+
 // LoadOrCreateCA reads the CA from the store or creates and stores a new one.
 // Several instances starting at once on one store end up with the same CA:
 // the key is inserted only if absent, and a loser reads the winner's.
-func LoadOrCreateCA(ctx context.Context, s store.Store) (*CA, error) {
+//
+// With a master key (kek, 32 bytes) the private key is stored encrypted with
+// AES-256-GCM (issue 11, item 11); a CA key found unencrypted is encrypted in
+// place. Without one an encrypted key is refused with ErrMasterKeyNeeded, and
+// a new or unencrypted key stays unencrypted (CAKeyPlain: the caller warns).
+func LoadOrCreateCA(ctx context.Context, s store.Store, kek []byte) (*CA, CAKeyState, error) {
+	if kek != nil && len(kek) != MasterKeySize {
+		return nil, 0, ErrMasterKeyFormat
+	}
 	for attempt := 0; attempt < 3; attempt++ {
 		var k, c string
 		err := s.View(ctx, func(tx store.Tx) error {
@@ -50,17 +68,25 @@ func LoadOrCreateCA(ctx context.Context, s store.Store) (*CA, error) {
 			return err
 		})
 		if err == nil {
-			return parseCA(k, c)
+			return loadCA(ctx, s, kek, k, c)
 		}
 		if !errors.Is(err, store.ErrNotFound) {
-			return nil, err
+			return nil, 0, err
 		}
-		k, c, err = newCA()
+		plainKey, c, err := newCA()
 		if err != nil {
-			return nil, err
+			return nil, 0, err
+		}
+		stored, state := plainKey, CAKeyPlain
+		if kek != nil {
+			der, _ := protocol.B64.DecodeString(plainKey)
+			if stored, err = seal(kek, der, caKeyAAD); err != nil {
+				return nil, 0, err
+			}
+			state = CAKeySealed
 		}
 		err = s.InTx(ctx, func(tx store.Tx) error {
-			ok, err := tx.InsertSetting(ctx, settingCAKey, k)
+			ok, err := tx.InsertSetting(ctx, settingCAKey, stored)
 			if err != nil {
 				return err
 			}
@@ -70,13 +96,52 @@ func LoadOrCreateCA(ctx context.Context, s store.Store) (*CA, error) {
 			return tx.PutSetting(ctx, settingCACert, c)
 		})
 		if err == nil {
-			return parseCA(k, c)
+			ca, err := parseCA(plainKey, c)
+			return ca, state, err
 		}
 		if !errors.Is(err, errCAExists) {
-			return nil, err
+			return nil, 0, err
 		}
 	}
-	return nil, errors.New("svc: could not load or create the enrollment CA")
+	return nil, 0, errors.New("svc: could not load or create the enrollment CA")
+}
+
+// loadCA opens a stored CA key (sealed or not) and seals an unsealed one
+// when a master key is given.
+func loadCA(ctx context.Context, s store.Store, kek []byte, k, c string) (*CA, CAKeyState, error) {
+	if isSealed(k) {
+		if kek == nil {
+			return nil, 0, ErrMasterKeyNeeded
+		}
+		der, err := open(kek, k, caKeyAAD)
+		if err != nil {
+			return nil, 0, err
+		}
+		ca, err := parseCA(protocol.B64.EncodeToString(der), c)
+		return ca, CAKeySealed, err
+	}
+	ca, err := parseCA(k, c)
+	if err != nil || kek == nil {
+		return ca, CAKeyPlain, err
+	}
+	der, _ := protocol.B64.DecodeString(k)
+	sealed, err := seal(kek, der, caKeyAAD)
+	if err != nil {
+		return nil, 0, err
+	}
+	// Only the unencrypted value is replaced (another instance may have
+	// sealed it meanwhile: then its value stays, under the same master key).
+	err = s.InTx(ctx, func(tx store.Tx) error {
+		cur, err := tx.GetSetting(ctx, settingCAKey)
+		if err != nil || cur != k {
+			return err
+		}
+		return tx.PutSetting(ctx, settingCAKey, sealed)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return ca, CAKeyNowSealed, nil
 }
 
 // newCA makes a CA key and self-signed certificate (wire forms).

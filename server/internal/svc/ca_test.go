@@ -28,7 +28,7 @@ func TestCAConcurrentCreation(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			ca, err := LoadOrCreateCA(ctx, st)
+			ca, _, err := LoadOrCreateCA(ctx, st, nil)
 			if err != nil {
 				t.Error(err)
 				return
