@@ -68,7 +68,27 @@ func (a *Admin) PutOTPType(ctx context.Context, name string, expiry time.Duratio
 	}
 	defer a.notify()
 	return a.Store.InTx(ctx, func(tx store.Tx) error {
-		return tx.PutOTPType(ctx, store.OTPType{Name: name, ExpirySecs: int(expiry / time.Second), MessageTemplate: template})
+		// An update keeps the type's push flag (SetOTPTypePush).
+		old, err := tx.GetOTPType(ctx, name)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		return tx.PutOTPType(ctx, store.OTPType{Name: name, ExpirySecs: int(expiry / time.Second), MessageTemplate: template, Push: err == nil && old.Push})
+	})
+}
+
+// SetOTPTypePush makes an existing OTP type a push type (requests need
+// user_id, wake the user's push-registered devices and return no OTP;
+// DESIGN §12) or an OTP type again.
+func (a *Admin) SetOTPTypePush(ctx context.Context, name string, push bool) error {
+	defer a.notify()
+	return a.Store.InTx(ctx, func(tx store.Tx) error {
+		t, err := tx.GetOTPType(ctx, name)
+		if err != nil {
+			return err
+		}
+		t.Push = push
+		return tx.PutOTPType(ctx, t)
 	})
 }
 

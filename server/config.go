@@ -7,6 +7,7 @@ import (
 
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/outbox"
+	"github.com/openmobileauth/oma/server/push"
 	"github.com/openmobileauth/oma/server/ratelimit"
 )
 
@@ -44,6 +45,7 @@ type Limits struct {
 	// is refused with 429 until the bucket refills.
 	APIAuthFailPerClient ratelimit.Limit
 	APIAuthFailPerIP     ratelimit.Limit
+	PushPollPerClient    ratelimit.Limit // push pending lists, fetches and registrations per app instance
 }
 
 // DefaultLimits are used for zero fields of Config.Limits.
@@ -56,6 +58,7 @@ var DefaultLimits = Limits{
 	CreatePerAPIClient:   ratelimit.Limit{Rate: 200, Burst: 400},
 	APIAuthFailPerClient: ratelimit.Limit{Rate: 0.2, Burst: 10},
 	APIAuthFailPerIP:     ratelimit.Limit{Rate: 0.5, Burst: 20},
+	PushPollPerClient:    ratelimit.Limit{Rate: 0.5, Burst: 10},
 }
 
 // Config configures a Server. Zero fields take the documented defaults.
@@ -103,9 +106,18 @@ type Config struct {
 	EnrollmentDisabled bool
 	HistoryRetention   time.Duration // finished transactions and callbacks are kept this long (default 7 days)
 
-	Limits         Limits
-	Callbacks      outbox.Config
-	CallbackClient *http.Client // default: timeouts from Callbacks.Timeout, no redirects
+	Limits    Limits
+	Callbacks outbox.Config
+
+	// Push mobile authentication (DESIGN §12): the senders (default none:
+	// devices pull), the outbox, and the push-bombing limits.
+	Push             push.Config
+	PushOutbox       push.OutboxConfig
+	PushMaxPending   int           // open push requests per user (default 1; one more is refused)
+	PushBackoff      time.Duration // back-off base on repeated creation per user (default 2s; negative: none)
+	PushBackoffMax   time.Duration // default 5m
+	PushBackoffReset time.Duration // a quiet gap that ends a streak (default 10m)
+	CallbackClient   *http.Client  // default: timeouts from Callbacks.Timeout, no redirects
 
 	ReadHeaderTimeout time.Duration // default 10s
 	ReadTimeout       time.Duration // default 30s
@@ -182,6 +194,19 @@ func (c *Config) defaults() {
 	c.Limits.CreatePerAPIClient = limitOr(c.Limits.CreatePerAPIClient, DefaultLimits.CreatePerAPIClient)
 	c.Limits.APIAuthFailPerClient = limitOr(c.Limits.APIAuthFailPerClient, DefaultLimits.APIAuthFailPerClient)
 	c.Limits.APIAuthFailPerIP = limitOr(c.Limits.APIAuthFailPerIP, DefaultLimits.APIAuthFailPerIP)
+	c.Limits.PushPollPerClient = limitOr(c.Limits.PushPollPerClient, DefaultLimits.PushPollPerClient)
+	if c.PushMaxPending <= 0 {
+		c.PushMaxPending = 1
+	}
+	if c.PushBackoff == 0 {
+		c.PushBackoff = 2 * time.Second
+	}
+	if c.PushBackoffMax <= 0 {
+		c.PushBackoffMax = 5 * time.Minute
+	}
+	if c.PushBackoffReset <= 0 {
+		c.PushBackoffReset = 10 * time.Minute
+	}
 	if c.ReadHeaderTimeout == 0 {
 		c.ReadHeaderTimeout = 10 * time.Second
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/openmobileauth/oma/server/oauth"
 	"github.com/openmobileauth/oma/server/openapi"
 	"github.com/openmobileauth/oma/server/outbox"
+	"github.com/openmobileauth/oma/server/push"
 	"github.com/openmobileauth/oma/server/ratelimit"
 	"github.com/openmobileauth/oma/server/rp"
 	"github.com/openmobileauth/oma/server/store"
@@ -27,19 +28,21 @@ import (
 
 // Server is a running Token Server (store open, background work started).
 type Server struct {
-	cfg     Config
-	env     *svc.Env
-	st      store.Store
-	worker  *outbox.Worker
-	handler http.Handler
-	log     zerolog.Logger
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
-	closeMu sync.Once
-	stop    chan struct{}
-	stopMu  sync.Once
-	metrics *metrics.Metrics
-	admin   http.Handler
+	cfg    Config
+	env    *svc.Env
+	st     store.Store
+	worker *outbox.Worker
+	// pushOutbox sends push wake-ups (DESIGN §12).
+	pushOutbox *push.Outbox
+	handler    http.Handler
+	log        zerolog.Logger
+	cancel     context.CancelFunc
+	wg         sync.WaitGroup
+	closeMu    sync.Once
+	stop       chan struct{}
+	stopMu     sync.Once
+	metrics    *metrics.Metrics
+	admin      http.Handler
 }
 
 // BeginShutdown makes waiting requests (long polls, event streams) answer
@@ -92,13 +95,28 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			CreatePerAPIClient:   ratelimit.New(cfg.Limits.CreatePerAPIClient, wall),
 			APIAuthFailPerClient: ratelimit.New(cfg.Limits.APIAuthFailPerClient, wall),
 			APIAuthFailPerIP:     ratelimit.New(cfg.Limits.APIAuthFailPerIP, wall),
+			PushPollPerClient:    ratelimit.New(cfg.Limits.PushPollPerClient, wall),
 		},
 	}
+	router, err := push.New(cfg.Push, log.With().Str("component", "push").Logger())
+	if err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	backoff := cfg.PushBackoff
+	if backoff < 0 {
+		backoff = 0
+	}
+	env.Push = svc.PushEnv{Supports: router.Supports, VAPIDPublicKey: router.VAPIDPublicKey(),
+		AllowPrivateEndpoints: cfg.Push.WebPush != nil && cfg.Push.WebPush.AllowPrivateEndpoints,
+		MaxPending:            cfg.PushMaxPending, BackoffBase: backoff, BackoffMax: cfg.PushBackoffMax, BackoffReset: cfg.PushBackoffReset}
 	s := &Server{cfg: cfg, env: env, st: st, log: log, stop: make(chan struct{}), metrics: metrics.New()}
 	env.Metrics = s.metrics
 	env.Stopping = s.stop
 	s.worker = outbox.NewWorker(st, cfg.Callbacks, cfg.CallbackClient, log.With().Str("component", "outbox").Logger())
 	env.WakeOutbox = s.worker.Wake
+	s.pushOutbox = push.NewOutbox(st, router, cfg.PublicBaseURL, cfg.PushOutbox, log.With().Str("component", "push_outbox").Logger())
+	env.Push.Wake = s.pushOutbox.Wake
 
 	mux := http.NewServeMux()
 	s.initOps(mux)
@@ -112,8 +130,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel = cancel
-	s.wg.Add(2)
+	s.wg.Add(3)
 	go func() { defer s.wg.Done(); s.worker.Run(bg) }()
+	go func() { defer s.wg.Done(); s.pushOutbox.Run(bg) }()
 	go func() { defer s.wg.Done(); s.purgeLoop(bg) }()
 	return s, nil
 }
@@ -241,7 +260,10 @@ func (s *Server) Purge(ctx context.Context) error {
 			return err
 		}
 		now := s.cfg.Clock.Now()
-		_, err := tx.PurgeExpired(ctx, now.UnixMilli(), now.Add(-s.cfg.HistoryRetention).UnixMilli())
+		if _, err := tx.PurgeExpired(ctx, now.UnixMilli(), now.Add(-s.cfg.HistoryRetention).UnixMilli()); err != nil {
+			return err
+		}
+		_, err := tx.PurgePush(ctx, now.Add(-s.cfg.HistoryRetention).UnixMilli())
 		return err
 	})
 }

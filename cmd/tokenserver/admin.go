@@ -97,7 +97,7 @@ func apiClient(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 func otpType(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintln(stderr, "usage: tokenserver otp-type create --name NAME [--expiry 5m] [--template T]")
+		fmt.Fprintln(stderr, "usage: tokenserver otp-type create --name NAME [--expiry 5m] [--template T] [--push]")
 		return errUsage
 	}
 	fs := newFlags("otp-type create", stderr)
@@ -105,6 +105,7 @@ func otpType(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	name := fs.String("name", "", "type name")
 	expiry := fs.Duration("expiry", 5*time.Minute, "how long a request of this type can be answered")
 	tpl := fs.String("template", "{message}", "message template; {message} is the request's message")
+	isPush := fs.Bool("push", false, "a push type: requests need user_id and wake the user's devices (no OTP)")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -116,7 +117,10 @@ func otpType(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := a.PutOTPType(ctx, *name, *expiry, *tpl); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "OTP type %s: expiry %s\n", *name, *expiry)
+	if err := a.SetOTPTypePush(ctx, *name, *isPush); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "OTP type %s: expiry %s push %t\n", *name, *expiry, *isPush)
 	return nil
 }
 

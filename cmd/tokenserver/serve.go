@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/openmobileauth/oma/server"
+	"github.com/openmobileauth/oma/server/push"
 	"github.com/openmobileauth/oma/server/ratelimit"
 )
 
@@ -71,9 +72,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, chec
 		cfg.AdminListenOptional = !isSet(fs, "admin-listen")
 	}
 	cfg.Callbacks.BaseBackoff = *cbBackoff
+	// Push senders from OMA_PUSH_* (server/push.FromEnv): credentials come
+	// from files or the environment, never from flags (process listings).
+	cfg.Push = push.FromEnv(os.Getenv)
 	if *noLimits {
 		off := ratelimit.Limit{Rate: -1}
-		cfg.Limits = server.Limits{ClaimPerClient: off, ClaimPerIP: off, PinPerProfile: off, LoginPerUser: off, LoginPerIP: off, CreatePerAPIClient: off, APIAuthFailPerClient: off, APIAuthFailPerIP: off}
+		cfg.Limits = server.Limits{ClaimPerClient: off, ClaimPerIP: off, PinPerProfile: off, LoginPerUser: off, LoginPerIP: off, CreatePerAPIClient: off, APIAuthFailPerClient: off, APIAuthFailPerIP: off, PushPollPerClient: off}
 	}
 	if checkOnly {
 		if _, err := cfg.Check(); err != nil {

@@ -78,6 +78,10 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle(protocol.PathEnroll, only(http.MethodPost, h.spendJTI(h.enroll)))
 	mux.Handle(protocol.PathClaim, only(http.MethodPost, h.spendJTI(h.claim)))
 	mux.Handle(protocol.PathAnswer, only(http.MethodPost, h.spendJTI(h.answer)))
+	mux.Handle(protocol.PathPushRegister, only(http.MethodPost, h.spendJTI(h.registerPush)))
+	mux.Handle(protocol.PathPushPending, only(http.MethodGet, h.spendJTI(h.pending)))
+	mux.Handle(protocol.PathPushRequest+"{id}", only(http.MethodGet, h.spendJTI(h.pushRequest)))
+	mux.Handle(protocol.PathPushClaim, only(http.MethodPost, h.spendJTI(h.pushClaim)))
 }
 
 // only refuses other methods with a JSON 405.

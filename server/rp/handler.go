@@ -226,6 +226,10 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	if t.Push {
+		h.createPush(w, r, c, p, t, shown)
+		return
+	}
 	otp := protocol.NewOTP()
 	now := h.env.Clock.Now()
 	ttl := time.Duration(t.ExpirySecs) * time.Second
@@ -269,7 +273,7 @@ func view(x store.Transaction, nowMs int64) Transaction {
 	if (st == store.StatusPending || st == store.StatusClaimed) && nowMs >= x.ExpiresAt {
 		st = store.StatusExpired
 	}
-	out := Transaction{TransactionID: x.ID, CallbackURI: x.CallbackURI, Timestamp: x.CreatedAt, UserID: x.UserID, AuthenticationMethod: AuthMethod, Status: st}
+	out := Transaction{TransactionID: x.ID, CallbackURI: x.CallbackURI, Timestamp: x.CreatedAt, UserID: x.UserID, AuthenticationMethod: authMethodOf(x), Status: st}
 	if out.UserID == "" {
 		out.UserID = x.BoundUserID
 	}

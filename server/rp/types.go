@@ -27,7 +27,7 @@ type CreateResponse struct {
 	TransactionID string `json:"transaction_id"`
 	AuthMethod    string `json:"auth_method"`
 	TimeToLive    int64  `json:"time_to_live"` // milliseconds
-	OTP           string `json:"otp"`
+	OTP           string `json:"otp,omitempty"` // none for a push request
 }
 
 // AppendJSON appends r as encoding/json encodes it (svc.JSONAppender).
@@ -36,7 +36,9 @@ func (r CreateResponse) AppendJSON(b []byte) []byte {
 	b = svc.AppendJSONField(b, "transaction_id", r.TransactionID)
 	b = svc.AppendJSONField(b, "auth_method", r.AuthMethod)
 	b = svc.AppendJSONInt(b, "time_to_live", r.TimeToLive)
-	b = svc.AppendJSONField(b, "otp", r.OTP)
+	if r.OTP != "" {
+		b = svc.AppendJSONField(b, "otp", r.OTP)
+	}
 	return append(b, '}')
 }
 

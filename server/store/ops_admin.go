@@ -90,30 +90,31 @@ func (t *sqlTx) ListAPIClients(ctx context.Context) ([]APIClient, error) {
 
 // PutOTPType inserts or replaces an OTP type.
 func (t *sqlTx) PutOTPType(ctx context.Context, o OTPType) error {
-	_, err := t.exec(ctx, "INSERT INTO otp_types (name, expiry_secs, message_template, disabled) VALUES (?, ?, ?, ?) "+
-		"ON CONFLICT (name) DO UPDATE SET expiry_secs = excluded.expiry_secs, message_template = excluded.message_template, disabled = excluded.disabled",
-		o.Name, o.ExpirySecs, o.MessageTemplate, b2i(o.Disabled))
+	_, err := t.exec(ctx, "INSERT INTO otp_types (name, expiry_secs, message_template, disabled, push) VALUES (?, ?, ?, ?, ?) "+
+		"ON CONFLICT (name) DO UPDATE SET expiry_secs = excluded.expiry_secs, message_template = excluded.message_template, disabled = excluded.disabled, push = excluded.push",
+		o.Name, o.ExpirySecs, o.MessageTemplate, b2i(o.Disabled), b2i(o.Push))
 	return err
 }
 
 func scanOTPType(r scanner) (OTPType, error) {
 	var o OTPType
-	var disabled int
-	if err := r.Scan(&o.Name, &o.ExpirySecs, &o.MessageTemplate, &disabled); err != nil {
+	var disabled, push int
+	if err := r.Scan(&o.Name, &o.ExpirySecs, &o.MessageTemplate, &disabled, &push); err != nil {
 		return o, noRow(err)
 	}
 	o.Disabled = disabled != 0
+	o.Push = push != 0
 	return o, nil
 }
 
 // GetOTPType returns the OTP type name or ErrNotFound.
 func (t *sqlTx) GetOTPType(ctx context.Context, name string) (OTPType, error) {
-	return scanOTPType(t.row(ctx, "SELECT name, expiry_secs, message_template, disabled FROM otp_types WHERE name = ?", name))
+	return scanOTPType(t.row(ctx, "SELECT name, expiry_secs, message_template, disabled, push FROM otp_types WHERE name = ?", name))
 }
 
 // ListOTPTypes returns every OTP type ordered by name.
 func (t *sqlTx) ListOTPTypes(ctx context.Context) ([]OTPType, error) {
-	rows, err := t.tx.QueryContext(ctx, "SELECT name, expiry_secs, message_template, disabled FROM otp_types ORDER BY name")
+	rows, err := t.tx.QueryContext(ctx, "SELECT name, expiry_secs, message_template, disabled, push FROM otp_types ORDER BY name")
 	if err != nil {
 		return nil, err
 	}

@@ -50,6 +50,7 @@ type OTPType struct {
 	ExpirySecs      int
 	MessageTemplate string // "{message}" is replaced by the request's message
 	Disabled        bool
+	Push            bool // a push type: requests need user_id and wake the user's devices (DESIGN §12)
 }
 
 // User is a user of the built-in identity provider.
@@ -272,4 +273,36 @@ type Tx interface {
 	RescheduleCallback(ctx context.Context, id string, attempts int, next int64, lastErr string, dead bool) error
 	GetCallback(ctx context.Context, id string) (Callback, error)
 	PendingCallbacks(ctx context.Context) (int, error)
+
+	// Push mobile authentication (ops_push.go).
+	// PutPushTarget creates or replaces an enrollment's push registration
+	// (valid again).
+	PutPushTarget(ctx context.Context, p PushTarget) error
+	GetPushTarget(ctx context.Context, enrollmentID string) (PushTarget, error)
+	// PushTargetsOfUser lists the valid push registrations of the user's
+	// existing enrollments.
+	PushTargetsOfUser(ctx context.Context, userID string) ([]PushTarget, error)
+	// InvalidatePushTarget marks the registration invalid if it still holds
+	// token and endpoint (a device's update in the meantime wins).
+	InvalidatePushTarget(ctx context.Context, enrollmentID, token, endpoint, reason string) (bool, error)
+	// LockPushUser returns the user's back-off state, creating it, and locks
+	// it until the transaction ends (FOR UPDATE on PostgreSQL).
+	LockPushUser(ctx context.Context, userID string) (PushUserState, error)
+	PutPushUser(ctx context.Context, s PushUserState) error
+	CreatePushRequest(ctx context.Context, p PushRequest) error
+	// OpenPushRequests lists the user's push requests that are unanswered
+	// and unexpired at now (status pending, or claimed when withClaimed),
+	// oldest first, at most limit.
+	OpenPushRequests(ctx context.Context, userID string, now int64, withClaimed bool, limit int) ([]Transaction, error)
+	IsPushRequest(ctx context.Context, transactionID string) (bool, error)
+	// The push outbox, as the callback outbox.
+	EnqueuePush(ctx context.Context, j PushJob) error
+	DuePushes(ctx context.Context, now int64, limit int) ([]PushJob, error)
+	LeasePush(ctx context.Context, id string, prev, until int64) (bool, error)
+	FinishPush(ctx context.Context, id string, now int64, attempts int, outcome, lastErr string) error
+	ReschedulePush(ctx context.Context, id string, attempts int, next int64, lastErr string) error
+	GetPushJob(ctx context.Context, id string) (PushJob, error)
+	// PurgePush deletes push requests expired before historyBefore, finished
+	// jobs created before it, and the registrations of removed enrollments.
+	PurgePush(ctx context.Context, historyBefore int64) (int64, error)
 }

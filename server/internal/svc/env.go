@@ -40,6 +40,7 @@ type Limiters struct {
 	// peer IP: while either is exhausted every attempt is refused (429).
 	APIAuthFailPerClient *ratelimit.Limiter
 	APIAuthFailPerIP     *ratelimit.Limiter
+	PushPollPerClient    *ratelimit.Limiter // pending lists, fetches and push registrations per app instance
 }
 
 // Env is what every HTTP package of the server shares.
@@ -72,6 +73,8 @@ type Env struct {
 	// instance's own claims and answers (nil: no cache, every request reads
 	// the store).
 	TxCache *TxCache
+	// Push is push mobile authentication's part (DESIGN §12).
+	Push PushEnv
 	// ConfigEpoch is bumped by in-process admin changes (API clients, OTP
 	// types): caches of those rows drop entries from an older epoch.
 	ConfigEpoch atomic.Int64
