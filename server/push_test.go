@@ -398,11 +398,13 @@ func TestPushRegistrationAndPollLimits(t *testing.T) {
 	rcv := newPushReceiver(t)
 	sub := rcv.subscription("/x")
 	for name, mutate := range map[string]func(*protocol.PushRegisterRequest){
-		"unknown provider":   func(r *protocol.PushRegisterRequest) { r.Provider = "sms" },
-		"fcm not configured": func(r *protocol.PushRegisterRequest) { *r = protocol.PushRegisterRequest{Provider: "fcm", Token: "abcdefghijkl"} },
-		"relative endpoint":  func(r *protocol.PushRegisterRequest) { r.Endpoint = "/x" },
-		"bad p256dh":         func(r *protocol.PushRegisterRequest) { r.P256dh = "AAAA" },
-		"short auth":         func(r *protocol.PushRegisterRequest) { r.Auth = "AAAA" },
+		"unknown provider": func(r *protocol.PushRegisterRequest) { r.Provider = "sms" },
+		"fcm not configured": func(r *protocol.PushRegisterRequest) {
+			*r = protocol.PushRegisterRequest{Provider: "fcm", Token: "abcdefghijkl"}
+		},
+		"relative endpoint": func(r *protocol.PushRegisterRequest) { r.Endpoint = "/x" },
+		"bad p256dh":        func(r *protocol.PushRegisterRequest) { r.P256dh = "AAAA" },
+		"short auth":        func(r *protocol.PushRegisterRequest) { r.Auth = "AAAA" },
 	} {
 		r := sub
 		mutate(&r)

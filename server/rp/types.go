@@ -26,7 +26,7 @@ type CreateParams struct {
 type CreateResponse struct {
 	TransactionID string `json:"transaction_id"`
 	AuthMethod    string `json:"auth_method"`
-	TimeToLive    int64  `json:"time_to_live"` // milliseconds
+	TimeToLive    int64  `json:"time_to_live"`  // milliseconds
 	OTP           string `json:"otp,omitempty"` // none for a push request
 }
 
