@@ -11,6 +11,15 @@ const (
 // Events lists every event name.
 var Events = []string{EventRegistration, EventPinCreate, EventPinAuthentication, EventMobileAuthOtp}
 
+// EventUnions names, for each event name, the TypeScript type of its payload:
+// the union of its actions' payload types (Onegini RN SDK names).
+var EventUnions = map[string]string{
+	EventRegistration:      "RegistrationURLEvent",
+	EventPinCreate:         "PinCreateEvent",
+	EventPinAuthentication: "PinAuthenticationEvent",
+	EventMobileAuthOtp:     "MobileAuthOtpEvent",
+}
+
 // Event actions and flows (values of the payloads' "action" and "flow").
 const (
 	ActionOpen                 = "open"
@@ -23,12 +32,116 @@ const (
 	FlowAuthentication         = "Authentication"
 )
 
-// RegistrationEvent is the payload of EventRegistration: open url in a browser.
-type RegistrationEvent struct {
-	URL string `json:"url"`
+// UserProfile identifies a profile on the device.
+type UserProfile struct {
+	ID string `json:"id"`
 }
 
-// PinCreateEvent is the payload of EventPinCreate.
+// MobileAuthenticationRequest is what the user is asked to confirm.
+type MobileAuthenticationRequest struct {
+	Message       string      `json:"message" doc:"The text to show, e.g. \"Log in to Example Bank from Chrome on Linux\"."`
+	Type          string      `json:"type" doc:"The request type configured on the server."`
+	TransactionID string      `json:"transactionId" doc:"The server's transaction id."`
+	UserProfile   UserProfile `json:"userProfile" doc:"The profile that answers."`
+}
+
+// The payloads, one struct per event action. Fields tagged const always carry
+// that value (EventDecl.Emit sets them).
+
+// RegistrationURL is the payload of EventRegistration: open url in a browser.
+type RegistrationURL struct {
+	URL string `json:"url" doc:"The URL to open in a browser."`
+}
+
+// PinCreateOpen asks the app to show the PIN creation screen.
+type PinCreateOpen struct {
+	Action    string `json:"action" const:"open"`
+	Flow      string `json:"flow" const:"Create"`
+	ProfileID string `json:"profileId" doc:"Empty: the profile does not exist yet."`
+	PinLength int    `json:"pinLength" doc:"The number of digits the PIN must have."`
+}
+
+// PinCreateClose asks the app to close the PIN creation screen.
+type PinCreateClose struct {
+	Action    string `json:"action" const:"close"`
+	Flow      string `json:"flow" const:"Create"`
+	ProfileID string `json:"profileId" doc:"The new profile, or empty when the registration failed or was cancelled."`
+	PinLength int    `json:"pinLength"`
+}
+
+// PinNotAllowed tells that the submitted PIN breaks the PIN policy; ask again.
+type PinNotAllowed struct {
+	Action    string `json:"action" const:"pinNotAllowed"`
+	Flow      string `json:"flow" const:"Create"`
+	ProfileID string `json:"profileId"`
+	PinLength int    `json:"pinLength"`
+	ErrorCode int    `json:"errorCode" doc:"8015 (PIN_NOT_ALLOWED)."`
+	ErrorMsg  string `json:"errorMsg" doc:"Why the PIN is not allowed."`
+}
+
+// PinAuthOpen asks the app to show the PIN entry screen.
+type PinAuthOpen struct {
+	Action    string `json:"action" const:"open"`
+	Flow      string `json:"flow" const:"Authentication"`
+	ProfileID string `json:"profileId"`
+}
+
+// PinAuthClose asks the app to close the PIN entry screen.
+type PinAuthClose struct {
+	Action    string `json:"action" const:"close"`
+	Flow      string `json:"flow" const:"Authentication"`
+	ProfileID string `json:"profileId"`
+}
+
+// IncorrectPin tells that the PIN was wrong; ask again.
+type IncorrectPin struct {
+	Action                string `json:"action" const:"incorrectPin"`
+	Flow                  string `json:"flow" const:"Authentication"`
+	ProfileID             string `json:"profileId"`
+	RemainingFailureCount *int   `json:"remainingFailureCount,omitempty" doc:"Attempts left, when the server tells."`
+}
+
+// MobileAuthStart asks the user to accept or deny a mobile authentication.
+type MobileAuthStart struct {
+	Action                      string                      `json:"action" const:"startAuthentication"`
+	MobileAuthenticationRequest MobileAuthenticationRequest `json:"mobileAuthenticationRequest"`
+}
+
+// MobileAuthFinish tells that the mobile authentication flow ended.
+type MobileAuthFinish struct {
+	Action string `json:"action" const:"finishAuthentication"`
+}
+
+// The event declarations (cmd/contractgen generates the TypeScript payload
+// types and validators from them; names follow the Onegini RN SDK's types).
+var (
+	RegistrationURLEvent = declareEvent[RegistrationURL](EventRegistration, "", "RegistrationURLEvent",
+		"The registration URL to open in a browser; answer with handleRegistrationCallback.")
+	PinCreateOpenEvent = declareEvent[PinCreateOpen](EventPinCreate, ActionOpen, "PinCreateOpenEvent",
+		"Show the PIN creation screen; answer with submitPin(PinFlow.Create, pin).")
+	PinCreateCloseEvent = declareEvent[PinCreateClose](EventPinCreate, ActionClose, "PinCreateCloseEvent",
+		"Close the PIN creation screen (done, cancelled or failed).")
+	PinNotAllowedEvent = declareEvent[PinNotAllowed](EventPinCreate, ActionPinNotAllowed, "PinNotAllowedEvent",
+		"The PIN breaks the policy; ask again.")
+	PinAuthOpenEvent = declareEvent[PinAuthOpen](EventPinAuthentication, ActionOpen, "PinAuthenticationOpenEvent",
+		"Show the PIN entry screen; answer with submitPin(PinFlow.Authentication, pin).")
+	PinAuthCloseEvent = declareEvent[PinAuthClose](EventPinAuthentication, ActionClose, "PinAuthenticationCloseEvent",
+		"Close the PIN entry screen.")
+	IncorrectPinEvent = declareEvent[IncorrectPin](EventPinAuthentication, ActionIncorrectPin, "IncorrectPinEvent",
+		"The PIN was wrong; ask again.")
+	MobileAuthStartEvent = declareEvent[MobileAuthStart](EventMobileAuthOtp, ActionStartAuthentication, "StartOtpAuthenticationEvent",
+		"Show the request; answer with acceptMobileAuthConfirmation or denyMobileAuthConfirmation.")
+	MobileAuthFinishEvent = declareEvent[MobileAuthFinish](EventMobileAuthOtp, ActionFinishAuthentication, "FinishOtpAuthenticationEvent",
+		"The mobile authentication flow ended: close the confirmation screen.")
+)
+
+// The structs below are decoding views for clients of the core (cmd/phone): one
+// struct per event name holding the fields of all its actions.
+
+// RegistrationEvent is the payload of EventRegistration.
+type RegistrationEvent = RegistrationURL
+
+// PinCreateEvent holds any EventPinCreate payload.
 type PinCreateEvent struct {
 	Action    string `json:"action"` // open | close | pinNotAllowed
 	Flow      string `json:"flow"`   // Create
@@ -38,7 +151,7 @@ type PinCreateEvent struct {
 	ErrorMsg  string `json:"errorMsg,omitempty"`
 }
 
-// PinAuthenticationEvent is the payload of EventPinAuthentication.
+// PinAuthenticationEvent holds any EventPinAuthentication payload.
 type PinAuthenticationEvent struct {
 	Action                string `json:"action"` // open | close | incorrectPin
 	Flow                  string `json:"flow"`   // Authentication
@@ -46,21 +159,7 @@ type PinAuthenticationEvent struct {
 	RemainingFailureCount *int   `json:"remainingFailureCount,omitempty"`
 }
 
-// UserProfile identifies a profile on the device.
-type UserProfile struct {
-	ID string `json:"id"`
-}
-
-// MobileAuthenticationRequest is what the user is asked to confirm.
-type MobileAuthenticationRequest struct {
-	Message       string      `json:"message"`
-	Type          string      `json:"type"`
-	TransactionID string      `json:"transactionId"`
-	UserProfile   UserProfile `json:"userProfile"`
-}
-
-// MobileAuthOtpEvent is the payload of EventMobileAuthOtp: startAuthentication
-// carries the request; finishAuthentication carries nothing else.
+// MobileAuthOtpEvent holds any EventMobileAuthOtp payload.
 type MobileAuthOtpEvent struct {
 	Action                      string                       `json:"action"`
 	MobileAuthenticationRequest *MobileAuthenticationRequest `json:"mobileAuthenticationRequest,omitempty"`

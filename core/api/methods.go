@@ -1,5 +1,7 @@
 package api
 
+import "github.com/openmobileauth/oma/core/dispatch"
+
 // Method names of the dispatcher, as the JS API calls them (Onegini names).
 const (
 	MethodStartClient                  = "startClient"
@@ -25,12 +27,150 @@ const (
 	MethodGetVersion                   = "getVersion"
 )
 
-// Methods lists every method of the JS API in a stable order.
-var Methods = []string{
-	MethodStartClient, MethodRegisterUser, MethodHandleRegistrationCallback, MethodCancelBrowserRegistration,
-	MethodSubmitPin, MethodCancelPinCreation, MethodCancelPinAuthentication, MethodAuthenticateUser,
-	MethodLogout, MethodDeregisterUser, MethodGetUserProfiles, MethodGetAuthenticatedUserProfile,
-	MethodEnrollMobileAuthentication, MethodIsUserEnrolledForMobileAuth, MethodHandleMobileAuthWithOtp,
-	MethodAcceptMobileAuthConfirmation, MethodDenyMobileAuthConfirmation, MethodGetAccessToken,
-	MethodResourceRequest, MethodPing, MethodGetVersion,
+// The declarations: each method once, with its params type, its result type
+// and the error codes it may answer (besides 8000 and 8009). The order is the
+// order of the generated tables.
+var (
+	StartClient = declare[StartClientParams, None](MethodStartClient,
+		"Starts the SDK client: validates the configuration and registers this app instance with the server when needed.",
+		dispatch.CodeConfiguration, dispatch.CodeAlreadyStarted, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeDeviceDeregistered, dispatch.CodeGeneral)
+	RegisterUser = declare[RegisterUserParams, AuthData](MethodRegisterUser,
+		"Registers a new user: emits the registration URL, waits for the callback, then for a new PIN.",
+		dispatch.CodeNotStarted, dispatch.CodeCancelled, dispatch.CodeActionInProgress, dispatch.CodePinNotAllowed, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeGeneral)
+	HandleRegistrationCallback = declare[HandleRegistrationCallbackParams, None](MethodHandleRegistrationCallback,
+		"Hands the redirect URI the browser ended on to the running registration.",
+		dispatch.CodeNotStarted, dispatch.CodeNoFlowInProgress)
+	CancelBrowserRegistration = declare[None, None](MethodCancelBrowserRegistration,
+		"Cancels a registration waiting for its browser callback; registerUser rejects with 9006.",
+		dispatch.CodeNotStarted, dispatch.CodeNoFlowInProgress)
+	SubmitPin = declare[SubmitPinParams, None](MethodSubmitPin,
+		"Answers a PIN event: creates the PIN or authenticates with it.",
+		dispatch.CodeNotStarted, dispatch.CodeNoFlowInProgress)
+	CancelPinCreation = declare[None, None](MethodCancelPinCreation,
+		"Cancels the PIN creation that is waiting; the registration rejects with 9006.",
+		dispatch.CodeNotStarted, dispatch.CodeNoFlowInProgress)
+	CancelPinAuthentication = declare[None, None](MethodCancelPinAuthentication,
+		"Cancels the PIN entry that is waiting; the authentication rejects with 9006.",
+		dispatch.CodeNotStarted, dispatch.CodeNoFlowInProgress)
+	AuthenticateUser = declare[AuthenticateUserParams, AuthData](MethodAuthenticateUser,
+		"Authenticates a registered user with the PIN.",
+		dispatch.CodeNotStarted, dispatch.CodeProfileNotFound, dispatch.CodeWrongPin, dispatch.CodeUserDeregistered, dispatch.CodeCancelled, dispatch.CodeActionInProgress,
+		dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeGeneral)
+	Logout = declare[None, None](MethodLogout,
+		"Logs the authenticated user out (revokes the session's tokens).",
+		dispatch.CodeNotStarted, dispatch.CodeNotAuthenticated)
+	DeregisterUser = declare[ProfileParams, None](MethodDeregisterUser,
+		"Removes a profile from this device and the server.",
+		dispatch.CodeNotStarted, dispatch.CodeProfileNotFound, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeGeneral)
+	GetUserProfiles = declare[None, []UserProfile](MethodGetUserProfiles,
+		"Lists the profiles registered on this device.",
+		dispatch.CodeNotStarted)
+	GetAuthenticatedUserProfile = declare[None, UserProfile](MethodGetAuthenticatedUserProfile,
+		"The profile currently authenticated.",
+		dispatch.CodeNotStarted, dispatch.CodeNotAuthenticated)
+	EnrollMobileAuthentication = declare[None, None](MethodEnrollMobileAuthentication,
+		"Enrolls this device for mobile authentication for the authenticated user.",
+		dispatch.CodeNotStarted, dispatch.CodeNotAuthenticated, dispatch.CodeDeviceAlreadyEnrolled, dispatch.CodeEnrollmentNotAvailable,
+		dispatch.CodeEnrolledOnAnotherDevice, dispatch.CodeActionInProgress, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeGeneral)
+	IsUserEnrolledForMobileAuth = declare[ProfileParams, bool](MethodIsUserEnrolledForMobileAuth,
+		"Tells whether a profile is enrolled for mobile authentication on this device.",
+		dispatch.CodeNotStarted, dispatch.CodeProfileNotFound)
+	HandleMobileAuthWithOtp = declare[OtpParams, None](MethodHandleMobileAuthWithOtp,
+		"Handles a mobile authentication OTP; settles when the whole flow ends (9006 after a deny).",
+		dispatch.CodeNotStarted, dispatch.CodeNotHandleable, dispatch.CodeRequestNotFound, dispatch.CodeAlreadyHandled, dispatch.CodeNotEnrolled, dispatch.CodeUserDisenrolled,
+		dispatch.CodeActionInProgress, dispatch.CodeCancelled, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeGeneral)
+	AcceptMobileAuthConfirmation = declare[None, None](MethodAcceptMobileAuthConfirmation,
+		"Accepts the mobile authentication request shown to the user.",
+		dispatch.CodeNotStarted, dispatch.CodeNoMobileAuthInProgress)
+	DenyMobileAuthConfirmation = declare[None, None](MethodDenyMobileAuthConfirmation,
+		"Denies the mobile authentication request shown to the user.",
+		dispatch.CodeNotStarted, dispatch.CodeNoMobileAuthInProgress)
+	GetAccessToken = declare[None, string](MethodGetAccessToken,
+		"The authenticated user's access token (refreshed when it expired).",
+		dispatch.CodeNotStarted, dispatch.CodeNotAuthenticated, dispatch.CodeUserDeregistered, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeGeneral)
+	ResourceRequest = declare[ResourceRequestParams, ResourceResponse](MethodResourceRequest,
+		"Calls a path of the configured server with the authenticated user's access token.",
+		dispatch.CodeNotStarted, dispatch.CodeNotAuthenticated, dispatch.CodeUserDeregistered, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeGeneral)
+	Ping       = declareInternal[None, PingResult](MethodPing, "Answers {pong: true} (answered by the dispatcher).")
+	GetVersion = declareInternal[None, VersionResult](MethodGetVersion, "The core's version and protocol (answered by the dispatcher).")
+)
+
+func declareInternal[P, R any](name, doc string) Decl[P, R] {
+	d := declare[P, R](name, doc)
+	d.Internal = true
+	return d
+}
+
+// StartClientParams is the configuration startClient takes.
+type StartClientParams struct {
+	ServerURL         string `json:"serverUrl" doc:"The Token Server's base URL; https except on loopback or with allowInsecureHttp."`
+	AppID             string `json:"appId,omitempty" doc:"The application identifier registered on the server."`
+	AppVersion        string `json:"appVersion,omitempty" doc:"The application version registered on the server."`
+	RedirectURI       string `json:"redirectUri,omitempty" doc:"The redirect URI that ends browser registration (the app's custom scheme)."`
+	AllowInsecureHTTP bool   `json:"allowInsecureHttp,omitempty" doc:"Accept plain HTTP to a non-loopback host (development only)."`
+	PinnedCertSHA256  string `json:"pinnedCertSha256,omitempty" doc:"Pin the server certificate: base64 of the SHA-256 of its SubjectPublicKeyInfo."`
+}
+
+// RegisterUserParams are registerUser's parameters.
+type RegisterUserParams struct {
+	IdentityProviderID *string  `json:"identityProviderId,omitempty" doc:"The identity provider, or null for the server's default."`
+	Scopes             []string `json:"scopes,omitempty" doc:"The scopes to request (default: openid)."`
+}
+
+// HandleRegistrationCallbackParams are handleRegistrationCallback's parameters.
+type HandleRegistrationCallbackParams struct {
+	URI string `json:"uri" oma:"nonempty" doc:"The redirect URI the browser ended on."`
+}
+
+// SubmitPinParams are submitPin's parameters.
+type SubmitPinParams struct {
+	Flow string `json:"flow" enum:"Create,Authentication" doc:"The flow of the PIN event being answered."`
+	Pin  string `json:"pin" oma:"nonempty" doc:"The PIN (a secret: never logged)."`
+}
+
+// AuthenticateUserParams are authenticateUser's parameters.
+type AuthenticateUserParams struct {
+	ProfileID       string  `json:"profileId" oma:"nonempty"`
+	AuthenticatorID *string `json:"authenticatorId,omitempty" doc:"The authenticator, or null for the PIN."`
+}
+
+// ProfileParams name one profile.
+type ProfileParams struct {
+	ProfileID string `json:"profileId" oma:"nonempty"`
+}
+
+// OtpParams carry a mobile authentication OTP.
+type OtpParams struct {
+	Otp string `json:"otp" doc:"The OTP from the QR code (a secret: never logged); a malformed one answers 10018."`
+}
+
+// ResourceRequestParams describe a resource request.
+type ResourceRequestParams struct {
+	Method  string            `json:"method,omitempty" enum:"GET,POST,PUT,DELETE,PATCH,HEAD" oma:"fold" doc:"The HTTP method (default GET)."`
+	Path    string            `json:"path" oma:"nonempty" doc:"An absolute path on the configured server, e.g. /resources/user-id."`
+	Headers map[string]string `json:"headers,omitempty" doc:"Extra request headers (not Authorization, DPoP, Host, Content-Length)."`
+	Body    JSONValue         `json:"body,omitempty" doc:"The request body: text, or JSON sent as application/json."`
+}
+
+// AuthData is what registerUser and authenticateUser resolve to.
+type AuthData struct {
+	UserProfile UserProfile `json:"userProfile"`
+}
+
+// ResourceResponse is what resourceRequest resolves to, whatever the status.
+type ResourceResponse struct {
+	Status  int               `json:"status"`
+	Headers map[string]string `json:"headers"`
+	Body    string            `json:"body"`
+}
+
+// PingResult is ping's answer.
+type PingResult struct {
+	Pong bool `json:"pong"`
+}
+
+// VersionResult is getVersion's answer.
+type VersionResult struct {
+	Version  string `json:"version"`
+	Protocol int    `json:"protocol"`
 }

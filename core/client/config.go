@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/openmobileauth/oma/core/api"
 	"github.com/openmobileauth/oma/core/dispatch"
 )
 
@@ -29,34 +30,20 @@ type Config struct {
 	PinnedCertSHA256 string
 }
 
-// ConfigFromCall reads a Config from startClient's params.
-func ConfigFromCall(c *dispatch.Call) (Config, error) {
-	var cfg Config
-	var err error
-	if cfg.ServerURL, err = c.String("serverUrl"); err != nil {
-		return cfg, err
-	}
+// ConfigFromParams is the Config of startClient's params, with the defaults
+// filled in for the parameters left out.
+func ConfigFromParams(p api.StartClientParams) Config {
+	cfg := Config{ServerURL: p.ServerURL, AppID: p.AppID, AppVersion: p.AppVersion, RedirectURI: p.RedirectURI,
+		AllowInsecureHTTP: p.AllowInsecureHTTP, PinnedCertSHA256: p.PinnedCertSHA256}
 	for _, f := range []struct {
-		name string
-		dst  *string
-		def  string
-	}{
-		{"appId", &cfg.AppID, DefaultAppID},
-		{"appVersion", &cfg.AppVersion, DefaultAppVersion},
-		{"redirectUri", &cfg.RedirectURI, DefaultRedirectURI},
-		{"pinnedCertSha256", &cfg.PinnedCertSHA256, ""},
-	} {
-		if *f.dst, err = c.OptString(f.name); err != nil {
-			return cfg, err
-		}
+		dst *string
+		def string
+	}{{&cfg.AppID, DefaultAppID}, {&cfg.AppVersion, DefaultAppVersion}, {&cfg.RedirectURI, DefaultRedirectURI}} {
 		if *f.dst == "" {
 			*f.dst = f.def
 		}
 	}
-	if cfg.AllowInsecureHTTP, err = c.Bool("allowInsecureHttp", false); err != nil {
-		return cfg, err
-	}
-	return cfg, nil
+	return cfg
 }
 
 // normalized validates cfg and returns the server base URL (no trailing slash)

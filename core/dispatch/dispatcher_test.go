@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/openmobileauth/oma/core/redact"
 	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/openmobileauth/oma/core/redact"
 	"github.com/openmobileauth/oma/internal/testutil"
 
 	"github.com/rs/zerolog"

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 
+	"github.com/openmobileauth/oma/core/api"
 	"github.com/openmobileauth/oma/core/dispatch"
 	"github.com/openmobileauth/oma/core/keys"
 	"github.com/openmobileauth/oma/core/protocol"
@@ -26,32 +27,33 @@ func BuildCSR(signer *keys.Signer, profileID string) ([]byte, error) {
 // an authenticated user, 9016 when already enrolled here, 9007 while another
 // enrollment runs; server refusals map through the protocol vocabulary (9017,
 // 9018, ...).
-func (m *MobileAuth) enroll(ctx context.Context, _ *dispatch.Call) (any, error) {
+func (m *MobileAuth) enroll(ctx context.Context, _ api.None) (api.None, error) {
+	none := api.None{}
 	if err := m.c.Started(); err != nil {
-		return nil, err
+		return none, err
 	}
 	pid, err := m.u.AuthenticatedProfile()
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	if !m.enrMu.TryLock() {
-		return nil, dispatch.Errorf(dispatch.CodeActionInProgress, "an enrollment is already in progress")
+		return none, dispatch.Errorf(dispatch.CodeActionInProgress, "an enrollment is already in progress")
 	}
 	defer m.enrMu.Unlock()
 	p, err := m.st.Profile(pid)
 	if err != nil {
-		return nil, dispatch.Wrap(dispatch.CodeInternal, err, "local storage failed")
+		return none, dispatch.Wrap(dispatch.CodeInternal, err, "local storage failed")
 	}
 	if p == nil {
-		return nil, dispatch.Errorf(dispatch.CodeProfileNotFound, "the profile does not exist on this device")
+		return none, dispatch.Errorf(dispatch.CodeProfileNotFound, "the profile does not exist on this device")
 	}
 	if p.Enrollment != nil {
-		return nil, dispatch.Errorf(dispatch.CodeDeviceAlreadyEnrolled, "this device is already enrolled for mobile authentication")
+		return none, dispatch.Errorf(dispatch.CodeDeviceAlreadyEnrolled, "this device is already enrolled for mobile authentication")
 	}
 	alias := keys.MobileAuthAlias(pid)
 	signer, err := keys.Generate(m.c.Keys(), alias)
 	if err != nil {
-		return nil, dispatch.Wrap(dispatch.CodeInternal, err, "creating the enrollment key failed")
+		return none, dispatch.Wrap(dispatch.CodeInternal, err, "creating the enrollment key failed")
 	}
 	var enr *store.Enrollment
 	err = m.u.WithToken(ctx, func(tokPid, tok string) error {
@@ -64,14 +66,14 @@ func (m *MobileAuth) enroll(ctx context.Context, _ *dispatch.Call) (any, error) 
 	})
 	if err != nil {
 		_ = signer.Delete()
-		return nil, err
+		return none, err
 	}
 	ok, err := m.st.UpdateProfile(pid, func(p *store.Profile) { p.Enrollment = enr })
 	if err != nil || !ok {
 		_ = signer.Delete()
-		return nil, dispatch.Errorf(dispatch.CodeInternal, "storing the enrollment failed")
+		return none, dispatch.Errorf(dispatch.CodeInternal, "storing the enrollment failed")
 	}
-	return nil, nil
+	return none, nil
 }
 
 func (m *MobileAuth) requestCertificate(ctx context.Context, signer *keys.Signer, pid, tok string) (*store.Enrollment, error) {

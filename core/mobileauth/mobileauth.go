@@ -40,29 +40,35 @@ const (
 
 // Register adds the mobile-authentication methods to d.
 func (m *MobileAuth) Register(d *dispatch.Dispatcher) error {
-	return d.RegisterAll(map[string]dispatch.Handler{
-		api.MethodEnrollMobileAuthentication:   m.enroll,
-		api.MethodIsUserEnrolledForMobileAuth:  m.isUserEnrolled,
-		api.MethodHandleMobileAuthWithOtp:      m.handleOTP,
-		api.MethodAcceptMobileAuthConfirmation: m.slot.Handler(m.c.Started, inAccept),
-		api.MethodDenyMobileAuthConfirmation:   m.slot.Handler(m.c.Started, inDeny),
-	})
+	return api.Register(d,
+		api.EnrollMobileAuthentication.Handle(m.enroll),
+		api.IsUserEnrolledForMobileAuth.Handle(m.isUserEnrolled),
+		api.HandleMobileAuthWithOtp.Handle(m.handleOTP),
+		api.AcceptMobileAuthConfirmation.Handle(m.deliver(inAccept)),
+		api.DenyMobileAuthConfirmation.Handle(m.deliver(inDeny)),
+	)
 }
 
-func (m *MobileAuth) isUserEnrolled(_ context.Context, call *dispatch.Call) (any, error) {
+// deliver answers accept or deny: hands the decision to the running flow.
+func (m *MobileAuth) deliver(kind string) func(context.Context, api.None) (api.None, error) {
+	return func(ctx context.Context, _ api.None) (api.None, error) {
+		if err := m.c.Started(); err != nil {
+			return api.None{}, err
+		}
+		return api.None{}, m.slot.Deliver(ctx, kind, "")
+	}
+}
+
+func (m *MobileAuth) isUserEnrolled(_ context.Context, params api.ProfileParams) (bool, error) {
 	if err := m.c.Started(); err != nil {
-		return nil, err
+		return false, err
 	}
-	pid, err := call.String("profileId")
+	p, err := m.st.Profile(params.ProfileID)
 	if err != nil {
-		return nil, err
-	}
-	p, err := m.st.Profile(pid)
-	if err != nil {
-		return nil, dispatch.Wrap(dispatch.CodeInternal, err, "local storage failed")
+		return false, dispatch.Wrap(dispatch.CodeInternal, err, "local storage failed")
 	}
 	if p == nil {
-		return nil, dispatch.Errorf(dispatch.CodeProfileNotFound, "the profile does not exist on this device")
+		return false, dispatch.Errorf(dispatch.CodeProfileNotFound, "the profile does not exist on this device")
 	}
 	return p.Enrollment != nil, nil
 }

@@ -11,31 +11,28 @@ import (
 )
 
 // handleOTP runs one OTP flow; see the package documentation.
-func (m *MobileAuth) handleOTP(ctx context.Context, call *dispatch.Call) (any, error) {
+func (m *MobileAuth) handleOTP(ctx context.Context, params api.OtpParams) (api.None, error) {
+	none := api.None{}
 	if err := m.c.Started(); err != nil {
-		return nil, err
+		return none, err
 	}
-	raw, err := call.String("otp")
-	if err != nil {
-		return nil, err
-	}
-	otp, ok := protocol.NormalizeOTP(raw)
+	otp, ok := protocol.NormalizeOTP(params.Otp)
 	if !ok {
-		return nil, dispatch.Errorf(dispatch.CodeNotHandleable, "the OTP is malformed")
+		return none, dispatch.Errorf(dispatch.CodeNotHandleable, "the OTP is malformed")
 	}
 	f, err := m.slot.Begin(m.Timeout)
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	defer f.End()
 	p, err := m.claimingProfile()
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	signer, err := keys.Load(m.c.Keys(), p.Enrollment.KeyAlias)
 	if err != nil {
 		m.dropEnrollment(p.ID)
-		return nil, dispatch.Errorf(dispatch.CodeNotEnrolled, "the enrollment key is gone; enroll again")
+		return none, dispatch.Errorf(dispatch.CodeNotEnrolled, "the enrollment key is gone; enroll again")
 	}
 
 	// Round trip 1: claim the OTP.
@@ -45,33 +42,32 @@ func (m *MobileAuth) handleOTP(ctx context.Context, call *dispatch.Call) (any, e
 		case dispatch.CodeUserDisenrolled, dispatch.CodeNotEnrolled:
 			m.dropEnrollment(p.ID)
 		}
-		return nil, err
+		return none, err
 	}
 	if tx.TransactionID == "" || tx.Nonce == "" {
-		return nil, dispatch.Errorf(dispatch.CodeGeneral, "the server's claim answer is incomplete")
+		return none, dispatch.Errorf(dispatch.CodeGeneral, "the server's claim answer is incomplete")
 	}
 	// Defence in depth (DESIGN §5): a message that could mislead the user
 	// (line breaks, bidi controls, invisible characters, ...) is never shown,
 	// whatever the server let through. The server applies the same rule.
 	if err := protocol.CheckDisplayText(tx.Message); err != nil {
-		return nil, dispatch.Errorf(dispatch.CodeNotHandleable, "the request's message cannot be shown safely: %v", err)
+		return none, dispatch.Errorf(dispatch.CodeNotHandleable, "the request's message cannot be shown safely: %v", err)
 	}
 	f.Expect(inAccept, inDeny)
-	m.emit(api.EventMobileAuthOtp, api.MobileAuthOtpEvent{
-		Action: api.ActionStartAuthentication,
-		MobileAuthenticationRequest: &api.MobileAuthenticationRequest{
+	api.MobileAuthStartEvent.Emit(m.emit, api.MobileAuthStart{
+		MobileAuthenticationRequest: api.MobileAuthenticationRequest{
 			Message: tx.Message, Type: tx.Type, TransactionID: tx.TransactionID, UserProfile: api.UserProfile{ID: p.ID},
 		},
 	})
 	finish := func() {
 		f.Expect()
-		m.emit(api.EventMobileAuthOtp, api.MobileAuthOtpEvent{Action: api.ActionFinishAuthentication})
+		api.MobileAuthFinishEvent.Emit(m.emit, api.MobileAuthFinish{})
 	}
 
 	in, err := f.Await(ctx, inAccept, inDeny)
 	if err != nil {
 		finish()
-		return nil, err
+		return none, err
 	}
 	f.Expect()
 	in.Reply(nil)
@@ -84,18 +80,18 @@ func (m *MobileAuth) handleOTP(ctx context.Context, call *dispatch.Call) (any, e
 	ans, err := buildAnswer(signer, p.ID, &tx, decision, m.c.Now().Unix())
 	if err != nil {
 		finish()
-		return nil, err
+		return none, err
 	}
 	var ar protocol.AnswerResponse
 	err = m.c.Call(ctx, "POST", protocol.PathAnswer, ans, "", &ar)
 	finish()
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	if decision == protocol.DecisionDeny {
-		return nil, dispatch.Errorf(dispatch.CodeCancelled, "the mobile authentication was denied")
+		return none, dispatch.Errorf(dispatch.CodeCancelled, "the mobile authentication was denied")
 	}
-	return nil, nil
+	return none, nil
 }
 
 // buildAnswer makes the signed answer to tx.

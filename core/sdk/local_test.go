@@ -47,7 +47,7 @@ func TestCallsBeforeStartClientAre8020(t *testing.T) {
 		api.MethodGetAccessToken:               {},
 		api.MethodResourceRequest:              {"method": "GET", "path": "/device/v1/userinfo"},
 	}
-	for _, m := range api.Methods {
+	for _, m := range api.MethodNames() {
 		if m == api.MethodStartClient || m == api.MethodPing || m == api.MethodGetVersion {
 			continue
 		}
@@ -186,7 +186,7 @@ func TestEveryAPIMethodIsRegistered(t *testing.T) {
 	for _, m := range p.core.Dispatcher().Methods() {
 		have[m] = true
 	}
-	for _, m := range api.Methods {
+	for _, m := range api.MethodNames() {
 		if !have[m] {
 			t.Errorf("method %s is not registered", m)
 		}

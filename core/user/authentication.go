@@ -13,47 +13,38 @@ import (
 // the server accepts one (incorrectPin with the remaining count after each
 // wrong one), then close. When the server removed the registration (too many
 // wrong PINs) the profile is removed locally and the call rejects 9003.
-func (u *Users) authenticateUser(ctx context.Context, call *dispatch.Call) (any, error) {
+func (u *Users) authenticateUser(ctx context.Context, p api.AuthenticateUserParams) (api.AuthData, error) {
 	reg, err := u.c.Registration()
 	if err != nil {
-		return nil, err
+		return api.AuthData{}, err
 	}
-	pid, err := call.String("profileId")
-	if err != nil {
-		return nil, err
-	}
-	authn, err := call.OptString("authenticatorId")
-	if err != nil {
-		return nil, err
-	}
-	if authn != "" && !strings.EqualFold(authn, "pin") {
-		return nil, dispatch.Errorf(dispatch.CodeBadParameters, "unknown authenticator; only the PIN authenticator (null or \"PIN\") exists")
+	pid := p.ProfileID
+	if a := p.AuthenticatorID; a != nil && *a != "" && !strings.EqualFold(*a, "pin") {
+		return api.AuthData{}, dispatch.Errorf(dispatch.CodeBadParameters, "unknown authenticator; only the PIN authenticator (null or \"PIN\") exists")
 	}
 	if _, err := u.profile(pid); err != nil {
-		return nil, err
+		return api.AuthData{}, err
 	}
 	f, err := u.slot.Begin(u.Timeout)
 	if err != nil {
-		return nil, err
+		return api.AuthData{}, err
 	}
 	defer f.End()
-	ev := api.PinAuthenticationEvent{Flow: api.FlowAuthentication, ProfileID: pid}
-	open, closeEv := ev, ev
-	open.Action, closeEv.Action = api.ActionOpen, api.ActionClose
+	closeEv := api.PinAuthClose{ProfileID: pid}
 	f.Expect(inPinAuth, inCancelAuth)
-	u.emit(api.EventPinAuthentication, open)
+	api.PinAuthOpenEvent.Emit(u.emit, api.PinAuthOpen{ProfileID: pid})
 	for {
 		in, err := f.Await(ctx, inPinAuth, inCancelAuth)
 		if err != nil {
 			f.Expect()
-			u.emit(api.EventPinAuthentication, closeEv)
-			return nil, err
+			api.PinAuthCloseEvent.Emit(u.emit, closeEv)
+			return api.AuthData{}, err
 		}
 		if in.Kind == inCancelAuth {
 			f.Expect()
-			u.emit(api.EventPinAuthentication, closeEv)
+			api.PinAuthCloseEvent.Emit(u.emit, closeEv)
 			in.Reply(nil)
-			return nil, dispatch.Errorf(dispatch.CodeCancelled, "PIN authentication was cancelled")
+			return api.AuthData{}, dispatch.Errorf(dispatch.CodeCancelled, "PIN authentication was cancelled")
 		}
 		if len(in.Value) != reg.PinLength || !isDigits(in.Value) {
 			in.Reply(dispatch.Errorf(dispatch.CodeBadParameters, "the PIN must have %d digits", reg.PinLength))
@@ -64,12 +55,11 @@ func (u *Users) authenticateUser(ctx context.Context, call *dispatch.Call) (any,
 			GrantType: protocol.GrantPin, ProfileID: pid, Pin: in.Value,
 		}, "", &tr)
 		if e := dispatch.AsError(err); e != nil && e.Code == dispatch.CodeWrongPin {
-			ip := ev
-			ip.Action = api.ActionIncorrectPin
+			ip := api.IncorrectPin{ProfileID: pid}
 			if n, ok := e.Data["remainingFailureCount"].(int); ok {
 				ip.RemainingFailureCount = &n
 			}
-			u.emit(api.EventPinAuthentication, ip)
+			api.IncorrectPinEvent.Emit(u.emit, ip)
 			in.Reply(nil)
 			continue
 		}
@@ -85,11 +75,11 @@ func (u *Users) authenticateUser(ctx context.Context, call *dispatch.Call) (any,
 			}
 		}
 		f.Expect()
-		u.emit(api.EventPinAuthentication, closeEv)
+		api.PinAuthCloseEvent.Emit(u.emit, closeEv)
 		in.Reply(nil)
 		if err != nil {
-			return nil, err
+			return api.AuthData{}, err
 		}
-		return map[string]any{"userProfile": api.UserProfile{ID: pid}}, nil
+		return api.AuthData{UserProfile: api.UserProfile{ID: pid}}, nil
 	}
 }

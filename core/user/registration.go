@@ -19,31 +19,28 @@ var DefaultScopes = []string{"openid"}
 // registerUser runs the whole registration: browser URL out, callback in, PIN
 // creation, token exchange. It settles when the profile exists (or the flow
 // failed or was cancelled).
-func (u *Users) registerUser(ctx context.Context, call *dispatch.Call) (any, error) {
+func (u *Users) registerUser(ctx context.Context, p api.RegisterUserParams) (api.AuthData, error) {
 	reg, err := u.c.Registration()
 	if err != nil {
-		return nil, err
+		return api.AuthData{}, err
 	}
 	base, _ := u.c.BaseURL()
-	idp, err := call.OptString("identityProviderId")
-	if err != nil {
-		return nil, err
+	var idp string
+	if p.IdentityProviderID != nil {
+		idp = *p.IdentityProviderID
 	}
-	scopes, err := call.StringSlice("scopes")
-	if err != nil {
-		return nil, err
-	}
+	scopes := p.Scopes
 	if len(scopes) == 0 {
 		scopes = DefaultScopes
 	}
 	for _, s := range scopes {
 		if s == "" || strings.ContainsAny(s, " \t\r\n") {
-			return nil, dispatch.Errorf(dispatch.CodeBadParameters, "scopes must be non-empty words without spaces")
+			return api.AuthData{}, dispatch.Errorf(dispatch.CodeBadParameters, "scopes must be non-empty words without spaces")
 		}
 	}
 	f, err := u.slot.Begin(u.Timeout)
 	if err != nil {
-		return nil, err
+		return api.AuthData{}, err
 	}
 	defer f.End()
 
@@ -62,11 +59,11 @@ func (u *Users) registerUser(ctx context.Context, call *dispatch.Call) (any, err
 		q.Set("idp", idp)
 	}
 	f.Expect(inCallback, inCancelBrowser)
-	u.emit(api.EventRegistration, api.RegistrationEvent{URL: base + protocol.PathAuthorize + "?" + q.Encode()})
+	api.RegistrationURLEvent.Emit(u.emit, api.RegistrationURL{URL: base + protocol.PathAuthorize + "?" + q.Encode()})
 
 	code, err := u.awaitCallback(ctx, f, reg, state)
 	if err != nil {
-		return nil, err
+		return api.AuthData{}, err
 	}
 	return u.createPin(ctx, f, reg, code, verifier)
 }
@@ -114,31 +111,28 @@ func (u *Users) awaitCallback(ctx context.Context, f *flow.Flow, reg store.Clien
 
 // createPin asks for a new PIN until one passes the local policy and the
 // server, then exchanges the code for tokens and stores the new profile.
-func (u *Users) createPin(ctx context.Context, f *flow.Flow, reg store.Client, code, verifier string) (any, error) {
-	ev := api.PinCreateEvent{Flow: api.FlowCreate, PinLength: reg.PinLength}
-	open := ev
-	open.Action = api.ActionOpen
+func (u *Users) createPin(ctx context.Context, f *flow.Flow, reg store.Client, code, verifier string) (api.AuthData, error) {
+	notAllowed := func(code int, msg string) {
+		api.PinNotAllowedEvent.Emit(u.emit, api.PinNotAllowed{PinLength: reg.PinLength, ErrorCode: code, ErrorMsg: msg})
+	}
+	closeEv := api.PinCreateClose{PinLength: reg.PinLength}
 	f.Expect(inPinCreate, inCancelCreate)
-	u.emit(api.EventPinCreate, open)
-	closeEv := ev
-	closeEv.Action = api.ActionClose
+	api.PinCreateOpenEvent.Emit(u.emit, api.PinCreateOpen{PinLength: reg.PinLength})
 	for {
 		in, err := f.Await(ctx, inPinCreate, inCancelCreate)
 		if err != nil {
 			f.Expect()
-			u.emit(api.EventPinCreate, closeEv)
-			return nil, err
+			api.PinCreateCloseEvent.Emit(u.emit, closeEv)
+			return api.AuthData{}, err
 		}
 		if in.Kind == inCancelCreate {
 			f.Expect()
-			u.emit(api.EventPinCreate, closeEv)
+			api.PinCreateCloseEvent.Emit(u.emit, closeEv)
 			in.Reply(nil)
-			return nil, dispatch.Errorf(dispatch.CodeCancelled, "PIN creation was cancelled")
+			return api.AuthData{}, dispatch.Errorf(dispatch.CodeCancelled, "PIN creation was cancelled")
 		}
 		if r := CheckPinPolicy(in.Value, reg.PinLength); r != pinpolicy.OK {
-			na := ev
-			na.Action, na.ErrorCode, na.ErrorMsg = api.ActionPinNotAllowed, r.Code(), r.Message(reg.PinLength)
-			u.emit(api.EventPinCreate, na)
+			notAllowed(r.Code(), r.Message(reg.PinLength))
 			in.Reply(nil)
 			continue
 		}
@@ -148,9 +142,7 @@ func (u *Users) createPin(ctx context.Context, f *flow.Flow, reg store.Client, c
 			RedirectURI: reg.RedirectURI, Pin: in.Value,
 		}, "", &tr)
 		if dispatch.CodeOf(err) == dispatch.CodePinNotAllowed {
-			na := ev
-			na.Action, na.ErrorCode, na.ErrorMsg = api.ActionPinNotAllowed, int(dispatch.CodePinNotAllowed), "the server does not allow this PIN"
-			u.emit(api.EventPinCreate, na)
+			notAllowed(int(dispatch.CodePinNotAllowed), "the server does not allow this PIN")
 			in.Reply(nil)
 			continue
 		}
@@ -173,24 +165,20 @@ func (u *Users) createPin(ctx context.Context, f *flow.Flow, reg store.Client, c
 		}
 		closeEv.ProfileID = tr.ProfileID
 		f.Expect()
-		u.emit(api.EventPinCreate, closeEv)
+		api.PinCreateCloseEvent.Emit(u.emit, closeEv)
 		in.Reply(nil)
 		if err != nil {
-			return nil, err
+			return api.AuthData{}, err
 		}
-		return map[string]any{"userProfile": api.UserProfile{ID: tr.ProfileID}}, nil
+		return api.AuthData{UserProfile: api.UserProfile{ID: tr.ProfileID}}, nil
 	}
 }
 
-func (u *Users) handleRegistrationCallback(ctx context.Context, call *dispatch.Call) (any, error) {
+func (u *Users) handleRegistrationCallback(ctx context.Context, p api.HandleRegistrationCallbackParams) (api.None, error) {
 	if err := u.c.Started(); err != nil {
-		return nil, err
+		return api.None{}, err
 	}
-	uri, err := call.String("uri")
-	if err != nil {
-		return nil, err
-	}
-	return nil, u.slot.Deliver(ctx, inCallback, uri)
+	return api.None{}, u.slot.Deliver(ctx, inCallback, p.URI)
 }
 
 func truncate(s string, n int) string {

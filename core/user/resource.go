@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/openmobileauth/oma/core/api"
 	"github.com/openmobileauth/oma/core/client"
 	"github.com/openmobileauth/oma/core/dispatch"
 	"github.com/openmobileauth/oma/core/protocol"
@@ -19,46 +20,28 @@ var reservedHeaders = map[string]bool{"authorization": true, "dpop": true, "host
 // resourceRequest sends an authenticated request (access token + DPoP proof)
 // to a path of the server and answers {status, headers, body} whatever the
 // status; only paths of the configured server are allowed.
-func (u *Users) resourceRequest(ctx context.Context, call *dispatch.Call) (any, error) {
-	method, err := call.OptString("method")
-	if err != nil {
-		return nil, err
-	}
+func (u *Users) resourceRequest(ctx context.Context, p api.ResourceRequestParams) (api.ResourceResponse, error) {
+	method := strings.ToUpper(p.Method)
 	if method == "" {
 		method = "GET"
 	}
-	method = strings.ToUpper(method)
 	if !resourceMethods[method] {
-		return nil, dispatch.Errorf(dispatch.CodeBadParameters, `parameter "method" must be one of GET, POST, PUT, PATCH, DELETE, HEAD`)
+		return api.ResourceResponse{}, dispatch.Errorf(dispatch.CodeBadParameters, `parameter "method" must be one of GET, POST, PUT, PATCH, DELETE, HEAD`)
 	}
-	path, err := call.String("path")
-	if err != nil {
-		return nil, err
-	}
+	path := p.Path
 	if !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "//") || strings.ContainsAny(path, "\\ \r\n#") {
-		return nil, dispatch.Errorf(dispatch.CodeBadParameters, `parameter "path" must be an absolute path on the configured server`)
+		return api.ResourceResponse{}, dispatch.Errorf(dispatch.CodeBadParameters, `parameter "path" must be an absolute path on the configured server`)
 	}
 	headers := map[string]string{}
-	if h := call.Params.Get("headers"); h.Exists() && h.Type != gjson.Null {
-		if !h.IsObject() {
-			return nil, dispatch.Errorf(dispatch.CodeBadParameters, `parameter "headers" must be an object of strings`)
+	for k, v := range p.Headers {
+		if reservedHeaders[strings.ToLower(k)] || strings.ContainsAny(k+v, "\r\n") {
+			return api.ResourceResponse{}, dispatch.Errorf(dispatch.CodeBadParameters, `parameter "headers" must map names to strings and may not set Authorization, DPoP, Host or Content-Length`)
 		}
-		var bad bool
-		h.ForEach(func(k, v gjson.Result) bool {
-			if v.Type != gjson.String || reservedHeaders[strings.ToLower(k.Str)] || strings.ContainsAny(k.Str+v.Str, "\r\n") {
-				bad = true
-				return false
-			}
-			headers[http.CanonicalHeaderKey(k.Str)] = v.Str
-			return true
-		})
-		if bad {
-			return nil, dispatch.Errorf(dispatch.CodeBadParameters, `parameter "headers" must map names to strings and may not set Authorization, DPoP, Host or Content-Length`)
-		}
+		headers[http.CanonicalHeaderKey(k)] = v
 	}
 	var body []byte
-	switch b := call.Params.Get("body"); {
-	case !b.Exists() || b.Type == gjson.Null:
+	switch b := gjson.Parse(string(p.Body)); {
+	case p.Body == "" || b.Type == gjson.Null:
 	case b.Type == gjson.String:
 		body = []byte(b.Str)
 	case b.IsObject() || b.IsArray():
@@ -67,10 +50,10 @@ func (u *Users) resourceRequest(ctx context.Context, call *dispatch.Call) (any, 
 			headers["Content-Type"] = "application/json"
 		}
 	default:
-		return nil, dispatch.Errorf(dispatch.CodeBadParameters, `parameter "body" must be a string or a JSON object`)
+		return api.ResourceResponse{}, dispatch.Errorf(dispatch.CodeBadParameters, `parameter "body" must be a string or a JSON object`)
 	}
 	var resp *client.Response
-	err = u.WithToken(ctx, func(_, tok string) error {
+	err := u.WithToken(ctx, func(_, tok string) error {
 		var err error
 		resp, err = u.c.Raw(ctx, method, path, headers, body, tok)
 		if err == nil && resp.Status == http.StatusUnauthorized && gjson.Get(resp.Body, "error").Str == protocol.ErrInvalidToken {
@@ -82,7 +65,7 @@ func (u *Users) resourceRequest(ctx context.Context, call *dispatch.Call) (any, 
 		err = nil // the refused answer after a failed retry is still an answer
 	}
 	if err != nil {
-		return nil, err
+		return api.ResourceResponse{}, err
 	}
-	return map[string]any{"status": resp.Status, "headers": resp.Headers, "body": resp.Body}, nil
+	return api.ResourceResponse{Status: resp.Status, Headers: resp.Headers, Body: resp.Body}, nil
 }

@@ -3,6 +3,7 @@ package user
 import (
 	"context"
 
+	"github.com/openmobileauth/oma/core/api"
 	"github.com/openmobileauth/oma/core/client"
 	"github.com/openmobileauth/oma/core/dispatch"
 	"github.com/openmobileauth/oma/core/protocol"
@@ -102,23 +103,20 @@ func (u *Users) endSession(pid string) {
 	_ = u.st.DeleteTokens(pid)
 }
 
-func (u *Users) getAccessToken(ctx context.Context, _ *dispatch.Call) (any, error) {
+func (u *Users) getAccessToken(ctx context.Context, _ api.None) (string, error) {
 	_, tok, err := u.AccessToken(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return tok, nil
+	return tok, err
 }
 
 // logout revokes the session on the server (best effort) and forgets it
 // locally; 9010 when no user is authenticated.
-func (u *Users) logout(ctx context.Context, _ *dispatch.Call) (any, error) {
+func (u *Users) logout(ctx context.Context, _ api.None) (api.None, error) {
 	if err := u.c.Started(); err != nil {
-		return nil, err
+		return api.None{}, err
 	}
 	pid, err := u.AuthenticatedProfile()
 	if err != nil {
-		return nil, err
+		return api.None{}, err
 	}
 	var t *store.Tokens
 	t, err = u.st.Tokens(pid)
@@ -128,28 +126,25 @@ func (u *Users) logout(ctx context.Context, _ *dispatch.Call) (any, error) {
 		}
 	}
 	u.endSession(pid)
-	return nil, nil
+	return api.None{}, nil
 }
 
 // deregisterUser removes the profile's registration on the server, then
 // locally (with its tokens and enrollment key). A registration the server no
 // longer knows is removed locally too.
-func (u *Users) deregisterUser(ctx context.Context, call *dispatch.Call) (any, error) {
+func (u *Users) deregisterUser(ctx context.Context, p api.ProfileParams) (api.None, error) {
 	if err := u.c.Started(); err != nil {
-		return nil, err
+		return api.None{}, err
 	}
-	pid, err := call.String("profileId")
-	if err != nil {
-		return nil, err
-	}
+	pid := p.ProfileID
 	if _, err := u.profile(pid); err != nil {
-		return nil, err
+		return api.None{}, err
 	}
-	err = u.c.Call(ctx, "POST", protocol.PathDeregister, protocol.DeregisterRequest{ProfileID: pid}, "", nil)
+	err := u.c.Call(ctx, "POST", protocol.PathDeregister, protocol.DeregisterRequest{ProfileID: pid}, "", nil)
 	switch dispatch.CodeOf(err) {
 	case 0, dispatch.CodeUserDeregistered, dispatch.CodeRequestNotFound:
 	default:
-		return nil, err
+		return api.None{}, err
 	}
-	return nil, u.forgetProfile(pid)
+	return api.None{}, u.forgetProfile(pid)
 }

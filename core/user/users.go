@@ -15,7 +15,7 @@ import (
 )
 
 // Emitter sends an event (the dispatcher's Emit).
-type Emitter func(eventType string, payload any)
+type Emitter = api.Emitter
 
 // Users is the user feature of one core. It is safe for concurrent use.
 type Users struct {
@@ -45,42 +45,42 @@ const (
 
 // Register adds the user methods to d.
 func (u *Users) Register(d *dispatch.Dispatcher) error {
-	return d.RegisterAll(map[string]dispatch.Handler{
-		api.MethodRegisterUser:                u.registerUser,
-		api.MethodHandleRegistrationCallback:  u.handleRegistrationCallback,
-		api.MethodCancelBrowserRegistration:   u.slot.Handler(u.c.Started, inCancelBrowser),
-		api.MethodSubmitPin:                   u.submitPin,
-		api.MethodCancelPinCreation:           u.slot.Handler(u.c.Started, inCancelCreate),
-		api.MethodCancelPinAuthentication:     u.slot.Handler(u.c.Started, inCancelAuth),
-		api.MethodAuthenticateUser:            u.authenticateUser,
-		api.MethodLogout:                      u.logout,
-		api.MethodDeregisterUser:              u.deregisterUser,
-		api.MethodGetUserProfiles:             u.getUserProfiles,
-		api.MethodGetAuthenticatedUserProfile: u.getAuthenticatedUserProfile,
-		api.MethodGetAccessToken:              u.getAccessToken,
-		api.MethodResourceRequest:             u.resourceRequest,
-	})
+	return api.Register(d,
+		api.RegisterUser.Handle(u.registerUser),
+		api.HandleRegistrationCallback.Handle(u.handleRegistrationCallback),
+		api.CancelBrowserRegistration.Handle(u.deliver(inCancelBrowser)),
+		api.SubmitPin.Handle(u.submitPin),
+		api.CancelPinCreation.Handle(u.deliver(inCancelCreate)),
+		api.CancelPinAuthentication.Handle(u.deliver(inCancelAuth)),
+		api.AuthenticateUser.Handle(u.authenticateUser),
+		api.Logout.Handle(u.logout),
+		api.DeregisterUser.Handle(u.deregisterUser),
+		api.GetUserProfiles.Handle(u.getUserProfiles),
+		api.GetAuthenticatedUserProfile.Handle(u.getAuthenticatedUserProfile),
+		api.GetAccessToken.Handle(u.getAccessToken),
+		api.ResourceRequest.Handle(u.resourceRequest),
+	)
 }
 
-func (u *Users) submitPin(ctx context.Context, call *dispatch.Call) (any, error) {
+// deliver answers a method that hands an input without a value (a cancel) to
+// the running flow.
+func (u *Users) deliver(kind string) func(context.Context, api.None) (api.None, error) {
+	return func(ctx context.Context, _ api.None) (api.None, error) {
+		if err := u.c.Started(); err != nil {
+			return api.None{}, err
+		}
+		return api.None{}, u.slot.Deliver(ctx, kind, "")
+	}
+}
+
+func (u *Users) submitPin(ctx context.Context, p api.SubmitPinParams) (api.None, error) {
 	if err := u.c.Started(); err != nil {
-		return nil, err
+		return api.None{}, err
 	}
-	fl, err := call.String("flow")
-	if err != nil {
-		return nil, err
-	}
-	pin, err := call.String("pin")
-	if err != nil {
-		return nil, err
-	}
-	if fl != api.FlowCreate && fl != api.FlowAuthentication {
-		return nil, dispatch.Errorf(dispatch.CodeBadParameters, `parameter "flow" must be "Create" or "Authentication"`)
-	}
-	return nil, u.slot.Deliver(ctx, "pin:"+fl, pin)
+	return api.None{}, u.slot.Deliver(ctx, "pin:"+p.Flow, p.Pin)
 }
 
-func (u *Users) getUserProfiles(context.Context, *dispatch.Call) (any, error) {
+func (u *Users) getUserProfiles(context.Context, api.None) ([]api.UserProfile, error) {
 	if err := u.c.Started(); err != nil {
 		return nil, err
 	}
@@ -95,13 +95,13 @@ func (u *Users) getUserProfiles(context.Context, *dispatch.Call) (any, error) {
 	return out, nil
 }
 
-func (u *Users) getAuthenticatedUserProfile(context.Context, *dispatch.Call) (any, error) {
+func (u *Users) getAuthenticatedUserProfile(context.Context, api.None) (api.UserProfile, error) {
 	if err := u.c.Started(); err != nil {
-		return nil, err
+		return api.UserProfile{}, err
 	}
 	pid, err := u.AuthenticatedProfile()
 	if err != nil {
-		return nil, err
+		return api.UserProfile{}, err
 	}
 	return api.UserProfile{ID: pid}, nil
 }
