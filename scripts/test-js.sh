@@ -4,8 +4,9 @@
 #   2. build (tsc + the one-file Cordova bundle + ESM entry points), `tsc --noEmit`
 #      strict over sources and tests
 #   3. go build of cmd/contractgen, cmd/bridgehost, cmd/tokenserver (started in the
-#      background at the beginning); the committed js/src/generated/contract.json
-#      must equal a fresh contractgen output
+#      background at the beginning); the committed generated contract files
+#      (js/src/generated/contract.{json,ts}, js/README.md's method table) must
+#      equal a fresh contractgen output
 #   4. unit tests (node --test) with a scripted native module / cordova.exec
 #   5. integration tests (node --test) through the Node transport against the real
 #      Go core (cmd/bridgehost) and a real Token Server (cmd/tokenserver) on loopback
@@ -71,12 +72,8 @@ else
   fail "go build ./cmd/tokenserver failed (the integration tests need the real Token Server)"
 fi
 
-step "contract.json is up to date with core/api and core/dispatch"
-build/bin/contractgen -o "$tmp/contract.json"
-if ! diff -u js/src/generated/contract.json "$tmp/contract.json"; then
-  fail "js/src/generated/contract.json is stale: run go run ./cmd/contractgen -o js/src/generated/contract.json"
-fi
-echo "contract.json: up to date"
+step "generated contract (contract.json, contract.ts, js/README.md method table) is up to date with core/api"
+build/bin/contractgen -check -root "$ROOT" || fail "generated contract files are stale: run go run ./cmd/contractgen -write"
 
 step "unit tests"
 node --test build/js-test/unit/

@@ -103,7 +103,7 @@ func declareInternal[P, R any](name, doc string) Decl[P, R] {
 
 // StartClientParams is the configuration startClient takes.
 type StartClientParams struct {
-	ServerURL         string `json:"serverUrl" doc:"The Token Server's base URL; https except on loopback or with allowInsecureHttp."`
+	ServerURL         string `json:"serverUrl,omitempty" doc:"The Token Server's base URL; https except on loopback or with allowInsecureHttp (8001 when missing)."`
 	AppID             string `json:"appId,omitempty" doc:"The application identifier registered on the server."`
 	AppVersion        string `json:"appVersion,omitempty" doc:"The application version registered on the server."`
 	RedirectURI       string `json:"redirectUri,omitempty" doc:"The redirect URI that ends browser registration (the app's custom scheme)."`

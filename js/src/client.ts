@@ -1,13 +1,15 @@
 /**
- * The OneginiSdk promise API over any {@link Transport}: argument validation,
- * result shaping and event delivery by type.
+ * The OneginiSdk promise API over any {@link Transport}: Onegini-style
+ * positional wrappers over the generated contract (js/src/generated/contract.ts:
+ * method table, params and result types; js/src/validate.ts checks both against
+ * the generated schemas), and event delivery by type.
  */
-import { OneginiError, toOneginiError } from './errors';
+import { badParameter, OneginiError, toOneginiError } from './errors';
 import { PinFlow, SdkEvent, SdkEventMap, SdkNotification } from './events';
-import { Methods } from './methods';
+import type { MethodName, MethodParams, MethodResult } from './generated/contract';
 import type { EventParams, Transport } from './transport';
 import type { AuthData, Config, Profile, ResourceRequestType, ResourceResponse, ResourcesDetails } from './types';
-import * as v from './validate';
+import { validateParams, validateResult } from './validate';
 
 /** What `addEventListener` returns. */
 export interface Subscription {
@@ -232,8 +234,6 @@ export interface OneginiSdkInstance extends OneginiSdkApi {
 
 type Listener = (event: SdkEvent) => void;
 
-const HTTP_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD'] as const;
-
 /**
  * Creates an OneginiSdk API object over a transport.
  * @example
@@ -273,13 +273,24 @@ export function createOneginiSdk(source: TransportSource): OneginiSdkInstance {
     return transport;
   }
 
-  async function call(method: string, params: Record<string, unknown>): Promise<unknown> {
+  /**
+   * Calls a core method: the params are checked against the generated schema
+   * before they cross the bridge (8009 naming the argument; `root` is the
+   * positional argument they came from), the result after (10000 when the core
+   * answered a shape it does not declare).
+   */
+  async function call<M extends MethodName>(method: M, params: MethodParams<M>, root = ''): Promise<MethodResult<M>> {
+    const p = params as Record<string, unknown>;
+    validateParams(method, p, root);
     const t = getTransport();
+    let r: unknown;
     try {
-      return await t.invoke(method, params);
+      r = await t.invoke(method, p);
     } catch (err) {
       throw toOneginiError(err);
     }
+    validateResult(method, r);
+    return r as MethodResult<M>;
   }
 
   const api: OneginiSdkInstance = {
@@ -322,163 +333,88 @@ export function createOneginiSdk(source: TransportSource): OneginiSdkInstance {
     },
 
     async startClient(config?: Config): Promise<void> {
-      const m = 'startClient';
-      let params: Record<string, unknown> = {};
-      if (config !== undefined && config !== null) {
-        const c = v.requireObject(m, 'config', config);
-        v.optionalString(m, 'config.serverUrl', c.serverUrl);
-        v.optionalString(m, 'config.appId', c.appId);
-        v.optionalString(m, 'config.appVersion', c.appVersion);
-        v.optionalString(m, 'config.redirectUri', c.redirectUri);
-        v.optionalBoolean(m, 'config.allowInsecureHttp', c.allowInsecureHttp);
-        v.optionalString(m, 'config.pinnedCertSha256', c.pinnedCertSha256);
-        params = { ...c };
-      }
-      await call(Methods.startClient, params);
+      await call('startClient', config ?? {}, 'config');
     },
 
     async registerUser(identityProviderId: string | null, scopes?: string[]): Promise<AuthData> {
-      const m = 'registerUser';
-      const idp = v.stringOrNull(m, 'identityProviderId', identityProviderId, false);
-      const sc = v.optionalStringArray(m, 'scopes', scopes) ?? [];
-      return toAuthData(m, await call(Methods.registerUser, { identityProviderId: idp, scopes: sc }));
+      if (identityProviderId === undefined) {
+        throw badParameter('registerUser: argument "identityProviderId" must be a string or null, got undefined');
+      }
+      return call('registerUser', { identityProviderId, scopes: scopes ?? [] });
     },
 
     async handleRegistrationCallback(uri: string): Promise<void> {
-      const u = v.requireString('handleRegistrationCallback', 'uri', uri);
-      await call(Methods.handleRegistrationCallback, { uri: u });
+      await call('handleRegistrationCallback', { uri });
     },
 
     async cancelBrowserRegistration(): Promise<void> {
-      await call(Methods.cancelBrowserRegistration, {});
+      await call('cancelBrowserRegistration', {});
     },
 
     async submitPin(flow: PinFlow | 'Create' | 'Authentication', pin: string): Promise<void> {
-      const m = 'submitPin';
-      const f = v.requireOneOf(m, 'flow', flow, [PinFlow.Create, PinFlow.Authentication] as const);
-      const p = v.requireString(m, 'pin', pin);
-      await call(Methods.submitPin, { flow: f, pin: p });
+      await call('submitPin', { flow, pin });
     },
 
     async cancelPinCreation(): Promise<void> {
-      await call(Methods.cancelPinCreation, {});
+      await call('cancelPinCreation', {});
     },
 
     async cancelPinAuthentication(): Promise<void> {
-      await call(Methods.cancelPinAuthentication, {});
+      await call('cancelPinAuthentication', {});
     },
 
     async authenticateUser(profileId: string, authenticatorId?: string | null): Promise<AuthData> {
-      const m = 'authenticateUser';
-      const id = v.requireString(m, 'profileId', profileId);
-      const auth = v.stringOrNull(m, 'authenticatorId', authenticatorId, true);
-      return toAuthData(m, await call(Methods.authenticateUser, { profileId: id, authenticatorId: auth }));
+      return call('authenticateUser', { profileId, authenticatorId: authenticatorId ?? null });
     },
 
     async logout(): Promise<void> {
-      await call(Methods.logout, {});
+      await call('logout', {});
     },
 
     async deregisterUser(profileId: string): Promise<void> {
-      const id = v.requireString('deregisterUser', 'profileId', profileId);
-      await call(Methods.deregisterUser, { profileId: id });
+      await call('deregisterUser', { profileId });
     },
 
-    async getUserProfiles(): Promise<Profile[]> {
-      const r = await call(Methods.getUserProfiles, {});
-      if (r === null || r === undefined) return [];
-      if (!Array.isArray(r)) throw unexpected('getUserProfiles', r);
-      return r.map((p) => toProfile('getUserProfiles', p));
-    },
+    getUserProfiles: (): Promise<Profile[]> => call('getUserProfiles', {}),
 
-    async getAuthenticatedUserProfile(): Promise<Profile> {
-      return toProfile('getAuthenticatedUserProfile', await call(Methods.getAuthenticatedUserProfile, {}));
-    },
+    getAuthenticatedUserProfile: (): Promise<Profile> => call('getAuthenticatedUserProfile', {}),
 
     async enrollMobileAuthentication(): Promise<void> {
-      await call(Methods.enrollMobileAuthentication, {});
+      await call('enrollMobileAuthentication', {});
     },
 
-    async isUserEnrolledForMobileAuth(profileId: string): Promise<boolean> {
-      const id = v.requireString('isUserEnrolledForMobileAuth', 'profileId', profileId);
-      const r = await call(Methods.isUserEnrolledForMobileAuth, { profileId: id });
-      if (typeof r === 'boolean') return r;
-      if (r !== null && typeof r === 'object' && typeof (r as { enrolled?: unknown }).enrolled === 'boolean') {
-        return (r as { enrolled: boolean }).enrolled;
-      }
-      throw unexpected('isUserEnrolledForMobileAuth', r);
-    },
+    isUserEnrolledForMobileAuth: (profileId: string): Promise<boolean> => call('isUserEnrolledForMobileAuth', { profileId }),
 
     async handleMobileAuthWithOtp(otp: string): Promise<void> {
-      const o = v.requireString('handleMobileAuthWithOtp', 'otp', otp);
-      await call(Methods.handleMobileAuthWithOtp, { otp: o });
+      await call('handleMobileAuthWithOtp', { otp });
     },
 
     async acceptMobileAuthConfirmation(): Promise<void> {
-      await call(Methods.acceptMobileAuthConfirmation, {});
+      await call('acceptMobileAuthConfirmation', {});
     },
 
     async denyMobileAuthConfirmation(): Promise<void> {
-      await call(Methods.denyMobileAuthConfirmation, {});
+      await call('denyMobileAuthConfirmation', {});
     },
 
-    async getAccessToken(): Promise<string> {
-      const r = await call(Methods.getAccessToken, {});
-      if (typeof r === 'string') return r;
-      if (r !== null && typeof r === 'object' && typeof (r as { accessToken?: unknown }).accessToken === 'string') {
-        return (r as { accessToken: string }).accessToken;
-      }
-      throw unexpected('getAccessToken', r);
-    },
+    getAccessToken: (): Promise<string> => call('getAccessToken', {}),
 
     async resourceRequest(a: ResourceRequestType | ResourcesDetails, b?: ResourcesDetails): Promise<ResourceResponse> {
-      const m = 'resourceRequest';
       let details: unknown = a;
       if (typeof a === 'string') {
-        v.requireOneOf(m, 'type', a, ['User'] as const);
+        if (a !== 'User') throw badParameter('resourceRequest: argument "type" must be "User"');
         details = b;
       }
-      const d = v.requireObject(m, 'details', details);
-      const method = v.requireOneOf(m, 'details.method', typeof d.method === 'string' ? d.method.toUpperCase() : d.method, HTTP_METHODS);
-      const path = v.requireString(m, 'details.path', d.path);
-      const headers = v.optionalStringMap(m, 'details.headers', d.headers);
-      const body = v.optionalString(m, 'details.body', d.body === '' ? undefined : d.body);
-      const params: Record<string, unknown> = { method, path };
-      if (headers) params.headers = headers;
-      if (body !== undefined) params.body = body;
-      const r = await call(Methods.resourceRequest, params);
-      if (r === null || typeof r !== 'object' || typeof (r as { status?: unknown }).status !== 'number') {
-        throw unexpected(m, r);
+      const d = details as ResourcesDetails | null | undefined;
+      const params = d !== null && typeof d === 'object' && typeof d.method === 'string' ? { ...d, method: d.method.toUpperCase() as ResourcesDetails['method'] } : d;
+      if (params !== null && typeof params === 'object' && params.body === '') delete params.body;
+      if (params !== null && typeof params === 'object' && params.body !== undefined && typeof params.body !== 'string') {
+        throw badParameter('resourceRequest: argument "details.body" must be a string');
       }
-      const res = r as { status: number; headers?: Record<string, string>; body?: string };
-      return { status: res.status, headers: res.headers ?? {}, body: res.body ?? '' };
+      return call('resourceRequest', params as ResourcesDetails, 'details');
     },
   };
   return api;
-}
-
-function toProfile(method: string, r: unknown): Profile {
-  if (r !== null && typeof r === 'object') {
-    const o = r as { id?: unknown; profileId?: unknown };
-    if (typeof o.id === 'string') return { id: o.id };
-    if (typeof o.profileId === 'string') return { id: o.profileId };
-  }
-  throw unexpected(method, r);
-}
-
-function toAuthData(method: string, r: unknown): AuthData {
-  if (r !== null && typeof r === 'object') {
-    const o = r as { userProfile?: unknown; customInfo?: AuthData['customInfo'] };
-    const out: AuthData = { userProfile: toProfile(method, o.userProfile ?? r) };
-    if (o.customInfo) out.customInfo = o.customInfo;
-    return out;
-  }
-  throw unexpected(method, r);
-}
-
-function unexpected(method: string, r: unknown): OneginiError {
-  const shape = r === null ? 'null' : Array.isArray(r) ? 'an array' : typeof r;
-  return new OneginiError(10000, `${method}: unexpected result from the SDK core (${shape})`);
 }
 
 function errText(err: unknown): string {

@@ -50,99 +50,32 @@ export enum MobileAuthOtp {
   FinishAuthentication = 'finishAuthentication',
 }
 
-/** Payload of {@link SdkNotification.Registration}: open `url` in a browser. */
-export interface RegistrationURLEvent {
-  url: string;
-}
-
-/** PIN creation screen should open. */
-export interface PinCreateOpenEvent {
-  action: PinCreate.Open;
-  flow: PinFlow.Create;
-  profileId: string;
-  pinLength: number;
-}
-
-/** PIN creation screen should close. */
-export interface PinCreateCloseEvent {
-  action: PinCreate.Close;
-  flow: PinFlow.Create;
-  profileId?: string;
-  pinLength?: number;
-}
-
-/** The submitted PIN was refused by the PIN policy. */
-export interface PinNotAllowedEvent {
-  action: PinCreate.PinNotAllowed;
-  flow: PinFlow.Create;
-  profileId: string;
-  pinLength: number;
-  errorCode: number;
-  errorMsg: string;
-}
-
-/** Payload of {@link SdkNotification.PinCreate}. */
-export type PinCreateEvent = PinCreateOpenEvent | PinCreateCloseEvent | PinNotAllowedEvent;
-
-/** PIN entry screen should open. */
-export interface PinAuthenticationOpenEvent {
-  action: PinAuthentication.Open;
-  flow: PinFlow.Authentication;
-  profileId: string;
-}
-
-/** PIN entry screen should close. */
-export interface PinAuthenticationCloseEvent {
-  action: PinAuthentication.Close;
-  flow: PinFlow.Authentication;
-  profileId?: string;
-}
-
-/** The PIN was wrong; ask again. */
-export interface IncorrectPinEvent {
-  action: PinAuthentication.IncorrectPin;
-  flow: PinFlow.Authentication;
-  profileId: string;
-  remainingFailureCount: number;
-}
-
-/** Payload of {@link SdkNotification.PinAuth}. */
-export type PinAuthenticationEvent = PinAuthenticationOpenEvent | PinAuthenticationCloseEvent | IncorrectPinEvent;
-
-/** What the user is asked to confirm. */
-export interface MobileAuthenticationRequest {
-  /** The text to show, e.g. "Log in to Example Bank from Chrome on Linux". */
-  message: string;
-  /** The request type configured on the server. */
-  type: string;
-  /** The server's transaction id. */
-  transactionId: string;
-  /** The profile that answers. */
-  userProfile: { id: string };
-}
-
-/** Ask the user to accept or deny; answer with accept/denyMobileAuthConfirmation. */
-export interface StartOtpAuthenticationEvent {
-  action: MobileAuthOtp.StartAuthentication;
-  mobileAuthenticationRequest: MobileAuthenticationRequest;
-}
-
-/** The mobile authentication flow ended. */
-export interface FinishOtpAuthenticationEvent {
-  action: MobileAuthOtp.FinishAuthentication;
-  mobileAuthenticationRequest?: MobileAuthenticationRequest;
-}
-
-/** Payload of {@link SdkNotification.MobileAuthOtp}. */
-export type MobileAuthOtpEvent = StartOtpAuthenticationEvent | FinishOtpAuthenticationEvent;
+// The payload types are generated from core/api (one struct per event action)
+// by cmd/contractgen; the names follow the Onegini RN SDK.
+export type {
+  RegistrationURLEvent,
+  PinCreateOpenEvent,
+  PinCreateCloseEvent,
+  PinNotAllowedEvent,
+  PinCreateEvent,
+  PinAuthenticationOpenEvent,
+  PinAuthenticationCloseEvent,
+  IncorrectPinEvent,
+  PinAuthenticationEvent,
+  MobileAuthenticationRequest,
+  StartOtpAuthenticationEvent,
+  FinishOtpAuthenticationEvent,
+  MobileAuthOtpEvent,
+} from './generated/contract';
+import type { EventPayloads } from './generated/contract';
 
 /** Any event payload. */
-export type SdkEvent = RegistrationURLEvent | PinCreateEvent | PinAuthenticationEvent | MobileAuthOtpEvent;
+export type SdkEvent = EventPayloads[keyof EventPayloads];
 
 /** Maps each event name to its payload type. */
 export interface SdkEventMap {
-  [SdkNotification.Registration]: RegistrationURLEvent;
-  [SdkNotification.PinCreate]: PinCreateEvent;
-  [SdkNotification.PinAuth]: PinAuthenticationEvent;
-  [SdkNotification.MobileAuthOtp]: MobileAuthOtpEvent;
+  [SdkNotification.Registration]: EventPayloads['ONEWELCOME_REGISTRATION_NOTIFICATION'];
+  [SdkNotification.PinCreate]: EventPayloads['ONEWELCOME_PIN_CREATE_NOTIFICATION'];
+  [SdkNotification.PinAuth]: EventPayloads['ONEWELCOME_PIN_AUTHENTICATION_NOTIFICATION'];
+  [SdkNotification.MobileAuthOtp]: EventPayloads['ONEWELCOME_MOBILE_AUTH_OTP_NOTIFICATION'];
 }

@@ -20,6 +20,8 @@ export { createOneginiSdk } from './client';
 export type { OneginiSdkApi, OneginiSdkInstance, Subscription, TransportSource } from './client';
 export type { Transport, EventParams, EventSink } from './transport';
 export { Methods } from './methods';
+export { checkEvent, checkResult } from './validate';
+export type { MethodName, MethodParams, MethodResult, MethodTypes, EventPayloads } from './generated/contract';
 export { createReactNativeTransport, NATIVE_MODULE_NAME, NATIVE_EVENT_NAME } from './transports/react-native';
 export type { NativeOneginiModule, ReactNativeLike } from './transports/react-native';
 export { createCordovaTransport, CORDOVA_SERVICE } from './transports/cordova';

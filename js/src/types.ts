@@ -11,50 +11,41 @@ export type {
   SdkEvent,
 } from './events';
 
-/** A user profile registered on this device. */
-export interface Profile {
-  /** The profile id (stable for the life of the registration). */
-  id: string;
-}
+import type {
+  AuthData as CoreAuthData,
+  ResourceRequestParams,
+  ResourceResponse as CoreResourceResponse,
+  StartClientParams,
+  UserProfile,
+} from './generated/contract';
 
-/** What `registerUser` and `authenticateUser` resolve to. */
-export interface AuthData {
-  /** The profile that was registered or authenticated. */
-  userProfile: Profile;
-  /** Identity-provider specific extras, when the server sends any. */
+/** A user profile registered on this device: `{id}` (generated from core/api). */
+export type Profile = UserProfile;
+
+/** What `registerUser` and `authenticateUser` resolve to (the core's AuthData). */
+export interface AuthData extends CoreAuthData {
+  /** Identity-provider specific extras (Onegini); this core sends none. */
   customInfo?: { status: number; data: string };
 }
 
 /**
- * The client configuration given to `startClient`. On a device the native
- * configuration supplies defaults; every field here overrides it.
+ * The client configuration given to `startClient` (the core's startClient
+ * params, generated from core/api). On a device the native configuration
+ * supplies defaults; every field here overrides it.
  */
-export interface Config {
-  /** The Token Server's base URL, e.g. "https://tokens.example.com". HTTPS is required except on loopback or with allowInsecureHttp. */
-  serverUrl?: string;
-  /** The application identifier registered on the server. */
-  appId?: string;
-  /** The application version registered on the server. */
-  appVersion?: string;
-  /** The redirect URI that ends browser registration (the app's custom scheme). */
-  redirectUri?: string;
-  /** Accept plain HTTP to a non-loopback host (development only). */
-  allowInsecureHttp?: boolean;
-  /** Pin the server certificate: base64 of the SHA-256 of its SubjectPublicKeyInfo. */
-  pinnedCertSha256?: string;
-}
+export type Config = StartClientParams;
 
 /** HTTP methods accepted by `resourceRequest`. */
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD';
+export type HttpMethod = NonNullable<ResourceRequestParams['method']>;
 
 /** The kind of resource request; this SDK supports user (access token) requests. */
 export type ResourceRequestType = 'User';
 
-/** Details of a resource request. */
+/** Details of a resource request (the Onegini shape; the body is text). */
 export interface ResourcesDetails {
   /** The HTTP method. */
   method: HttpMethod;
-  /** The path, relative to the server's resource base URL, e.g. "/resources/user-id". */
+  /** The path on the configured server, e.g. "/resources/user-id". */
   path: string;
   /** Extra request headers. */
   headers?: Record<string, string>;
@@ -62,12 +53,5 @@ export interface ResourcesDetails {
   body?: string;
 }
 
-/** What `resourceRequest` resolves to. */
-export interface ResourceResponse {
-  /** The HTTP status. */
-  status: number;
-  /** The response headers. */
-  headers: Record<string, string>;
-  /** The response body (text). */
-  body: string;
-}
+/** What `resourceRequest` resolves to: `{status, headers, body}` whatever the status. */
+export type ResourceResponse = CoreResourceResponse;

@@ -1,9 +1,12 @@
 /**
- * Argument checks run in JavaScript before a call crosses the bridge. A wrong
- * type or a missing argument throws an 8009 OneginiError whose message names the
- * argument (never its value: it may be a PIN or an OTP).
+ * Runtime validators over the generated contract (`generated/contract.ts`,
+ * written by cmd/contractgen from core/api): the params of a call are checked
+ * before they cross the bridge (8009 naming the argument, never its value: it
+ * may be a PIN or an OTP), the result of a call and the payload of an event are
+ * checked against what the core declares it sends.
  */
-import { badParameter } from './errors';
+import { badParameter, OneginiError } from './errors';
+import { Defs, EventSchemas, JsonSchema, MethodName, MethodSchemas } from './generated/contract';
 
 function describe(v: unknown): string {
   if (v === null) return 'null';
@@ -11,71 +14,150 @@ function describe(v: unknown): string {
   return typeof v === 'object' ? 'an object' : typeof v;
 }
 
-/** A non-empty string. */
-export function requireString(method: string, name: string, v: unknown): string {
-  if (typeof v !== 'string') {
-    throw badParameter(`${method}: argument "${name}" must be a non-empty string, got ${describe(v)}`);
-  }
-  if (v.length === 0) throw badParameter(`${method}: argument "${name}" must not be empty`);
-  return v;
+function resolve(s: JsonSchema): JsonSchema {
+  if (s.$ref === undefined) return s;
+  const d = Defs[s.$ref.replace('#/$defs/', '')];
+  if (!d) throw new OneginiError(8000, `contract: unknown schema ${s.$ref}`);
+  return d;
 }
 
-/** A non-empty string or null; undefined counts as null when allowUndefined. */
-export function stringOrNull(method: string, name: string, v: unknown, allowUndefined: boolean): string | null {
-  if (v === null || (allowUndefined && v === undefined)) return null;
-  if (typeof v !== 'string' || v.length === 0) {
-    throw badParameter(`${method}: argument "${name}" must be a non-empty string or null, got ${describe(v)}`);
-  }
-  return v;
+function typesOf(s: JsonSchema): string[] {
+  return s.type === undefined ? [] : typeof s.type === 'string' ? [s.type] : s.type;
 }
 
-/** An optional string (undefined is returned as undefined). */
-export function optionalString(method: string, name: string, v: unknown): string | undefined {
-  if (v === undefined) return undefined;
-  return requireString(method, name, v);
-}
-
-/** An optional array of non-empty strings. */
-export function optionalStringArray(method: string, name: string, v: unknown): string[] | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (!Array.isArray(v)) throw badParameter(`${method}: argument "${name}" must be an array of strings, got ${describe(v)}`);
-  v.forEach((s, i) => {
-    if (typeof s !== 'string' || s.length === 0) {
-      throw badParameter(`${method}: argument "${name}[${i}]" must be a non-empty string, got ${describe(s)}`);
+/** What a value of schema s must be, in words. */
+function want(s: JsonSchema): string {
+  const r = resolve(s);
+  if (r.const !== undefined) return `"${r.const}"`;
+  const parts = typesOf(r).map((t) => {
+    switch (t) {
+      case 'string':
+        if (r.enum) return `one of ${r.enum.map((e) => `"${e}"`).join(', ')}`;
+        return r.minLength ? 'a non-empty string' : 'a string';
+      case 'integer':
+        return 'an integer';
+      case 'boolean':
+        return 'a boolean';
+      case 'array':
+        return r.items && typesOf(resolve(r.items))[0] === 'string' ? 'an array of strings' : 'an array';
+      case 'object':
+        return r.additionalProperties && typeof r.additionalProperties === 'object' ? 'an object of strings' : 'an object';
+      default:
+        return t;
     }
   });
-  return v as string[];
+  return parts.join(' or ');
 }
 
-/** An optional boolean. */
-export function optionalBoolean(method: string, name: string, v: unknown): boolean | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'boolean') throw badParameter(`${method}: argument "${name}" must be a boolean, got ${describe(v)}`);
-  return v;
-}
-
-/** A plain object (not null, not an array). */
-export function requireObject(method: string, name: string, v: unknown): Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-    throw badParameter(`${method}: argument "${name}" must be an object, got ${describe(v)}`);
+function hasType(t: string, v: unknown): boolean {
+  switch (t) {
+    case 'null':
+      return v === null;
+    case 'string':
+      return typeof v === 'string';
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'integer':
+      return typeof v === 'number' && Number.isInteger(v);
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v);
+    case 'array':
+      return Array.isArray(v);
+    case 'object':
+      return v !== null && typeof v === 'object' && !Array.isArray(v);
   }
-  return v as Record<string, unknown>;
+  return false;
 }
 
-/** One of the given string values. */
-export function requireOneOf<T extends string>(method: string, name: string, v: unknown, allowed: readonly T[]): T {
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-    throw badParameter(`${method}: argument "${name}" must be one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+/**
+ * Checks v against schema s. Returns null when it conforms, else the problem
+ * as `"path" must be ...` (naming the path, never echoing the value).
+ */
+export function check(s: JsonSchema, v: unknown, path: string): string | null {
+  const r = resolve(s);
+  const types = typesOf(r);
+  if (r.const !== undefined) {
+    return v === r.const ? null : `"${path}" must be "${r.const}", got ${describe(v)}`;
   }
-  return v as T;
+  const t = types.find((x) => hasType(x, v));
+  if (types.length > 0 && t === undefined) return `"${path}" must be ${want(r)}, got ${describe(v)}`;
+  if (t === 'string') {
+    const str = v as string;
+    if (r.minLength && str.length < r.minLength) return `"${path}" must not be empty`;
+    if (r.enum && !r.enum.includes(str)) return `"${path}" must be ${want(r)}`;
+  }
+  if (t === 'array' && r.items) {
+    const a = v as unknown[];
+    for (let i = 0; i < a.length; i++) {
+      const p = check(r.items, a[i], `${path}[${i}]`);
+      if (p) return p;
+    }
+  }
+  if (t === 'object') {
+    const o = v as Record<string, unknown>;
+    const props = r.properties ?? {};
+    for (const [k, val] of Object.entries(o)) {
+      const ps = props[k];
+      const sub = `${path}.${k}`;
+      if (ps) {
+        if (val === undefined && !(r.required ?? []).includes(k)) continue; // JSON drops undefined members
+        const p = check(ps, val, sub);
+        if (p) return p;
+      } else if (r.additionalProperties && typeof r.additionalProperties === 'object') {
+        const p = check(r.additionalProperties, val, sub);
+        if (p) return p;
+      } else if (r.additionalProperties === false) {
+        return `"${sub}" is not ${r.properties ? 'a known field' : 'allowed'}`;
+      }
+    }
+    for (const k of r.required ?? []) {
+      if (o[k] === undefined) return `"${path}.${k}" is missing; it must be ${want(props[k] ?? {})}`;
+    }
+  }
+  return null;
 }
 
-/** Optional string-to-string map. */
-export function optionalStringMap(method: string, name: string, v: unknown): Record<string, string> | undefined {
-  if (v === undefined || v === null) return undefined;
-  const o = requireObject(method, name, v);
-  for (const [k, val] of Object.entries(o)) {
-    if (typeof val !== 'string') throw badParameter(`${method}: argument "${name}.${k}" must be a string, got ${describe(val)}`);
-  }
-  return o as Record<string, string>;
+function strip(p: string): string {
+  // Top-level params are named by themselves: "pin", not ".pin".
+  return p.replace(/^"\./, '"');
+}
+
+/**
+ * Checks the params of a call; throws 8009 `method: argument "name" ...`.
+ * `root` names the positional argument the params came from ("config",
+ * "details"), or is empty when each param is its own argument.
+ */
+export function validateParams<M extends MethodName>(method: M, params: Record<string, unknown>, root = ''): void {
+  const p = check(MethodSchemas[method].params, params, root);
+  if (p) throw badParameter(`${method}: argument ${strip(p)}`);
+}
+
+/** Checks a result from the core against the declared result; null when it conforms, else the problem. */
+export function checkResult(method: MethodName, result: unknown): string | null {
+  const s = MethodSchemas[method];
+  if (!s) return `unknown method ${String(method)}`;
+  return check(s.result, result, 'result');
+}
+
+/** Checks a result from the core; throws 10000 when its shape is not the declared one. */
+export function validateResult<M extends MethodName>(method: M, result: unknown): void {
+  const p = checkResult(method, result);
+  if (p) throw new OneginiError(10000, `${method}: unexpected result from the SDK core (${p})`);
+}
+
+/**
+ * Checks event params `{type, ...payload}` from the core against the payload
+ * schema of its type and action. Returns null when it conforms, else the problem.
+ */
+export function checkEvent(params: Record<string, unknown>): string | null {
+  const type = params.type;
+  if (typeof type !== 'string') return 'the event has no type';
+  const byAction = EventSchemas[type];
+  if (!byAction) return `unknown event type ${type}`;
+  const action = typeof params.action === 'string' ? params.action : '';
+  const name = byAction[action];
+  if (name === undefined) return `${type}: unknown action "${action}"`;
+  const { type: _t, ...payload } = params;
+  void _t;
+  return check({ $ref: `#/$defs/${name}` }, payload, name);
 }

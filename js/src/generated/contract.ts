@@ -168,8 +168,8 @@ export interface ResourceResponse {
 }
 
 export interface StartClientParams {
-  /** The Token Server's base URL; https except on loopback or with allowInsecureHttp. */
-  serverUrl: string;
+  /** The Token Server's base URL; https except on loopback or with allowInsecureHttp (8001 when missing). */
+  serverUrl?: string | null;
   /** The application identifier registered on the server. */
   appId?: string | null;
   /** The application version registered on the server. */
@@ -816,8 +816,11 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
         "description": "The redirect URI that ends browser registration (the app's custom scheme)."
       },
       "serverUrl": {
-        "type": "string",
-        "description": "The Token Server's base URL; https except on loopback or with allowInsecureHttp."
+        "type": [
+          "string",
+          "null"
+        ],
+        "description": "The Token Server's base URL; https except on loopback or with allowInsecureHttp (8001 when missing)."
       }
     },
     "x-order": [
@@ -827,9 +830,6 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
       "redirectUri",
       "allowInsecureHttp",
       "pinnedCertSha256"
-    ],
-    "required": [
-      "serverUrl"
     ],
     "additionalProperties": false
   },

@@ -7,11 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import OneginiSdk, { ErrorCodes, Events, Methods, OneginiError } from '@openmobileauth/react-native-sdk';
+import OneginiSdk, { checkEvent, checkResult, ErrorCodes, Events, Methods, OneginiError } from '@openmobileauth/react-native-sdk';
 
 interface Contract {
-  methods: string[];
-  events: string[];
+  methods: Array<{ name: string; internal?: boolean; errors: number[] }>;
+  events: Array<{ type: string; action?: string; name: string }>;
+  eventTypes: Array<{ type: string; name: string; members: string[] }>;
   actions: Record<string, string>;
   codes: Array<{ code: number; name: string; domain: string; doc: string }>;
 }
@@ -28,20 +29,19 @@ test('error codes: same names, numbers and domains as the Go code table', () => 
 });
 
 test('method names: the TS table is the Go method table', () => {
-  assert.deepEqual(Object.values(Methods).sort(), [...contract.methods].sort());
+  assert.deepEqual(Object.values(Methods).sort(), contract.methods.map((m) => m.name).sort());
   for (const [k, v] of Object.entries(Methods)) assert.equal(k, v);
 });
 
 test('every core method of the JS API is a function of OneginiSdk', () => {
-  const internal = new Set(['ping', 'getVersion']);
   for (const m of contract.methods) {
-    if (internal.has(m)) continue;
-    assert.equal(typeof (OneginiSdk as unknown as Record<string, unknown>)[m], 'function', `OneginiSdk.${m}`);
+    if (m.internal) continue;
+    assert.equal(typeof (OneginiSdk as unknown as Record<string, unknown>)[m.name], 'function', `OneginiSdk.${m.name}`);
   }
 });
 
 test('event names and actions: the Events enums carry the Go values', () => {
-  assert.deepEqual(Object.values(Events.SdkNotification).sort(), [...contract.events].sort());
+  assert.deepEqual(Object.values(Events.SdkNotification).sort(), contract.eventTypes.map((e) => e.type).sort());
   const a = contract.actions;
   assert.equal(Events.PinCreate.Open, a.Open);
   assert.equal(Events.PinCreate.Close, a.Close);
@@ -53,11 +53,34 @@ test('event names and actions: the Events enums carry the Go values', () => {
   assert.equal(Events.MobileAuthOtp.FinishAuthentication, a.FinishAuthentication);
   assert.equal(Events.PinFlow.Create, a.FlowCreate);
   assert.equal(Events.PinFlow.Authentication, a.FlowAuthentication);
-  const covered = new Set<string>([
+  const covered = new Set<unknown>([
     ...Object.values(Events.PinCreate),
     ...Object.values(Events.PinAuthentication),
     ...Object.values(Events.MobileAuthOtp),
     ...Object.values(Events.PinFlow),
   ]);
   for (const [k, v] of Object.entries(a)) assert.ok(covered.has(v), `action ${k}=${v} has a TS enum value`);
+});
+
+test('the generated validators accept the declared shapes and name what is wrong in others', () => {
+  const ok = { type: Events.SdkNotification.PinCreate, action: 'open', flow: 'Create', profileId: '', pinLength: 5 };
+  assert.equal(checkEvent(ok), null);
+  assert.match(checkEvent({ ...ok, pinLength: '5' }) ?? '', /"PinCreateOpenEvent\.pinLength" must be an integer/);
+  assert.match(checkEvent({ ...ok, flow: 'Authentication' }) ?? '', /"PinCreateOpenEvent\.flow" must be "Create"/);
+  assert.match(checkEvent({ ...ok, extra: 1 }) ?? '', /extra/);
+  assert.match(checkEvent({ ...ok, action: 'wave' }) ?? '', /unknown action "wave"/);
+  assert.match(checkEvent({ type: 'NO_SUCH_EVENT' }) ?? '', /unknown event type/);
+  assert.equal(checkEvent({ type: Events.SdkNotification.MobileAuthOtp, action: 'finishAuthentication' }), null);
+  assert.match(
+    checkEvent({ type: Events.SdkNotification.MobileAuthOtp, action: 'startAuthentication', mobileAuthenticationRequest: { message: 'm' } }) ?? '',
+    /mobileAuthenticationRequest\.type" is missing/,
+  );
+  assert.equal(checkResult('isUserEnrolledForMobileAuth', true), null);
+  assert.match(checkResult('isUserEnrolledForMobileAuth', { enrolled: true }) ?? '', /must be a boolean/);
+  assert.equal(checkResult('registerUser', { userProfile: { id: 'P' } }), null);
+  assert.match(checkResult('registerUser', { userProfile: {} }) ?? '', /userProfile\.id" is missing/);
+  assert.equal(checkResult('getUserProfiles', [{ id: 'a' }]), null);
+  assert.match(checkResult('getUserProfiles', [{ id: 1 }]) ?? '', /result\[0\]\.id/);
+  assert.equal(checkResult('logout', null), null);
+  assert.match(checkResult('getAccessToken', { accessToken: 'x' }) ?? '', /must be a string/);
 });

@@ -324,7 +324,12 @@ test('arguments that cannot be JSON-encoded reject with 8009; a non-JSON native 
   const { core, sdk } = setup();
   const circular: Record<string, unknown> = { serverUrl: 'https://x.test' };
   circular.self = circular;
-  await rejectsWith(sdk.startClient(circular as never), 8009, 'cannot be encoded as JSON');
+  // The generated validator refuses the unknown member before encoding is tried.
+  await rejectsWith(sdk.startClient(circular as never), 8009, '"config.self"');
+  assert.equal(core.requests.length, 0);
+  // A transport still refuses what JSON cannot encode, without echoing it.
+  const t = createReactNativeTransport(makeFakeReactNative(core).rn);
+  await rejectsWith(t.invoke('startClient', circular), 8009, 'cannot be encoded as JSON');
   assert.equal(core.requests.length, 0);
 
   const fakeRN = makeFakeReactNative(new FakeCore());
