@@ -25,6 +25,7 @@ const (
 	MethodResourceRequest              = "resourceRequest"
 	MethodPing                         = "ping"
 	MethodGetVersion                   = "getVersion"
+	MethodGetRedirectURI               = "getRedirectUri"
 )
 
 // The declarations: each method once, with its params type, its result type
@@ -91,6 +92,9 @@ var (
 	ResourceRequest = declare[ResourceRequestParams, ResourceResponse](MethodResourceRequest,
 		"Calls a path of the configured server with the authenticated user's access token.",
 		dispatch.CodeNotStarted, dispatch.CodeNotAuthenticated, dispatch.CodeUserDeregistered, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeGeneral)
+	GetRedirectURI = declare[None, string](MethodGetRedirectURI,
+		"The redirect URI of the started client's configuration (the one registration ends on).",
+		dispatch.CodeNotStarted)
 	Ping       = declareInternal[None, PingResult](MethodPing, "Answers {pong: true} (answered by the dispatcher).")
 	GetVersion = declareInternal[None, VersionResult](MethodGetVersion, "The core's version and protocol (answered by the dispatcher).")
 )

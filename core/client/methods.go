@@ -7,12 +7,16 @@ import (
 	"github.com/openmobileauth/oma/core/dispatch"
 )
 
-// Register adds startClient to d and releases connections when d closes.
+// Register adds startClient and getRedirectUri to d and releases connections when d closes.
 func (c *Client) Register(d *dispatch.Dispatcher) error {
 	context.AfterFunc(d.Context(), c.Close)
 	return api.Register(d,
 		api.StartClient.Handle(func(ctx context.Context, p api.StartClientParams) (api.None, error) {
 			return api.None{}, c.Start(ctx, ConfigFromParams(p))
+		}),
+		api.GetRedirectURI.Handle(func(context.Context, api.None) (string, error) {
+			reg, err := c.Registration()
+			return reg.RedirectURI, err
 		}),
 	)
 }

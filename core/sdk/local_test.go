@@ -46,6 +46,7 @@ func TestCallsBeforeStartClientAre8020(t *testing.T) {
 		api.MethodDenyMobileAuthConfirmation:   {},
 		api.MethodGetAccessToken:               {},
 		api.MethodResourceRequest:              {"method": "GET", "path": "/device/v1/userinfo"},
+		api.MethodGetRedirectURI:               {},
 	}
 	for _, m := range api.MethodNames() {
 		if m == api.MethodStartClient || m == api.MethodPing || m == api.MethodGetVersion {
@@ -93,6 +94,9 @@ func storedDevice(t *testing.T, serverURL string) *phone {
 func TestLocalRefusalsAfterStart(t *testing.T) {
 	srv := "http://" + closedAddr(t)
 	p := storedDevice(t, srv)
+	if got := p.do(api.MethodGetRedirectURI, nil).Str; got != "oma-app://registration/callback" {
+		t.Errorf("getRedirectUri: %q", got)
+	}
 	p.expectCode(dispatch.CodeNotHandleable, api.MethodHandleMobileAuthWithOtp, map[string]any{"otp": "not-an-otp"})
 	p.expectCode(dispatch.CodeBadParameters, api.MethodHandleMobileAuthWithOtp, map[string]any{})
 	p.expectCode(dispatch.CodeNotEnrolled, api.MethodHandleMobileAuthWithOtp, map[string]any{"otp": protocol.NewOTP()})

@@ -212,6 +212,14 @@ export interface OneginiSdkApi {
   getAccessToken(): Promise<string>;
 
   /**
+   * The redirect URI of the client's configuration (the URI registration ends on).
+   * @throws 8020 not started.
+   * @example
+   * const redirectUri = await OneginiSdk.getRedirectUri();
+   */
+  getRedirectUri(): Promise<string>;
+
+  /**
    * Calls a resource on the server with the authenticated user's access token.
    * Accepts the Onegini form `resourceRequest('User', details)` or just `resourceRequest(details)`.
    * @returns resolves with `{status, headers, body}`.
@@ -398,6 +406,8 @@ export function createOneginiSdk(source: TransportSource): OneginiSdkInstance {
     },
 
     getAccessToken: (): Promise<string> => call('getAccessToken', {}),
+
+    getRedirectUri: (): Promise<string> => call('getRedirectUri', {}),
 
     async resourceRequest(a: ResourceRequestType | ResourcesDetails, b?: ResourcesDetails): Promise<ResourceResponse> {
       let details: unknown = a;

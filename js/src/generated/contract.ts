@@ -37,6 +37,7 @@ export const Methods = {
   denyMobileAuthConfirmation: 'denyMobileAuthConfirmation',
   getAccessToken: 'getAccessToken',
   resourceRequest: 'resourceRequest',
+  getRedirectUri: 'getRedirectUri',
   ping: 'ping',
   getVersion: 'getVersion',
 } as const;
@@ -243,6 +244,8 @@ export interface MethodTypes {
   getAccessToken: { params: NoParams; result: string };
   /** Calls a path of the configured server with the authenticated user's access token. */
   resourceRequest: { params: ResourceRequestParams; result: ResourceResponse };
+  /** The redirect URI of the started client's configuration (the one registration ends on). */
+  getRedirectUri: { params: NoParams; result: string };
   /** Answers {pong: true} (answered by the dispatcher). */
   ping: { params: NoParams; result: PingResult };
   /** The core's version and protocol (answered by the dispatcher). */
@@ -275,6 +278,7 @@ export const MethodErrors: { readonly [M in MethodName]: readonly number[] } = {
   denyMobileAuthConfirmation: [8000, 8009, 8013, 8020],
   getAccessToken: [8000, 8009, 8020, 9000, 9001, 9003, 9010, 10000],
   resourceRequest: [8000, 8009, 8020, 9000, 9001, 9003, 9010, 10000],
+  getRedirectUri: [8000, 8009, 8020],
   ping: [8000, 8009],
   getVersion: [8000, 8009],
 };
@@ -998,6 +1002,14 @@ export const MethodSchemas: { readonly [M in MethodName]: { params: JsonSchema; 
     },
     "result": {
       "$ref": "#/$defs/UserProfile"
+    }
+  },
+  "getRedirectUri": {
+    "params": {
+      "$ref": "#/$defs/NoParams"
+    },
+    "result": {
+      "type": "string"
     }
   },
   "getUserProfiles": {

@@ -91,6 +91,7 @@ function answerNextRequest(decision: 'accept' | 'deny'): {
 step('startClient', async () => {
   await OneginiSdk.startClient({ serverUrl: server!.baseUrl, appId: 'oma-js-test', redirectUri: 'oma-app://registration/callback' });
   assert.deepEqual(await OneginiSdk.getUserProfiles(), []);
+  assert.equal(await OneginiSdk.getRedirectUri(), 'oma-app://registration/callback');
 }, false);
 
 step('register: the registration URL is answered by logging in, then the PIN is created from the PIN events', async () => {
