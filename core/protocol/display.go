@@ -73,6 +73,11 @@ func CheckDisplayText(s string) error {
 	marks := 0
 	i := 0
 	for off := 0; off < len(s); i++ {
+		if c := s[off]; c >= 0x20 && c < 0x7f {
+			off++ // printable ASCII: the common case, always allowed
+			marks = 0
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[off:])
 		if r == utf8.RuneError && n <= 1 {
 			return &DisplayTextError{Class: ClassInvalidUTF8, Rune: utf8.RuneError, Index: i}

@@ -215,7 +215,10 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 	}
 	// The text shown is checked again as a whole: the type's template is
 	// the operator's, and the whole must fit the phone's byte limit.
-	shown := norm.NFC.String(ShownMessage(t.MessageTemplate, p.Message, p.UserAgent, p.IPAddress))
+	shown := ShownMessage(t.MessageTemplate, p.Message, p.UserAgent, p.IPAddress)
+	if !printableASCII(shown) && !norm.NFC.IsNormalString(shown) {
+		shown = norm.NFC.String(shown) // a template and a message each in NFC may join into a non-NFC pair
+	}
 	if err := protocol.CheckDisplayText(shown); err != nil {
 		var de *protocol.DisplayTextError
 		if errors.As(err, &de) && de.Class == protocol.ClassTooLong {

@@ -148,8 +148,8 @@ func validate(p *CreateParams) *svc.RPError {
 // displayParam returns parameter name's value v in NFC, or a 1003 error
 // naming the parameter and the class of character refused.
 func displayParam(name, v string) (string, *svc.RPError) {
-	if v == "" {
-		return v, nil
+	if v == "" || printableASCII(v) {
+		return v, nil // NFC already, and nothing to refuse
 	}
 	if !norm.NFC.IsNormalString(v) {
 		v = norm.NFC.String(v)
@@ -161,6 +161,16 @@ func displayParam(name, v string) (string, *svc.RPError) {
 		return v, invalid(name + ": " + err.Error())
 	}
 	return v, nil
+}
+
+// printableASCII reports whether v holds only printable ASCII (0x20..0x7e).
+func printableASCII(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 func invalid(desc string) *svc.RPError {
