@@ -29,7 +29,7 @@ const pushType = "push-login"
 // pushReceiver is a loopback Web Push service standing in for the phone's push
 // service: it opens each message with the subscription's keys (RFC 8291).
 type pushReceiver struct {
-	t      *testing.T
+	t      testing.TB
 	keys   *webpush.Keys
 	srv    *httptest.Server
 	status atomic.Int32 // answer to give (0: 201)
@@ -38,7 +38,7 @@ type pushReceiver struct {
 	got    chan map[string]string
 }
 
-func newPushReceiver(t *testing.T) *pushReceiver {
+func newPushReceiver(t testing.TB) *pushReceiver {
 	k, err := webpush.NewKeys(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +77,7 @@ func (r *pushReceiver) subscription(path string) protocol.PushRegisterRequest {
 	return protocol.PushRegisterRequest{Provider: protocol.PushProviderWebPush, Endpoint: r.srv.URL + path, P256dh: r.keys.P256dh(), Auth: r.keys.Auth()}
 }
 
-func (r *pushReceiver) next(t *testing.T) map[string]string {
+func (r *pushReceiver) next(t testing.TB) map[string]string {
 	t.Helper()
 	select {
 	case m := <-r.got:
@@ -90,7 +90,7 @@ func (r *pushReceiver) next(t *testing.T) map[string]string {
 
 // pushServer starts a test server with the webpush driver (VAPID key made
 // here, loopback endpoints allowed) and a push OTP type.
-func pushServer(t *testing.T, o servertest.Options, tune func(*server.Config)) *servertest.TestServer {
+func pushServer(t testing.TB, o servertest.Options, tune func(*server.Config)) *servertest.TestServer {
 	t.Helper()
 	vapid, err := ecdh.P256().GenerateKey(nil)
 	if err != nil {
@@ -418,4 +418,30 @@ func TestPushRegistrationAndPollLimits(t *testing.T) {
 		_, err = d.Pending()
 	}
 	servertest.WantError(t, err, protocol.ErrRateLimited)
+}
+
+// TestPushOutboxSurvivesRestart: a push job whose provider was down is sent
+// by the next server on the same store (the job is a store row, not memory).
+func TestPushOutboxSurvivesRestart(t *testing.T) {
+	stores(t, func(t *testing.T, o servertest.Options) {
+		ts := pushServer(t, o, nil)
+		d := ts.Enrolled(ts.DemoUser, ts.DemoPassword, "13579")
+		rcv := newPushReceiver(t)
+		if _, err := d.RegisterPush(rcv.subscription("/r")); err != nil {
+			t.Fatal(err)
+		}
+		rcv.status.Store(http.StatusServiceUnavailable)
+		id, _, err := ts.CreatePushRequest(ctx, pushType, ts.DemoUserID, "after the restart")
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "a failed attempt", func() bool { return rcv.hits.Load() >= 2 })
+		ts.Close()
+		rcv.status.Store(0)
+		o.StoreURL = ts.StoreURL
+		ts2 := pushServer(t, o, nil)
+		if m := rcv.next(t); m["og_transaction_id"] != id || m["og_server"] != ts2.URL {
+			t.Fatalf("after restart: %v", m)
+		}
+	})
 }
