@@ -124,6 +124,8 @@ type DemoSeed struct {
 	Username        string
 	Password        string
 	UserID          string
+	AppID           string
+	RedirectURI     string
 }
 
 // Demo data names.
@@ -134,8 +136,8 @@ const (
 	DemoPassword    = "demo1234"
 )
 
-// SeedDemo creates, idempotently, the demo API client, OTP type (5 minutes)
-// and user, and returns them (the existing secret when the client exists).
+// SeedDemo creates, idempotently, the demo API client, OTP type (5 minutes),
+// application (DemoAppID) and user, and returns them (the existing secret when the client exists).
 func (a *Admin) SeedDemo(ctx context.Context) (DemoSeed, error) {
 	seed, err := a.seedDemo(ctx)
 	if errors.Is(err, store.ErrConflict) {
@@ -146,7 +148,8 @@ func (a *Admin) SeedDemo(ctx context.Context) (DemoSeed, error) {
 }
 
 func (a *Admin) seedDemo(ctx context.Context) (DemoSeed, error) {
-	seed := DemoSeed{APIClientID: DemoAPIClientID, OTPType: DemoOTPType, Username: DemoUsername, Password: DemoPassword, UserID: DemoUsername}
+	seed := DemoSeed{APIClientID: DemoAPIClientID, OTPType: DemoOTPType, Username: DemoUsername, Password: DemoPassword, UserID: DemoUsername,
+		AppID: DemoAppID, RedirectURI: DemoRedirectURI}
 	err := a.Store.InTx(ctx, func(tx store.Tx) error {
 		var err error
 		if seed.APIClientSecret, seed.CallbackKey, err = demoAPIClient(ctx, tx); err != nil {
@@ -157,6 +160,9 @@ func (a *Admin) seedDemo(ctx context.Context) (DemoSeed, error) {
 				return err
 			}
 		} else if err != nil {
+			return err
+		}
+		if err := seedDemoApplication(ctx, tx); err != nil {
 			return err
 		}
 		if _, err := tx.GetUser(ctx, DemoUsername); errors.Is(err, store.ErrNotFound) {

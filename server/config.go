@@ -3,6 +3,7 @@ package server
 import (
 	"io"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/openmobileauth/oma/server/internal/svc"
@@ -46,6 +47,7 @@ type Limits struct {
 	APIAuthFailPerClient ratelimit.Limit
 	APIAuthFailPerIP     ratelimit.Limit
 	PushPollPerClient    ratelimit.Limit // push pending lists, fetches and registrations per app instance
+	RegisterPerIP        ratelimit.Limit // client registrations per peer IP (DESIGN §10)
 }
 
 // DefaultLimits are used for zero fields of Config.Limits.
@@ -59,6 +61,7 @@ var DefaultLimits = Limits{
 	APIAuthFailPerClient: ratelimit.Limit{Rate: 0.2, Burst: 10},
 	APIAuthFailPerIP:     ratelimit.Limit{Rate: 0.5, Burst: 20},
 	PushPollPerClient:    ratelimit.Limit{Rate: 0.5, Burst: 10},
+	RegisterPerIP:        ratelimit.Limit{Rate: 0.5, Burst: 30},
 }
 
 // Config configures a Server. Zero fields take the documented defaults.
@@ -106,8 +109,13 @@ type Config struct {
 	EnrollmentDisabled bool
 	HistoryRetention   time.Duration // finished transactions and callbacks are kept this long (default 7 days)
 
-	Limits    Limits
-	Callbacks outbox.Config
+	Limits Limits
+	// TrustedProxies are the reverse proxies (CIDRs) whose X-Forwarded-For
+	// is believed: the client IP is the right-most address of that header
+	// that is not a trusted proxy. Empty: the header is ignored and the
+	// client IP is the TCP peer.
+	TrustedProxies []netip.Prefix
+	Callbacks      outbox.Config
 
 	// Push mobile authentication (DESIGN §12): the senders (default none:
 	// devices pull), the outbox, and the push-bombing limits.
@@ -207,6 +215,7 @@ func (c *Config) defaults() {
 	if c.PushBackoffReset <= 0 {
 		c.PushBackoffReset = 10 * time.Minute
 	}
+	c.Limits.RegisterPerIP = limitOr(c.Limits.RegisterPerIP, DefaultLimits.RegisterPerIP)
 	if c.ReadHeaderTimeout == 0 {
 		c.ReadHeaderTimeout = 10 * time.Second
 	}

@@ -47,34 +47,41 @@ func TestReenrollmentPolicies(t *testing.T) {
 			}
 		}
 
-		// override: the new device's key replaces every other.
+		// override (DESIGN §10): the password alone does not replace an
+		// enrolled device. A new device with a fresh login (the attacker who
+		// phished the password) is refused, and the enrolled devices keep
+		// working.
 		ts.SetPolicy("override")
 		c := registered(t, ts, "97531")
-		if err := c.Enroll(); err != nil {
-			t.Fatalf("override: %v", err)
+		wantErr(t, c.Enroll(), protocol.ErrEnrolledOnAnotherDevice)
+		for _, d := range []*servertest.Device{a, b} {
+			_, otp := newRequest(t, ts, rp.CreateParams{})
+			if _, err := d.Claim(otp); err != nil {
+				t.Fatalf("override: enrolled device after a refused takeover: %v", err)
+			}
+		}
+		// The operator resets the user's devices: they learn it
+		// (user_disenrolled), and the next enrollment is a fresh one.
+		if n, err := ts.Server.Admin().ResetUserDevices(t.Context(), ts.DemoUserID); err != nil || n != 2 {
+			t.Fatalf("reset devices: %d %v", n, err)
 		}
 		_, otp := newRequest(t, ts, rp.CreateParams{})
 		for _, d := range []*servertest.Device{a, b} {
 			_, err := d.Claim(otp)
 			wantErr(t, err, protocol.ErrUserDisenrolled)
 		}
-		if _, err := c.Claim(otp); err != nil {
-			t.Fatalf("override: new device claim: %v", err)
-		}
 		var ui protocol.UserInfoResponse
 		if err := a.Call(http.MethodGet, protocol.PathUserInfo, true, nil, &ui); err != nil || ui.Enrolled {
 			t.Fatalf("override: old device userinfo %+v %v", ui, err)
 		}
-		// The old device may enroll again (override), which clears its mark.
-		if err := a.Enroll(); err != nil {
-			t.Fatalf("override: re-enroll old device: %v", err)
+		if err := c.Enroll(); err != nil {
+			t.Fatalf("override: enrolling after the operator's reset: %v", err)
 		}
-		_, otp = newRequest(t, ts, rp.CreateParams{})
-		if _, err := a.Claim(otp); err != nil {
-			t.Fatalf("override: claim after re-enrolling: %v", err)
+		if _, err := c.Claim(otp); err != nil {
+			t.Fatalf("override: new device claim: %v", err)
 		}
-		_, err := c.Claim(otp)
-		wantErr(t, err, protocol.ErrUserDisenrolled)
+		// The old device cannot take the user back with its session alone.
+		wantErr(t, a.Enroll(), protocol.ErrEnrolledOnAnotherDevice)
 	})
 }
 

@@ -33,7 +33,8 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // middleware adds panic recovery and an access log (method, path without the
-// query, status, duration — never headers or bodies).
+// query, status, duration — never headers or bodies), and finds the client
+// IP behind trusted reverse proxies (Config.TrustedProxies).
 func (s *Server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -56,6 +57,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			ev.Str("method", r.Method).Str("path", r.URL.Path).Int("status", sw.status).
 				Float64("ms", float64(time.Since(start).Microseconds())/1000).Msg("request")
 		}()
+		if len(s.cfg.TrustedProxies) > 0 {
+			r = svc.WithClientIP(r, svc.ForwardedClientIP(r, s.cfg.TrustedProxies))
+		}
 		next.ServeHTTP(sw, r)
 	})
 }

@@ -79,12 +79,17 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	case svc.CAKeyNowSealed:
 		log.Info().Msg("the enrollment CA private key is now stored encrypted under the master key")
 	}
+	loginKey, err := svc.LoadOrCreateKey(ctx, st, svc.SettingLoginKey)
+	if err != nil {
+		_ = st.Close()
+		return nil, err
+	}
 	wall := func() time.Time { return time.Now() }
 	env := &svc.Env{
 		Store: st, Clock: cfg.Clock, Wall: cfg.WallClock, Log: log, BaseURL: cfg.PublicBaseURL, Hub: svc.NewHub(), CA: ca,
 		Argon: cfg.Argon2, Hashes: svc.NewHashGate(cfg.Argon2, cfg.HashConcurrency), PinLength: cfg.PinLength, PinMaxAttempts: cfg.PinMaxAttempts,
 		AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL, CodeTTL: cfg.AuthCodeTTL,
-		MaxMessageLen: cfg.MaxMessageLen, EnrollDisabled: cfg.EnrollmentDisabled, DefaultPolicy: cfg.Policy,
+		MaxMessageLen: cfg.MaxMessageLen, EnrollDisabled: cfg.EnrollmentDisabled, DefaultPolicy: cfg.Policy, LoginKey: loginKey,
 		TxCache: svc.NewTxCache(svc.DefaultTxCacheEntries, min(svc.DefaultTxCacheMargin, cfg.HistoryRetention/2)),
 		Limits: svc.Limiters{
 			ClaimPerClient:       ratelimit.New(cfg.Limits.ClaimPerClient, wall),
@@ -96,6 +101,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			APIAuthFailPerClient: ratelimit.New(cfg.Limits.APIAuthFailPerClient, wall),
 			APIAuthFailPerIP:     ratelimit.New(cfg.Limits.APIAuthFailPerIP, wall),
 			PushPollPerClient:    ratelimit.New(cfg.Limits.PushPollPerClient, wall),
+			RegisterPerIP:        ratelimit.New(cfg.Limits.RegisterPerIP, wall),
 		},
 	}
 	router, err := push.New(cfg.Push, log.With().Str("component", "push").Logger())

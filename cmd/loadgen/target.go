@@ -92,7 +92,7 @@ func loadConfig(storeURL, addr string, logOut io.Writer) server.Config {
 		LogLevel: "warn", LogOutput: logOut, Policy: server.PolicyMultiple,
 		Limits: server.Limits{
 			ClaimPerClient: unlimited, ClaimPerIP: unlimited, LoginPerUser: unlimited, LoginPerIP: unlimited,
-			CreatePerAPIClient: unlimited,
+			CreatePerAPIClient: unlimited, RegisterPerIP: unlimited,
 		},
 	}
 }

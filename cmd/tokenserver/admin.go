@@ -125,22 +125,35 @@ func otpType(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func user(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintln(stderr, "usage: tokenserver user create --username NAME --password PW")
+	if len(args) == 0 || (args[0] != "create" && args[0] != "reset-devices") {
+		fmt.Fprintln(stderr, "usage: tokenserver user create --username NAME --password PW\n       tokenserver user reset-devices --user NAME")
 		return errUsage
 	}
-	fs := newFlags("user create", stderr)
+	fs := newFlags("user "+args[0], stderr)
 	storeURL := fs.String("store", env("store", defaultStore), "store URL")
-	name := fs.String("username", "", "user name (also the user id)")
-	pw := fs.String("password", env("password", ""), "password (or OMA_PASSWORD)")
+	name := fs.String("username", "", "user name (also the user id; create)")
+	pw := fs.String("password", env("password", ""), "password (create; or OMA_PASSWORD)")
+	who := fs.String("user", "", "user id whose mobile-authentication devices are removed (reset-devices)")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
+	}
+	if args[0] == "reset-devices" && *who == "" {
+		fmt.Fprintln(stderr, "tokenserver user reset-devices: --user is required")
+		return errUsage
 	}
 	a, done, err := openAdmin(ctx, *storeURL)
 	if err != nil {
 		return err
 	}
 	defer done()
+	if args[0] == "reset-devices" {
+		n, err := a.ResetUserDevices(ctx, *who)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "user %s: %d enrolled device(s) removed; the next enrollment starts fresh\n", *who, n)
+		return nil
+	}
 	id, err := a.CreateUser(ctx, *name, *pw)
 	if err != nil {
 		return err

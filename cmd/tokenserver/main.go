@@ -2,8 +2,8 @@
 //
 //	tokenserver version          (or --version)
 //	tokenserver serve [--listen 127.0.0.1:8080] [--admin-listen 127.0.0.1:9090] [--base-url URL] [--store sqlite:./oma-data/oma.db]
-//	                  [--tls-cert F --tls-key F] [--log-level info] [--no-seed] [--policy single] [--gogc 400] [--memory-limit 512MiB]
-//	                  [--hash-concurrency 8] [--pprof 127.0.0.1:6061]
+//	                  [--tls-cert F --tls-key F] [--log-level info] [--demo] [--policy single] [--gogc 400] [--memory-limit 512MiB]
+//	                  [--hash-concurrency 8] [--pprof 127.0.0.1:6061] [--trusted-proxies CIDR,...]
 //	tokenserver api-client create --id ID [--secret S] [--callback URI]... [--max-message-len N]
 //	                  [--allow-http-callbacks] [--allow-private-callbacks]
 //	tokenserver api-client list
@@ -11,7 +11,10 @@
 //	tokenserver api-client rotate-callback-key --id ID
 //	tokenserver api-client add-callback --id ID --callback URI...
 //	tokenserver otp-type create --name NAME [--expiry 5m] [--template "{message}"]
+//	tokenserver app create --id ID --name NAME --redirect-uri URI... [--platform P]... [--version V]...
+//	tokenserver app list | app disable|enable|delete --id ID
 //	tokenserver user create --username NAME --password PW
+//	tokenserver user reset-devices --user NAME
 //	tokenserver policy set single|override|multiple
 //
 //	tokenserver config check [--config FILE] [serve flags]
@@ -42,13 +45,16 @@ func main() {
 const usage = `usage: tokenserver <command> [flags]
 
 commands:
-  serve                      run the server (seeds the demo data unless --no-seed)
+  serve                      run the server (seeds nothing; --demo seeds the demo data)
   version                    print the version (also --version)
   config check               validate the serve configuration and print it (secrets redacted)
   api-client create|list|rotate-secret|rotate-callback-key|add-callback
                              manage relying-party API clients
   otp-type create            create or update an OTP type
+  app create|list|disable|enable|delete
+                             manage the applications allowed to register clients
   user create                create a user of the built-in identity provider
+  user reset-devices         remove a user's enrolled devices (before enrolling a replacement)
   policy set POLICY          set the re-enrollment policy: single, override or multiple
 
 Run "tokenserver <command> -h" for the flags of a command.
@@ -70,6 +76,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = apiClient(ctx, args[1:], stdout, stderr)
 	case "otp-type":
 		err = otpType(ctx, args[1:], stdout, stderr)
+	case "app":
+		err = app(ctx, args[1:], stdout, stderr)
 	case "user":
 		err = user(ctx, args[1:], stdout, stderr)
 	case "policy":

@@ -3,14 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/openmobileauth/oma/server"
+	"github.com/openmobileauth/oma/server/store"
 )
 
 func runCmd(t *testing.T, args ...string) (int, string, string) {
@@ -58,56 +57,83 @@ func TestAdminCommands(t *testing.T) {
 	}
 }
 
-func TestServeSeedsAndShutsDown(t *testing.T) {
+// serveFresh runs serve (serveOnce) with args on a fresh SQLite store and
+// returns the banner, the store's directory and URL.
+func serveFresh(t *testing.T, args ...string) (string, string, string) {
+	t.Helper()
 	dir := t.TempDir()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	storeURL := "sqlite:" + filepath.Join(dir, "oma.db")
+	code, out, errs := serveOnce(t, append([]string{"--store", storeURL}, args...)...)
+	if code != 0 {
+		t.Fatalf("serve exit %d:\n%s\n%s", code, out, errs)
+	}
+	return out, dir, storeURL
+}
+
+// seeded counts what a store holds of the demo's kinds of rows.
+func seeded(t *testing.T, storeURL string) (users, apiClients, otpTypes, apps int) {
+	t.Helper()
+	st, err := store.Open(context.Background(), storeURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	var out bytes.Buffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--listen", addr, "--store", "sqlite:" + filepath.Join(dir, "oma.db"), "--log-level", "warn"}, &out, io.Discard)
-	}()
-	var resp *http.Response
-	for i := 0; i < 100; i++ {
-		if resp, err = http.Get("http://" + addr + "/healthz"); err == nil {
-			break
+	defer st.Close()
+	ctx := context.Background()
+	err = st.View(ctx, func(tx store.Tx) error {
+		if _, err := tx.GetUser(ctx, server.DemoUsername); err == nil {
+			users++
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		c, err := tx.ListAPIClients(ctx)
+		apiClients = len(c)
+		if err != nil {
+			return err
+		}
+		o, err := tx.ListOTPTypes(ctx)
+		otpTypes = len(o)
+		if err != nil {
+			return err
+		}
+		a, err := tx.ListApplications(ctx)
+		apps = len(a)
+		return err
+	})
 	if err != nil {
-		t.Fatalf("server did not come up: %v", err)
+		t.Fatal(err)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("healthz = %d", resp.StatusCode)
+	return
+}
+
+// Issue 11 item 4: a production start seeds nothing (no demo user with a
+// known password, no API client, no application).
+func TestServeSeedsNothingByDefault(t *testing.T) {
+	out, dir, storeURL := serveFresh(t)
+	if u, c, o, a := seeded(t, storeURL); u+c+o+a != 0 {
+		t.Fatalf("serve without --demo seeded: demo user %d, API clients %d, OTP types %d, applications %d", u, c, o, a)
 	}
+	if _, err := os.Stat(filepath.Join(dir, server.DemoAPIClientID+".secret")); !os.IsNotExist(err) {
+		t.Errorf("serve without --demo wrote a secret file: %v", err)
+	}
+	if strings.Contains(out, "demo") {
+		t.Errorf("banner mentions demo data:\n%s", out)
+	}
+}
+
+// serve --demo seeds the demo user, API client, OTP type and application.
+func TestServeDemoSeedsAndShutsDown(t *testing.T) {
+	out, dir, storeURL := serveFresh(t, "--demo")
 	secret, err := os.ReadFile(filepath.Join(dir, "demo-rp.secret"))
 	if err != nil || len(strings.TrimSpace(string(secret))) < 20 {
 		t.Fatalf("secret file: %q %v", secret, err)
 	}
-	cancel() // as SIGTERM does through signal.NotifyContext
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Fatalf("serve exit %d", code)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not shut down")
+	if u, c, o, a := seeded(t, storeURL); u != 1 || c != 1 || o != 1 || a != 1 {
+		t.Fatalf("serve --demo seeded: demo user %d, API clients %d, OTP types %d, applications %d", u, c, o, a)
 	}
-	for _, want := range []string{"demo-rp", "demo.secret", "demo / demo1234", "demo OTP type"} {
-		if want == "demo.secret" {
-			want = "demo-rp.secret"
-		}
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("banner lacks %q:\n%s", want, out.String())
+	for _, want := range []string{"demo-rp", "demo-rp.secret", "demo / demo1234", "demo OTP type", "demo application: " + server.DemoAppID} {
+		if !strings.Contains(out, want) {
+			t.Errorf("banner lacks %q:\n%s", want, out)
 		}
 	}
-	if strings.Contains(out.String(), strings.TrimSpace(string(secret))) {
+	if strings.Contains(out, strings.TrimSpace(string(secret))) {
 		t.Error("banner prints the secret itself")
 	}
 }

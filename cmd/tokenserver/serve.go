@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,7 +30,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, chec
 	tlsCert := fs.String("tls-cert", env("tls-cert", ""), "TLS certificate file (PEM)")
 	tlsKey := fs.String("tls-key", env("tls-key", ""), "TLS key file (PEM)")
 	logLevel := fs.String("log-level", env("log-level", "info"), "log level: debug, info, warn, error")
-	noSeed := fs.Bool("no-seed", env("no-seed", "") == "1" || env("no-seed", "") == "true", "do not create the demo API client, OTP type and user")
+	demo := fs.Bool("demo", env("demo", "") == "1" || env("demo", "") == "true", "create the demo API client, OTP type, application and user (demo/demo1234): never in production")
+	_ = fs.Bool("no-seed", false, "deprecated and ignored: serve seeds nothing unless --demo")
+	trusted := fs.String("trusted-proxies", env("trusted-proxies", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (default none: the header is ignored)")
 	pol := fs.String("policy", env("policy", server.PolicySingle), "re-enrollment policy until one is set: single, override, multiple")
 	noLimits := fs.Bool("no-rate-limits", env("no-rate-limits", "") == "1" || env("no-rate-limits", "") == "true", "disable rate limits (load tests only)")
 	cbBackoff := fs.Duration("callback-backoff", 0, "first callback retry delay (default 1s)")
@@ -50,6 +53,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, chec
 	if *hashConc < 0 || *hashConc > 1024 {
 		return fmt.Errorf("--hash-concurrency must be 1..1024")
 	}
+	proxies, err := parseCIDRs(*trusted)
+	if err != nil {
+		return err
+	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return fmt.Errorf("--tls-cert and --tls-key go together")
 	}
@@ -64,7 +71,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, chec
 		return err
 	}
 	cfg := server.Config{ListenAddr: *listen, PublicBaseURL: *baseURL, StoreURL: *storeURL, TLSCertFile: *tlsCert, TLSKeyFile: *tlsKey,
-		LogLevel: *logLevel, LogOutput: stderr, Policy: *pol, HashConcurrency: *hashConc}
+		LogLevel: *logLevel, LogOutput: stderr, Policy: *pol, HashConcurrency: *hashConc, TrustedProxies: proxies}
 	if *adminListen != "off" {
 		cfg.AdminListenAddr = *adminListen
 		// The default address may be held by another server on this
@@ -77,7 +84,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, chec
 	cfg.Push = push.FromEnv(os.Getenv)
 	if *noLimits {
 		off := ratelimit.Limit{Rate: -1}
-		cfg.Limits = server.Limits{ClaimPerClient: off, ClaimPerIP: off, PinPerProfile: off, LoginPerUser: off, LoginPerIP: off, CreatePerAPIClient: off, APIAuthFailPerClient: off, APIAuthFailPerIP: off, PushPollPerClient: off}
+		cfg.Limits = server.Limits{ClaimPerClient: off, ClaimPerIP: off, PinPerProfile: off, LoginPerUser: off, LoginPerIP: off, CreatePerAPIClient: off, APIAuthFailPerClient: off, APIAuthFailPerIP: off, PushPollPerClient: off,
+			RegisterPerIP: off}
 	}
 	if checkOnly {
 		if _, err := cfg.Check(); err != nil {
@@ -94,7 +102,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, chec
 	if err != nil {
 		return err
 	}
-	if !*noSeed {
+	c := srv.Config()
+	fmt.Fprintf(stdout, "OMA Token Server on %s (store %s)\n", c.PublicBaseURL, redactURL(*storeURL))
+	if *demo {
 		seed, err := srv.SeedDemo(ctx)
 		if err != nil {
 			_ = srv.Close()
@@ -105,10 +115,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, chec
 			_ = srv.Close()
 			return err
 		}
-		c := srv.Config()
-		fmt.Fprintf(stdout, "OMA Token Server on %s (store %s)\n", c.PublicBaseURL, redactURL(*storeURL))
 		fmt.Fprintf(stdout, "demo API client: %s (secret: %s)\n", seed.APIClientID, where)
 		fmt.Fprintf(stdout, "demo OTP type:   %s (5 minutes)\n", seed.OTPType)
+		fmt.Fprintf(stdout, "demo application: %s (redirect URI %s)\n", seed.AppID, seed.RedirectURI)
 		fmt.Fprintf(stdout, "demo user:       %s / %s\n", seed.Username, seed.Password)
 	}
 	return srv.ListenAndServe(ctx)
@@ -157,4 +166,30 @@ func redactURL(u string) string {
 		}
 	}
 	return u
+}
+
+// parseCIDRs reads --trusted-proxies: comma-separated CIDRs or single
+// addresses (a single address is its /32 or /128).
+func parseCIDRs(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, fmt.Errorf("--trusted-proxies: %q is not an address or CIDR", f)
+			}
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxies: %q is not an address or CIDR", f)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }

@@ -27,6 +27,8 @@ var serverCodes = map[string]dispatch.Code{
 	protocol.ErrInvalidAnswer:           dispatch.CodeGeneral,
 	protocol.ErrRateLimited:             dispatch.CodeRateLimited,
 	protocol.ErrServerError:             dispatch.CodeGeneral,
+	protocol.ErrInvalidClientMetadata:   dispatch.CodeConfiguration,
+	protocol.ErrInvalidRedirectURI:      dispatch.CodeConfiguration,
 }
 
 // SDKCode returns the SDK error code for device API error e (CodeGeneral for an

@@ -36,6 +36,9 @@ func TestRealServerOverPinnedTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
+	if err := srv.Admin().CreateApplication(context.Background(), server.ApplicationSpec{ID: "a", Name: "TLS test", RedirectURIs: []string{DefaultRedirectURI}}); err != nil {
+		t.Fatal(err)
+	}
 	hs := httptest.NewUnstartedServer(srv.Handler())
 	hs.Listener.Close()
 	hs.Listener = ln

@@ -24,6 +24,12 @@ const (
 	ErrInvalidAnswer           = "invalid_answer"             // 400 → 10000 (bad signature, hash, nonce, late)
 	ErrRateLimited             = "rate_limited"               // 429 → 9012
 	ErrServerError             = "server_error"               // 500 → 10000
+	// Client registration (DESIGN §10, names from RFC 7591 §3.2.2): the
+	// application is unknown, disabled, or not configured for this platform
+	// or version; the redirect URI is not one of the application's (exact
+	// match). Both are the app's configuration, so the SDK answers 8001.
+	ErrInvalidClientMetadata = "invalid_client_metadata" // 400 → 8001
+	ErrInvalidRedirectURI    = "invalid_redirect_uri"    // 400 → 8001
 )
 
 // errStatus is the HTTP status the server answers each error with. The SDK's
@@ -49,6 +55,8 @@ var errStatus = map[string]int{
 	ErrInvalidAnswer:           http.StatusBadRequest,
 	ErrRateLimited:             http.StatusTooManyRequests,
 	ErrServerError:             http.StatusInternalServerError,
+	ErrInvalidClientMetadata:   http.StatusBadRequest,
+	ErrInvalidRedirectURI:      http.StatusBadRequest,
 }
 
 // HTTPStatus returns the HTTP status the server answers with for error e (500

@@ -34,8 +34,21 @@ func TestE2ESecondDeviceEnrollmentPolicies(t *testing.T) {
 					t.Fatalf("first device after a refused second enrollment: %d", code)
 				}
 			case "override":
+				// The password alone does not replace the enrolled device
+				// (DESIGN §10): the second device is refused and the first
+				// keeps working ...
+				b.expectCode(dispatch.CodeEnrolledOnAnotherDevice, api.MethodEnrollMobileAuthentication, nil)
+				_, otp := createOTP(t, ts, "Still the first device", "")
+				if _, code := answerOTP(a, otp, protocol.DecisionAccept); code != 0 {
+					t.Fatalf("first device after a refused takeover: %d", code)
+				}
+				// ... until the operator resets the user's devices; then
+				// the new device enrolls and the old one learns it.
+				if _, err := ts.Server.Admin().ResetUserDevices(t.Context(), ts.DemoUserID); err != nil {
+					t.Fatal(err)
+				}
 				b.do(api.MethodEnrollMobileAuthentication, nil)
-				_, otp := createOTP(t, ts, "Old device", "")
+				_, otp = createOTP(t, ts, "Old device", "")
 				code := a.errCode(api.MethodHandleMobileAuthWithOtp, map[string]any{"otp": otp})
 				if code != dispatch.CodeUserDisenrolled && code != dispatch.CodeNotEnrolled {
 					t.Fatalf("overridden device: want 9020 or 9021, got %d", code)

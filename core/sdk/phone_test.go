@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +14,7 @@ import (
 	"github.com/openmobileauth/oma/core/device"
 	"github.com/openmobileauth/oma/core/dispatch"
 	"github.com/openmobileauth/oma/core/sdk"
+	"github.com/openmobileauth/oma/internal/weblogin"
 	"github.com/rs/zerolog"
 	"github.com/tidwall/gjson"
 )
@@ -229,36 +228,23 @@ func (p *phone) eventList() []string {
 }
 
 // browserLogin follows the login page the registration URL shows: GET it,
-// POST username and password to the same URL and return the Location of the
-// redirect to the app.
+// POST username and password with its CSRF token and cookie to the same URL
+// and return the Location of the redirect to the app.
 func browserLogin(t testing.TB, loginURL, username, password string) string {
 	t.Helper()
-	hc := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := hc.Get(loginURL)
+	hc := &http.Client{Timeout: 10 * time.Second}
+	page, err := weblogin.Load(context.Background(), hc, loginURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || !strings.Contains(strings.ToLower(string(body)), "password") {
-		t.Fatalf("login page: %d %.200s", resp.StatusCode, body)
+	if !strings.Contains(strings.ToLower(page.HTML), "password") || page.Hidden.Get("csrf_token") == "" {
+		t.Fatalf("login page without a password field or CSRF token: %.300s", page.HTML)
 	}
-	form := url.Values{"username": {username}, "password": {password}}
-	req, _ := http.NewRequestWithContext(context.Background(), "POST", loginURL, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err = hc.Do(req)
+	loc, err := page.Submit(context.Background(), hc, username, password)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("login POST: %v", err)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusFound {
-		t.Fatalf("login POST: want 302, got %d", resp.StatusCode)
-	}
-	loc := resp.Header.Get("Location")
-	if loc == "" {
-		t.Fatal("login POST: no Location")
-	}
-	return loc
+	return loc.String()
 }
 
 func fmtParams(kv ...any) map[string]any {

@@ -199,16 +199,16 @@ func TestSecondInstance(t *testing.T) {
 }
 
 // TestEnrollmentRemovedBetweenClaimAndAnswer: this instance has the claim
-// record and the enrollment's key, but the enrollment was removed (override
-// by another device, deregistration) after the claim: the answer is refused,
-// by the answer statement's own enrollment check.
+// record and the enrollment's key, but the enrollment was removed (the
+// operator's reset of the user's devices, deregistration) after the claim:
+// the answer is refused, by the answer statement's own enrollment check.
 func TestEnrollmentRemovedBetweenClaimAndAnswer(t *testing.T) {
 	stores(t, func(t *testing.T, o servertest.Options) {
 		o.Policy = "override"
 		ts := servertest.Start(t, quiet(o))
 		log := observe(t, ts)
 
-		// Override: another device of the same user enrolls.
+		// The operator resets the user's devices.
 		d := ts.Enrolled(ts.DemoUser, ts.DemoPassword, "13579")
 		id, otp, err := ts.CreateAuthRequest(bg, rp.CreateParams{Message: "Log in?"})
 		if err != nil {
@@ -218,7 +218,9 @@ func TestEnrollmentRemovedBetweenClaimAndAnswer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ts.Enrolled(ts.DemoUser, ts.DemoPassword, "24680")
+		if _, err := ts.Server.Admin().ResetUserDevices(bg, ts.DemoUserID); err != nil {
+			t.Fatal(err)
+		}
 		log.take()
 		_, err = d.Answer(d.SignedAnswer(c, protocol.DecisionAccept, nil))
 		servertest.WantError(t, err, protocol.ErrUserDisenrolled)

@@ -1,8 +1,11 @@
 package device
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server/internal/svc"
@@ -10,8 +13,15 @@ import (
 )
 
 // registerClient: POST PathClients. The proof carries the client key as jwk
-// and must be signed by it (proof of possession).
+// and must be signed by it (proof of possession). The request names a
+// configured, enabled application and one of its redirect URIs exactly
+// (DESIGN §10); registrations are rate-limited per client IP (the only key
+// an anonymous caller cannot mint afresh).
 func (h *Handler) registerClient(w http.ResponseWriter, r *http.Request) {
+	if !h.env.Limits.RegisterPerIP.Allow(svc.ClientIP(r)) {
+		fail(w, svc.DevErr(protocol.ErrRateLimited, "too many client registrations from this address"))
+		return
+	}
 	hdr := r.Header.Values(protocol.HeaderDPoP)
 	if len(hdr) != 1 {
 		fail(w, svc.DevErr(protocol.ErrInvalidDPoP, "exactly one DPoP header is required"))
@@ -52,6 +62,11 @@ func (h *Handler) registerClient(w http.ResponseWriter, r *http.Request) {
 		fail(w, badField("app_id, app_version or platform"))
 		return
 	}
+	if de := h.checkApplication(r.Context(), &req); de != nil {
+		h.env.Log.Info().Str("app_id", req.AppID).Str("error", de.Code).Msg("client registration refused")
+		fail(w, de)
+		return
+	}
 	wire, _ := protocol.EncodePublicKey(key)
 	c := store.Client{ID: protocol.RandomToken(16), PublicKey: wire, AppID: req.AppID, AppVersion: req.AppVersion,
 		Platform: req.Platform, RedirectURI: req.RedirectURI, CreatedAt: h.env.NowMs()}
@@ -64,4 +79,33 @@ func (h *Handler) registerClient(w http.ResponseWriter, r *http.Request) {
 	}
 	h.env.Log.Info().Str("client_id", c.ID).Str("app_id", c.AppID).Msg("client registered")
 	svc.WriteJSON(w, http.StatusOK, protocol.ClientRegistrationResponse{ClientID: c.ID, PinLength: h.env.PinLength})
+}
+
+// checkApplication refuses a registration that does not name an enabled
+// application, one of its redirect URIs (byte-for-byte: no normalisation,
+// so no javascript:, data: or other host gets through), and, when the
+// application lists them, one of its platforms and versions.
+func (h *Handler) checkApplication(ctx context.Context, req *protocol.ClientRegistrationRequest) *svc.DeviceError {
+	var app store.Application
+	err := h.env.Store.View(ctx, func(tx store.Tx) error {
+		var err error
+		app, err = tx.GetApplication(ctx, req.AppID)
+		return err
+	})
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return svc.DevErr(protocol.ErrInvalidClientMetadata, "app_id names no application configured on this server")
+	case err != nil:
+		h.env.Log.Error().Err(err).Msg("reading application")
+		return errInternal
+	case app.Disabled:
+		return svc.DevErr(protocol.ErrInvalidClientMetadata, "the application is disabled on this server")
+	case !slices.Contains(app.RedirectURIs, req.RedirectURI):
+		return svc.DevErr(protocol.ErrInvalidRedirectURI, "redirect_uri is not one of the application's redirect URIs")
+	case len(app.Platforms) > 0 && !slices.Contains(app.Platforms, req.Platform):
+		return svc.DevErr(protocol.ErrInvalidClientMetadata, "the application is not configured for this platform")
+	case len(app.Versions) > 0 && !slices.Contains(app.Versions, req.AppVersion):
+		return svc.DevErr(protocol.ErrInvalidClientMetadata, "this version of the application is not allowed")
+	}
+	return nil
 }

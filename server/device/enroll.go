@@ -14,7 +14,9 @@ import (
 )
 
 // enroll: POST PathEnroll with the access token and a CSR signed by the new
-// P-256 key; the re-enrollment policy decides about other devices' keys.
+// P-256 key; the re-enrollment policy decides about other devices' keys
+// (single and override refuse while another device is enrolled, multiple
+// adds; only an operator reset removes another device's key).
 func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 	c, de := h.authenticate(r, true)
 	if de != nil {
@@ -59,7 +61,6 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	enr.Certificate = protocol.B64.EncodeToString(cert)
-	var droppedEnr []store.Enrollment
 	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
 		// The profile row is locked first: a concurrent removal (wrong PINs,
 		// deregistration) either committed before (then the profile and its
@@ -93,22 +94,17 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 			}
 			others = append(others, e)
 		}
-		if len(others) > 0 {
-			switch policy {
-			case svc.PolicySingle:
-				return svc.DevErr(protocol.ErrEnrolledOnAnotherDevice, "this user is enrolled on another device"), nil
-			case svc.PolicyOverride:
-				for _, e := range others {
-					if err := tx.DeleteEnrollment(ctx, e.ID); err != nil {
-						return nil, err
-					}
-					// Tell that device why its claims fail from now on.
-					if err := tx.PutSetting(ctx, disenrolledKey(e.ProfileID), "override"); err != nil {
-						return nil, err
-					}
-				}
-				droppedEnr = others
+		if len(others) > 0 && policy != svc.PolicyMultiple {
+			// single refuses; override too (DESIGN §10): replacing an
+			// enrolled device must take more than the password that got
+			// this access token. The operator resets the user's devices
+			// (tokenserver user reset-devices), then this enrollment is a
+			// fresh one.
+			desc := "this user is enrolled on another device"
+			if policy == svc.PolicyOverride {
+				desc += "; replacing it needs the operator to reset the user's devices first"
 			}
+			return svc.DevErr(protocol.ErrEnrolledOnAnotherDevice, desc), nil
 		}
 		if err := tx.DeleteSetting(ctx, disenrolledKey(enr.ProfileID)); err != nil {
 			return nil, err
@@ -119,14 +115,8 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 		fail(w, de)
 		return
 	}
-	// This instance's enrollment cache follows at once (another instance's
-	// learns from its next refused claim or answer: those check in their
-	// statement that the enrollment still exists).
-	for _, e := range droppedEnr {
-		h.env.TxCache.ForgetEnrollment(e.ProfileID, e.ClientID)
-	}
 	h.env.TxCache.PutEnrollment(&svc.CachedEnrollment{Enrollment: enr, Pub: pub})
-	h.env.Log.Info().Str("profile_id", enr.ProfileID).Str("enrollment_id", enr.ID).Int("dropped_other_devices", len(droppedEnr)).Msg("enrolled for mobile authentication")
+	h.env.Log.Info().Str("profile_id", enr.ProfileID).Str("enrollment_id", enr.ID).Msg("enrolled for mobile authentication")
 	svc.WriteJSON(w, http.StatusOK, protocol.EnrollResponse{EnrollmentID: enr.ID, Certificate: enr.Certificate})
 }
 
@@ -138,6 +128,5 @@ func removeProfile(ctx context.Context, tx store.Tx, id string) error {
 	return tx.DeleteSetting(ctx, disenrolledKey(id))
 }
 
-// disenrolledKey is the settings key marking a profile whose enrollment was
-// removed by the override policy (deleted when it enrolls again).
-func disenrolledKey(profileID string) string { return "disenrolled:" + profileID }
+// disenrolledKey is svc.DisenrolledKey.
+func disenrolledKey(profileID string) string { return svc.DisenrolledKey(profileID) }

@@ -38,7 +38,7 @@ func benchFlow(b *testing.B, storeURL string) {
 	ts := servertest.Start(b, servertest.Options{StoreURL: storeURL, Policy: server.PolicyMultiple, Config: func(c *server.Config) {
 		c.LogLevel = "error"
 		c.Argon2 = server.DefaultArgon2
-		c.Limits = server.Limits{ClaimPerClient: off, ClaimPerIP: off, LoginPerUser: off, LoginPerIP: off, CreatePerAPIClient: off}
+		c.Limits = server.Limits{ClaimPerClient: off, ClaimPerIP: off, LoginPerUser: off, LoginPerIP: off, CreatePerAPIClient: off, RegisterPerIP: off}
 	}})
 	const nDev = 8
 	for i := 0; i < nDev; i++ {

@@ -19,10 +19,12 @@ import (
 	"time"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/internal/weblogin"
+	"github.com/openmobileauth/oma/server"
 )
 
 // RedirectURI is the app redirect URI simulated devices register with.
-const RedirectURI = "oma-loadgen://registration/callback"
+const RedirectURI = server.DemoRedirectURI
 
 // HTTPError is a non-2xx answer of the server: the status and the body's
 // "error" string (device API and RP API both use that field).
@@ -166,7 +168,7 @@ func (d *Device) Register(ctx context.Context) error {
 	}
 	var r protocol.ClientRegistrationResponse
 	err = d.call(ctx, "register client", protocol.PathClients, protocol.ClientRegistrationRequest{
-		AppID: "oma-loadgen", AppVersion: "1.0.0", Platform: "desktop", ClientKey: pk, RedirectURI: RedirectURI,
+		AppID: server.DemoAppID, AppVersion: "1.0.0", Platform: "desktop", ClientKey: pk, RedirectURI: RedirectURI,
 	}, &r, false, true)
 	if err != nil {
 		return err
@@ -194,37 +196,15 @@ func (d *Device) Login(ctx context.Context, username, password string) (code, ve
 		"code_challenge_method": {"S256"},
 	}
 	u := d.base + protocol.PathAuthorize + "?" + q.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return "", "", err
-	}
-	resp, err := d.http.Do(req)
-	if err != nil {
-		return "", "", fmt.Errorf("login page: %w", err)
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return "", "", &HTTPError{Op: "login page", Status: resp.StatusCode}
-	}
-	form := url.Values{"username": {username}, "password": {password}}
-	req, err = http.NewRequestWithContext(ctx, http.MethodPost, u, strings.NewReader(form.Encode()))
-	if err != nil {
-		return "", "", err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err = d.http.Do(req)
-	if err != nil {
+	loc, err := weblogin.Login(ctx, d.http, u, username, password)
+	var se *weblogin.StatusError
+	switch {
+	case errors.As(err, &se):
+		return "", "", &HTTPError{Op: se.Op, Status: se.Status}
+	case errors.Is(err, weblogin.ErrRefused):
+		return "", "", &HTTPError{Op: "login (wrong password?)", Status: http.StatusOK}
+	case err != nil:
 		return "", "", fmt.Errorf("login: %w", err)
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusFound {
-		return "", "", &HTTPError{Op: "login (wrong password?)", Status: resp.StatusCode}
-	}
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil {
-		return "", "", fmt.Errorf("login: bad redirect: %w", err)
 	}
 	if got := loc.Query().Get("state"); got != state {
 		return "", "", errors.New("login: redirect state does not match")

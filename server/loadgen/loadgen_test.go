@@ -17,7 +17,7 @@ func start(t *testing.T) *servertest.TestServer {
 	off := ratelimit.Limit{Rate: -1}
 	ts := servertest.Start(t, servertest.Options{Policy: server.PolicyMultiple, Config: func(c *server.Config) {
 		c.LogLevel = "warn"
-		c.Limits = server.Limits{ClaimPerClient: off, ClaimPerIP: off, LoginPerUser: off, LoginPerIP: off, CreatePerAPIClient: off}
+		c.Limits = server.Limits{ClaimPerClient: off, ClaimPerIP: off, LoginPerUser: off, LoginPerIP: off, CreatePerAPIClient: off, RegisterPerIP: off}
 	}})
 	ts.CreateUser("lg-0", "password-0")
 	ts.CreateUser("lg-1", "password-1")

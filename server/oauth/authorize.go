@@ -20,11 +20,15 @@ func New(env *svc.Env) *Handler { return &Handler{env: env} }
 // Register adds PathAuthorize to mux.
 func (h *Handler) Register(mux *http.ServeMux) { mux.HandleFunc(protocol.PathAuthorize, h.authorize) }
 
+// errNoApp: the client's application was deleted.
+var errNoApp = errors.New("oauth: application gone")
+
 // maxFormBody bounds the login form.
 const maxFormBody = 8 << 10
 
 type authRequest struct {
 	client    store.Client
+	app       store.Application
 	redirect  string
 	state     string
 	scope     string
@@ -65,9 +69,19 @@ func (h *Handler) parse(w http.ResponseWriter, r *http.Request) (*authRequest, b
 	ctx := r.Context()
 	err = h.env.Store.View(ctx, func(tx store.Tx) error {
 		var err error
-		ar.client, err = tx.GetClient(ctx, q.Get("client_id"))
+		if ar.client, err = tx.GetClient(ctx, q.Get("client_id")); err != nil {
+			return err
+		}
+		ar.app, err = tx.GetApplication(ctx, ar.client.AppID)
+		if errors.Is(err, store.ErrNotFound) {
+			return errNoApp
+		}
 		return err
 	})
+	if errors.Is(err, errNoApp) || (err == nil && ar.app.Disabled) {
+		oauthErr(w, http.StatusBadRequest, "the client's application is not available on this server")
+		return nil, false
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		oauthErr(w, http.StatusBadRequest, "unknown client_id")
 		return nil, false
@@ -92,8 +106,9 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	nonce := h.ensureNonce(w, r)
 	if r.Method == http.MethodGet {
-		h.page(w, http.StatusOK, "", "")
+		h.page(w, http.StatusOK, ar, nonce, "", "")
 		return
 	}
 	if svc.MediaType(r) != "application/x-www-form-urlencoded" {
@@ -111,8 +126,13 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	username, password := form.Get("username"), form.Get("password")
+	if !h.csrfValid(r, form.Get(csrfField), ar) {
+		h.env.Log.Info().Str("client_id", ar.client.ID).Msg("login form refused: missing, stale or foreign CSRF token")
+		h.page(w, http.StatusForbidden, ar, nonce, "", "This sign-in form has expired or did not come from this page. Please sign in again.")
+		return
+	}
 	if username == "" || password == "" || len(username) > 128 || len(password) > 256 {
-		h.page(w, http.StatusOK, username, "Enter your user name and password.")
+		h.page(w, http.StatusOK, ar, nonce, username, "Enter your user name and password.")
 		return
 	}
 	// Limits before any argon2 work: per peer IP across user names (password
@@ -120,12 +140,12 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 	ip := svc.ClientIP(r)
 	if !h.env.Limits.LoginPerIP.Allow(ip) {
 		h.env.Audit(svc.AuditLoginLimited).Str("ip", ip).Str("user", username).Str("client_id", ar.client.ID).Msg("login refused: too many attempts from this address")
-		h.page(w, http.StatusTooManyRequests, username, "Too many attempts. Wait a minute and try again.")
+		h.page(w, http.StatusTooManyRequests, ar, nonce, username, "Too many attempts. Wait a minute and try again.")
 		return
 	}
 	if !h.env.Limits.LoginPerUser.Allow(username) {
 		h.env.Audit(svc.AuditLoginLimited).Str("ip", ip).Str("user", username).Str("client_id", ar.client.ID).Msg("login refused: too many attempts for this user")
-		h.page(w, http.StatusTooManyRequests, username, "Too many attempts. Wait a minute and try again.")
+		h.page(w, http.StatusTooManyRequests, ar, nonce, username, "Too many attempts. Wait a minute and try again.")
 		return
 	}
 	ctx := r.Context()
@@ -149,12 +169,12 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	if errors.Is(err, svc.ErrHashBusy) {
 		w.Header().Set("Retry-After", "1")
-		h.page(w, http.StatusServiceUnavailable, username, "The server is busy. Try again in a moment.")
+		h.page(w, http.StatusServiceUnavailable, ar, nonce, username, "The server is busy. Try again in a moment.")
 		return
 	}
 	if !good {
 		h.env.Audit(svc.AuditLoginFailed).Str("ip", ip).Str("user", username).Str("client_id", ar.client.ID).Msg("login failed")
-		h.page(w, http.StatusOK, username, "Wrong user name or password.")
+		h.page(w, http.StatusOK, ar, nonce, username, "Wrong user name or password.")
 		return
 	}
 	code := protocol.RandomToken(32)
@@ -189,18 +209,22 @@ var loginPage = template.Must(template.New("login").Parse(`<!doctype html>
 label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.5rem;box-sizing:border-box}
 button{margin-top:1rem;padding:.6rem 1.2rem}.err{color:#b00020}</style></head>
 <body><h1>Sign in</h1>
+<p class="app">{{.AppName}} wants to sign you in.</p>
 {{if .Error}}<p class="err" role="alert">{{.Error}}</p>{{end}}
 <form method="post">
+<input type="hidden" name="csrf_token" value="{{.CSRF}}">
 <label for="username">User name</label><input id="username" name="username" autocomplete="username" value="{{.Username}}" required>
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>
 </form></body></html>`))
 
-func (h *Handler) page(w http.ResponseWriter, status int, username, msg string) {
+// page renders the login page naming the application that asks, with a
+// CSRF token bound to ar and the browser's nonce.
+func (h *Handler) page(w http.ResponseWriter, status int, ar *authRequest, nonce, username, msg string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Frame-Options", "DENY")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 	w.WriteHeader(status)
-	_ = loginPage.Execute(w, struct{ Username, Error string }{username, msg})
+	_ = loginPage.Execute(w, struct{ AppName, CSRF, Username, Error string }{ar.app.Name, h.csrfToken(nonce, ar), username, msg})
 }

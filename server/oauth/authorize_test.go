@@ -8,12 +8,50 @@ import (
 	"testing"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/internal/weblogin"
 	"github.com/openmobileauth/oma/server/servertest"
 )
 
 func checkJSONError(t *testing.T, what string, resp *http.Response) {
 	t.Helper()
 	servertest.CheckJSONError(t, what, resp)
+}
+
+// loginPost loads the login page at u as a browser would and posts form
+// with the page's hidden fields (the CSRF token) and cookie.
+func loginPost(t *testing.T, hc *http.Client, u string, form url.Values) *http.Response {
+	t.Helper()
+	page, err := weblogin.Load(t.Context(), hc, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return post(t, hc, u, page.Cookies, merge(page.Hidden, form))
+}
+
+func merge(a, b url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
+
+// post posts form to u with cookies.
+func post(t *testing.T, hc *http.Client, u string, cookies []*http.Cookie, form url.Values) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, u, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, c := range cookies {
+		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
 }
 
 func clip(b []byte) string {
@@ -42,17 +80,14 @@ func TestLoginRedirects(t *testing.T) {
 	_, challenge := protocol.NewPKCE()
 	q := url.Values{"response_type": {"code"}, "client_id": {d.ClientID}, "redirect_uri": {d.RedirectURI}, "code_challenge": {challenge},
 		"code_challenge_method": {"S256"}, "state": {"s<t>&a=te"}}
-	resp, err := d.HTTP.PostForm(ts.URL+protocol.PathAuthorize+"?"+q.Encode(), url.Values{"username": {ts.DemoUser}, "password": {ts.DemoPassword}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := loginPost(t, d.HTTP, ts.URL+protocol.PathAuthorize+"?"+q.Encode(), url.Values{"username": {ts.DemoUser}, "password": {ts.DemoPassword}})
 	resp.Body.Close()
 	loc, _ := url.Parse(resp.Header.Get("Location"))
 	if resp.StatusCode != http.StatusFound || loc.Query().Get("state") != "s<t>&a=te" || loc.Query().Get("code") == "" {
 		t.Fatalf("redirect: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	// The page escapes what it echoes.
-	resp, _ = d.HTTP.PostForm(ts.URL+protocol.PathAuthorize+"?"+q.Encode(), url.Values{"username": {"<script>x</script>"}, "password": {"nope-nope"}})
+	resp = loginPost(t, d.HTTP, ts.URL+protocol.PathAuthorize+"?"+q.Encode(), url.Values{"username": {"<script>x</script>"}, "password": {"nope-nope"}})
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if strings.Contains(string(b), "<script>x") || resp.Header.Get("X-Frame-Options") != "DENY" {
@@ -117,10 +152,7 @@ func TestBadInputAuthorize(t *testing.T) {
 	resp, _ := d.HTTP.Do(req)
 	checkJSONError(t, "authorize DELETE", resp)
 	// A wrong password re-shows the form (200, HTML) with an error.
-	resp, err := d.HTTP.PostForm(u, url.Values{"username": {"demo"}, "password": {"nope-nope"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp = loginPost(t, d.HTTP, u, url.Values{"username": {"demo"}, "password": {"nope-nope"}})
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != 200 || !strings.Contains(string(body), "Wrong user name or password") || !strings.Contains(string(body), "<form") {

@@ -2,6 +2,7 @@ package servertest
 
 import (
 	"bytes"
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -18,6 +19,8 @@ import (
 	"time"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/internal/weblogin"
+	"github.com/openmobileauth/oma/server"
 )
 
 // Device is a test device with software P-256 keys speaking the device
@@ -27,6 +30,7 @@ type Device struct {
 	HTTP        *http.Client // does not follow redirects
 	ClientKey   *ecdsa.PrivateKey
 	ClientID    string
+	AppID       string // the application RegisterClient names (default the demo's)
 	RedirectURI string
 	ProfileID   string
 	UserID      string
@@ -57,7 +61,7 @@ func Signer(k *ecdsa.PrivateKey) protocol.Signer {
 func (ts *TestServer) NewDevice() *Device {
 	ts.t.Helper()
 	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	d := &Device{ts: ts, ClientKey: k, RedirectURI: "oma-app://registration/callback",
+	d := &Device{ts: ts, ClientKey: k, AppID: server.DemoAppID, RedirectURI: server.DemoRedirectURI,
 		HTTP: &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 	if err := d.RegisterClient(); err != nil {
 		ts.t.Fatalf("servertest: registering device: %v", err)
@@ -154,12 +158,13 @@ func decode(status int, b []byte, out any) error {
 	return nil
 }
 
-// RegisterClient registers the app instance (proof with jwk).
+// RegisterClient registers the app instance (proof with jwk) for d.AppID
+// with d.RedirectURI; ClientID must be empty.
 func (d *Device) RegisterClient() error {
 	key, _ := protocol.EncodePublicKey(&d.ClientKey.PublicKey)
 	var resp protocol.ClientRegistrationResponse
 	err := d.Call(http.MethodPost, protocol.PathClients, false, protocol.ClientRegistrationRequest{
-		AppID: "oma-test", AppVersion: "1.0.0", Platform: "desktop", ClientKey: key, RedirectURI: d.RedirectURI}, &resp)
+		AppID: d.AppID, AppVersion: "1.0.0", Platform: "desktop", ClientKey: key, RedirectURI: d.RedirectURI}, &resp)
 	if err == nil {
 		d.ClientID = resp.ClientID
 	}
@@ -174,26 +179,11 @@ func (d *Device) Login(username, password string) (code, verifier string, err er
 	q := url.Values{"response_type": {"code"}, "client_id": {d.ClientID}, "redirect_uri": {d.RedirectURI}, "scope": {"openid"},
 		"state": {state}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
 	u := d.ts.URL + protocol.PathAuthorize + "?" + q.Encode()
-	resp, err := d.HTTP.Get(u)
+	loc, err := weblogin.Login(context.Background(), d.HTTP, u, username, password)
 	if err != nil {
-		return "", "", err
+		return "", "", fmt.Errorf("login: %w", err)
 	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return "", "", fmt.Errorf("authorize page: HTTP %d", resp.StatusCode)
-	}
-	resp, err = d.HTTP.PostForm(u, url.Values{"username": {username}, "password": {password}})
-	if err != nil {
-		return "", "", err
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusFound {
-		return "", "", fmt.Errorf("login: HTTP %d (wrong password?)", resp.StatusCode)
-	}
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil || loc.Query().Get("state") != state || !strings.HasPrefix(loc.String(), d.RedirectURI) {
+	if loc.Query().Get("state") != state || !strings.HasPrefix(loc.String(), d.RedirectURI) {
 		return "", "", fmt.Errorf("login: bad redirect")
 	}
 	return loc.Query().Get("code"), verifier, nil

@@ -53,6 +53,20 @@ type OTPType struct {
 	Push            bool // a push type: requests need user_id and wake the user's devices (DESIGN §12)
 }
 
+// Application is an app the operator allows to register clients (DESIGN
+// §10): a registration names its ID and one of RedirectURIs exactly; when
+// Platforms or Versions are not empty, the registration's platform or app
+// version must be one of them.
+type Application struct {
+	ID           string
+	Name         string // display name, shown on the login page
+	RedirectURIs []string
+	Platforms    []string // empty: any platform
+	Versions     []string // empty: any version
+	Disabled     bool
+	CreatedAt    int64 // unix ms
+}
+
 // User is a user of the built-in identity provider.
 type User struct {
 	ID           string
@@ -189,6 +203,13 @@ type Tx interface {
 	PutOTPType(ctx context.Context, t OTPType) error
 	GetOTPType(ctx context.Context, name string) (OTPType, error)
 	ListOTPTypes(ctx context.Context) ([]OTPType, error)
+
+	// Applications (DESIGN §10).
+	CreateApplication(ctx context.Context, a Application) error
+	UpdateApplication(ctx context.Context, a Application) error
+	GetApplication(ctx context.Context, id string) (Application, error)
+	ListApplications(ctx context.Context) ([]Application, error)
+	DeleteApplication(ctx context.Context, id string) error
 
 	// Identity provider users.
 	CreateUser(ctx context.Context, u User) error

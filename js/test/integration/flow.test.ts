@@ -89,7 +89,7 @@ function answerNextRequest(decision: 'accept' | 'deny'): {
 }
 
 step('startClient', async () => {
-  await OneginiSdk.startClient({ serverUrl: server!.baseUrl, appId: 'oma-js-test', redirectUri: 'oma-app://registration/callback' });
+  await OneginiSdk.startClient({ serverUrl: server!.baseUrl, appId: 'oma-app', redirectUri: 'oma-app://registration/callback' });
   assert.deepEqual(await OneginiSdk.getUserProfiles(), []);
   assert.equal(await OneginiSdk.getRedirectUri(), 'oma-app://registration/callback');
 }, false);

@@ -66,8 +66,9 @@ function freePort(): Promise<number> {
 }
 
 /**
- * Starts `tokenserver serve` on a free loopback port with a fresh SQLite store
- * and the demo seed (API client, OTP type, user), and waits for /healthz.
+ * Starts `tokenserver serve --demo` on a free loopback port with a fresh SQLite
+ * store and the demo seed (API client, OTP type, application, user), and waits
+ * for /healthz.
  */
 export async function startTokenServer(): Promise<TokenServer> {
   const bin = await tokenserverBinary();
@@ -75,7 +76,7 @@ export async function startTokenServer(): Promise<TokenServer> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     bin,
-    ['serve', '--listen', `127.0.0.1:${port}`, '--store', `sqlite:${join(dir, 'oma.db')}`, '--log-level', 'warn'],
+    ['serve', '--demo', '--listen', `127.0.0.1:${port}`, '--store', `sqlite:${join(dir, 'oma.db')}`, '--log-level', 'warn'],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

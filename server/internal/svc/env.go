@@ -41,6 +41,7 @@ type Limiters struct {
 	APIAuthFailPerClient *ratelimit.Limiter
 	APIAuthFailPerIP     *ratelimit.Limiter
 	PushPollPerClient    *ratelimit.Limiter // pending lists, fetches and push registrations per app instance
+	RegisterPerIP        *ratelimit.Limiter
 }
 
 // Env is what every HTTP package of the server shares.
@@ -65,6 +66,7 @@ type Env struct {
 	EnrollDisabled bool
 	DefaultPolicy  string
 	Limits         Limiters
+	LoginKey       []byte // MAC key of the login form's CSRF token
 	WakeOutbox     func()
 	// Stopping is closed when the server begins a graceful shutdown: long
 	// polls and event streams answer at once instead of holding it up.

@@ -1,15 +1,78 @@
 package svc
 
 import (
+	"context"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 )
 
-// ClientIP is the peer address of r (forwarding headers are not trusted).
+type clientIPKey struct{}
+
+// ClientIP is the address of the client that sent r: the one WithClientIP
+// stored (the server's middleware does, honouring trusted proxies), else the
+// TCP peer. Per-IP rate limits key on it.
 func ClientIP(r *http.Request) string {
+	if ip, ok := r.Context().Value(clientIPKey{}).(string); ok {
+		return ip
+	}
+	return PeerIP(r)
+}
+
+// PeerIP is the TCP peer address of r (no forwarding header is looked at).
+func PeerIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// WithClientIP returns r with ip as its ClientIP.
+func WithClientIP(r *http.Request, ip string) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), clientIPKey{}, ip))
+}
+
+// ForwardedClientIP finds the client address of r behind reverse proxies:
+// when the TCP peer is one of trusted, X-Forwarded-For is read from the
+// right (each proxy appends the address it received the request from) and
+// the first address that is not a trusted proxy is the client. Left of that
+// the header is written by the client and proves nothing. With no trusted
+// proxies, or a peer that is not one, the header is ignored. A malformed hop
+// ends the walk at the last trusted address seen.
+func ForwardedClientIP(r *http.Request, trusted []netip.Prefix) string {
+	peer := PeerIP(r)
+	if len(trusted) == 0 {
+		return peer
+	}
+	addr, err := netip.ParseAddr(peer)
+	if err != nil || !isTrusted(addr.Unmap(), trusted) {
+		return peer
+	}
+	client := addr.Unmap()
+	hops := r.Header.Values("X-Forwarded-For")
+	for i := len(hops) - 1; i >= 0; i-- {
+		parts := strings.Split(hops[i], ",")
+		for j := len(parts) - 1; j >= 0; j-- {
+			a, err := netip.ParseAddr(strings.TrimSpace(parts[j]))
+			if err != nil {
+				return client.String()
+			}
+			client = a.Unmap()
+			if !isTrusted(client, trusted) {
+				return client.String()
+			}
+		}
+	}
+	return client.String()
+}
+
+func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }

@@ -15,6 +15,7 @@ import (
 func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Settings", func(t *testing.T) { testSettings(t, open(t)) })
 	t.Run("APIClientsAndTypes", func(t *testing.T) { testAPIClients(t, open(t)) })
+	t.Run("Applications", func(t *testing.T) { testApplications(t, open(t)) })
 	t.Run("UsersAndLock", func(t *testing.T) { testUsers(t, open(t)) })
 	t.Run("ReplayCache", func(t *testing.T) { testReplayCache(t, open(t)) })
 	t.Run("AuthCodeSingleUse", func(t *testing.T) { testAuthCode(t, open(t)) })
