@@ -82,10 +82,20 @@ func TestLoginFormCSRF(t *testing.T) {
 	if token == "" || len(page.Cookies) == 0 {
 		t.Fatalf("the login page has no CSRF token or cookie: %s", clip([]byte(page.HTML)))
 	}
-	other, err := weblogin.Load(t.Context(), d.HTTP, authorizeURL(ts, d, "state-2"))
+	// Another authorization request in the same browser (same cookie).
+	otherURL := authorizeURL(ts, d, "state-2")
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, otherURL, nil)
+	req.AddCookie(&http.Cookie{Name: page.Cookies[0].Name, Value: page.Cookies[0].Value})
+	resp, err := d.HTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
+	html, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if len(resp.Cookies()) != 0 {
+		t.Errorf("the login page replaced the browser's cookie: %v", resp.Cookies())
+	}
+	other := &weblogin.Page{URL: otherURL, HTML: string(html), Hidden: weblogin.HiddenFields(string(html)), Cookies: page.Cookies}
 	otherBrowser, err := weblogin.Load(t.Context(), ts.NewDevice().HTTP, u)
 	if err != nil {
 		t.Fatal(err)
