@@ -180,7 +180,13 @@ func (d *Device) Login(username, password string) (code, verifier string, err er
 		"state": {state}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
 	u := d.ts.URL + protocol.PathAuthorize + "?" + q.Encode()
 	loc, err := weblogin.Login(context.Background(), d.HTTP, u, username, password)
-	if err != nil {
+	var se *weblogin.StatusError
+	switch {
+	case errors.Is(err, weblogin.ErrRefused):
+		return "", "", fmt.Errorf("login: HTTP %d (wrong password?)", http.StatusOK)
+	case errors.As(err, &se) && se.Op == "login form":
+		return "", "", fmt.Errorf("login: HTTP %d (wrong password?)", se.Status)
+	case err != nil:
 		return "", "", fmt.Errorf("login: %w", err)
 	}
 	if loc.Query().Get("state") != state || !strings.HasPrefix(loc.String(), d.RedirectURI) {

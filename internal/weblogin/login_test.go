@@ -1,4 +1,4 @@
-package main
+package weblogin
 
 import "testing"
 
@@ -10,7 +10,7 @@ func TestHiddenFields(t *testing.T) {
 	  <input type="text" name="username" value="">
 	  <input type="password" name="password">
 	</form>`
-	v := hiddenFields(page)
+	v := HiddenFields(page)
 	want := map[string]string{"csrf": "a&b", "state2": "x y", "bare": "v1"}
 	if len(v) != len(want) {
 		t.Fatalf("got %v, want %v", v, want)
