@@ -115,7 +115,11 @@ type Config struct {
 	// that is not a trusted proxy. Empty: the header is ignored and the
 	// client IP is the TCP peer.
 	TrustedProxies []netip.Prefix
-	Callbacks      outbox.Config
+	// LocalRateLimits keeps rate-limit buckets in each instance's memory on
+	// PostgreSQL too (by default they are shared through the store, so
+	// several instances hold one budget).
+	LocalRateLimits bool
+	Callbacks       outbox.Config
 
 	// Push mobile authentication (DESIGN §12): the senders (default none:
 	// devices pull), the outbox, and the push-bombing limits.

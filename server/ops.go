@@ -43,6 +43,7 @@ func (s *Server) initOps(mux *http.ServeMux) {
 		l.Name(name, s.metrics.RateLimitCounter(name))
 	})
 	s.worker.OnResult(s.metrics.Callback)
+	s.background = s.initInstances()
 	s.metrics.SetOutboxDepth(func() (int, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()

@@ -43,6 +43,8 @@ type Server struct {
 	stopMu     sync.Once
 	metrics    *metrics.Metrics
 	admin      http.Handler
+	// background is extra work run until Close (LISTEN/NOTIFY), if any.
+	background func(context.Context)
 }
 
 // BeginShutdown makes waiting requests (long polls, event streams) answer
@@ -140,6 +142,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	go func() { defer s.wg.Done(); s.worker.Run(bg) }()
 	go func() { defer s.wg.Done(); s.pushOutbox.Run(bg) }()
 	go func() { defer s.wg.Done(); s.purgeLoop(bg) }()
+	if s.background != nil {
+		s.wg.Add(1)
+		go func() { defer s.wg.Done(); s.background(bg) }()
+	}
 	return s, nil
 }
 
@@ -253,6 +259,9 @@ func (s *Server) purgeLoop(ctx context.Context) {
 		}
 		if err := s.CountExpired(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn().Err(err).Msg("counting expired requests")
+		}
+		if _, err := store.PurgeBuckets(ctx, s.st, time.Now().UnixMilli()); err != nil && ctx.Err() == nil {
+			s.log.Warn().Err(err).Msg("rate-limit bucket purge")
 		}
 	}
 }

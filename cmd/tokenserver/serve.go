@@ -35,6 +35,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, chec
 	trusted := fs.String("trusted-proxies", env("trusted-proxies", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (default none: the header is ignored)")
 	pol := fs.String("policy", env("policy", server.PolicySingle), "re-enrollment policy until one is set: single, override, multiple")
 	noLimits := fs.Bool("no-rate-limits", env("no-rate-limits", "") == "1" || env("no-rate-limits", "") == "true", "disable rate limits (load tests only)")
+	localLimits := fs.Bool("local-rate-limits", env("local-rate-limits", "") == "1" || env("local-rate-limits", "") == "true", "PostgreSQL: keep rate-limit buckets per instance instead of sharing them through the store")
 	cbBackoff := fs.Duration("callback-backoff", 0, "first callback retry delay (default 1s)")
 	gogc := fs.String("gogc", env("gogc", gogcDefault()), "garbage collector target percentage (GOGC) or off; GOMEMLIMIT in the environment caps the heap")
 	masterKeyFile := fs.String("master-key-file", env("master-key-file", ""), "file holding the 32-byte master key (base64 or hex) that encrypts the CA key at rest; or set OMA_MASTER_KEY to the key itself (default for a SQLite store: a development key in master.key next to the database)")
@@ -78,6 +79,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, chec
 		// machine: then a warning; an address asked for must bind.
 		cfg.AdminListenOptional = !isSet(fs, "admin-listen")
 	}
+	cfg.LocalRateLimits = *localLimits
 	cfg.Callbacks.BaseBackoff = *cbBackoff
 	// Push senders from OMA_PUSH_* (server/push.FromEnv): credentials come
 	// from files or the environment, never from flags (process listings).

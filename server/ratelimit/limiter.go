@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -30,7 +31,25 @@ type Limiter struct {
 
 	name     string // set by Name (metrics, shared buckets)
 	onReject func()
+	shared   Shared
 }
+
+// Shared is a token-bucket store several server instances share (the
+// PostgreSQL store): Take takes one token from bucket (name, key) of limit
+// l at now and reports whether there was one.
+type Shared interface {
+	Take(ctx context.Context, name, key string, l Limit, now time.Time) (bool, error)
+}
+
+// sharedTimeout bounds a shared bucket's answer; after it (or any error)
+// the limiter decides on this instance's own buckets.
+const sharedTimeout = time.Second
+
+// Share makes the limiter keep its buckets in s, under the name given by
+// Name, so every instance on that store draws from one budget. When s does
+// not answer, the instance's own buckets decide (a limit per instance
+// rather than none). Call it before the limiter is used.
+func (l *Limiter) Share(s Shared) { l.shared = s }
 
 // Name names the limiter and sets a function called on every refusal (a
 // metric counter); the server names each limiter after its Limits field.
@@ -58,13 +77,28 @@ func (l *Limiter) Allow(key string) bool {
 	if l == nil || l.limit.Unlimited() {
 		return true
 	}
-	if l.allowLocal(key) {
+	if l.allowShared(key) {
 		return true
 	}
 	if l.onReject != nil {
 		l.onReject()
 	}
 	return false
+}
+
+// allowShared asks the shared buckets, or this instance's when there are
+// none or they fail.
+func (l *Limiter) allowShared(key string) bool {
+	if l.shared == nil || l.name == "" {
+		return l.allowLocal(key)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), sharedTimeout)
+	defer cancel()
+	ok, err := l.shared.Take(ctx, l.name, key, l.limit, l.now())
+	if err != nil {
+		return l.allowLocal(key)
+	}
+	return ok
 }
 
 // allowLocal is Allow on this instance's buckets.

@@ -29,6 +29,7 @@ type sqlStore struct {
 	reader *sql.DB                      // SQLite: a small pool of read-only connections (WAL readers)
 	obs    atomic.Pointer[func(string)] // ObserveStatements
 	batch  *pgBatcher                   // PostgreSQL group commit (nil: off)
+	pgURL  string                       // PostgreSQL: the URL without store options (Notifier)
 }
 
 // Open opens (and migrates) the store at storeURL:
@@ -154,7 +155,7 @@ func openPostgres(ctx context.Context, u string) (Store, error) {
 	db.SetMaxOpenConns(32)
 	db.SetMaxIdleConns(32)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	s := &sqlStore{d: postgresDialect, writer: db, reader: db}
+	s := &sqlStore{d: postgresDialect, writer: db, reader: db, pgURL: u}
 	if err := db.PingContext(ctx); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("store: connecting to postgres: %w", err)

@@ -3,11 +3,15 @@ package svc
 import "sync"
 
 // Hub wakes waiters (long polls, server-sent events) when a transaction
-// changes in this process. Waiters also re-read the store periodically, so
-// changes made by another server instance are seen too.
+// changes in this process and, through Publish (PostgreSQL LISTEN/NOTIFY,
+// store.Notifier), in other server instances. Waiters also re-read the
+// store periodically, in case a notification was lost.
 type Hub struct {
 	mu      sync.Mutex
 	waiters map[string]*hubEntry
+	// Publish, when set (before use), is told every Notify so other
+	// instances can wake their waiters (they call NotifyLocal).
+	Publish func(id string)
 }
 
 type hubEntry struct {
@@ -42,8 +46,16 @@ func (h *Hub) Subscribe(id string) (<-chan struct{}, func()) {
 	}
 }
 
-// Notify wakes every waiter of id.
+// Notify wakes every waiter of id here and, through Publish, elsewhere.
 func (h *Hub) Notify(id string) {
+	h.NotifyLocal(id)
+	if h.Publish != nil {
+		h.Publish(id)
+	}
+}
+
+// NotifyLocal wakes every waiter of id in this process.
+func (h *Hub) NotifyLocal(id string) {
 	h.mu.Lock()
 	e, ok := h.waiters[id]
 	delete(h.waiters, id)
