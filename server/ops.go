@@ -43,6 +43,7 @@ func (s *Server) initOps(mux *http.ServeMux) {
 		l.Name(name, s.metrics.RateLimitCounter(name))
 	})
 	s.worker.OnResult(s.metrics.Callback)
+	s.pushOutbox.OnResult(s.metrics.PushSent)
 	s.background = s.initInstances()
 	s.metrics.SetOutboxDepth(func() (int, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -146,8 +147,12 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 // The purge loop runs it every minute.
 func (s *Server) CountExpired(ctx context.Context) error {
 	byType, err := store.CountExpired(ctx, s.st, s.cfg.Clock.Now().UnixMilli())
-	for typ, n := range byType {
-		s.metrics.TxExpired(typ, metrics.MethodOTP, n)
+	for k, n := range byType {
+		method := metrics.MethodOTP
+		if k.Push {
+			method = metrics.MethodPush
+		}
+		s.metrics.TxExpired(k.Type, method, n)
 	}
 	return err
 }

@@ -327,3 +327,40 @@ func TestReadinessStoreDown(t *testing.T) {
 		t.Fatalf("create after recovery: %v", err)
 	}
 }
+
+// A push request is counted with method push, and each send by provider
+// and result (the push outbox reports to the metrics hook).
+func TestPushMetrics(t *testing.T) {
+	ts := pushServer(t, servertest.Options{}, nil)
+	admin := adminServer(t, ts)
+	rcv := newPushReceiver(t)
+	d := ts.Enrolled(ts.DemoUser, ts.DemoPassword, "13579")
+	if _, err := d.RegisterPush(rcv.subscription("/sub/1")); err != nil {
+		t.Fatal(err)
+	}
+	id, _, err := ts.CreatePushRequest(ctx, pushType, ts.DemoUserID, "Pay?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcv.next(t)
+	c, err := d.PushClaim(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Answer(d.SignedAnswer(c, protocol.DecisionAccept, nil)); err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]float64
+	waitFor(t, "push send counted", func() bool {
+		m = scrape(t, admin)
+		return m[`oma_push_sends_total{provider="webpush",result="delivered"}`] == 1
+	})
+	for k, want := range map[string]float64{
+		`oma_transactions_created_total{method="push",type="` + pushType + `"}`:                     1,
+		`oma_transactions_answered_total{method="push",result="accepted",type="` + pushType + `"}`: 1,
+	} {
+		if m[k] != want {
+			t.Errorf("%s = %v, want %v", k, m[k], want)
+		}
+	}
+}

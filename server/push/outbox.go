@@ -62,7 +62,13 @@ type Outbox struct {
 	log    zerolog.Logger
 	wake   chan struct{}
 	now    func() time.Time
+
+	observe func(provider, result string)
 }
+
+// OnResult sets a function told each send's provider and result
+// (Result.Status's string; metrics.Metrics.PushSent). Call it before Run.
+func (o *Outbox) OnResult(fn func(provider, result string)) { o.observe = fn }
 
 // NewOutbox returns the worker; server is the identity put into each push
 // (the public base URL).
@@ -195,6 +201,9 @@ func (o *Outbox) deliver(ctx context.Context, j store.PushJob) {
 		Message{TransactionID: tr.ID, ProfileID: j.ProfileID, Server: o.server, Expires: time.UnixMilli(tr.ExpiresAt)})
 	scancel()
 	attempts := j.Attempts + 1
+	if o.observe != nil {
+		o.observe(tgt.Provider, res.Status.String())
+	}
 	ev := o.log.Info().Str("push_id", j.ID).Str("transaction_id", tr.ID).Str("provider", tgt.Provider).Int("attempts", attempts).Str("result", res.Status.String())
 	if res.Reason != "" {
 		ev = ev.Str("reason", res.Reason)

@@ -121,6 +121,7 @@ func (h *Handler) createPush(w http.ResponseWriter, r *http.Request, c store.API
 		return
 	}
 	h.env.TxCache.Put(x)
+	h.env.Metrics.TxCreated(x.Type, svc.MethodOf(x))
 	if jobs > 0 && pe.Wake != nil {
 		pe.Wake()
 	}

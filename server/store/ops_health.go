@@ -55,7 +55,13 @@ func Check(ctx context.Context, s Store) error {
 // expiry window.
 const expiryCursorKey = "metrics_expired_until"
 
-// CountExpired returns, by OTP type, the transactions that expired
+// ExpiredKind is what CountExpired groups by.
+type ExpiredKind struct {
+	Type string // OTP type
+	Push bool   // a push request (PushOTPHashPrefix)
+}
+
+// CountExpired returns, by OTP type and method, the transactions that expired
 // unanswered (still pending or claimed) with an expiry in the window
 // between the last call on this database (by any instance) and until (unix
 // ms). Each window is counted by exactly one caller: the cursor moves by a
@@ -64,8 +70,8 @@ const expiryCursorKey = "metrics_expired_until"
 // transactions themselves (their hot-path updates stay as they are); the
 // count reads rows by expires_at without an index, once a minute, like
 // PurgeExpired.
-func CountExpired(ctx context.Context, s Store, until int64) (map[string]int, error) {
-	var out map[string]int
+func CountExpired(ctx context.Context, s Store, until int64) (map[ExpiredKind]int, error) {
+	var out map[ExpiredKind]int
 	err := s.InTx(ctx, func(tx Tx) error {
 		out = nil
 		t, ok := tx.(*sqlTx)
@@ -87,19 +93,20 @@ func CountExpired(ctx context.Context, s Store, until int64) (map[string]int, er
 		if err != nil || n == 0 {
 			return err // another instance counted this window
 		}
-		rows, err := t.tx.QueryContext(ctx, t.d.q("SELECT type, COUNT(*) FROM transactions WHERE status IN ('pending', 'claimed') AND expires_at > ? AND expires_at <= ? GROUP BY type"), from, until)
+		rows, err := t.tx.QueryContext(ctx, t.d.q("SELECT type, CASE WHEN otp_hash LIKE '"+PushOTPHashPrefix+"%' THEN 1 ELSE 0 END, COUNT(*) FROM transactions WHERE status IN ('pending', 'claimed') AND expires_at > ? AND expires_at <= ? GROUP BY 1, 2"), from, until)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		out = map[string]int{}
+		out = map[ExpiredKind]int{}
 		for rows.Next() {
-			var typ string
-			var c int
-			if err := rows.Scan(&typ, &c); err != nil {
+			var k ExpiredKind
+			var push, c int
+			if err := rows.Scan(&k.Type, &push, &c); err != nil {
 				return err
 			}
-			out[typ] = c
+			k.Push = push == 1
+			out[k] = c
 		}
 		return rows.Err()
 	})

@@ -3,6 +3,7 @@ package svc
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -85,10 +86,15 @@ type Env struct {
 	Metrics *metrics.Metrics
 }
 
-// MethodOf is the method label of tr in metrics (metrics.MethodOTP or
-// metrics.MethodPush). Every request is an OTP request until push requests
-// are stored as such.
-func MethodOf(tr store.Transaction) string { return metrics.MethodOTP }
+// MethodOf is the method label of tr in metrics: metrics.MethodPush for a
+// push request (its OTP hash carries store.PushOTPHashPrefix), else
+// metrics.MethodOTP.
+func MethodOf(tr store.Transaction) string {
+	if strings.HasPrefix(tr.OTPHash, store.PushOTPHashPrefix) {
+		return metrics.MethodPush
+	}
+	return metrics.MethodOTP
+}
 
 // NowMs is Clock's time in unix milliseconds.
 func (e *Env) NowMs() int64 { return e.Clock.Now().UnixMilli() }
