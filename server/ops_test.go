@@ -356,7 +356,7 @@ func TestPushMetrics(t *testing.T) {
 		return m[`oma_push_sends_total{provider="webpush",result="delivered"}`] == 1
 	})
 	for k, want := range map[string]float64{
-		`oma_transactions_created_total{method="push",type="` + pushType + `"}`:                     1,
+		`oma_transactions_created_total{method="push",type="` + pushType + `"}`:                    1,
 		`oma_transactions_answered_total{method="push",result="accepted",type="` + pushType + `"}`: 1,
 	} {
 		if m[k] != want {
