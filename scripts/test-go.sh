@@ -2,7 +2,9 @@
 # The Go suite: go vet, gofmt, go test -race of every package (fuzz seeds
 # included) plus a short fuzz run of the dispatcher, the cross-compile of core and
 # bridge for the mobile targets, gobind generation of the bridge without skipped
-# symbols, and the JS contract check. Works on a fresh machine with Go installed.
+# symbols, the JS contract check, and the side-by-side measurement that keeps
+# the dispatcher's hand-written JSON codecs only while they earn their place.
+# Works on a fresh machine with Go installed.
 # Usage: scripts/test-go.sh    Env: FUZZTIME (default 10s; 0 skips the fuzz run)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -54,6 +56,7 @@ step "fuzz FuzzHandle" fuzz_short
 step "cross-compile" "$ROOT/scripts/cross-compile.sh"
 step "gobind" "$ROOT/scripts/gobind-check.sh"
 step "contract" contract_check
+step "fast paths" env OMA_FASTPATH_BENCH=1 go test -count=1 -v -run '^TestFastPathsEarnTheirPlace$' ./core/dispatch
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo "go suite FAILED: ${failed[*]}"

@@ -37,7 +37,7 @@ var (
 		dispatch.CodeConfiguration, dispatch.CodeAlreadyStarted, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeDeviceDeregistered, dispatch.CodeGeneral)
 	RegisterUser = declare[RegisterUserParams, AuthData](MethodRegisterUser,
 		"Registers a new user: emits the registration URL, waits for the callback, then for a new PIN.",
-		dispatch.CodeNotStarted, dispatch.CodeCancelled, dispatch.CodeActionInProgress, dispatch.CodePinNotAllowed, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeGeneral)
+		dispatch.CodeNotStarted, dispatch.CodeCancelled, dispatch.CodeActionInProgress, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeGeneral)
 	HandleRegistrationCallback = declare[HandleRegistrationCallbackParams, None](MethodHandleRegistrationCallback,
 		"Hands the redirect URI the browser ended on to the running registration.",
 		dispatch.CodeNotStarted, dispatch.CodeNoFlowInProgress)

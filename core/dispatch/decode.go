@@ -241,17 +241,18 @@ func (f *Field) set(dst reflect.Value, v gjson.Result) *Error {
 		if v.Type != gjson.String {
 			return f.bad()
 		}
-		s := v.Str
-		if f.NonEmpty && s == "" {
+		if f.NonEmpty && v.Str == "" {
 			return Errorf(CodeBadParameters, "parameter %q must not be empty", f.Name)
 		}
-		if len(f.Enum) > 0 && !f.inEnum(s) {
+		if len(f.Enum) > 0 && !f.inEnum(v.Str) {
 			return f.bad()
 		}
 		if f.Nullable {
-			dst.Set(reflect.ValueOf(&s))
+			s := new(string) // only nullable params pay for the pointer
+			*s = v.Str
+			dst.Set(reflect.ValueOf(s))
 		} else {
-			dst.SetString(s)
+			dst.SetString(v.Str)
 		}
 	case KindBool:
 		if v.Type != gjson.True && v.Type != gjson.False {

@@ -260,7 +260,7 @@ export type MethodResult<M extends MethodName> = MethodTypes[M]['result'];
 /** The error codes each method may answer. */
 export const MethodErrors: { readonly [M in MethodName]: readonly number[] } = {
   startClient: [8000, 8001, 8009, 8021, 9000, 9001, 9002, 10000],
-  registerUser: [8000, 8009, 8015, 8020, 9000, 9001, 9006, 9007, 10000],
+  registerUser: [8000, 8009, 8020, 9000, 9001, 9006, 9007, 10000],
   handleRegistrationCallback: [8000, 8009, 8014, 8020],
   cancelBrowserRegistration: [8000, 8009, 8014, 8020],
   submitPin: [8000, 8009, 8014, 8020],
