@@ -101,11 +101,14 @@ type Config struct {
 	// private key (AES-256-GCM at rest). Nil: a store whose CA key is
 	// encrypted refuses to start; otherwise the key stays unencrypted and a
 	// warning is logged. See ParseMasterKey.
-	MasterKey          []byte
-	AccessTokenTTL     time.Duration // default 1h
-	RefreshTokenTTL    time.Duration // default 30 days
-	AuthCodeTTL        time.Duration // default 2 minutes
-	MaxMessageLen      int           // default 155 (per API client override possible)
+	MasterKey       []byte
+	AccessTokenTTL  time.Duration // default 1h
+	RefreshTokenTTL time.Duration // default 30 days
+	AuthCodeTTL     time.Duration // default 2 minutes
+	MaxMessageLen   int           // default 155 (per API client override possible)
+	// Scopes a client may request (default "openid profile"); the user-info
+	// endpoint needs "openid".
+	Scopes             []string
 	EnrollmentDisabled bool
 	HistoryRetention   time.Duration // finished transactions and callbacks are kept this long (default 7 days)
 
@@ -194,6 +197,9 @@ func (c *Config) defaults() {
 	}
 	if c.HistoryRetention == 0 {
 		c.HistoryRetention = 7 * 24 * time.Hour
+	}
+	if len(c.Scopes) == 0 {
+		c.Scopes = append([]string(nil), svc.DefaultScopes...)
 	}
 	if c.MaxMessageLen == 0 {
 		c.MaxMessageLen = 155

@@ -2,11 +2,15 @@ package server
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server/internal/svc"
 )
+
+// hstsValue is the Strict-Transport-Security header sent when serving TLS.
+const hstsValue = "max-age=31536000; includeSubDomains"
 
 type statusWriter struct {
 	http.ResponseWriter
@@ -36,8 +40,14 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // query, status, duration — never headers or bodies), and finds the client
 // IP behind trusted reverse proxies (Config.TrustedProxies).
 func (s *Server) middleware(next http.Handler) http.Handler {
+	hsts := s.cfg.TLSCertFile != "" || strings.HasPrefix(s.cfg.PublicBaseURL, "https://")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		if hsts || r.TLS != nil {
+			// Served over TLS (here or at a proxy in front): browsers and
+			// clients keep to HTTPS for a year (issue 11, item 10).
+			w.Header().Set("Strict-Transport-Security", hstsValue)
+		}
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			if v := recover(); v != nil {

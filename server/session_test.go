@@ -33,6 +33,12 @@ func TestRefreshLogoutDeregister(t *testing.T) {
 		}
 		err := d.Call(http.MethodPost, protocol.PathToken, false, protocol.TokenRequest{GrantType: protocol.GrantRefreshToken, RefreshToken: oldRefresh}, nil)
 		wantErr(t, err, protocol.ErrInvalidGrant)
+		// That reuse revoked the family (TestRefreshReuseRevokesFamily): a
+		// PIN login starts a new one.
+		if err := d.Authenticate("13579"); err != nil {
+			t.Fatal(err)
+		}
+		tr.AccessToken, tr.RefreshToken = d.Access, d.Refresh
 		// Another client cannot use this client's refresh token.
 		other := ts.NewDevice()
 		err = other.Call(http.MethodPost, protocol.PathToken, false, protocol.TokenRequest{GrantType: protocol.GrantRefreshToken, RefreshToken: tr.RefreshToken}, nil)

@@ -39,6 +39,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, chec
 	cbBackoff := fs.Duration("callback-backoff", 0, "first callback retry delay (default 1s)")
 	gogc := fs.String("gogc", env("gogc", gogcDefault()), "garbage collector target percentage (GOGC) or off; GOMEMLIMIT in the environment caps the heap")
 	masterKeyFile := fs.String("master-key-file", env("master-key-file", ""), "file holding the 32-byte master key (base64 or hex) that encrypts the CA key at rest; or set OMA_MASTER_KEY to the key itself (default for a SQLite store: a development key in master.key next to the database)")
+	scopes := fs.String("scopes", env("scopes", "openid profile"), "the scopes clients may request (space-separated); the user-info endpoint needs openid")
 	memLimit := fs.String("memory-limit", env("memory-limit", memoryLimitDefault()), "soft memory limit of the process (runtime/debug.SetMemoryLimit): a size such as 512MiB or 2GiB, or off")
 	hashConc := fs.Int("hash-concurrency", envInt("hash-concurrency", 0), "argon2 PIN/password checks allowed at once (each takes 19 MiB); more are refused with 503 (default 8)")
 	pprofAddr := fs.String("pprof", env("pprof", ""), "serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6061; profiling load tests only)")
@@ -100,6 +101,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, chec
 		return err
 	}
 	cfg.MasterKey = mk
+	cfg.Scopes = strings.Fields(*scopes)
 	srv, err := server.New(ctx, cfg)
 	if err != nil {
 		return err

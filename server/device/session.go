@@ -71,6 +71,10 @@ func (h *Handler) userInfo(w http.ResponseWriter, r *http.Request) {
 		fail(w, de)
 		return
 	}
+	if !svc.HasScope(c.token.Scope, svc.ScopeOpenID) {
+		fail(w, svc.DevErr(protocol.ErrInvalidToken, "the access token lacks the openid scope"))
+		return
+	}
 	ctx := r.Context()
 	var resp protocol.UserInfoResponse
 	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {

@@ -42,13 +42,17 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
 	svc.WriteJSON(w, http.StatusOK, resp)
 }
 
-// issue stores a fresh access and refresh token for p and returns them.
-func (h *Handler) issue(ctx context.Context, tx store.Tx, p store.Profile, scope string) (*protocol.TokenResponse, error) {
+// issue stores a fresh access and refresh token for p and returns them. An
+// empty family starts a new one (a login); a rotation passes its family on.
+func (h *Handler) issue(ctx context.Context, tx store.Tx, p store.Profile, scope, family string) (*protocol.TokenResponse, error) {
 	now := h.env.Clock.Now()
+	if family == "" {
+		family = protocol.RandomToken(16)
+	}
 	access, refresh := protocol.RandomToken(32), protocol.RandomToken(32)
 	for _, t := range []store.Token{
-		{Hash: svc.TokenHash(access), Kind: store.TokenAccess, ProfileID: p.ID, ClientID: p.ClientID, UserID: p.UserID, Scope: scope, ExpiresAt: now.Add(h.env.AccessTTL).UnixMilli()},
-		{Hash: svc.TokenHash(refresh), Kind: store.TokenRefresh, ProfileID: p.ID, ClientID: p.ClientID, UserID: p.UserID, Scope: scope, ExpiresAt: now.Add(h.env.RefreshTTL).UnixMilli()},
+		{Hash: svc.TokenHash(access), Kind: store.TokenAccess, ProfileID: p.ID, ClientID: p.ClientID, UserID: p.UserID, Scope: scope, Family: family, ExpiresAt: now.Add(h.env.AccessTTL).UnixMilli()},
+		{Hash: svc.TokenHash(refresh), Kind: store.TokenRefresh, ProfileID: p.ID, ClientID: p.ClientID, UserID: p.UserID, Scope: scope, Family: family, ExpiresAt: now.Add(h.env.RefreshTTL).UnixMilli()},
 	} {
 		if err := tx.CreateToken(ctx, t); err != nil {
 			return nil, err
@@ -114,11 +118,11 @@ func (h *Handler) codeGrant(ctx context.Context, c *caller, req *protocol.TokenR
 		if !matches(code) {
 			return errMismatch, nil
 		}
-		p := store.Profile{ID: protocol.RandomToken(12), ClientID: c.client.ID, UserID: code.UserID, PinHash: pinHash, CreatedAt: h.env.NowMs()}
+		p := store.Profile{ID: protocol.RandomToken(12), ClientID: c.client.ID, UserID: code.UserID, PinHash: pinHash, Scope: code.Scope, CreatedAt: h.env.NowMs()}
 		if err := tx.CreateProfile(ctx, p); err != nil {
 			return nil, err
 		}
-		resp, err = h.issue(ctx, tx, p, code.Scope)
+		resp, err = h.issue(ctx, tx, p, p.Scope, "")
 		return nil, err
 	})
 	if de != nil {
@@ -185,7 +189,7 @@ func (h *Handler) pinGrant(ctx context.Context, c *caller, req *protocol.TokenRe
 			if err := tx.ResetPinFailures(ctx, cur.ID); err != nil {
 				return nil, err
 			}
-			resp, err = h.issue(ctx, tx, cur, "")
+			resp, err = h.issue(ctx, tx, cur, cur.Scope, "")
 			return nil, err
 		}
 		n, err := tx.AddPinFailure(ctx, cur.ID)
@@ -217,16 +221,23 @@ func (h *Handler) pinGrant(ctx context.Context, c *caller, req *protocol.TokenRe
 	return resp, nil
 }
 
-// refreshGrant rotates a refresh token.
+// refreshGrant rotates a refresh token. The presented token is kept, marked
+// used, until it expires: presenting a used refresh token again means it was
+// copied, so the whole family (every access and refresh token descending
+// from the same login, including the ones the legitimate rotation produced)
+// is revoked (issue 11, item 10; OAuth 2.0 Security BCP, RFC 9700 §4.14.2).
 func (h *Handler) refreshGrant(ctx context.Context, c *caller, req *protocol.TokenRequest) (*protocol.TokenResponse, *svc.DeviceError) {
 	if req.RefreshToken == "" || len(req.RefreshToken) > 256 {
 		return nil, badField("refresh_token")
 	}
+	errInvalid := svc.DevErr(protocol.ErrInvalidGrant, "refresh token invalid or expired")
 	var resp *protocol.TokenResponse
+	var reused *store.Token
+	var revoked int64
 	de := h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
 		t, err := tx.GetToken(ctx, svc.TokenHash(req.RefreshToken))
 		if errors.Is(err, store.ErrNotFound) || (err == nil && (t.Kind != store.TokenRefresh || t.ClientID != c.client.ID || h.env.NowMs() >= t.ExpiresAt)) {
-			return svc.DevErr(protocol.ErrInvalidGrant, "refresh token invalid or expired"), nil
+			return errInvalid, nil
 		} else if err != nil {
 			return nil, err
 		}
@@ -236,11 +247,25 @@ func (h *Handler) refreshGrant(ctx context.Context, c *caller, req *protocol.Tok
 		} else if err != nil {
 			return nil, err
 		}
-		if err := tx.DeleteToken(ctx, t.Hash); err != nil {
-			return nil, err
+		fresh := false
+		if !t.Used {
+			if fresh, err = tx.MarkTokenUsed(ctx, t.Hash); err != nil {
+				return nil, err
+			}
 		}
-		resp, err = h.issue(ctx, tx, p, t.Scope)
+		if !fresh {
+			reused = &t
+			if revoked, err = tx.DeleteTokenFamily(ctx, t.Family); err != nil {
+				return nil, err
+			}
+			return errInvalid, nil
+		}
+		resp, err = h.issue(ctx, tx, p, t.Scope, t.Family)
 		return nil, err
 	})
+	if reused != nil {
+		h.env.Audit(svc.AuditRefreshReused).Str("ip", c.ip).Str("user_id", reused.UserID).Str("profile_id", reused.ProfileID).
+			Str("client_id", c.client.ID).Int64("tokens_revoked", revoked).Msg("refresh token reused: its token family was revoked")
+	}
 	return resp, de
 }

@@ -65,6 +65,11 @@ func (h *Handler) parse(w http.ResponseWriter, r *http.Request) (*authRequest, b
 		oauthErr(w, http.StatusBadRequest, "parameter too long")
 		return nil, false
 	}
+	// Only scopes the server grants may be requested (issue 11, item 10).
+	if ok, bad := svc.ScopesAllowed(q.Get("scope"), h.env.Scopes); !ok {
+		svc.WriteJSON(w, http.StatusBadRequest, protocol.ErrorResponse{Error: "invalid_scope", ErrorDescription: "scope not allowed: " + bad})
+		return nil, false
+	}
 	ar := &authRequest{redirect: q.Get("redirect_uri"), state: q.Get("state"), scope: q.Get("scope"), challenge: q.Get("code_challenge")}
 	ctx := r.Context()
 	err = h.env.Store.View(ctx, func(tx store.Tx) error {

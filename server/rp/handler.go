@@ -276,16 +276,20 @@ func view(x store.Transaction, nowMs int64) Transaction {
 	if (st == store.StatusPending || st == store.StatusClaimed) && nowMs >= x.ExpiresAt {
 		st = store.StatusExpired
 	}
-	out := Transaction{TransactionID: x.ID, CallbackURI: x.CallbackURI, Timestamp: x.CreatedAt, UserID: x.UserID, AuthenticationMethod: authMethodOf(x), Status: st}
-	if out.UserID == "" {
-		out.UserID = x.BoundUserID
-	}
+	out := Transaction{TransactionID: x.ID, CallbackURI: x.CallbackURI, Timestamp: x.CreatedAt, AuthenticationMethod: authMethodOf(x), Status: st}
 	if x.AnsweredAt != 0 {
 		out.Timestamp = x.AnsweredAt
 	}
 	switch st {
 	case store.StatusAccepted:
+		// The user is named only for an accepted answer: a claimed, denied
+		// or expired request does not tell the relying party who saw or
+		// refused it (issue 11, item 10).
 		out.IsAuthenticated = true
+		out.UserID = x.UserID
+		if out.UserID == "" {
+			out.UserID = x.BoundUserID
+		}
 	case store.StatusDenied:
 		out.NotAuthenticatedReason = Reason{Reason: "not_accepted", Description: "the user denied the request"}
 	case store.StatusExpired:

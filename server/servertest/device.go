@@ -32,6 +32,7 @@ type Device struct {
 	ClientID    string
 	AppID       string // the application RegisterClient names (default the demo's)
 	RedirectURI string
+	Scope       string // requested by Login ("" = "openid")
 	ProfileID   string
 	UserID      string
 	Access      string
@@ -176,7 +177,11 @@ func (d *Device) RegisterClient() error {
 func (d *Device) Login(username, password string) (code, verifier string, err error) {
 	verifier, challenge := protocol.NewPKCE()
 	state := protocol.RandomToken(8)
-	q := url.Values{"response_type": {"code"}, "client_id": {d.ClientID}, "redirect_uri": {d.RedirectURI}, "scope": {"openid"},
+	scope := d.Scope
+	if scope == "" {
+		scope = "openid"
+	}
+	q := url.Values{"response_type": {"code"}, "client_id": {d.ClientID}, "redirect_uri": {d.RedirectURI}, "scope": {scope},
 		"state": {state}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
 	u := d.ts.URL + protocol.PathAuthorize + "?" + q.Encode()
 	loc, err := weblogin.Login(context.Background(), d.HTTP, u, username, password)

@@ -53,16 +53,16 @@ func (t *sqlTx) GetAuthCode(ctx context.Context, codeHash string) (AuthCode, err
 
 // CreateProfile inserts a profile.
 func (t *sqlTx) CreateProfile(ctx context.Context, p Profile) error {
-	_, err := t.exec(ctx, "INSERT INTO profiles (id, client_id, user_id, pin_hash, pin_failures, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-		p.ID, p.ClientID, p.UserID, p.PinHash, p.PinFailures, p.CreatedAt)
+	_, err := t.exec(ctx, "INSERT INTO profiles (id, client_id, user_id, pin_hash, pin_failures, scope, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		p.ID, p.ClientID, p.UserID, p.PinHash, p.PinFailures, p.Scope, p.CreatedAt)
 	return err
 }
 
 // GetProfile returns the profile id or ErrNotFound.
 func (t *sqlTx) GetProfile(ctx context.Context, id string) (Profile, error) {
 	var p Profile
-	err := t.row(ctx, "SELECT id, client_id, user_id, pin_hash, pin_failures, created_at FROM profiles WHERE id = ?", id).
-		Scan(&p.ID, &p.ClientID, &p.UserID, &p.PinHash, &p.PinFailures, &p.CreatedAt)
+	err := t.row(ctx, "SELECT id, client_id, user_id, pin_hash, pin_failures, scope, created_at FROM profiles WHERE id = ?", id).
+		Scan(&p.ID, &p.ClientID, &p.UserID, &p.PinHash, &p.PinFailures, &p.Scope, &p.CreatedAt)
 	return p, noRow(err)
 }
 
@@ -72,8 +72,8 @@ func (t *sqlTx) GetProfile(ctx context.Context, id string) (Profile, error) {
 // until this one ends). ErrNotFound when it does not exist (any more).
 func (t *sqlTx) LockProfile(ctx context.Context, id string) (Profile, error) {
 	var p Profile
-	err := t.row(ctx, "SELECT id, client_id, user_id, pin_hash, pin_failures, created_at FROM profiles WHERE id = ?"+t.d.forUpdate, id).
-		Scan(&p.ID, &p.ClientID, &p.UserID, &p.PinHash, &p.PinFailures, &p.CreatedAt)
+	err := t.row(ctx, "SELECT id, client_id, user_id, pin_hash, pin_failures, scope, created_at FROM profiles WHERE id = ?"+t.d.forUpdate, id).
+		Scan(&p.ID, &p.ClientID, &p.UserID, &p.PinHash, &p.PinFailures, &p.Scope, &p.CreatedAt)
 	return p, noRow(err)
 }
 
@@ -111,17 +111,31 @@ func (t *sqlTx) DeleteProfile(ctx context.Context, id string) error {
 
 // CreateToken stores a token by hash.
 func (t *sqlTx) CreateToken(ctx context.Context, k Token) error {
-	_, err := t.exec(ctx, "INSERT INTO tokens (hash, kind, profile_id, client_id, user_id, scope, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		k.Hash, k.Kind, k.ProfileID, k.ClientID, k.UserID, k.Scope, k.ExpiresAt)
+	_, err := t.exec(ctx, "INSERT INTO tokens (hash, kind, profile_id, client_id, user_id, scope, family, used, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		k.Hash, k.Kind, k.ProfileID, k.ClientID, k.UserID, k.Scope, k.Family, b2i(k.Used), k.ExpiresAt)
 	return err
 }
 
 // GetToken returns the token with hash or ErrNotFound.
 func (t *sqlTx) GetToken(ctx context.Context, hash string) (Token, error) {
 	var k Token
-	err := t.row(ctx, "SELECT hash, kind, profile_id, client_id, user_id, scope, expires_at FROM tokens WHERE hash = ?", hash).
-		Scan(&k.Hash, &k.Kind, &k.ProfileID, &k.ClientID, &k.UserID, &k.Scope, &k.ExpiresAt)
+	var used int
+	err := t.row(ctx, "SELECT hash, kind, profile_id, client_id, user_id, scope, family, used, expires_at FROM tokens WHERE hash = ?", hash).
+		Scan(&k.Hash, &k.Kind, &k.ProfileID, &k.ClientID, &k.UserID, &k.Scope, &k.Family, &used, &k.ExpiresAt)
+	k.Used = used != 0
 	return k, noRow(err)
+}
+
+// MarkTokenUsed marks a refresh token as rotated; false when it already was
+// (or is gone): a concurrent rotation won, or the token is being reused.
+func (t *sqlTx) MarkTokenUsed(ctx context.Context, hash string) (bool, error) {
+	n, err := t.exec(ctx, "UPDATE tokens SET used = 1 WHERE hash = ? AND used = 0", hash)
+	return n == 1, err
+}
+
+// DeleteTokenFamily revokes every token of a family; it returns how many.
+func (t *sqlTx) DeleteTokenFamily(ctx context.Context, family string) (int64, error) {
+	return t.exec(ctx, "DELETE FROM tokens WHERE family = ?", family)
 }
 
 // DeleteToken removes one token.

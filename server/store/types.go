@@ -103,6 +103,7 @@ type Profile struct {
 	UserID      string
 	PinHash     string
 	PinFailures int
+	Scope       string // granted at registration; PIN logins issue it again
 	CreatedAt   int64
 }
 
@@ -114,6 +115,8 @@ type Token struct {
 	ClientID  string
 	UserID    string
 	Scope     string
+	Family    string // the login (code or PIN grant) the token descends from by rotation
+	Used      bool   // a refresh token already rotated (kept to detect reuse)
 	ExpiresAt int64
 }
 
@@ -253,6 +256,10 @@ type Tx interface {
 	CreateToken(ctx context.Context, t Token) error
 	GetToken(ctx context.Context, hash string) (Token, error)
 	DeleteToken(ctx context.Context, hash string) error
+	// MarkTokenUsed marks a refresh token rotated; false when it already was.
+	MarkTokenUsed(ctx context.Context, hash string) (bool, error)
+	// DeleteTokenFamily revokes every token of a family.
+	DeleteTokenFamily(ctx context.Context, family string) (int64, error)
 	DeleteProfileTokens(ctx context.Context, profileID string) error
 
 	// Enrollments.

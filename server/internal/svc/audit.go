@@ -7,9 +7,10 @@ import "github.com/rs/zerolog"
 // the field audit=true and event=<name>, so a log pipeline can route them
 // (issue 11, item 11).
 const (
-	AuditLoginFailed  = "login_failed"
-	AuditPinFailed    = "pin_failed"
-	AuditLoginLimited = "login_rate_limited"
+	AuditLoginFailed   = "login_failed"
+	AuditPinFailed     = "pin_failed"
+	AuditLoginLimited  = "login_rate_limited"
+	AuditRefreshReused = "refresh_token_reused"
 )
 
 // Audit starts an audit record for event at warn level.

@@ -64,6 +64,9 @@ type Env struct {
 	RefreshTTL     time.Duration
 	CodeTTL        time.Duration
 	MaxMessageLen  int
+	// Scopes are the scopes a client may request at the authorization
+	// endpoint (anything else is refused with invalid_scope).
+	Scopes         []string
 	EnrollDisabled bool
 	DefaultPolicy  string
 	Limits         Limiters
