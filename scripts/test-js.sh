@@ -14,6 +14,10 @@
 #   7. the packed tarball installed in a scratch consumer project: its types
 #      compile under strict in the resolution modes apps use, and require/import
 #      work at run time without react-native
+#   8. js/tools/onegini-surface.mjs: the official Onegini surface (RN exports,
+#      Cordova members, app-style code) measured against the packed package
+#   9. scripts/test-toolchains.sh: Metro bundles a scratch React Native app with
+#      the package; the Cordova CLI adds it as a plugin (android, ios)
 # Needs Node >= 20 and Go. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -88,6 +92,13 @@ node js/tools/check-pack.mjs "$tmp/pack.json"
 step "the packed package as a consumer sees it (types in 5 resolution modes, require/import at run time)"
 npm pack --ignore-scripts --pack-destination "$tmp" --loglevel=error >/dev/null
 node js/tools/check-consumer.mjs "$tmp"/openmobileauth-react-native-sdk-*.tgz
+
+step "the Onegini surface: official RN exports, Cordova members, app-style code (measured; not gating yet)"
+# Exits non-zero only if the measurement itself fails; --strict will make it gating.
+node js/tools/onegini-surface.mjs --pack "$tmp"/openmobileauth-react-native-sdk-*.tgz
+
+step "real tool chains accept the packed package (Metro bundle; cordova plugin add)"
+scripts/test-toolchains.sh "$tmp"/openmobileauth-react-native-sdk-*.tgz
 
 echo
 echo "js: all checks passed"
