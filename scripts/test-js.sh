@@ -95,6 +95,8 @@ node js/tools/check-consumer.mjs "$tmp"/openmobileauth-react-native-sdk-*.tgz
 
 step "the Onegini surface: official RN exports, Cordova members, app-style code (measured; not gating yet)"
 # Exits non-zero only if the measurement itself fails; --strict will make it gating.
+# First the tool's own test: a correct package measures identical, known defects are found.
+node --test js/tools/onegini-surface.test.mjs
 node js/tools/onegini-surface.mjs --pack "$tmp"/openmobileauth-react-native-sdk-*.tgz
 
 step "real tool chains accept the packed package (Metro bundle; cordova plugin add)"
