@@ -56,6 +56,7 @@ step "fuzz FuzzHandle" fuzz_short
 step "cross-compile" "$ROOT/scripts/cross-compile.sh"
 step "gobind" "$ROOT/scripts/gobind-check.sh"
 step "contract" contract_check
+step "deploy guide (PostgreSQL)" "$ROOT/scripts/test-deploy.sh"
 step "fast paths" env OMA_FASTPATH_BENCH=1 go test -count=1 -v -run '^TestFastPathsEarnTheirPlace$' ./core/dispatch
 
 if [ ${#failed[@]} -gt 0 ]; then
