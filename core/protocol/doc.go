@@ -11,7 +11,9 @@
 // registration carry a DPoP header signed by the client key, "kid" = client id):
 //
 //  1. POST /device/v1/clients — register the app instance with its P-256 client
-//     key (the DPoP header carries the key as "jwk": proof of possession).
+//     key (the DPoP header carries the key as "jwk": proof of possession), for
+//     an application the operator configured (app_id, one of its redirect URIs
+//     exactly, its platform and version when listed: DESIGN §10).
 //  2. User registration: the browser opens /oauth/authorize (authorization code
 //     with PKCE, built-in login page), is redirected to the app's redirect URI
 //     with ?code&state; the SDK asks for a new PIN and calls POST

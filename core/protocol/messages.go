@@ -1,10 +1,13 @@
 package protocol
 
 // ClientRegistrationRequest is the body of POST PathClients. The DPoP proof of
-// this request carries ClientKey in its "jwk" header (no kid yet).
+// this request carries ClientKey in its "jwk" header (no kid yet). AppID names
+// a configured, enabled application and RedirectURI is one of its redirect
+// URIs, compared byte for byte (DESIGN §10); otherwise the server answers
+// ErrInvalidClientMetadata or ErrInvalidRedirectURI.
 type ClientRegistrationRequest struct {
-	AppID       string `json:"app_id"`
-	AppVersion  string `json:"app_version"`
+	AppID       string `json:"app_id"`       // the application (tokenserver app create --id)
+	AppVersion  string `json:"app_version"`  // checked when the application lists versions
 	Platform    string `json:"platform"`     // "android", "ios", "desktop"
 	ClientKey   string `json:"client_key"`   // base64url (no padding) PKIX DER of the P-256 client key
 	RedirectURI string `json:"redirect_uri"` // the app's registration redirect URI

@@ -47,3 +47,18 @@ func TestForwardedClientIP(t *testing.T) {
 		t.Errorf("ClientIP without the middleware believes the header: %q", got)
 	}
 }
+
+// BenchmarkForwardedClientIP: the middleware's cost per request behind two
+// trusted proxies.
+func BenchmarkForwardedClientIP(b *testing.B) {
+	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+	r := httptest.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "10.1.1.1:5000"
+	r.Header.Set("X-Forwarded-For", "6.6.6.6, 192.0.2.1, 10.2.2.2")
+	b.ReportAllocs()
+	for b.Loop() {
+		if ForwardedClientIP(r, trusted) != "192.0.2.1" {
+			b.Fatal("wrong client")
+		}
+	}
+}
