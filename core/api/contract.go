@@ -91,3 +91,17 @@ func MethodNames() []string {
 	}
 	return out
 }
+
+// MayAnswer reports whether the method declares error code c (8000 and 8009
+// are declared for every method).
+func (m *Method) MayAnswer(c dispatch.Code) bool {
+	if c == dispatch.CodeInternal || c == dispatch.CodeBadParameters {
+		return true
+	}
+	for _, e := range m.Errors {
+		if e == c {
+			return true
+		}
+	}
+	return false
+}

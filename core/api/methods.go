@@ -34,10 +34,10 @@ const (
 var (
 	StartClient = declare[StartClientParams, None](MethodStartClient,
 		"Starts the SDK client: validates the configuration and registers this app instance with the server when needed.",
-		dispatch.CodeConfiguration, dispatch.CodeAlreadyStarted, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeDeviceDeregistered, dispatch.CodeGeneral)
+		server(dispatch.CodeConfiguration, dispatch.CodeAlreadyStarted)...)
 	RegisterUser = declare[RegisterUserParams, AuthData](MethodRegisterUser,
 		"Registers a new user: emits the registration URL, waits for the callback, then for a new PIN.",
-		dispatch.CodeNotStarted, dispatch.CodeCancelled, dispatch.CodeActionInProgress, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeGeneral)
+		server(dispatch.CodeNotStarted, dispatch.CodeCancelled, dispatch.CodeActionInProgress)...)
 	HandleRegistrationCallback = declare[HandleRegistrationCallbackParams, None](MethodHandleRegistrationCallback,
 		"Hands the redirect URI the browser ended on to the running registration.",
 		dispatch.CodeNotStarted, dispatch.CodeNoFlowInProgress)
@@ -55,14 +55,13 @@ var (
 		dispatch.CodeNotStarted, dispatch.CodeNoFlowInProgress)
 	AuthenticateUser = declare[AuthenticateUserParams, AuthData](MethodAuthenticateUser,
 		"Authenticates a registered user with the PIN.",
-		dispatch.CodeNotStarted, dispatch.CodeProfileNotFound, dispatch.CodeWrongPin, dispatch.CodeUserDeregistered, dispatch.CodeCancelled, dispatch.CodeActionInProgress,
-		dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeGeneral)
+		server(dispatch.CodeNotStarted, dispatch.CodeProfileNotFound, dispatch.CodeWrongPin, dispatch.CodeUserDeregistered, dispatch.CodeCancelled, dispatch.CodeActionInProgress)...)
 	Logout = declare[None, None](MethodLogout,
 		"Logs the authenticated user out (revokes the session's tokens).",
 		dispatch.CodeNotStarted, dispatch.CodeNotAuthenticated)
 	DeregisterUser = declare[ProfileParams, None](MethodDeregisterUser,
 		"Removes a profile from this device and the server.",
-		dispatch.CodeNotStarted, dispatch.CodeProfileNotFound, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeGeneral)
+		server(dispatch.CodeNotStarted, dispatch.CodeProfileNotFound)...)
 	GetUserProfiles = declare[None, []UserProfile](MethodGetUserProfiles,
 		"Lists the profiles registered on this device.",
 		dispatch.CodeNotStarted)
@@ -71,15 +70,13 @@ var (
 		dispatch.CodeNotStarted, dispatch.CodeNotAuthenticated)
 	EnrollMobileAuthentication = declare[None, None](MethodEnrollMobileAuthentication,
 		"Enrolls this device for mobile authentication for the authenticated user.",
-		dispatch.CodeNotStarted, dispatch.CodeNotAuthenticated, dispatch.CodeDeviceAlreadyEnrolled, dispatch.CodeEnrollmentNotAvailable,
-		dispatch.CodeEnrolledOnAnotherDevice, dispatch.CodeActionInProgress, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeGeneral)
+		server(dispatch.CodeNotStarted, dispatch.CodeNotAuthenticated, dispatch.CodeDeviceAlreadyEnrolled, dispatch.CodeEnrollmentNotAvailable, dispatch.CodeEnrolledOnAnotherDevice, dispatch.CodeActionInProgress, dispatch.CodeUserDeregistered)...)
 	IsUserEnrolledForMobileAuth = declare[ProfileParams, bool](MethodIsUserEnrolledForMobileAuth,
 		"Tells whether a profile is enrolled for mobile authentication on this device.",
 		dispatch.CodeNotStarted, dispatch.CodeProfileNotFound)
 	HandleMobileAuthWithOtp = declare[OtpParams, None](MethodHandleMobileAuthWithOtp,
 		"Handles a mobile authentication OTP; settles when the whole flow ends (9006 after a deny).",
-		dispatch.CodeNotStarted, dispatch.CodeNotHandleable, dispatch.CodeRequestNotFound, dispatch.CodeAlreadyHandled, dispatch.CodeNotEnrolled, dispatch.CodeUserDisenrolled,
-		dispatch.CodeActionInProgress, dispatch.CodeCancelled, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeGeneral)
+		server(dispatch.CodeNotStarted, dispatch.CodeNotHandleable, dispatch.CodeRequestNotFound, dispatch.CodeAlreadyHandled, dispatch.CodeNotEnrolled, dispatch.CodeUserDisenrolled, dispatch.CodeActionInProgress, dispatch.CodeCancelled, dispatch.CodeUserDeregistered)...)
 	AcceptMobileAuthConfirmation = declare[None, None](MethodAcceptMobileAuthConfirmation,
 		"Accepts the mobile authentication request shown to the user.",
 		dispatch.CodeNotStarted, dispatch.CodeNoMobileAuthInProgress)
@@ -88,16 +85,23 @@ var (
 		dispatch.CodeNotStarted, dispatch.CodeNoMobileAuthInProgress)
 	GetAccessToken = declare[None, string](MethodGetAccessToken,
 		"The authenticated user's access token (refreshed when it expired).",
-		dispatch.CodeNotStarted, dispatch.CodeNotAuthenticated, dispatch.CodeUserDeregistered, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeGeneral)
+		server(dispatch.CodeNotStarted, dispatch.CodeNotAuthenticated, dispatch.CodeUserDeregistered)...)
 	ResourceRequest = declare[ResourceRequestParams, ResourceResponse](MethodResourceRequest,
 		"Calls a path of the configured server with the authenticated user's access token.",
-		dispatch.CodeNotStarted, dispatch.CodeNotAuthenticated, dispatch.CodeUserDeregistered, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeGeneral)
+		server(dispatch.CodeNotStarted, dispatch.CodeNotAuthenticated, dispatch.CodeUserDeregistered)...)
 	GetRedirectURI = declare[None, string](MethodGetRedirectURI,
 		"The redirect URI of the started client's configuration (the one registration ends on).",
 		dispatch.CodeNotStarted)
 	Ping       = declareInternal[None, PingResult](MethodPing, "Answers {pong: true} (answered by the dispatcher).")
 	GetVersion = declareInternal[None, VersionResult](MethodGetVersion, "The core's version and protocol (answered by the dispatcher).")
 )
+
+// server adds the codes of any call to the server: 9000 network, 9001 not
+// reachable, 9002 device deregistered, 9012 rate limited, 10000 unexpected answer.
+func server(codes ...dispatch.Code) []dispatch.Code {
+	return append(codes, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeDeviceDeregistered,
+		dispatch.CodeRateLimited, dispatch.CodeGeneral)
+}
 
 func declareInternal[P, R any](name, doc string) Decl[P, R] {
 	d := declare[P, R](name, doc)

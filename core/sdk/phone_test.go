@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openmobileauth/oma/core/api"
 	"github.com/openmobileauth/oma/core/device"
 	"github.com/openmobileauth/oma/core/dispatch"
 	"github.com/openmobileauth/oma/core/sdk"
@@ -119,6 +120,13 @@ func (c *pendingCall) wait() gjson.Result {
 	c.p.t.Helper()
 	select {
 	case r := <-c.ch:
+		// Every code the core answers must be one core/api declares for the
+		// method (the generated contract tells apps which codes to expect).
+		if e := r.Get("error.code"); e.Exists() {
+			if m := api.Lookup(c.method); m != nil && !m.MayAnswer(dispatch.Code(e.Int())) {
+				c.p.t.Errorf("%s answered %d, which core/api does not declare for it: %s", c.method, e.Int(), r.Raw)
+			}
+		}
 		return r
 	case <-time.After(waitLimit):
 		c.p.t.Fatalf("%s: no response within %s", c.method, waitLimit)
