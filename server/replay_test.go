@@ -1,6 +1,9 @@
 package server_test
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -97,6 +100,29 @@ func TestRefusedRequestSpendsProof(t *testing.T) {
 		}
 		st, b, _ = d.Raw(http.MethodPost, protocol.PathDeregister, p, "", protocol.DeregisterRequest{ProfileID: d.ProfileID})
 		wantProofReused(t, "deregistration with the proof of a refused one", st, b)
+	})
+}
+
+// A client registration refused after its proof verified (an unknown
+// application) spends the proof too: the same proof cannot then register.
+func TestRefusedRegistrationSpendsProof(t *testing.T) {
+	stores(t, func(t *testing.T, o servertest.Options) {
+		ts := servertest.Start(t, o)
+		d := ts.NewDevice()
+		k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		d.ClientKey, d.ClientID = k, ""
+		wire, _ := protocol.EncodePublicKey(&k.PublicKey)
+		req := protocol.ClientRegistrationRequest{AppID: "no-such-app", AppVersion: "1.0.0", Platform: "desktop", ClientKey: wire, RedirectURI: d.RedirectURI}
+		p := d.Proof(http.MethodPost, protocol.PathClients, "", nil)
+		if st, b, _ := d.Raw(http.MethodPost, protocol.PathClients, p, "", req); st < 400 || st == http.StatusUnauthorized {
+			t.Fatalf("registration for an unknown application: HTTP %d %s", st, b)
+		}
+		req.AppID = d.AppID
+		st, b, _ := d.Raw(http.MethodPost, protocol.PathClients, p, "", req)
+		wantProofReused(t, "registration with the proof of a refused one", st, b)
+		if st, b, _ := d.Raw(http.MethodPost, protocol.PathClients, d.Proof(http.MethodPost, protocol.PathClients, "", nil), "", req); st != http.StatusOK {
+			t.Fatalf("registration with a fresh proof: HTTP %d %s", st, b)
+		}
 	})
 }
 

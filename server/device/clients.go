@@ -54,6 +54,8 @@ func (h *Handler) registerClient(w http.ResponseWriter, r *http.Request) {
 		fail(w, svc.DevErr(protocol.ErrInvalidDPoP, err.Error()))
 		return
 	}
+	// The proof verified: whatever the answer now, it is spent (issue 11 item 6).
+	verified(r.Context(), jtiKey("reg:"+protocol.KeyThumbprint(key), p.Claims.JTI))
 	if u, err := url.Parse(req.RedirectURI); req.RedirectURI == "" || len(req.RedirectURI) > 512 || err != nil || u.Scheme == "" {
 		fail(w, badField("redirect_uri"))
 		return

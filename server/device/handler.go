@@ -70,7 +70,7 @@ func (h *Handler) clientKey(ctx context.Context, id string) (*clientKey, *svc.De
 
 // Register adds the device API routes to mux.
 func (h *Handler) Register(mux *http.ServeMux) {
-	mux.Handle(protocol.PathClients, only(http.MethodPost, h.registerClient))
+	mux.Handle(protocol.PathClients, only(http.MethodPost, h.spendJTI(h.registerClient)))
 	mux.Handle(protocol.PathToken, only(http.MethodPost, h.spendJTI(h.token)))
 	mux.Handle(protocol.PathLogout, only(http.MethodPost, h.spendJTI(h.logout)))
 	mux.Handle(protocol.PathDeregister, only(http.MethodPost, h.spendJTI(h.deregister)))
