@@ -26,6 +26,13 @@ const (
 	MethodPing                         = "ping"
 	MethodGetVersion                   = "getVersion"
 	MethodGetRedirectURI               = "getRedirectUri"
+
+	MethodEnrollUserForMobileAuthWithPush        = "enrollUserForMobileAuthWithPush"
+	MethodIsUserEnrolledForMobileAuthWithPush    = "isUserEnrolledForMobileAuthWithPush"
+	MethodCanHandlePushMessage                   = "canHandlePushMessage"
+	MethodHandleMobileAuthWithPushRequest        = "handleMobileAuthWithPushRequest"
+	MethodGetPendingMobileAuthWithPushRequests   = "getPendingMobileAuthWithPushRequests"
+	MethodHandlePendingMobileAuthWithPushRequest = "handlePendingMobileAuthWithPushRequest"
 )
 
 // The declarations: each method once, with its params type, its result type
@@ -92,6 +99,26 @@ var (
 	GetRedirectURI = declare[None, string](MethodGetRedirectURI,
 		"The redirect URI of the started client's configuration (the one registration ends on).",
 		dispatch.CodeNotStarted)
+	EnrollUserForMobileAuthWithPush = declare[PushEnrollParams, None](MethodEnrollUserForMobileAuthWithPush,
+		"Registers this device's push target (an FCM or APNs token, or a Web Push subscription) on an enrolled profile's mobile-auth enrollment; call again when the token changes.",
+		dispatch.CodeNotStarted, dispatch.CodeProfileNotFound, dispatch.CodeNotEnrolled, dispatch.CodeUserDisenrolled, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeGeneral)
+	IsUserEnrolledForMobileAuthWithPush = declare[ProfileParams, bool](MethodIsUserEnrolledForMobileAuthWithPush,
+		"Tells whether a profile has a push target registered from this device.",
+		dispatch.CodeNotStarted, dispatch.CodeProfileNotFound)
+	CanHandlePushMessage = declare[PushMessageParams, bool](MethodCanHandlePushMessage,
+		"Tells whether a received push's data is a mobile authentication request for a profile enrolled on this device (og_transaction_id and og_profile_id at the root or under content).",
+		dispatch.CodeNotStarted)
+	HandleMobileAuthWithPushRequest = declare[PushMessageParams, None](MethodHandleMobileAuthWithPushRequest,
+		"Handles a received push: claims the request it names and runs the same confirmation flow as an OTP (mobile auth events, accept or deny); settles when the flow ends (9006 after a deny).",
+		dispatch.CodeNotStarted, dispatch.CodeNotHandleable, dispatch.CodeRequestNotFound, dispatch.CodeAlreadyHandled, dispatch.CodeNotEnrolled, dispatch.CodeUserDisenrolled,
+		dispatch.CodeActionInProgress, dispatch.CodeCancelled, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeGeneral)
+	GetPendingMobileAuthWithPushRequests = declare[None, []PendingMobileAuthRequest](MethodGetPendingMobileAuthWithPushRequests,
+		"Lists the open push requests of the profiles enrolled on this device (the pull fallback when a push did not arrive).",
+		dispatch.CodeNotStarted, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeGeneral)
+	HandlePendingMobileAuthWithPushRequest = declare[PendingRequestParams, None](MethodHandlePendingMobileAuthWithPushRequest,
+		"Handles one request of getPendingMobileAuthWithPushRequests as handleMobileAuthWithPushRequest does.",
+		dispatch.CodeNotStarted, dispatch.CodeNotHandleable, dispatch.CodeRequestNotFound, dispatch.CodeAlreadyHandled, dispatch.CodeNotEnrolled, dispatch.CodeUserDisenrolled,
+		dispatch.CodeActionInProgress, dispatch.CodeCancelled, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeGeneral)
 	Ping       = declareInternal[None, PingResult](MethodPing, "Answers {pong: true} (answered by the dispatcher).")
 	GetVersion = declareInternal[None, VersionResult](MethodGetVersion, "The core's version and protocol (answered by the dispatcher).")
 )
@@ -150,6 +177,35 @@ type ProfileParams struct {
 // OtpParams carry a mobile authentication OTP.
 type OtpParams struct {
 	Otp string `json:"otp" doc:"The OTP from the QR code (a secret: never logged); a malformed one answers 10018."`
+}
+
+// PushEnrollParams name a push target: pushToken (with provider fcm or apns)
+// or webPushSubscription.
+type PushEnrollParams struct {
+	ProfileID           string    `json:"profileId,omitempty" doc:"The enrolled profile (default: the authenticated one, else the only enrolled one)."`
+	Provider            string    `json:"provider,omitempty" enum:"fcm,apns,webpush" doc:"fcm (Android) or apns (iOS) with pushToken; webpush with webPushSubscription (the default when one is given)."`
+	PushToken           string    `json:"pushToken,omitempty" doc:"The FCM registration token or the APNs device token (hex)."`
+	WebPushSubscription JSONValue `json:"webPushSubscription,omitempty" doc:"A Web Push subscription as PushSubscription.toJSON() gives it: {endpoint, keys: {p256dh, auth}} (e.g. from a UnifiedPush distributor)."`
+}
+
+// PushMessageParams carry the data of a received push.
+type PushMessageParams struct {
+	Data JSONValue `json:"data" doc:"The push's data object as the messaging library delivered it."`
+}
+
+// PendingRequestParams carry one pending request.
+type PendingRequestParams struct {
+	Request JSONValue `json:"request" doc:"An element of getPendingMobileAuthWithPushRequests (transactionId and profileId are used)."`
+}
+
+// PendingMobileAuthRequest is an open push request of an enrolled profile.
+type PendingMobileAuthRequest struct {
+	TransactionID string      `json:"transactionId"`
+	UserProfile   UserProfile `json:"userProfile"`
+	Message       string      `json:"message" doc:"The text the request will ask the user to confirm."`
+	Type          string      `json:"type"`
+	Date          int64       `json:"date" doc:"Creation time, unix milliseconds."`
+	TimeToLive    int64       `json:"timeToLive" doc:"Milliseconds left until it expires."`
 }
 
 // ResourceRequestParams describe a resource request.

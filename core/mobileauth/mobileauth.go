@@ -40,13 +40,13 @@ const (
 
 // Register adds the mobile-authentication methods to d.
 func (m *MobileAuth) Register(d *dispatch.Dispatcher) error {
-	return api.Register(d,
+	return api.Register(d, append([]api.Binding{
 		api.EnrollMobileAuthentication.Handle(m.enroll),
 		api.IsUserEnrolledForMobileAuth.Handle(m.isUserEnrolled),
 		api.HandleMobileAuthWithOtp.Handle(m.handleOTP),
 		api.AcceptMobileAuthConfirmation.Handle(m.deliver(inAccept)),
 		api.DenyMobileAuthConfirmation.Handle(m.deliver(inDeny)),
-	)
+	}, m.registerPush()...)...)
 }
 
 // deliver answers accept or deny: hands the decision to the running flow.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/openmobileauth/oma/core/api"
 	"github.com/openmobileauth/oma/core/dispatch"
+	"github.com/openmobileauth/oma/core/flow"
 	"github.com/openmobileauth/oma/core/keys"
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/core/store"
@@ -44,6 +45,14 @@ func (m *MobileAuth) handleOTP(ctx context.Context, params api.OtpParams) (api.N
 		}
 		return none, err
 	}
+	return m.confirm(ctx, f, p, signer, &tx)
+}
+
+// confirm runs the part of a flow after the claim, the same for an OTP and
+// a push request: the message check, the start event, the user's accept or
+// deny, the signed answer over the message shown, the finish event.
+func (m *MobileAuth) confirm(ctx context.Context, f *flow.Flow, p *store.Profile, signer *keys.Signer, tx *protocol.ClaimResponse) (api.None, error) {
+	none := api.None{}
 	if tx.TransactionID == "" || tx.Nonce == "" {
 		return none, dispatch.Errorf(dispatch.CodeGeneral, "the server's claim answer is incomplete")
 	}
@@ -77,7 +86,7 @@ func (m *MobileAuth) handleOTP(ctx context.Context, params api.OtpParams) (api.N
 	}
 
 	// Round trip 2: the signed answer over the message that was shown.
-	ans, err := buildAnswer(signer, p.ID, &tx, decision, m.c.Now().Unix())
+	ans, err := buildAnswer(signer, p.ID, tx, decision, m.c.Now().Unix())
 	if err != nil {
 		finish()
 		return none, err

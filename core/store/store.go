@@ -34,6 +34,9 @@ type Enrollment struct {
 	Certificate string `json:"certificate"` // base64url X.509 DER as the server issued it
 	KeyAlias    string `json:"keyAlias"`
 	EnrolledAt  int64  `json:"enrolledAt"` // unix seconds
+	// PushProvider is the provider of the push target registered from this
+	// device ("" when none): fcm, apns or webpush.
+	PushProvider string `json:"pushProvider,omitempty"`
 }
 
 // Profile is a registered user on this device.

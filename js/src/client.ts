@@ -6,7 +6,7 @@
  */
 import { badParameter, OneginiError, toOneginiError } from './errors';
 import { PinFlow, SdkEvent, SdkEventMap, SdkNotification } from './events';
-import type { MethodName, MethodParams, MethodResult } from './generated/contract';
+import type { MethodName, MethodParams, MethodResult, PendingMobileAuthRequest, PushEnrollParams } from './generated/contract';
 import type { EventParams, Transport } from './transport';
 import type { AuthData, Config, Profile, ResourceRequestType, ResourceResponse, ResourcesDetails } from './types';
 import { validateParams, validateResult } from './validate';
@@ -220,6 +220,38 @@ export interface OneginiSdkApi {
   getRedirectUri(): Promise<string>;
 
   /**
+   * Registers this device's push target on an enrolled profile (push mobile
+   * authentication): an FCM or APNs token (`provider` defaults to apns on iOS,
+   * fcm elsewhere), or a Web Push subscription (`subscription.toJSON()`, e.g.
+   * from a UnifiedPush distributor). Call again when the token changes.
+   * @example
+   * await OneginiSdk.enrollUserForMobileAuthWithPush(fcmToken);
+   * await OneginiSdk.enrollUserForMobileAuthWithPush({ webPushSubscription: sub.toJSON() });
+   */
+  enrollUserForMobileAuthWithPush(target: string | PushEnrollParams): Promise<void>;
+
+  /** Whether a profile has a push target registered from this device. */
+  isUserEnrolledForMobileAuthWithPush(profileId: string): Promise<boolean>;
+
+  /**
+   * Whether a received push's data is a mobile authentication request for a
+   * profile enrolled here (og_transaction_id, og_profile_id at the root or under `content`).
+   */
+  canHandlePushMessage(data: Record<string, unknown> | string): Promise<boolean>;
+
+  /**
+   * Handles a received push: the same confirmation flow as an OTP (mobile auth
+   * events, accept or deny); resolves when it ends, rejects with 9006 after a deny.
+   */
+  handleMobileAuthWithPushRequest(data: Record<string, unknown> | string): Promise<void>;
+
+  /** The open push requests of the enrolled profiles (the pull fallback). */
+  getPendingMobileAuthWithPushRequests(): Promise<PendingMobileAuthRequest[]>;
+
+  /** Handles one request of getPendingMobileAuthWithPushRequests. */
+  handlePendingMobileAuthWithPushRequest(request: PendingMobileAuthRequest): Promise<void>;
+
+  /**
    * Calls a resource on the server with the authenticated user's access token.
    * Accepts the Onegini form `resourceRequest('User', details)` or just `resourceRequest(details)`.
    * @returns resolves with `{status, headers, body}`.
@@ -408,6 +440,24 @@ export function createOneginiSdk(source: TransportSource): OneginiSdkInstance {
     getAccessToken: (): Promise<string> => call('getAccessToken', {}),
 
     getRedirectUri: (): Promise<string> => call('getRedirectUri', {}),
+
+    async enrollUserForMobileAuthWithPush(target: string | PushEnrollParams): Promise<void> {
+      await call('enrollUserForMobileAuthWithPush', typeof target === 'string' ? { pushToken: target } : target);
+    },
+
+    isUserEnrolledForMobileAuthWithPush: (profileId: string): Promise<boolean> => call('isUserEnrolledForMobileAuthWithPush', { profileId }),
+
+    canHandlePushMessage: (data: Record<string, unknown> | string): Promise<boolean> => call('canHandlePushMessage', { data }),
+
+    async handleMobileAuthWithPushRequest(data: Record<string, unknown> | string): Promise<void> {
+      await call('handleMobileAuthWithPushRequest', { data });
+    },
+
+    getPendingMobileAuthWithPushRequests: (): Promise<PendingMobileAuthRequest[]> => call('getPendingMobileAuthWithPushRequests', {}),
+
+    async handlePendingMobileAuthWithPushRequest(request: PendingMobileAuthRequest): Promise<void> {
+      await call('handlePendingMobileAuthWithPushRequest', { request: request as unknown as Record<string, unknown> });
+    },
 
     async resourceRequest(a: ResourceRequestType | ResourcesDetails, b?: ResourcesDetails): Promise<ResourceResponse> {
       let details: unknown = a;

@@ -38,6 +38,12 @@ export const Methods = {
   getAccessToken: 'getAccessToken',
   resourceRequest: 'resourceRequest',
   getRedirectUri: 'getRedirectUri',
+  enrollUserForMobileAuthWithPush: 'enrollUserForMobileAuthWithPush',
+  isUserEnrolledForMobileAuthWithPush: 'isUserEnrolledForMobileAuthWithPush',
+  canHandlePushMessage: 'canHandlePushMessage',
+  handleMobileAuthWithPushRequest: 'handleMobileAuthWithPushRequest',
+  getPendingMobileAuthWithPushRequests: 'getPendingMobileAuthWithPushRequests',
+  handlePendingMobileAuthWithPushRequest: 'handlePendingMobileAuthWithPushRequest',
   ping: 'ping',
   getVersion: 'getVersion',
 } as const;
@@ -91,6 +97,23 @@ export interface OtpParams {
   otp: string;
 }
 
+export interface PendingMobileAuthRequest {
+  transactionId: string;
+  userProfile: UserProfile;
+  /** The text the request will ask the user to confirm. */
+  message: string;
+  type: string;
+  /** Creation time, unix milliseconds. */
+  date: number;
+  /** Milliseconds left until it expires. */
+  timeToLive: number;
+}
+
+export interface PendingRequestParams {
+  /** An element of getPendingMobileAuthWithPushRequests (transactionId and profileId are used). */
+  request: string | Record<string, unknown> | unknown[] | null;
+}
+
 export interface PinAuthenticationCloseEvent {
   action: 'close';
   flow: 'Authentication';
@@ -137,6 +160,22 @@ export interface PingResult {
 
 export interface ProfileParams {
   profileId: string;
+}
+
+export interface PushEnrollParams {
+  /** The enrolled profile (default: the authenticated one, else the only enrolled one). */
+  profileId?: string | null;
+  /** fcm (Android) or apns (iOS) with pushToken; webpush with webPushSubscription (the default when one is given). */
+  provider?: 'fcm' | 'apns' | 'webpush' | null;
+  /** The FCM registration token or the APNs device token (hex). */
+  pushToken?: string | null;
+  /** A Web Push subscription as PushSubscription.toJSON() gives it: {endpoint, keys: {p256dh, auth}} (e.g. from a UnifiedPush distributor). */
+  webPushSubscription?: string | Record<string, unknown> | unknown[] | null;
+}
+
+export interface PushMessageParams {
+  /** The push's data object as the messaging library delivered it. */
+  data: string | Record<string, unknown> | unknown[] | null;
 }
 
 export interface RegisterUserParams {
@@ -246,6 +285,18 @@ export interface MethodTypes {
   resourceRequest: { params: ResourceRequestParams; result: ResourceResponse };
   /** The redirect URI of the started client's configuration (the one registration ends on). */
   getRedirectUri: { params: NoParams; result: string };
+  /** Registers this device's push target (an FCM or APNs token, or a Web Push subscription) on an enrolled profile's mobile-auth enrollment; call again when the token changes. */
+  enrollUserForMobileAuthWithPush: { params: PushEnrollParams; result: null };
+  /** Tells whether a profile has a push target registered from this device. */
+  isUserEnrolledForMobileAuthWithPush: { params: ProfileParams; result: boolean };
+  /** Tells whether a received push's data is a mobile authentication request for a profile enrolled on this device (og_transaction_id and og_profile_id at the root or under content). */
+  canHandlePushMessage: { params: PushMessageParams; result: boolean };
+  /** Handles a received push: claims the request it names and runs the same confirmation flow as an OTP (mobile auth events, accept or deny); settles when the flow ends (9006 after a deny). */
+  handleMobileAuthWithPushRequest: { params: PushMessageParams; result: null };
+  /** Lists the open push requests of the profiles enrolled on this device (the pull fallback when a push did not arrive). */
+  getPendingMobileAuthWithPushRequests: { params: NoParams; result: PendingMobileAuthRequest[] };
+  /** Handles one request of getPendingMobileAuthWithPushRequests as handleMobileAuthWithPushRequest does. */
+  handlePendingMobileAuthWithPushRequest: { params: PendingRequestParams; result: null };
   /** Answers {pong: true} (answered by the dispatcher). */
   ping: { params: NoParams; result: PingResult };
   /** The core's version and protocol (answered by the dispatcher). */
@@ -279,6 +330,12 @@ export const MethodErrors: { readonly [M in MethodName]: readonly number[] } = {
   getAccessToken: [8000, 8009, 8020, 9000, 9001, 9002, 9003, 9010, 9012, 10000],
   resourceRequest: [8000, 8009, 8020, 9000, 9001, 9002, 9003, 9010, 9012, 10000],
   getRedirectUri: [8000, 8009, 8020],
+  enrollUserForMobileAuthWithPush: [8000, 8007, 8009, 8020, 9000, 9001, 9020, 9021, 10000],
+  isUserEnrolledForMobileAuthWithPush: [8000, 8007, 8009, 8020],
+  canHandlePushMessage: [8000, 8009, 8020],
+  handleMobileAuthWithPushRequest: [8000, 8009, 8020, 9000, 9001, 9006, 9007, 9020, 9021, 9029, 10000, 10013, 10018],
+  getPendingMobileAuthWithPushRequests: [8000, 8009, 8020, 9000, 9001, 10000],
+  handlePendingMobileAuthWithPushRequest: [8000, 8009, 8020, 9000, 9001, 9006, 9007, 9020, 9021, 9029, 10000, 10013, 10018],
   ping: [8000, 8009],
   getVersion: [8000, 8009],
 };
@@ -457,6 +514,70 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
     ],
     "required": [
       "otp"
+    ],
+    "additionalProperties": false
+  },
+  "PendingMobileAuthRequest": {
+    "type": "object",
+    "properties": {
+      "date": {
+        "type": "integer",
+        "description": "Creation time, unix milliseconds."
+      },
+      "message": {
+        "type": "string",
+        "description": "The text the request will ask the user to confirm."
+      },
+      "timeToLive": {
+        "type": "integer",
+        "description": "Milliseconds left until it expires."
+      },
+      "transactionId": {
+        "type": "string"
+      },
+      "type": {
+        "type": "string"
+      },
+      "userProfile": {
+        "$ref": "#/$defs/UserProfile"
+      }
+    },
+    "x-order": [
+      "transactionId",
+      "userProfile",
+      "message",
+      "type",
+      "date",
+      "timeToLive"
+    ],
+    "required": [
+      "transactionId",
+      "userProfile",
+      "message",
+      "type",
+      "date",
+      "timeToLive"
+    ],
+    "additionalProperties": false
+  },
+  "PendingRequestParams": {
+    "type": "object",
+    "properties": {
+      "request": {
+        "type": [
+          "string",
+          "object",
+          "array",
+          "null"
+        ],
+        "description": "An element of getPendingMobileAuthWithPushRequests (transactionId and profileId are used)."
+      }
+    },
+    "x-order": [
+      "request"
+    ],
+    "required": [
+      "request"
     ],
     "additionalProperties": false
   },
@@ -653,6 +774,74 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
     ],
     "required": [
       "profileId"
+    ],
+    "additionalProperties": false
+  },
+  "PushEnrollParams": {
+    "type": "object",
+    "properties": {
+      "profileId": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "description": "The enrolled profile (default: the authenticated one, else the only enrolled one)."
+      },
+      "provider": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "description": "fcm (Android) or apns (iOS) with pushToken; webpush with webPushSubscription (the default when one is given).",
+        "enum": [
+          "fcm",
+          "apns",
+          "webpush"
+        ]
+      },
+      "pushToken": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "description": "The FCM registration token or the APNs device token (hex)."
+      },
+      "webPushSubscription": {
+        "type": [
+          "string",
+          "object",
+          "array",
+          "null"
+        ],
+        "description": "A Web Push subscription as PushSubscription.toJSON() gives it: {endpoint, keys: {p256dh, auth}} (e.g. from a UnifiedPush distributor)."
+      }
+    },
+    "x-order": [
+      "profileId",
+      "provider",
+      "pushToken",
+      "webPushSubscription"
+    ],
+    "additionalProperties": false
+  },
+  "PushMessageParams": {
+    "type": "object",
+    "properties": {
+      "data": {
+        "type": [
+          "string",
+          "object",
+          "array",
+          "null"
+        ],
+        "description": "The push's data object as the messaging library delivered it."
+      }
+    },
+    "x-order": [
+      "data"
+    ],
+    "required": [
+      "data"
     ],
     "additionalProperties": false
   },
@@ -940,6 +1129,14 @@ export const MethodSchemas: { readonly [M in MethodName]: { params: JsonSchema; 
       "$ref": "#/$defs/AuthData"
     }
   },
+  "canHandlePushMessage": {
+    "params": {
+      "$ref": "#/$defs/PushMessageParams"
+    },
+    "result": {
+      "type": "boolean"
+    }
+  },
   "cancelBrowserRegistration": {
     "params": {
       "$ref": "#/$defs/NoParams"
@@ -988,6 +1185,14 @@ export const MethodSchemas: { readonly [M in MethodName]: { params: JsonSchema; 
       "type": "null"
     }
   },
+  "enrollUserForMobileAuthWithPush": {
+    "params": {
+      "$ref": "#/$defs/PushEnrollParams"
+    },
+    "result": {
+      "type": "null"
+    }
+  },
   "getAccessToken": {
     "params": {
       "$ref": "#/$defs/NoParams"
@@ -1002,6 +1207,17 @@ export const MethodSchemas: { readonly [M in MethodName]: { params: JsonSchema; 
     },
     "result": {
       "$ref": "#/$defs/UserProfile"
+    }
+  },
+  "getPendingMobileAuthWithPushRequests": {
+    "params": {
+      "$ref": "#/$defs/NoParams"
+    },
+    "result": {
+      "type": "array",
+      "items": {
+        "$ref": "#/$defs/PendingMobileAuthRequest"
+      }
     }
   },
   "getRedirectUri": {
@@ -1039,6 +1255,22 @@ export const MethodSchemas: { readonly [M in MethodName]: { params: JsonSchema; 
       "type": "null"
     }
   },
+  "handleMobileAuthWithPushRequest": {
+    "params": {
+      "$ref": "#/$defs/PushMessageParams"
+    },
+    "result": {
+      "type": "null"
+    }
+  },
+  "handlePendingMobileAuthWithPushRequest": {
+    "params": {
+      "$ref": "#/$defs/PendingRequestParams"
+    },
+    "result": {
+      "type": "null"
+    }
+  },
   "handleRegistrationCallback": {
     "params": {
       "$ref": "#/$defs/HandleRegistrationCallbackParams"
@@ -1048,6 +1280,14 @@ export const MethodSchemas: { readonly [M in MethodName]: { params: JsonSchema; 
     }
   },
   "isUserEnrolledForMobileAuth": {
+    "params": {
+      "$ref": "#/$defs/ProfileParams"
+    },
+    "result": {
+      "type": "boolean"
+    }
+  },
+  "isUserEnrolledForMobileAuthWithPush": {
     "params": {
       "$ref": "#/$defs/ProfileParams"
     },
