@@ -6,20 +6,23 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/openmobileauth/oma/core/protocol"
 )
 
-// Providers a device can register with.
+// Providers a device can register with (core/protocol's names).
 const (
-	ProviderFCM     = "fcm"
-	ProviderAPNs    = "apns"
-	ProviderWebPush = "webpush"
+	ProviderFCM     = protocol.PushProviderFCM
+	ProviderAPNs    = protocol.PushProviderAPNs
+	ProviderWebPush = protocol.PushProviderWebPush
 )
 
-// Payload keys (the Onegini push payload names; og_server is this project's).
+// Payload keys (the Onegini push payload names; og_server is this
+// project's), as core/protocol defines them for both sides.
 const (
-	KeyTransactionID = "og_transaction_id"
-	KeyProfileID     = "og_profile_id"
-	KeyServer        = "og_server"
+	KeyTransactionID = protocol.PushKeyTransactionID
+	KeyProfileID     = protocol.PushKeyProfileID
+	KeyServer        = protocol.PushKeyServer
 )
 
 // Target is where one enrollment's pushes go.
