@@ -143,6 +143,14 @@ step('enroll for mobile authentication', async () => {
   assert.equal(again.code, OneginiError.Codes.DEVICE_ALREADY_ENROLLED);
 });
 
+step('push: no target registered, push data recognised, nothing pending (the server sends no push here)', async () => {
+  assert.equal(await OneginiSdk.isUserEnrolledForMobileAuthWithPush(profile!.id), false);
+  assert.equal(await OneginiSdk.canHandlePushMessage({ og_transaction_id: 'tx', og_profile_id: profile!.id }), true);
+  assert.equal(await OneginiSdk.canHandlePushMessage({ content: { og_transaction_id: 'tx', og_profile_id: profile!.id } }), true);
+  assert.equal(await OneginiSdk.canHandlePushMessage({ og_transaction_id: 'tx', og_profile_id: 'another-profile' }), false);
+  assert.deepEqual(await OneginiSdk.getPendingMobileAuthWithPushRequests(), []);
+});
+
 step('an OTP from the relying-party API, accepted in the startAuthentication handler', async () => {
   const started = await server!.startMobileAuth('Log in to Example Bank');
   const answer = answerNextRequest('accept');
