@@ -84,3 +84,14 @@ func TestRegistrationNamesTheApplication(t *testing.T) {
 		t.Fatalf("the server stored %+v", got)
 	}
 }
+
+// The platform the core reports follows the build: the Android and iOS
+// libraries say so (an application limited to them accepts them), the
+// desktop and test builds say desktop.
+func TestPlatformOfBuild(t *testing.T) {
+	for goos, want := range map[string]string{"android": "android", "ios": "ios", "linux": "desktop", "darwin": "desktop", "windows": "desktop", "js": "desktop"} {
+		if got := platformOf(goos); got != want {
+			t.Errorf("platformOf(%q) = %q, want %q", goos, got, want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,8 +17,19 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// Platform is what the core reports as its platform at client registration.
-var Platform = "desktop"
+// Platform is what the core reports as its platform at client registration
+// (an application can be limited to platforms, DESIGN §10): "android" and
+// "ios" in the mobile builds, "desktop" elsewhere.
+var Platform = platformOf(runtime.GOOS)
+
+// platformOf maps a GOOS to the platform name of the device protocol.
+func platformOf(goos string) string {
+	switch goos {
+	case "android", "ios":
+		return goos
+	}
+	return "desktop"
+}
 
 // Client is the started SDK client: configuration, registration and HTTP.
 // It is safe for concurrent use.
