@@ -401,12 +401,10 @@ function compareRN(members) {
 // ---------------------------------------------------------------- 2. Cordova
 async function checkCordova() {
   const spec = JSON.parse(readFileSync(join(surfaceDir, 'cordova-members.json'), 'utf8'));
-  const bundlePath = join(pkgDir, 'dist', 'cordova', 'onegini.js');
   const pluginXml = readFileSync(join(pkgDir, 'plugin.xml'), 'utf8');
   const jsModule = /<js-module\s+src="([^"]+)"/.exec(pluginXml)?.[1];
   if (!jsModule || !existsSync(join(pkgDir, jsModule))) throw new Error(`plugin.xml's js-module (${jsModule}) is not in the package`);
   const source = readFileSync(join(pkgDir, jsModule), 'utf8');
-  void bundlePath;
 
   // A minimal browser-ish global for members that touch window.XMLHttpRequest.
   const g = globalThis;
@@ -419,7 +417,6 @@ async function checkCordova() {
       addEventListener() {}
     };
   }
-  const pending = new Set();
   process.on('unhandledRejection', () => {}); // rejections are observed per call below
 
   function load(calls) {
@@ -431,14 +428,8 @@ async function checkCordova() {
       throw new Error(`module ${id} not found`);
     };
     const module = { exports: {} };
-    const saved = g.cordova;
-    g.cordova = { exec };
-    try {
-      new Function('require', 'exports', 'module', source)(cordovaRequire, module.exports, module);
-    } finally {
-      // keep cordova.exec for members that look it up on first use
-    }
-    void saved;
+    g.cordova = { exec }; // for bundles that look up the global cordova.exec on first use
+    new Function('require', 'exports', 'module', source)(cordovaRequire, module.exports, module);
     return module.exports;
   }
   const get = (obj, path) => path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
@@ -471,9 +462,8 @@ async function checkCordova() {
       const inst = load(calls);
       const fn = get(inst, mem.path);
       const parent = parentPath ? get(inst, parentPath) : inst;
-      let successCalled = null;
       let failureErr = null;
-      const args = form.args.map((a) => materialize(a, inst, (v) => (successCalled = v ?? true), (e) => (failureErr = e ?? true)));
+      const args = form.args.map((a) => materialize(a, inst, () => {}, (e) => (failureErr = e ?? true)));
       const shown = `${mem.path}(${form.args.map((a) => JSON.stringify(a)).join(', ')})`;
       let ret;
       try {
@@ -490,13 +480,12 @@ async function checkCordova() {
           r.problems.push(`${shown} returns ${describe(ret)}, not a promise`);
           continue;
         }
-        const p = ret.then(
+        ret.then(
           () => {},
           (e) => {
             rejected = e ?? true;
           },
         );
-        pending.add(p);
       } else if (mem.returns === 'handler') {
         if (!ret || typeof ret !== 'object') {
           r.problems.push(`${shown} returns ${describe(ret)}, not a handler object`);
@@ -540,7 +529,6 @@ async function checkCordova() {
       for (const v of form.reaches ?? []) {
         if (toNative.length && !seen.includes(JSON.stringify(v).slice(1, -1))) r.problems.push(`${shown}: ${JSON.stringify(v)} never reaches cordova.exec`);
       }
-      void successCalled;
     }
     r.state = r.problems.length ? 'different' : 'present';
   }
