@@ -29,6 +29,8 @@ type options struct {
 	accept, deny                    bool
 	jsonOut                         bool
 	timeout                         time.Duration
+	listen                          string
+	count                           int
 }
 
 const usage = `Usage: phone <command> [flags] [arguments]
@@ -40,6 +42,8 @@ Commands:
   scan OTP     answer a mobile authentication request (or --qr FILE)
   status       show the server, the registered users and their enrollment
   deregister   remove the registered user from this phone and the server
+  listen       receive push requests (Web Push to a loopback receiver) and answer them
+  pending      answer the open push requests (the pull path)
 
 Flags:
 `
@@ -61,10 +65,12 @@ func newFlagSet(o *options, errOut io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.browser, "browser", false, "register: log in yourself in a browser and paste the redirect address")
 	fs.StringVar(&o.pin, "pin", "", "the PIN to create (register) or to authenticate with (login, enroll)")
 	fs.StringVar(&o.qr, "qr", "", "scan: read the OTP from this QR code image (PNG, JPEG or GIF)")
-	fs.BoolVar(&o.accept, "accept", false, "scan: accept without asking")
-	fs.BoolVar(&o.deny, "deny", false, "scan: deny without asking")
+	fs.BoolVar(&o.accept, "accept", false, "scan, listen, pending: accept without asking")
+	fs.BoolVar(&o.deny, "deny", false, "scan, listen, pending: deny without asking")
 	fs.BoolVar(&o.jsonOut, "json", false, "status: print JSON")
-	fs.DurationVar(&o.timeout, "timeout", 2*time.Minute, "how long a flow may take")
+	fs.DurationVar(&o.timeout, "timeout", 2*time.Minute, "how long a flow may take (listen: how long to wait for a push)")
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "listen: address of the push receiver")
+	fs.IntVar(&o.count, "count", 0, "listen: stop after this many pushes (0: until --timeout passes without one)")
 	fs.StringVar(&o.logLevel, "log-level", "error", "SDK core log level: debug, info, warn, error, disabled")
 	fs.Usage = func() {
 		fmt.Fprint(errOut, usage)
@@ -121,6 +127,10 @@ func run(args []string, in io.Reader, out, errOut io.Writer) int {
 		err = p.withCore(pos, 0, p.status)
 	case "deregister":
 		err = p.withCore(pos, 0, p.deregister)
+	case "listen":
+		err = p.withCore(pos, 0, p.listen)
+	case "pending":
+		err = p.withCore(pos, 0, p.pending)
 	default:
 		err = usageError{fmt.Sprintf("unknown command %q (run phone --help)", cmd)}
 	}

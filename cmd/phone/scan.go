@@ -30,8 +30,15 @@ func (p *phone) scan(args []string) error {
 		// Piped answers are fine, but say what is asked.
 		p.printf("(no --accept/--deny: reading the answer from standard input)\n")
 	}
+	return p.confirm(api.MethodHandleMobileAuthWithOtp, map[string]any{"otp": otp})
+}
+
+// confirm runs one SDK flow that shows a mobile authentication request (an
+// OTP's or a push request's: the same events): it prints the message,
+// accepts or denies (--accept/--deny, or asks), and reports the outcome.
+func (p *phone) confirm(method string, params any) error {
 	decided, accepted := false, false
-	err := p.c.flow(api.MethodHandleMobileAuthWithOtp, map[string]any{"otp": otp}, p.o.timeout, nil, func(ev event) error {
+	err := p.c.flow(method, params, p.o.timeout, nil, func(ev event) error {
 		if ev.Type != api.EventMobileAuthOtp {
 			return nil
 		}
