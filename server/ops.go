@@ -63,6 +63,7 @@ func (s *Server) initOps(mux *http.ServeMux) {
 	admin.Handle("GET "+PathMetrics, s.metrics.Handler())
 	admin.HandleFunc("GET "+PathLive, s.live)
 	admin.HandleFunc("GET "+PathReady, s.ready)
+	s.registerAdminAPI(admin)
 	admin.HandleFunc("/", notFound)
 	s.admin = s.middleware(admin)
 }

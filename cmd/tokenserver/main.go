@@ -18,6 +18,7 @@
 //	tokenserver policy set single|override|multiple
 //
 //	tokenserver config check [--config FILE] [serve flags]
+//	tokenserver admin-token create --name NAME [--scope read|write] | list | revoke --name NAME
 //
 // Every flag can also be given as an environment variable OMA_<FLAG> (upper
 // case, dashes as underscores), e.g. OMA_STORE, OMA_LISTEN, OMA_BASE_URL, or
@@ -48,6 +49,7 @@ commands:
   serve                      run the server (seeds nothing; --demo seeds the demo data)
   version                    print the version (also --version)
   config check               validate the serve configuration and print it (secrets redacted)
+  admin-token create|list|revoke   bearer tokens of the admin REST API (admin listener)
   api-client create|list|rotate-secret|rotate-callback-key|add-callback
                              manage relying-party API clients
   otp-type create            create or update an OTP type
@@ -70,6 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		err = serve(ctx, args[1:], stdout, stderr)
+	case "admin-token":
+		err = adminToken(ctx, args[1:], stdout, stderr)
 	case "config":
 		err = configCmd(ctx, args[1:], stdout, stderr)
 	case "api-client":

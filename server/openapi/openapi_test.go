@@ -1,6 +1,8 @@
 package openapi_test
 
 import (
+	"go.yaml.in/yaml/v3"
+
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -52,5 +54,22 @@ func TestHandler(t *testing.T) {
 	openapi.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/openapi.yaml", nil))
 	if rec.Code != 405 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
 		t.Fatalf("POST: %d", rec.Code)
+	}
+}
+
+// The admin document is YAML that names every admin route.
+func TestAdminDocument(t *testing.T) {
+	var doc map[string]any
+	if err := yaml.Unmarshal(openapi.AdminDocument, &doc); err != nil {
+		t.Fatal(err)
+	}
+	paths, _ := doc["paths"].(map[string]any)
+	for _, p := range []string{"/admin/v1/api-clients", "/admin/v1/api-clients/{id}/rotate-secret", "/admin/v1/api-clients/{id}/rotate-callback-key",
+		"/admin/v1/api-clients/{id}/callback-uris", "/admin/v1/applications", "/admin/v1/applications/{id}", "/admin/v1/applications/{id}/disable",
+		"/admin/v1/applications/{id}/enable", "/admin/v1/otp-types", "/admin/v1/otp-types/{name}", "/admin/v1/users", "/admin/v1/users/{id}/enrollments",
+		"/admin/v1/users/{id}/reset-devices", "/admin/v1/policy"} {
+		if paths[p] == nil {
+			t.Errorf("admin path %s missing", p)
+		}
 	}
 }
