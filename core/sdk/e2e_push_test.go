@@ -25,7 +25,7 @@ const e2ePushType = "confirm-payment"
 
 // pushTestServer is a Token Server sending Web Push (loopback endpoints
 // allowed) with a push OTP type.
-func pushTestServer(t *testing.T) *servertest.TestServer {
+func pushTestServer(t testing.TB, tune ...func(*server.Config)) *servertest.TestServer {
 	t.Helper()
 	vapid, err := ecdh.P256().GenerateKey(nil)
 	if err != nil {
@@ -36,6 +36,9 @@ func pushTestServer(t *testing.T) *servertest.TestServer {
 			Subject: "mailto:ops@example.org", AllowPrivateEndpoints: true}}
 		c.PushOutbox = push.OutboxConfig{PollInterval: 50 * time.Millisecond}
 		c.PushBackoff = -1
+		for _, f := range tune {
+			f(c)
+		}
 	}})
 	a := ts.Server.Admin()
 	if err := a.PutOTPType(context.Background(), e2ePushType, 2*time.Minute, "{message}"); err != nil {
@@ -49,7 +52,7 @@ func pushTestServer(t *testing.T) *servertest.TestServer {
 
 // pushService is the phone's loopback push service: it decrypts what the
 // server sends to the subscription (RFC 8291) and hands on the data.
-func pushService(t *testing.T) (sub map[string]any, got chan string) {
+func pushService(t testing.TB) (sub map[string]any, got chan string) {
 	keys, err := webpush.NewKeys(nil)
 	if err != nil {
 		t.Fatal(err)
