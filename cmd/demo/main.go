@@ -169,7 +169,13 @@ Click "Log in with your phone" and answer with the code shown under the QR code:
 
   %s scan <OTP>
 
+Push: requests of OTP type %s with user_id wake a listening phone
+(Web Push to its own loopback receiver); without one, pull them:
+
+  %s listen
+  %s pending
+
 Press Ctrl-C to stop.
 `, base, base, storeURL, seed.clientID, seed.otpType, seed.otpExpiry, seed.user, seed.password, base,
-		phone, seed.user, seed.password, serverFlag, phone, phone)
+		phone, seed.user, seed.password, serverFlag, phone, phone, demoPushType, phone, phone)
 }

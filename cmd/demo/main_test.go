@@ -75,6 +75,8 @@ func TestDemoServesThePageAndTheTokenServerOnOneListener(t *testing.T) {
 		"go run ./cmd/phone register --user demo --password demo1234 --pin 24680 --server " + base,
 		"go run ./cmd/phone enroll --pin 24680",
 		"go run ./cmd/phone scan <OTP>",
+		"go run ./cmd/phone listen",
+		"go run ./cmd/phone pending",
 		"Open " + base + "/ in a browser",
 		"expires after 7s",
 	} {
