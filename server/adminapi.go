@@ -91,6 +91,8 @@ func (s *Server) registerAdminAPI(mux *http.ServeMux) {
 	route("POST /admin/v1/api-clients/{id}/rotate-secret", h.rotateSecret)
 	route("POST /admin/v1/api-clients/{id}/rotate-callback-key", h.rotateCallbackKey)
 	route("POST /admin/v1/api-clients/{id}/callback-uris", h.addCallbackURIs)
+	route("POST /admin/v1/api-clients/{id}/disable", h.setAPIClient(true))
+	route("POST /admin/v1/api-clients/{id}/enable", h.setAPIClient(false))
 	route("GET /admin/v1/applications", h.listApplications)
 	route("POST /admin/v1/applications", h.createApplication)
 	route("POST /admin/v1/applications/{id}/disable", h.setApplication(false))
@@ -98,6 +100,9 @@ func (s *Server) registerAdminAPI(mux *http.ServeMux) {
 	route("DELETE /admin/v1/applications/{id}", h.deleteApplication)
 	route("GET /admin/v1/otp-types", h.listOTPTypes)
 	route("PUT /admin/v1/otp-types/{name}", h.putOTPType)
+	route("POST /admin/v1/otp-types/{name}/disable", h.setOTPType(true))
+	route("POST /admin/v1/otp-types/{name}/enable", h.setOTPType(false))
+	route("GET /admin/v1/users", h.listUsers)
 	route("POST /admin/v1/users", h.createUser)
 	route("GET /admin/v1/users/{id}/enrollments", h.listEnrollments)
 	route("POST /admin/v1/users/{id}/reset-devices", h.resetDevices)
@@ -237,6 +242,56 @@ func (h *adminAPI) addCallbackURIs(w http.ResponseWriter, r *http.Request, t sto
 	id := r.PathValue("id")
 	err := h.s.Admin().AddCallbackURIs(r.Context(), id, req.CallbackURIs...)
 	h.done(w, t, "api_client_add_callback_uris", id, err, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// SetAPIClientDisabled disables (its requests refused) or enables an API client.
+func (a *Admin) SetAPIClientDisabled(ctx context.Context, id string, disabled bool) error {
+	return a.updateAPIClient(ctx, id, func(c *store.APIClient) { c.Disabled = disabled })
+}
+
+// SetOTPTypeDisabled disables (new requests of it refused) or enables an OTP type.
+func (a *Admin) SetOTPTypeDisabled(ctx context.Context, name string, disabled bool) error {
+	defer a.notify()
+	return a.Store.InTx(ctx, func(tx store.Tx) error {
+		t, err := tx.GetOTPType(ctx, name)
+		if err != nil {
+			return err
+		}
+		t.Disabled = disabled
+		return tx.PutOTPType(ctx, t)
+	})
+}
+
+func (h *adminAPI) setAPIClient(disabled bool) func(http.ResponseWriter, *http.Request, store.AdminToken) {
+	return func(w http.ResponseWriter, r *http.Request, t store.AdminToken) {
+		id := r.PathValue("id")
+		err := h.s.Admin().SetAPIClientDisabled(r.Context(), id, disabled)
+		action := map[bool]string{true: "api_client_disable", false: "api_client_enable"}[disabled]
+		h.done(w, t, action, id, err, http.StatusOK, map[string]any{"id": id, "disabled": disabled})
+	}
+}
+
+func (h *adminAPI) setOTPType(disabled bool) func(http.ResponseWriter, *http.Request, store.AdminToken) {
+	return func(w http.ResponseWriter, r *http.Request, t store.AdminToken) {
+		name := r.PathValue("name")
+		err := h.s.Admin().SetOTPTypeDisabled(r.Context(), name, disabled)
+		action := map[bool]string{true: "otp_type_disable", false: "otp_type_enable"}[disabled]
+		h.done(w, t, action, name, err, http.StatusOK, map[string]any{"name": name, "disabled": disabled})
+	}
+}
+
+// listUsers: GET /admin/v1/users?after=ID — up to 500 users by id.
+func (h *adminAPI) listUsers(w http.ResponseWriter, r *http.Request, _ store.AdminToken) {
+	us, err := store.ListUsers(r.Context(), h.s.st, r.URL.Query().Get("after"), 500)
+	type userView struct {
+		ID        string `json:"id"`
+		CreatedAt int64  `json:"created_at"`
+	}
+	out := make([]userView, 0, len(us))
+	for _, u := range us {
+		out = append(out, userView{u.ID, u.CreatedAt})
+	}
+	h.read(w, out, err)
 }
 
 type applicationView struct {

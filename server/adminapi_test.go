@@ -114,7 +114,12 @@ func TestAdminAPI(t *testing.T) {
 			{"POST", "/admin/v1/applications/com.example.app/disable", ""},
 			{"POST", "/admin/v1/applications/com.example.app/enable", ""},
 			{"DELETE", "/admin/v1/applications/com.example.app", ""},
+			{"POST", "/admin/v1/api-clients/" + ts.APIClientID + "/disable", ""},
+			{"POST", "/admin/v1/api-clients/" + ts.APIClientID + "/enable", ""},
 			{"GET", "/admin/v1/otp-types", ""},
+			{"POST", "/admin/v1/otp-types/" + ts.OTPType + "/disable", ""},
+			{"POST", "/admin/v1/otp-types/" + ts.OTPType + "/enable", ""},
+			{"GET", "/admin/v1/users", ""},
 			{"PUT", "/admin/v1/otp-types/pay", `{"expiry_seconds":90}`},
 			{"POST", "/admin/v1/users", `{"username":"carol","password":"correct horse battery"}`},
 			{"GET", "/admin/v1/users/" + ts.DemoUserID + "/enrollments", ""},
@@ -167,6 +172,16 @@ func TestAdminAPI(t *testing.T) {
 			t.Fatalf("callback URI not added: %s", l)
 		}
 
+		c.must(W, "POST", "/admin/v1/api-clients/shop/disable", "", 200)
+		if rpStatus(t, ts, "shop", field(rot, "secret")) == 200 {
+			t.Fatal("a disabled API client still creates requests")
+		}
+		c.must(W, "POST", "/admin/v1/api-clients/shop/enable", "", 200)
+		if rpStatus(t, ts, "shop", field(rot, "secret")) != 200 {
+			t.Fatal("an enabled API client is refused")
+		}
+		c.must(W, "POST", "/admin/v1/api-clients/nobody/disable", "", 404)
+
 		// Applications.
 		c.must(W, "POST", "/admin/v1/applications", `{"id":"com.example.app","name":"Example","redirect_uris":["com.example.app:/cb"]}`, 201)
 		c.must(W, "POST", "/admin/v1/applications", `{"id":"com.example.app","name":"Example","redirect_uris":["com.example.app:/cb"]}`, 409)
@@ -185,11 +200,23 @@ func TestAdminAPI(t *testing.T) {
 			t.Fatalf("otp types %s", l)
 		}
 		c.must(W, "PUT", "/admin/v1/otp-types/pay", `{"expiry_seconds":-1}`, 400)
+		c.must(W, "POST", "/admin/v1/otp-types/"+ts.OTPType+"/disable", "", 200)
+		if rpStatus(t, ts, ts.APIClientID, ts.APIClientSecret) != http.StatusForbidden {
+			t.Fatal("a disabled OTP type still creates requests")
+		}
+		c.must(W, "POST", "/admin/v1/otp-types/"+ts.OTPType+"/enable", "", 200)
+		c.must(W, "POST", "/admin/v1/otp-types/nothing/disable", "", 404)
 
 		// Users, their devices.
 		c.must(W, "POST", "/admin/v1/users", `{"username":"carol","password":"correct horse battery"}`, 201)
 		c.must(W, "POST", "/admin/v1/users", `{"username":"carol","password":"correct horse battery"}`, 409)
 		c.must(W, "POST", "/admin/v1/users", `{"username":"dave","password":"short"}`, 400)
+		if l, _ := json.Marshal(c.must(R, "GET", "/admin/v1/users", "", 200)); !strings.Contains(string(l), `"id":"carol"`) || !strings.Contains(string(l), `"id":"`+ts.DemoUserID+`"`) || strings.Contains(string(l), "argon") {
+			t.Fatalf("users %s", l)
+		}
+		if l, _ := json.Marshal(c.must(R, "GET", "/admin/v1/users?after=carol", "", 200)); strings.Contains(string(l), `"id":"carol"`) {
+			t.Fatalf("users after carol %s", l)
+		}
 		if es := c.must(R, "GET", "/admin/v1/users/"+ts.DemoUserID+"/enrollments", "", 200).([]any); len(es) != 1 {
 			t.Fatalf("enrollments %v, want the demo device", es)
 		}

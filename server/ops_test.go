@@ -364,3 +364,29 @@ func TestPushMetrics(t *testing.T) {
 		}
 	}
 }
+
+// Normal operation leaves audit records too: the login with its IP, the
+// enrollment, the answer with its decision, the deregistration.
+func TestAuditEventsOfAFlow(t *testing.T) {
+	ts := servertest.Start(t, servertest.Options{})
+	d := ts.Enrolled(ts.DemoUser, ts.DemoPassword, "13579")
+	_, otp := newRequest(t, ts, rp.CreateParams{})
+	c, err := d.Claim(otp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Answer(d.SignedAnswer(c, protocol.DecisionDeny, nil)); err != nil {
+		t.Fatal(err)
+	}
+	logs := ts.Logs.String()
+	for _, want := range []string{
+		`"audit":true,"event":"login_succeeded","ip":"127.0.0.1"`,
+		`"audit":true,"event":"enrolled","user_id":"` + ts.DemoUserID + `"`,
+		`"audit":true,"event":"answered","transaction_id":"` + c.TransactionID + `"`,
+		`"decision":"denied"`,
+	} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("no audit record with %s", want)
+		}
+	}
+}

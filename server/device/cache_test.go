@@ -84,7 +84,14 @@ func anyContains(qs []string, sub string) bool {
 
 // quiet is a server whose callback worker does not poll on its own.
 func quiet(o servertest.Options) servertest.Options {
-	o.Config = func(c *server.Config) { c.Callbacks.PollInterval = time.Hour }
+	o.Config = func(c *server.Config) {
+		c.Callbacks.PollInterval = time.Hour
+		// The counts here are the flow's own statements: rate-limit buckets
+		// stay in memory (on PostgreSQL they are shared through the store by
+		// default, one more statement per limit checked; see
+		// server/instances_test.go).
+		c.LocalRateLimits = true
+	}
 	return o
 }
 

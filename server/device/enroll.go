@@ -116,7 +116,7 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.env.TxCache.PutEnrollment(&svc.CachedEnrollment{Enrollment: enr, Pub: pub})
-	h.env.Log.Info().Str("profile_id", enr.ProfileID).Str("enrollment_id", enr.ID).Msg("enrolled for mobile authentication")
+	h.env.AuditInfo(svc.AuditEnrolled).Str("user_id", enr.UserID).Str("client_id", enr.ClientID).Str("profile_id", enr.ProfileID).Str("enrollment_id", enr.ID).Msg("enrolled for mobile authentication")
 	svc.WriteJSON(w, http.StatusOK, protocol.EnrollResponse{EnrollmentID: enr.ID, Certificate: enr.Certificate})
 }
 

@@ -297,7 +297,7 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request) {
 	if tr.CallbackURI != "" && h.env.WakeOutbox != nil {
 		h.env.WakeOutbox()
 	}
-	h.env.Log.Info().Str("transaction_id", tr.ID).Str("status", status).Msg("authentication request answered")
+	h.env.AuditInfo(svc.AuditAnswered).Str("transaction_id", tr.ID).Str("api_client_id", tr.APIClientID).Str("profile_id", req.ProfileID).Str("decision", status).Str("ip", svc.ClientIP(r)).Msg("authentication request answered")
 	svc.WriteJSON(w, http.StatusOK, protocol.AnswerResponse{TransactionID: tr.ID, Status: status})
 }
 

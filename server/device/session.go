@@ -60,7 +60,7 @@ func (h *Handler) deregister(w http.ResponseWriter, r *http.Request) {
 	// This instance's enrollment cache follows at once (another instance's
 	// learns from its next refused claim or answer).
 	h.env.TxCache.ForgetEnrollment(req.ProfileID, c.client.ID)
-	h.env.Log.Info().Str("client_id", c.client.ID).Str("profile_id", req.ProfileID).Msg("profile deregistered")
+	h.env.AuditInfo(svc.AuditDeregistered).Str("client_id", c.client.ID).Str("profile_id", req.ProfileID).Msg("profile deregistered")
 	svc.WriteJSON(w, http.StatusOK, map[string]string{})
 }
 

@@ -201,7 +201,7 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 		tq.Set("state", ar.state)
 	}
 	target.RawQuery = tq.Encode()
-	h.env.Log.Info().Str("client_id", ar.client.ID).Str("user_id", user.ID).Msg("login succeeded")
+	h.env.AuditInfo(svc.AuditLoginSucceeded).Str("ip", ip).Str("client_id", ar.client.ID).Str("user_id", user.ID).Msg("login succeeded")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Location", target.String())
 	w.WriteHeader(http.StatusFound)

@@ -86,3 +86,26 @@ func DeleteAdminToken(ctx context.Context, s Store, name string) error {
 	}
 	return nil
 }
+
+// ListUsers lists up to limit identity-provider users with an id after
+// after, by id (password hashes not read).
+func ListUsers(ctx context.Context, s Store, after string, limit int) ([]User, error) {
+	st, err := sqlOf(s)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.reader.QueryContext(ctx, st.d.q("SELECT id, created_at FROM users WHERE id > ? ORDER BY id LIMIT ?"), after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		var u User
+		if err := rows.Scan(&u.ID, &u.CreatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}

@@ -13,6 +13,20 @@ const (
 	AuditRefreshReused = "refresh_token_reused"
 )
 
+// Audit events of normal operation (info level): successful logins with the
+// IP, enrollments, answers with the decision, deregistrations (issue 16).
+const (
+	AuditLoginSucceeded = "login_succeeded"
+	AuditEnrolled       = "enrolled"
+	AuditAnswered       = "answered"
+	AuditDeregistered   = "deregistered"
+)
+
+// AuditInfo starts an audit record of normal operation at info level.
+func (e *Env) AuditInfo(event string) *zerolog.Event {
+	return e.Log.Info().Bool("audit", true).Str("event", event)
+}
+
 // Audit starts an audit record for event at warn level.
 func (e *Env) Audit(event string) *zerolog.Event {
 	return e.Log.Warn().Bool("audit", true).Str("event", event)
