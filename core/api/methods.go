@@ -65,7 +65,7 @@ var (
 		server(dispatch.CodeNotStarted, dispatch.CodeProfileNotFound, dispatch.CodeWrongPin, dispatch.CodeUserDeregistered, dispatch.CodeCancelled, dispatch.CodeActionInProgress)...)
 	Logout = declare[None, None](MethodLogout,
 		"Logs the authenticated user out (revokes the session's tokens).",
-		dispatch.CodeNotStarted, dispatch.CodeNotAuthenticated)
+		dispatch.CodeNotStarted, dispatch.CodeNoProfileAuthenticated, dispatch.CodeNotAuthenticated)
 	DeregisterUser = declare[ProfileParams, None](MethodDeregisterUser,
 		"Removes a profile from this device and the server.",
 		server(dispatch.CodeNotStarted, dispatch.CodeProfileNotFound)...)
@@ -74,10 +74,10 @@ var (
 		dispatch.CodeNotStarted)
 	GetAuthenticatedUserProfile = declare[None, UserProfile](MethodGetAuthenticatedUserProfile,
 		"The profile currently authenticated.",
-		dispatch.CodeNotStarted, dispatch.CodeNotAuthenticated)
+		dispatch.CodeNotStarted, dispatch.CodeNoProfileAuthenticated, dispatch.CodeNotAuthenticated)
 	EnrollMobileAuthentication = declare[None, None](MethodEnrollMobileAuthentication,
 		"Enrolls this device for mobile authentication for the authenticated user.",
-		server(dispatch.CodeNotStarted, dispatch.CodeNotAuthenticated, dispatch.CodeDeviceAlreadyEnrolled, dispatch.CodeEnrollmentNotAvailable, dispatch.CodeEnrolledOnAnotherDevice, dispatch.CodeActionInProgress, dispatch.CodeUserDeregistered)...)
+		server(dispatch.CodeNotStarted, dispatch.CodeNoProfileAuthenticated, dispatch.CodeNotAuthenticated, dispatch.CodeDeviceAlreadyEnrolled, dispatch.CodeEnrollmentNotAvailable, dispatch.CodeEnrolledOnAnotherDevice, dispatch.CodeActionInProgress, dispatch.CodeUserDeregistered)...)
 	IsUserEnrolledForMobileAuth = declare[ProfileParams, bool](MethodIsUserEnrolledForMobileAuth,
 		"Tells whether a profile is enrolled for mobile authentication on this device.",
 		dispatch.CodeNotStarted, dispatch.CodeProfileNotFound)
@@ -92,10 +92,10 @@ var (
 		dispatch.CodeNotStarted, dispatch.CodeNoMobileAuthInProgress)
 	GetAccessToken = declare[None, string](MethodGetAccessToken,
 		"The authenticated user's access token (refreshed when it expired).",
-		server(dispatch.CodeNotStarted, dispatch.CodeNotAuthenticated, dispatch.CodeUserDeregistered)...)
+		server(dispatch.CodeNotStarted, dispatch.CodeNoProfileAuthenticated, dispatch.CodeNotAuthenticated, dispatch.CodeUserDeregistered)...)
 	ResourceRequest = declare[ResourceRequestParams, ResourceResponse](MethodResourceRequest,
 		"Calls a path of the configured server with the authenticated user's access token.",
-		server(dispatch.CodeNotStarted, dispatch.CodeNotAuthenticated, dispatch.CodeUserDeregistered)...)
+		server(dispatch.CodeNotStarted, dispatch.CodeNoProfileAuthenticated, dispatch.CodeNotAuthenticated, dispatch.CodeUserDeregistered)...)
 	GetRedirectURI = declare[None, string](MethodGetRedirectURI,
 		"The redirect URI of the started client's configuration (the one registration ends on).",
 		dispatch.CodeNotStarted)

@@ -20,6 +20,10 @@ const (
 	CodeBadParameters Code = 8009
 	// CodeUnknownMethod: the method name is not in the method table.
 	CodeUnknownMethod Code = 8011
+	// CodeNoProfileAuthenticated: the call needs an authenticated profile and none is
+	// authenticated on this device (the official SDK's NoProfileAuthenticated). A
+	// session the server no longer accepts is 9010 instead.
+	CodeNoProfileAuthenticated Code = 8012
 	// CodeNoMobileAuthInProgress: accept/deny called with no mobile authentication waiting.
 	CodeNoMobileAuthInProgress Code = 8013
 	// CodeNoFlowInProgress: submitPin/cancel/callback called with no matching flow waiting.
@@ -87,6 +91,7 @@ var codeTable = []CodeInfo{
 	{CodeProfileNotFound, "PROFILE_DOES_NOT_EXIST", "user", "profile id does not exist"},
 	{CodeBadParameters, "BAD_PARAMETERS", "sdk", "malformed request or wrong parameters"},
 	{CodeUnknownMethod, "UNKNOWN_METHOD", "sdk", "method not in the method table"},
+	{CodeNoProfileAuthenticated, "NO_PROFILE_AUTHENTICATED", "user", "no profile authenticated on this device"},
 	{CodeNoMobileAuthInProgress, "NO_MOBILE_AUTH_IN_PROGRESS", "mobileAuth", "no mobile authentication waiting for an answer"},
 	{CodeNoFlowInProgress, "NO_FLOW_IN_PROGRESS", "sdk", "no matching flow waiting"},
 	{CodePinNotAllowed, "PIN_NOT_ALLOWED", "pin", "PIN breaks the PIN policy"},

@@ -23,7 +23,7 @@ func BuildCSR(signer *keys.Signer, profileID string) ([]byte, error) {
 	}, signer)
 }
 
-// enroll enrolls the authenticated user's profile on this device: 9010 without
+// enroll enrolls the authenticated user's profile on this device: 8012 without
 // an authenticated user, 9016 when already enrolled here, 9007 while another
 // enrollment runs; server refusals map through the protocol vocabulary (9017,
 // 9018, ...).

@@ -18,7 +18,7 @@ func TestE2EResourceRequest(t *testing.T) {
 	ts := servertest.Start(t, servertest.Options{})
 	a := newDevice(t)
 	start(a, ts)
-	a.expectCode(dispatch.CodeNotAuthenticated, api.MethodResourceRequest, map[string]any{"path": protocol.PathUserInfo})
+	a.expectCode(dispatch.CodeNoProfileAuthenticated, api.MethodResourceRequest, map[string]any{"path": protocol.PathUserInfo})
 	pid := register(a, ts.DemoUser, ts.DemoPassword)
 
 	res := a.do(api.MethodResourceRequest, map[string]any{"method": "get", "path": protocol.PathUserInfo, "headers": map[string]string{"X-Trace": "1"}})

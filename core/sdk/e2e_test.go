@@ -201,8 +201,8 @@ func journey(t *testing.T, ts *servertest.TestServer) {
 		t.Fatalf("resourceRequest userinfo: %s", res.Raw)
 	}
 	a.do(api.MethodLogout, nil)
-	a.expectCode(dispatch.CodeNotAuthenticated, api.MethodGetAuthenticatedUserProfile, nil)
-	a.expectCode(dispatch.CodeNotAuthenticated, api.MethodEnrollMobileAuthentication, nil)
+	a.expectCode(dispatch.CodeNoProfileAuthenticated, api.MethodGetAuthenticatedUserProfile, nil)
+	a.expectCode(dispatch.CodeNoProfileAuthenticated, api.MethodEnrollMobileAuthentication, nil)
 
 	// Restart: the registration and the profile come back from storage.
 	a = a.restart()

@@ -37,7 +37,7 @@ func TestE2ETokenRefresh(t *testing.T) {
 
 	ts.Clock.Advance(31 * 24 * time.Hour) // the refresh token expired too
 	a.expectCode(dispatch.CodeNotAuthenticated, api.MethodResourceRequest, map[string]any{"path": protocol.PathUserInfo})
-	a.expectCode(dispatch.CodeNotAuthenticated, api.MethodGetAuthenticatedUserProfile, nil)
+	a.expectCode(dispatch.CodeNoProfileAuthenticated, api.MethodGetAuthenticatedUserProfile, nil)
 	// The registration itself is intact: PIN authentication starts a new session.
 	authenticate(a, pid, goodPin)
 	if a.do(api.MethodResourceRequest, map[string]any{"path": protocol.PathUserInfo}).Get("status").Int() != 200 {

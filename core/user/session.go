@@ -109,7 +109,7 @@ func (u *Users) getAccessToken(ctx context.Context, _ api.None) (string, error) 
 }
 
 // logout revokes the session on the server (best effort) and forgets it
-// locally; 9010 when no user is authenticated.
+// locally; 8012 when no profile is authenticated.
 func (u *Users) logout(ctx context.Context, _ api.None) (api.None, error) {
 	if err := u.c.Started(); err != nil {
 		return api.None{}, err

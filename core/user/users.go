@@ -106,14 +106,15 @@ func (u *Users) getAuthenticatedUserProfile(context.Context, api.None) (api.User
 	return api.UserProfile{ID: pid}, nil
 }
 
-// AuthenticatedProfile returns the authenticated profile id, or 9010.
+// AuthenticatedProfile returns the authenticated profile id, or 8012 when no
+// profile is authenticated on this device (the official SDK's NoProfileAuthenticated).
 func (u *Users) AuthenticatedProfile() (string, error) {
 	s, err := u.st.Session()
 	if err != nil {
 		return "", internal(err)
 	}
 	if s == nil {
-		return "", dispatch.Errorf(dispatch.CodeNotAuthenticated, "no user is authenticated")
+		return "", dispatch.Errorf(dispatch.CodeNoProfileAuthenticated, "no profile is authenticated")
 	}
 	return s.ProfileID, nil
 }

@@ -1,7 +1,7 @@
 /**
  * Errors of the SDK. Every failure reaches JavaScript as a {@link OneginiError}
- * with a numeric `code` (the same number on every platform for the same
- * condition), a `domain` and a human-readable `message`. The numbers follow the
+ * with a `code` (the decimal string of a number that is the same on every
+ * platform for the same condition; `numericCode` holds the number), a `domain` and a human-readable `message`. The numbers follow the
  * Onegini SDK where one exists.
  *
  * The table below mirrors `core/dispatch/codes.go`; `js/test/unit/contract.test.ts`
@@ -23,6 +23,8 @@ export const ErrorCodes = {
   BAD_PARAMETERS: 8009,
   /** The method is not in the core's method table. */
   UNKNOWN_METHOD: 8011,
+  /** No profile is authenticated on this device (a session the server refuses is 9010). */
+  NO_PROFILE_AUTHENTICATED: 8012,
   /** Accept/deny called while no mobile authentication waits for an answer. */
   NO_MOBILE_AUTH_IN_PROGRESS: 8013,
   /** submitPin/cancel/callback called while no matching flow waits. */
@@ -89,6 +91,7 @@ export const ErrorDomains: Readonly<Record<ErrorCode, string>> = {
   8007: 'user',
   8009: 'sdk',
   8011: 'sdk',
+  8012: 'user',
   8013: 'mobileAuth',
   8014: 'sdk',
   8015: 'pin',
@@ -122,23 +125,86 @@ export function domainOf(code: number): string {
 }
 
 /**
+ * The official OneWelcome React Native SDK's error codes (`SDKError` of its
+ * `errors.ts`): three string enums — the wrapper's own codes (8xxx), Android's
+ * and iOS's native codes — and every name at the top level (iOS values win where
+ * the platforms differ, as there). An {@link OneginiError}'s `code` is the same
+ * kind of string, so `err.code === SDKError.ActionCanceled` works as in apps
+ * written for the official SDK. Where this SDK gives a number a different meaning
+ * than the official table (8001, 8011, 8014, 8015, 8020, 8021 are this SDK's own),
+ * js/README's migration table says so.
+ */
+const WrapperErrors = {
+  IdentityProviderNotFound: '8001', WrongConfigModel: '8002', MobileAuthOtpIsDisabled: '8003', WrongPin: '8004',
+  ResourceCallError: '8005', AuthenticatorDoesNotExist: '8006', ProfileDoesNotExist: '8007', ParametersNotCorrect: '8009',
+  RegistrationNotInProgress: '8010', FingerprintNotEnabled: '8011', NoProfileAuthenticated: '8012', MobileAuthNotInProgress: '8013',
+  MalformedUrl: '8014', AuthenticationNotInProgress: '8015', PinCreationNotInProgress: '8016', ActionNotAllowed: '8017',
+  IncorrectPinFlow: '8018', AuthenticatorNotRegisteredWrapper: '8019', MobileAuthAlreadyInProgress: '8020',
+} as const;
+const AndroidErrors = {
+  NetworkConnectivityProblem: '9000', ServerNotReachable: '9001', DeviceDeregistered: '9002', UserDeregistered: '9003',
+  OutdatedApp: '9004', OutdatedOs: '9005', ActionCanceled: '9006', ActionAlreadyInProgress: '9007',
+  DeviceRegistrationError: '9008', UserNotAuthenticated: '9010', PinBlacklisted: '9011', PinIsASequence: '9012',
+  PinUsesSimilarDigits: '9013', WrongPinLength: '9014', InvalidAuthenticator: '9015', DeviceAlreadyEnrolled: '9016',
+  EnrollmentNotAvailable: '9017', UserAlreadyEnrolled: '9018', UserDisenrolled: '9020', MobileAuthenticationNotEnrolled: '9021',
+  AuthenticatorDeregistered: '9022', MobileAuthenticationDisenrolled: '9023', DataStorageNotAvailable: '9024',
+  CustomAuthenticatorFailure: '9027', AlreadyHandled: '9029', InvalidDatetime: '9031', GeneralError: '10000',
+  ConfigurationError: '10001', InvalidState: '10002', LocalDeregistration: '10003', AuthenticatorAlreadyRegistered: '10004',
+  FidoAuthenticationDisabledDeprecated: '10005', AuthenticatorNotSupported: '10006', AuthenticatorNotRegistered: '10007',
+  AuthenticatorPinDeregistrationNotPossible: '10008', LocalLogout: '10009', DeviceNotAuthenticated: '10012',
+  MobileAuthenticationRequestNotFound: '10013', InvalidRequest: '10015', FidoServerNotReachableDeprecated: '10016',
+  CustomAuthenticationDisabled: '10017', NotHandleable: '10018', InvalidIdentityProvider: '10020',
+  CustomRegistrationExpired: '10021', CustomRegistrationFailure: '10022', SingleSignOnDisabled: '10023', AppIntegrityFailure: '10024',
+} as const;
+const iOSErrors = {
+  NetworkConnectivityProblem: '9000', ServerNotReachable: '9001', DeviceDeregistered: '9002', UserDeregistered: '9003',
+  OutdatedApp: '9004', OutdatedOs: '9005', ActionCanceled: '9006', ActionAlreadyInProgress: '9007',
+  DeviceRegistrationError: '9008', AuthenticationErrorInvalidPin: '9009', UserNotAuthenticated: '9010', PinBlacklisted: '9011',
+  PinIsASequence: '9012', PinUsesSimilarDigits: '9013', WrongPinLength: '9014', InvalidAuthenticator: '9015',
+  DeviceAlreadyEnrolled: '9016', EnrollmentNotAvailable: '9017', UserAlreadyEnrolled: '9018', UserDisenrolled: '9020',
+  MobileAuthenticationNotEnrolled: '9021', AuthenticatorDeregistered: '9022', DataStorageNotAvailable: '9024',
+  GenericErrorUnrecoverableDataState: '9025', UserNotAuthenticatedImplicitly: '9026', CustomAuthenticatorFailure: '9027',
+  AlreadyHandled: '9029', AuthenticationErrorBiometricAuthenticatorFailure: '9030', GeneralError: '10000',
+  ConfigurationError: '10001', InvalidState: '10002', LocalDeregistration: '10003', AuthenticatorAlreadyRegistered: '10004',
+  AuthenticatorNotSupported: '10006', AuthenticatorNotRegistered: '10007', AuthenticatorPinDeregistrationNotPossible: '10008',
+  LocalLogout: '10009', FetchInvalidMethod: '10010', DeviceNotAuthenticated: '10012', MobileAuthenticationRequestNotFound: '10013',
+  InvalidRequest: '10015', NotHandleable: '10018', FetchInvalidHeaders: '10019', CustomAuthenticationDisabled: '10020',
+  CustomRegistrationExpired: '10021', CustomRegistrationFailure: '10022', SingleSignOnDisabled: '10023', AppIntegrityFailure: '10024',
+} as const;
+
+type Merge<A, B> = Omit<A, keyof B> & B;
+
+/** The official `SDKError` object: every code name at the top level plus the three groups. */
+export const SDKError: Merge<Merge<typeof WrapperErrors, typeof AndroidErrors>, typeof iOSErrors> & {
+  WrapperErrors: typeof WrapperErrors;
+  AndroidErrors: typeof AndroidErrors;
+  iOSErrors: typeof iOSErrors;
+} = Object.freeze({ ...WrapperErrors, ...AndroidErrors, ...iOSErrors, WrapperErrors, AndroidErrors, iOSErrors });
+
+/**
  * The one error type of the SDK: every rejected promise rejects with it.
+ *
+ * `code` is the decimal string of the code, as the official SDK's errors carry
+ * it (`err.code === SDKError.ActionCanceled`, i.e. `'9006'`); `numericCode` is
+ * the same code as a number (`err.numericCode === OneginiError.Codes.ACTION_CANCELED`).
  *
  * @example
  * try {
  *   await OneginiSdk.handleMobileAuthWithOtp(otp);
  * } catch (e) {
- *   if (e instanceof OneginiError && e.code === OneginiError.Codes.ACTION_CANCELED) {
- *     // the user denied the request
+ *   if (e instanceof OneginiError && e.code === SDKError.ActionCanceled) {
+ *     // the user denied the request (e.numericCode === 9006)
  *   }
  * }
  */
 export class OneginiError extends Error {
-  /** The code table, for `err.code === OneginiError.Codes.WRONG_PIN`. */
+  /** The numeric code table, for `err.numericCode === OneginiError.Codes.WRONG_PIN`. */
   static readonly Codes = ErrorCodes;
 
-  /** The numeric error code (see {@link ErrorCodes}). */
-  readonly code: number;
+  /** The error code as a decimal string, comparable with {@link SDKError} values (`'9006'`). */
+  readonly code: string;
+  /** The same error code as a number (see {@link ErrorCodes}). */
+  readonly numericCode: number;
   /** The error domain: "sdk", "network", "pin", "user", "device" or "mobileAuth". */
   readonly domain: string;
   /** Structured extras from the core, such as `remainingFailureCount` for a wrong PIN. */
@@ -147,7 +213,8 @@ export class OneginiError extends Error {
   constructor(code: number, message: string, domain?: string, data?: Record<string, unknown>) {
     super(message);
     this.name = 'OneginiError';
-    this.code = code;
+    this.code = String(code);
+    this.numericCode = code;
     this.domain = domain ?? domainOf(code);
     this.data = data ?? {};
     Object.setPrototypeOf(this, new.target.prototype);
@@ -159,8 +226,8 @@ export class OneginiError extends Error {
   }
 
   /** A plain-object form (for logging or passing across a postMessage). */
-  toJSON(): { code: number; domain: string; message: string; data: Readonly<Record<string, unknown>> } {
-    return { code: this.code, domain: this.domain, message: this.message, data: this.data };
+  toJSON(): { code: string; numericCode: number; domain: string; message: string; data: Readonly<Record<string, unknown>> } {
+    return { code: this.code, numericCode: this.numericCode, domain: this.domain, message: this.message, data: this.data };
   }
 }
 

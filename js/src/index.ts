@@ -14,7 +14,7 @@ import * as Events from './events';
 import * as Types from './types';
 
 export { Events, Types };
-export { OneginiError, ErrorCodes } from './errors';
+export { OneginiError, ErrorCodes, SDKError } from './errors';
 export type { ErrorCode, ErrorCodeName } from './errors';
 export { createOneginiSdk } from './client';
 export type { OneginiSdkApi, OneginiSdkInstance, Subscription, TransportSource } from './client';

@@ -34,7 +34,7 @@ export async function confirm(otp: string, accept: (r: Events.MobileAuthenticati
     await OneginiSdk.handleMobileAuthWithOtp(otp);
     return true;
   } catch (e) {
-    if (e instanceof OneginiError && e.code === OneginiError.Codes.ACTION_CANCELED) return false;
+    if (e instanceof OneginiError && e.numericCode === OneginiError.Codes.ACTION_CANCELED) return false;
     throw e;
   } finally {
     sub.remove();

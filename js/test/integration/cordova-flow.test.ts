@@ -35,11 +35,11 @@ test('errors of the real core reach both call forms with their codes', async () 
   const viaCallback = await new Promise<OneginiError>((resolve, reject) =>
     onegini.user.getUserProfiles(() => reject(new Error('success called before start')), resolve),
   );
-  assert.equal(viaCallback.code, 8020);
-  await assert.rejects(onegini.start({ serverUrl: 'ftp://nope' }), (e: unknown) => (e as OneginiError).code === 8001);
+  assert.equal(viaCallback.numericCode, 8020);
+  await assert.rejects(onegini.start({ serverUrl: 'ftp://nope' }), (e: unknown) => (e as OneginiError).numericCode === 8001);
   await assert.rejects(
     onegini.mobileAuth.isUserEnrolled({} as { profileId: string }),
-    (e: unknown) => (e as OneginiError).code === 8009 && /profileId/.test((e as OneginiError).message),
+    (e: unknown) => (e as OneginiError).numericCode === 8009 && /profileId/.test((e as OneginiError).message),
   );
 });
 
@@ -92,6 +92,6 @@ test('start, register, enroll, then OTP requests accepted and denied through han
       .onSuccess(() => reject(new Error('a denied request succeeded')))
       .onError(resolve),
   );
-  assert.equal(err.code, 9006);
+  assert.equal(err.numericCode, 9006);
   assert.equal((await s.transaction(second.transaction_id)).is_authenticated, false);
 });

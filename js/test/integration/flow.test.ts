@@ -13,7 +13,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import OneginiSdk, { createOneginiSdk, Events, OneginiError, Types } from '@openmobileauth/react-native-sdk';
+import OneginiSdk, { createOneginiSdk, Events, OneginiError, SDKError, Types } from '@openmobileauth/react-native-sdk';
 import { NodeTransport, startBridgeHost } from '@openmobileauth/react-native-sdk/node';
 import { assertCapturedMatchContract, recording } from './contract-capture';
 import { bridgehostBinary } from './env';
@@ -140,7 +140,7 @@ step('enroll for mobile authentication', async () => {
   await OneginiSdk.enrollMobileAuthentication();
   assert.equal(await OneginiSdk.isUserEnrolledForMobileAuth(profile!.id), true);
   const again = await rejection(OneginiSdk.enrollMobileAuthentication());
-  assert.equal(again.code, OneginiError.Codes.DEVICE_ALREADY_ENROLLED);
+  assert.equal(again.numericCode, OneginiError.Codes.DEVICE_ALREADY_ENROLLED);
 });
 
 step('push: no target registered, push data recognised, nothing pending (the server sends no push here)', async () => {
@@ -178,8 +178,9 @@ step('the deny path rejects handleMobileAuthWithOtp with 9006 and the web site l
   } finally {
     answer.done();
   }
-  assert.equal(err.code, OneginiError.Codes.ACTION_CANCELED);
-  assert.equal(err.code, 9006);
+  assert.equal(err.numericCode, OneginiError.Codes.ACTION_CANCELED);
+  assert.equal(err.code, SDKError.ActionCanceled, "code compares equal to the official SDKError string");
+  assert.equal(err.code, "9006");
   assert.deepEqual(answer.actions, ['startAuthentication', 'finishAuthentication']);
   const tx = await server!.transaction(started.transaction_id);
   assert.equal(tx.is_authenticated, false);
@@ -195,32 +196,33 @@ step('failure cases reach JS with the core\'s codes unchanged', async () => {
     answer.done();
   }
   const reused = await rejection(OneginiSdk.handleMobileAuthWithOtp(started.otp));
-  assert.equal(reused.code, OneginiError.Codes.ALREADY_HANDLED, `reused OTP: ${reused.code} ${reused.message}`);
+  assert.equal(reused.numericCode, OneginiError.Codes.ALREADY_HANDLED, `reused OTP: ${reused.code} ${reused.message}`);
   assert.equal(reused.domain, 'mobileAuth');
   assert.ok(!reused.message.includes(started.otp), 'the OTP is not echoed in the error');
   // A well-formed OTP the server never issued.
   const unknownOtp = 'A'.repeat(started.otp.length);
-  assert.equal((await rejection(OneginiSdk.handleMobileAuthWithOtp(unknownOtp))).code, OneginiError.Codes.REQUEST_NOT_FOUND);
+  assert.equal((await rejection(OneginiSdk.handleMobileAuthWithOtp(unknownOtp))).numericCode, OneginiError.Codes.REQUEST_NOT_FOUND);
   // A malformed OTP.
-  assert.equal((await rejection(OneginiSdk.handleMobileAuthWithOtp('not an otp!'))).code, OneginiError.Codes.NOT_HANDLEABLE);
+  assert.equal((await rejection(OneginiSdk.handleMobileAuthWithOtp('not an otp!'))).numericCode, OneginiError.Codes.NOT_HANDLEABLE);
   // Accept/deny with nothing waiting.
-  assert.equal((await rejection(OneginiSdk.acceptMobileAuthConfirmation())).code, OneginiError.Codes.NO_MOBILE_AUTH_IN_PROGRESS);
-  assert.equal((await rejection(OneginiSdk.denyMobileAuthConfirmation())).code, OneginiError.Codes.NO_MOBILE_AUTH_IN_PROGRESS);
+  assert.equal((await rejection(OneginiSdk.acceptMobileAuthConfirmation())).numericCode, OneginiError.Codes.NO_MOBILE_AUTH_IN_PROGRESS);
+  assert.equal((await rejection(OneginiSdk.denyMobileAuthConfirmation())).numericCode, OneginiError.Codes.NO_MOBILE_AUTH_IN_PROGRESS);
   // A profile that does not exist.
-  assert.equal((await rejection(OneginiSdk.authenticateUser('no-such-profile', null))).code, OneginiError.Codes.PROFILE_DOES_NOT_EXIST);
+  assert.equal((await rejection(OneginiSdk.authenticateUser('no-such-profile', null))).numericCode, OneginiError.Codes.PROFILE_DOES_NOT_EXIST);
   // A PIN with no PIN flow waiting.
-  assert.equal((await rejection(OneginiSdk.submitPin(Events.PinFlow.Authentication, PIN))).code, OneginiError.Codes.NO_FLOW_IN_PROGRESS);
+  assert.equal((await rejection(OneginiSdk.submitPin(Events.PinFlow.Authentication, PIN))).numericCode, OneginiError.Codes.NO_FLOW_IN_PROGRESS);
   // A registration callback with no registration running.
   assert.equal(
-    (await rejection(OneginiSdk.handleRegistrationCallback('oma-app://registration/callback?code=x&state=y'))).code,
+    (await rejection(OneginiSdk.handleRegistrationCallback('oma-app://registration/callback?code=x&state=y'))).numericCode,
     OneginiError.Codes.NO_FLOW_IN_PROGRESS,
   );
 });
 
 step('logout, then PIN authentication: a wrong PIN first (incorrectPin with the remaining count), then the right one', async () => {
   await OneginiSdk.logout();
-  assert.equal((await rejection(OneginiSdk.getAccessToken())).code, OneginiError.Codes.USER_NOT_AUTHENTICATED);
-  assert.equal((await rejection(OneginiSdk.logout())).code, OneginiError.Codes.USER_NOT_AUTHENTICATED);
+  assert.equal((await rejection(OneginiSdk.getAccessToken())).numericCode, OneginiError.Codes.NO_PROFILE_AUTHENTICATED);
+  assert.equal((await rejection(OneginiSdk.getAccessToken())).code, SDKError.NoProfileAuthenticated);
+  assert.equal((await rejection(OneginiSdk.logout())).numericCode, OneginiError.Codes.NO_PROFILE_AUTHENTICATED);
 
   const events: Events.PinAuthenticationEvent[] = [];
   const sub = OneginiSdk.addEventListener(Events.SdkNotification.PinAuth, (e) => {
@@ -269,7 +271,7 @@ step('a second phone of the same user is refused enrollment with 9018 (single-de
     const { userProfile } = await phone2.registerUser(null);
     assert.notEqual(userProfile.id, profile!.id, 'each device has its own profile id');
     const refused = await rejection(phone2.enrollMobileAuthentication());
-    assert.equal(refused.code, OneginiError.Codes.ENROLLED_ON_ANOTHER_DEVICE);
+    assert.equal(refused.numericCode, OneginiError.Codes.ENROLLED_ON_ANOTHER_DEVICE);
     assert.equal(refused.domain, 'mobileAuth');
     assert.equal(await phone2.isUserEnrolledForMobileAuth(userProfile.id), false);
   } finally {
@@ -282,7 +284,7 @@ step('a second phone of the same user is refused enrollment with 9018 (single-de
 step('deregisterUser removes the profile', async () => {
   await OneginiSdk.deregisterUser(profile!.id);
   assert.deepEqual(await OneginiSdk.getUserProfiles(), []);
-  assert.equal((await rejection(OneginiSdk.isUserEnrolledForMobileAuth(profile!.id))).code, OneginiError.Codes.PROFILE_DOES_NOT_EXIST);
+  assert.equal((await rejection(OneginiSdk.isUserEnrolledForMobileAuth(profile!.id))).numericCode, OneginiError.Codes.PROFILE_DOES_NOT_EXIST);
 });
 
 step('every result and event the real core sent validates against the generated TS contract', async () => {

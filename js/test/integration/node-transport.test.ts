@@ -27,12 +27,12 @@ test('after close, calls reject with 8020 instead of hanging', async () => {
   const host = await startBridgeHost({ binary: await bridgehostBinary(), logLevel: 'error' });
   const sdk = createOneginiSdk(host);
   assert.equal(await host.close(), 0);
-  await assert.rejects(sdk.getUserProfiles(), (e: unknown) => e instanceof OneginiError && e.code === 8020);
+  await assert.rejects(sdk.getUserProfiles(), (e: unknown) => e instanceof OneginiError && e.numericCode === 8020);
 });
 
 test('a binary that cannot start rejects startBridgeHost with an OneginiError', async () => {
   await assert.rejects(
     startBridgeHost({ binary: '/nonexistent/bridgehost', dataDir: '' }),
-    (e: unknown) => e instanceof OneginiError && e.code === 8000 && /bridge host/.test(e.message),
+    (e: unknown) => e instanceof OneginiError && e.numericCode === 8000 && /bridge host/.test(e.message),
   );
 });

@@ -92,13 +92,13 @@ test('callback form: success and failure callbacks are called, and the promise s
   const err = await new Promise<OneginiError>((resolve, reject) =>
     onegini.mobileAuth.enroll({}, () => reject(new Error('success called')), resolve),
   );
-  assert.equal(err.code, 9010);
+  assert.equal(err.numericCode, 9010);
   assert.equal(err.domain, 'user');
   assert.equal(err.description, 'no authenticated user');
 
   // (success, failure) without the options argument.
   const err2 = await new Promise<OneginiError>((resolve, reject) => onegini.mobileAuth.enroll(() => reject(new Error('success')), resolve));
-  assert.equal(err2.code, 9010);
+  assert.equal(err2.numericCode, 9010);
 
   let started = false;
   await onegini.start(undefined, () => (started = true));
@@ -109,7 +109,7 @@ test('callback form: success and failure callbacks are called, and the promise s
   const bad = await new Promise<OneginiError>((resolve, reject) =>
     onegini.mobileAuth.isUserEnrolled({} as { profileId: string }, () => reject(new Error('success')), resolve),
   );
-  assert.equal(bad.code, 8009);
+  assert.equal(bad.numericCode, 8009);
   assert.ok(bad.message.includes('profileId'));
   assert.equal(core.requests.length, before);
 });
@@ -169,12 +169,12 @@ test('otp.handleRequest works as a promise; deny rejects with 9006 and calls onE
   const flow = onegini.mobileAuth.otp
     .handleRequest({ otp: 'b3RwLXZhbHVl' })
     .onConfirmationRequest((actions) => void actions.deny())
-    .onError((e) => (onErrorCode = e.code));
+    .onError((e) => (onErrorCode = e.numericCode));
   await assert.rejects(
     async () => {
       await flow;
     },
-    (e: unknown) => e instanceof Error && (e as OneginiError).code === 9006,
+    (e: unknown) => e instanceof Error && (e as OneginiError).numericCode === 9006,
   );
   await until(() => onErrorCode !== 0, 'onError');
   assert.equal(onErrorCode, 9006);
@@ -187,7 +187,7 @@ test('otp.handleRequest without onConfirmationRequest denies (never accepts on t
     async () => {
       await onegini.mobileAuth.otp.handleRequest({ otp: 'b3RwLXZhbHVl' });
     },
-    (e: unknown) => (e as OneginiError).code === 8009 && (e as OneginiError).message.includes('onConfirmationRequest'),
+    (e: unknown) => (e as OneginiError).numericCode === 8009 && (e as OneginiError).message.includes('onConfirmationRequest'),
   );
   assert.ok(core.methods().includes('denyMobileAuthConfirmation'));
   assert.ok(!core.methods().includes('acceptMobileAuthConfirmation'));
@@ -239,7 +239,7 @@ test('user.register chain: registration URL, then PIN creation (with a refused P
     })
     .onCreatePinRequest((actions, options) => {
       const r: { pinLength: number; error?: number } = { pinLength: options.pinLength };
-      if (options.error) r.error = options.error.code;
+      if (options.error) r.error = options.error.numericCode;
       pinRequests.push(r);
       void actions.createPin(options.error ? '24680' : '12345');
     });
@@ -296,7 +296,7 @@ test('a failure object from the plugin keeps code, domain and extra fields', asy
     },
     (e: unknown) => {
       const err = e as OneginiError;
-      return err.code === 8004 && err.domain === 'pin' && err.data.remainingFailureCount === 0;
+      return err.numericCode === 8004 && err.domain === 'pin' && err.data.remainingFailureCount === 0;
     },
   );
 });
@@ -312,7 +312,7 @@ test('user.* and resource.fetch map to the core methods; both call forms', async
   assert.deepEqual(await onegini.user.getAuthenticatedUserProfile(), { id: 'P1', profileId: 'P1' });
   await new Promise<void>((resolve, reject) => onegini.user.deregister({ profileId: 'P1' }, resolve, reject));
   const err = await new Promise<OneginiError>((resolve, reject) => onegini.user.logout(() => reject(new Error('success')), resolve));
-  assert.equal(err.code, 9010);
+  assert.equal(err.numericCode, 9010);
   assert.equal(await onegini.user.getAccessToken(), 'tok');
   assert.deepEqual(await onegini.resource.fetch({ url: '/device/v1/userinfo' }), { status: 200, headers: {}, body: '{"a":1}' });
   assert.deepEqual(invokes(calls), [
@@ -322,7 +322,7 @@ test('user.* and resource.fetch map to the core methods; both call forms', async
     ['getAccessToken', {}],
     ['resourceRequest', { method: 'GET', path: '/device/v1/userinfo' }],
   ]);
-  await assert.rejects(onegini.user.deregister(undefined as unknown as { profileId: string }), (e: unknown) => (e as OneginiError).code === 8009);
+  await assert.rejects(onegini.user.deregister(undefined as unknown as { profileId: string }), (e: unknown) => (e as OneginiError).numericCode === 8009);
 });
 
 test('user.register without onRegistrationRequest cancels the registration and says which handler is missing', async () => {
@@ -341,7 +341,7 @@ test('user.register without onRegistrationRequest cancels the registration and s
     async () => {
       await onegini.user.register({ identityProviderId: null }).onCreatePinRequest(() => undefined);
     },
-    (e: unknown) => (e as OneginiError).code === 8009 && /onRegistrationRequest/.test((e as OneginiError).message),
+    (e: unknown) => (e as OneginiError).numericCode === 8009 && /onRegistrationRequest/.test((e as OneginiError).message),
   );
   assert.ok(core.methods().includes('cancelBrowserRegistration'));
 });

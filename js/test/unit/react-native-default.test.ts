@@ -40,5 +40,5 @@ test('the default export delivers events and rejects with OneginiError', async (
   assert.deepEqual(urls, ['https://login.example/authorize']);
 
   core.on('enrollMobileAuthentication', () => ({ error: { code: 9010, message: 'no authenticated user', data: { domain: 'user' } } }));
-  await assert.rejects(OneginiSdk.enrollMobileAuthentication(), (e: unknown) => e instanceof OneginiError && e.code === 9010 && e.domain === 'user');
+  await assert.rejects(OneginiSdk.enrollMobileAuthentication(), (e: unknown) => e instanceof OneginiError && e.numericCode === 9010 && e.domain === 'user');
 });

@@ -28,7 +28,8 @@ async function rejectsWith(p: Promise<unknown>, code: number, messageIncludes?: 
     await p;
   } catch (e) {
     assert.ok(e instanceof OneginiError, `expected an OneginiError, got ${String(e)}`);
-    assert.equal(e.code, code, `code: ${e.code} ${e.message}`);
+    assert.equal(e.numericCode, code, `code: ${e.code} ${e.message}`);
+    assert.equal(e.code, String(code), "code is the decimal string (official SDKError values)");
     if (messageIncludes) assert.ok(e.message.includes(messageIncludes), `message "${e.message}" should name ${messageIncludes}`);
     return e;
   }
@@ -146,7 +147,7 @@ test('a native rejection becomes an OneginiError with a numeric code, domain and
   const e2 = await rejectsWith(sdk.authenticateUser('P1', null), 8004);
   assert.equal(e2.domain, 'pin');
   assert.equal(e2.data.remainingFailureCount, 2);
-  assert.equal(e2.code, OneginiError.Codes.WRONG_PIN);
+  assert.equal(e2.numericCode, OneginiError.Codes.WRONG_PIN);
   // An unknown method in the core reaches JS unchanged too.
   await rejectsWith(sdk.logout(), 8011);
 });
@@ -222,10 +223,10 @@ test('a throwing listener does not stop the others; malformed native events are 
 
 test('addEventListener validates its arguments', () => {
   const { sdk } = setup();
-  assert.throws(() => sdk.addEventListener('' as Events.SdkNotification, () => undefined), (e: unknown) => e instanceof OneginiError && e.code === 8009);
+  assert.throws(() => sdk.addEventListener('' as Events.SdkNotification, () => undefined), (e: unknown) => e instanceof OneginiError && e.numericCode === 8009);
   assert.throws(
     () => sdk.addEventListener(Events.SdkNotification.PinAuth, 'nope' as unknown as () => void),
-    (e: unknown) => e instanceof OneginiError && e.code === 8009 && e.message.includes('callback'),
+    (e: unknown) => e instanceof OneginiError && e.numericCode === 8009 && e.message.includes('callback'),
   );
 });
 
