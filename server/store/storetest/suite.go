@@ -20,6 +20,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("ReplayCache", func(t *testing.T) { testReplayCache(t, open(t)) })
 	t.Run("AuthCodeSingleUse", func(t *testing.T) { testAuthCode(t, open(t)) })
 	t.Run("ProfilePinCounterAndCascade", func(t *testing.T) { testProfiles(t, open(t)) })
+	t.Run("ProfileLock", func(t *testing.T) { testProfileLock(t, open(t)) })
+	t.Run("TokenFamily", func(t *testing.T) { testTokenFamily(t, open(t)) })
 	t.Run("TransactionLifecycle", func(t *testing.T) { testTransactions(t, open(t)) })
 	t.Run("ClaimRace", func(t *testing.T) { testClaimRace(t, open(t)) })
 	t.Run("AnswerRace", func(t *testing.T) { testAnswerRace(t, open(t)) })
