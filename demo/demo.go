@@ -26,6 +26,9 @@ type Config struct {
 	ClientSecret string
 	// OTPType is the OTP type of the requests (required), e.g. "demo".
 	OTPType string
+	// PushOTPType is a push type for "Confirm payment by push" (optional; the
+	// button is hidden without it).
+	PushOTPType string
 	// ShopName is the payee shown in the payment mode; default "Example Shop".
 	ShopName string
 	// Amount is the amount of the payment mode; default "25.00 EUR".
@@ -95,6 +98,7 @@ func New(cfg Config) (*Demo, error) {
 	d.mux.Handle("GET /static/", http.StripPrefix("/static/", noList(http.FileServerFS(static))))
 	d.mux.HandleFunc("POST /api/login", d.startLogin)
 	d.mux.HandleFunc("POST /api/payment", d.startPayment)
+	d.mux.HandleFunc("POST /api/payment-push", d.startPaymentPush)
 	d.mux.HandleFunc("GET /api/session", d.session)
 	d.mux.HandleFunc("POST /api/logout", d.logout)
 	d.mux.HandleFunc("GET /api/transactions/{id}", d.status)

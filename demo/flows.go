@@ -12,8 +12,9 @@ import (
 type startedView struct {
 	TransactionID string `json:"transactionId"`
 	Kind          string `json:"kind"`
-	OTP           string `json:"otp"`
-	QR            string `json:"qr"` // data: URI of a PNG
+	OTP           string `json:"otp"` // "" for a push request
+	QR            string `json:"qr"`  // data: URI of a PNG ("" for a push request)
+	Push          bool   `json:"push,omitempty"`
 	TimeToLiveMS  int64  `json:"timeToLiveMs"`
 	ExpiresAt     string `json:"expiresAt"` // RFC 3339, server clock
 	Message       string `json:"message"`
@@ -39,6 +40,20 @@ func (d *Demo) startLogin(w http.ResponseWriter, r *http.Request) {
 
 // startPayment starts a payment confirmation bound to the logged-in user.
 func (d *Demo) startPayment(w http.ResponseWriter, r *http.Request) {
+	d.payment(w, r, authRequest{})
+}
+
+// startPaymentPush starts the payment confirmation as a push request: the
+// user's phone is woken (no QR code); a phone without the push pulls it.
+func (d *Demo) startPaymentPush(w http.ResponseWriter, r *http.Request) {
+	if d.cfg.PushOTPType == "" {
+		writeErr(w, http.StatusNotFound, "push is not configured for this demo")
+		return
+	}
+	d.payment(w, r, authRequest{Type: d.cfg.PushOTPType, Push: true})
+}
+
+func (d *Demo) payment(w http.ResponseWriter, r *http.Request, ar authRequest) {
 	if !sameOrigin(r) {
 		writeErr(w, http.StatusForbidden, "cross-site request refused")
 		return
@@ -52,7 +67,8 @@ func (d *Demo) startPayment(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusUnauthorized, "log in with your phone first")
 		return
 	}
-	d.start(w, r, ss, kindPayment, authRequest{Message: d.paymentMessage(), UserID: user})
+	ar.Message, ar.UserID = d.paymentMessage(), user
+	d.start(w, r, ss, kindPayment, ar)
 }
 
 func (d *Demo) start(w http.ResponseWriter, r *http.Request, ss *session, kind string, ar authRequest) {
@@ -69,16 +85,19 @@ func (d *Demo) start(w http.ResponseWriter, r *http.Request, ss *session, kind s
 		writeErr(w, http.StatusBadGateway, userMessage(err, "could not start the request"))
 		return
 	}
-	qr, err := qrDataURI(st.OTP)
-	if err != nil {
-		d.log.Error().Err(err).Msg("demo: rendering the QR code failed")
-		writeErr(w, http.StatusInternalServerError, "could not render the QR code")
-		return
+	qr := ""
+	if st.OTP != "" {
+		var err error
+		if qr, err = qrDataURI(st.OTP); err != nil {
+			d.log.Error().Err(err).Msg("demo: rendering the QR code failed")
+			writeErr(w, http.StatusInternalServerError, "could not render the QR code")
+			return
+		}
 	}
 	exp := d.cfg.Now().Add(time.Duration(st.TimeToLiveMS) * time.Millisecond)
 	d.sess.addTx(ss, &tx{id: st.TransactionID, kind: kind, userID: ar.UserID, expiresAt: exp, status: StatusPending})
 	writeJSON(w, http.StatusOK, startedView{
-		TransactionID: st.TransactionID, Kind: kind, OTP: st.OTP, QR: qr,
+		TransactionID: st.TransactionID, Kind: kind, OTP: st.OTP, QR: qr, Push: ar.Push,
 		TimeToLiveMS: st.TimeToLiveMS, ExpiresAt: exp.UTC().Format(time.RFC3339Nano),
 		Message: ar.Message, UserID: ar.UserID,
 	})
@@ -107,12 +126,13 @@ func userMessage(err error, fallback string) string {
 // sessionView tells the page who is logged in.
 type sessionView struct {
 	UserID   string `json:"userId,omitempty"`
+	Push     bool   `json:"push,omitempty"` // "Confirm payment by push" is offered
 	ShopName string `json:"shopName"`
 	Amount   string `json:"amount"`
 }
 
 func (d *Demo) session(w http.ResponseWriter, r *http.Request) {
-	v := sessionView{ShopName: d.cfg.ShopName, Amount: d.cfg.Amount}
+	v := sessionView{ShopName: d.cfg.ShopName, Amount: d.cfg.Amount, Push: d.cfg.PushOTPType != ""}
 	if ss := d.sess.get(w, r, false); ss != nil {
 		v.UserID = d.sess.user(ss)
 	}
@@ -127,7 +147,7 @@ func (d *Demo) logout(w http.ResponseWriter, r *http.Request) {
 	if ss := d.sess.get(w, r, false); ss != nil {
 		d.sess.logout(ss)
 	}
-	writeJSON(w, http.StatusOK, sessionView{ShopName: d.cfg.ShopName, Amount: d.cfg.Amount})
+	writeJSON(w, http.StatusOK, sessionView{ShopName: d.cfg.ShopName, Amount: d.cfg.Amount, Push: d.cfg.PushOTPType != ""})
 }
 
 // statusView is one status of a transaction as the page sees it.

@@ -30,6 +30,8 @@ func final(status string) bool {
 
 // authRequest is what the demo asks the relying-party API to start.
 type authRequest struct {
+	Type      string // default: the client's OTP type
+	Push      bool   // a push type: no OTP comes back
 	Message   string
 	UserID    string // empty: a QR login any enrolled user may answer
 	IPAddress string
@@ -98,7 +100,11 @@ const (
 // start starts a mobile authentication.
 func (c *rpClient) start(ctx context.Context, r authRequest) (*started, error) {
 	form := url.Values{}
-	form.Set("type", c.otpType)
+	typ := c.otpType
+	if r.Type != "" {
+		typ = r.Type
+	}
+	form.Set("type", typ)
 	form.Set("message", r.Message)
 	if r.UserID != "" {
 		form.Set("user_id", r.UserID)
@@ -117,6 +123,9 @@ func (c *rpClient) start(ctx context.Context, r authRequest) (*started, error) {
 	var out started
 	if err := c.do(req, &out); err != nil {
 		return nil, err
+	}
+	if r.Push && out.TransactionID != "" && out.AuthMethod == "PUSH" {
+		return &out, nil
 	}
 	if out.TransactionID == "" || out.OTP == "" {
 		return nil, errors.New("relying-party API answered without a transaction id or OTP")

@@ -110,6 +110,43 @@ test('payment confirmation bound to the logged-in user', async () => {
   await page.screenshot({ path: artifact('payment-confirmed.png'), fullPage: true });
 });
 
+test('payment by push: the listening phone confirms it; with the push lost, "phone pending" does', async () => {
+  await page.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('heading', { name: 'Confirm a payment' }).waitFor();
+  // The phone listens: it plays the UnifiedPush distributor (a Web Push
+  // subscription whose endpoint is its own loopback receiver).
+  let ready;
+  const listening = new Promise((res) => { ready = res; });
+  const running = runCommand(path.join(BIN, 'phone'), ['listen', '--accept', '--count', '1', '--timeout', '60s', '--data', phoneData], {
+    onSpawn: (p) => {
+      let out = '';
+      p.stdout.on('data', (d) => { out += d; if (out.includes('Listening for pushes')) ready(); });
+    },
+  });
+  await Promise.race([listening, running.then((r) => { throw new Error(`phone listen ended early:\n${r.output}`); })]);
+  await page.getByRole('button', { name: 'Confirm by push' }).click();
+  await page.locator('#push-note').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('#request-body').isVisible(), false, 'a push request shows no QR code');
+  const res = await expectOk(await running, 'phone listen --accept');
+  assert.match(res.stdout, /Push received\./);
+  assert.match(res.stdout, /Pay 25\.00 EUR to Example Shop/, 'the phone shows what it confirms');
+  assert.match(res.stdout, /Accepted\./);
+  await expectStatus('accepted', 'Payment confirmed by demo');
+  await page.screenshot({ path: artifact('push-confirmed.png'), fullPage: true });
+
+  // Nobody listens now: the push is lost, the phone pulls. (The server backs
+  // off repeated push requests for one user: 2 s after the previous one.)
+  await page.getByRole('button', { name: 'Close' }).click();
+  await page.waitForTimeout(2500);
+  await page.getByRole('button', { name: 'Confirm by push' }).click();
+  await page.locator('#push-note').waitFor({ state: 'visible' });
+  await page.waitForFunction(() => document.getElementById('status').dataset.state === 'pending');
+  const pend = await expectOk(await phone('pending', '--accept'), 'phone pending --accept');
+  assert.match(pend.stdout, /1 pending request\(s\)\./);
+  assert.match(pend.stdout, /Pay 25\.00 EUR to Example Shop/);
+  await expectStatus('accepted', 'Payment confirmed by demo');
+});
+
 test('QR login opened on the phone, then denied: the page shows both, live', async () => {
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.getByRole('button', { name: 'Log in with your phone' }).waitFor();

@@ -106,7 +106,7 @@ func serve(ctx context.Context, o options, out io.Writer) error {
 	}
 	lg := redact.NewLogger(os.Stderr, level).With().Str("component", "demo").Logger()
 	page, err := demo.New(demo.Config{
-		APIBaseURL: base, ClientID: seed.clientID, ClientSecret: seed.clientSecret, OTPType: seed.otpType,
+		APIBaseURL: base, ClientID: seed.clientID, ClientSecret: seed.clientSecret, OTPType: seed.otpType, PushOTPType: demoPushType,
 		SecureCookies: strings.HasPrefix(base, "https://"), Logger: &lg,
 	})
 	if err != nil {

@@ -8,7 +8,8 @@
     who: $('who'), whoName: $('who-name'), logout: $('logout'),
     loginCard: $('login-card'), startLogin: $('start-login'),
     payCard: $('pay-card'), payUser: $('pay-user'), payAmount: $('pay-amount'), payShop: $('pay-shop'),
-    startPayment: $('start-payment'),
+    startPayment: $('start-payment'), startPaymentPush: $('start-payment-push'),
+    pushNote: $('push-note'), requestBody: $('request-body'),
     request: $('request'), requestTitle: $('request-title'), requestMessage: $('request-message'),
     qr: $('qr'), otp: $('otp'), copy: $('copy'), copied: $('copied'), phoneCmd: $('phone-cmd'),
     countdown: $('countdown'), status: $('status'), statusText: $('status-text'), again: $('again'),
@@ -45,6 +46,7 @@
     els.payUser.textContent = user || '';
     if (s && s.amount) els.payAmount.textContent = s.amount;
     if (s && s.shopName) els.payShop.textContent = s.shopName;
+    if (s && 'push' in s) els.startPaymentPush.hidden = !s.push;
   }
 
   function stopWatching() {
@@ -115,31 +117,40 @@
     };
   }
 
-  async function start(kind) {
+  async function start(kind, push) {
     stopWatching();
     showError('');
-    const button = kind === 'payment' ? els.startPayment : els.startLogin;
+    const button = push ? els.startPaymentPush : kind === 'payment' ? els.startPayment : els.startLogin;
     button.disabled = true;
     current = null;
     els.request.hidden = true;
     els.otp.value = '';
     els.qr.removeAttribute('src');
     try {
-      const t = await api('POST', kind === 'payment' ? 'api/payment' : 'api/login');
+      const t = await api('POST', push ? 'api/payment-push' : kind === 'payment' ? 'api/payment' : 'api/login');
       current = t;
       els.request.hidden = false;
       els.request.classList.remove('final', 'answered');
       els.again.hidden = true;
       els.requestTitle.textContent = kind === 'payment' ? 'Confirm the payment on your phone' : 'Scan with your phone';
       els.requestMessage.textContent = t.message;
-      els.qr.src = t.qr;
-      els.otp.value = t.otp;
-      els.copied.textContent = '';
-      els.phoneCmd.textContent = 'go run ./cmd/phone scan ' + t.otp;
+      // A push request has no code: the phone was woken (or pulls it).
+      els.pushNote.hidden = !t.push;
+      els.requestBody.hidden = !!t.push;
+      if (t.push) {
+        els.requestTitle.textContent = 'Confirm the payment on your phone (push)';
+      } else {
+        els.qr.src = t.qr;
+        els.otp.value = t.otp;
+        els.copied.textContent = '';
+        els.phoneCmd.textContent = 'go run ./cmd/phone scan ' + t.otp;
+      }
       setStatus(kind, { status: 'pending', final: false });
       watch(t);
-      els.otp.focus();
-      els.otp.select();
+      if (!t.push) {
+        els.otp.focus();
+        els.otp.select();
+      }
     } catch (err) {
       showError(err.message);
     } finally {
@@ -149,6 +160,7 @@
 
   els.startLogin.addEventListener('click', () => start('login'));
   els.startPayment.addEventListener('click', () => start('payment'));
+  els.startPaymentPush.addEventListener('click', () => start('payment', true));
   els.again.addEventListener('click', () => {
     stopWatching();
     current = null;
