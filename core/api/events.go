@@ -98,7 +98,7 @@ type IncorrectPin struct {
 	Action                string `json:"action" const:"incorrectPin"`
 	Flow                  string `json:"flow" const:"Authentication"`
 	ProfileID             string `json:"profileId"`
-	RemainingFailureCount *int   `json:"remainingFailureCount,omitempty" doc:"Attempts left, when the server tells."`
+	RemainingFailureCount int    `json:"remainingFailureCount" doc:"Wrong PINs the server still accepts before it removes the registration."`
 }
 
 // MobileAuthStart asks the user to accept or deny a mobile authentication.

@@ -55,13 +55,14 @@ func (u *Users) authenticateUser(ctx context.Context, p api.AuthenticateUserPara
 			GrantType: protocol.GrantPin, ProfileID: pid, Pin: in.Value,
 		}, "", &tr)
 		if e := dispatch.AsError(err); e != nil && e.Code == dispatch.CodeWrongPin {
-			ip := api.IncorrectPin{ProfileID: pid}
 			if n, ok := e.Data["remainingFailureCount"].(int); ok {
-				ip.RemainingFailureCount = &n
+				api.IncorrectPinEvent.Emit(u.emit, api.IncorrectPin{ProfileID: pid, RemainingFailureCount: n})
+				in.Reply(nil)
+				continue
 			}
-			api.IncorrectPinEvent.Emit(u.emit, ip)
-			in.Reply(nil)
-			continue
+			// invalid_pin always carries remaining_attempts (DESIGN §6); without
+			// it the app cannot tell the user what is left.
+			err = dispatch.Errorf(dispatch.CodeGeneral, "the server's invalid_pin answer has no remaining attempts")
 		}
 		if err == nil && (tr.AccessToken == "" || tr.ProfileID != pid) {
 			err = dispatch.Errorf(dispatch.CodeGeneral, "the server's token answer is incomplete")

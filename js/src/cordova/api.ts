@@ -363,7 +363,15 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
   return {
     start(config?: Config | Cb<void>, success?: Cb<void> | ErrCb, failure?: ErrCb): Promise<void> {
       const [c, s, f] = args3(config, success, failure);
-      return withCallbacks(sdk.startClient(c as Config | undefined), s, f);
+      // secureXhr (the plugin's native XMLHttpRequest switch) has no meaning
+      // here: every request of the core goes through its own HTTP client.
+      let conf = c as (Config & { secureXhr?: unknown }) | undefined;
+      if (conf !== null && typeof conf === 'object' && 'secureXhr' in conf) {
+        const { secureXhr: _x, ...rest } = conf;
+        void _x;
+        conf = rest;
+      }
+      return withCallbacks(sdk.startClient(conf), s, f);
     },
     user: {
       register,

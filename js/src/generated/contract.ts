@@ -74,8 +74,8 @@ export interface IncorrectPinEvent {
   action: 'incorrectPin';
   flow: 'Authentication';
   profileId: string;
-  /** Attempts left, when the server tells. */
-  remainingFailureCount?: number;
+  /** Wrong PINs the server still accepts before it removes the registration. */
+  remainingFailureCount: number;
 }
 
 export interface MobileAuthenticationRequest {
@@ -447,7 +447,7 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
       },
       "remainingFailureCount": {
         "type": "integer",
-        "description": "Attempts left, when the server tells."
+        "description": "Wrong PINs the server still accepts before it removes the registration."
       }
     },
     "x-order": [
@@ -459,7 +459,8 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
     "required": [
       "action",
       "flow",
-      "profileId"
+      "profileId",
+      "remainingFailureCount"
     ],
     "additionalProperties": false
   },

@@ -243,7 +243,7 @@ step('logout, then PIN authentication: a wrong PIN first (incorrectPin with the 
   const wrong = events[1]!;
   if (wrong.action === Events.PinAuthentication.IncorrectPin) {
     assert.equal(typeof wrong.remainingFailureCount, 'number');
-    assert.ok((wrong.remainingFailureCount ?? 0) >= 1, "remainingFailureCount is sent");
+    assert.ok(wrong.remainingFailureCount >= 1);
   }
   assert.deepEqual(await OneginiSdk.getAuthenticatedUserProfile(), profile);
 });

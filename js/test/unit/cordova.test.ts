@@ -62,7 +62,8 @@ test('promise form: start, getUserProfiles, isUserEnrolled resolve; exec gets th
     .on('getUserProfiles', () => ({ result: [{ id: 'P1' }] }))
     .on('isUserEnrolledForMobileAuth', () => ({ result: false }));
   const { onegini, calls, required } = loadWithFakeCore(core);
-  await onegini.start({ serverUrl: 'https://tokens.example' });
+  // secureXhr (the plugin's documented start option) is accepted and has no effect here.
+  await onegini.start({ serverUrl: 'https://tokens.example', secureXhr: true } as never);
   assert.deepEqual(await onegini.user.getUserProfiles(), [{ id: 'P1', profileId: 'P1' }]);
   assert.equal(await onegini.mobileAuth.isUserEnrolled({ profileId: 'P1' }), false);
   assert.deepEqual(required, ['cordova/exec']);
