@@ -16,10 +16,16 @@ import (
 const pingRequest = `{"jsonrpc":"2.0","id":7,"method":"ping","params":{}}`
 const pingResponse = `{"jsonrpc":"2.0","id":7,"result":{"pong":true}}`
 
-// chanCallback hands every message to a channel (the native side's thread hop).
+// chanCallback hands every event and answer to a channel (the native side's
+// thread hop). One value serves as the Start callback and as every call's
+// Reply, as a native module's one reply object per call would.
 type chanCallback chan string
 
-func (c chanCallback) OnMessage(m string) { c <- m }
+func (c chanCallback) OnEvent(m string)                 { c <- m }
+func (c chanCallback) OnResult(m string)                { c <- m }
+func (c chanCallback) OnError(_ int, _, errJSON string) { c <- errJSON }
+
+const pingResult = `{"pong":true}`
 
 func startBench(b *testing.B, cb bridge.Callback) {
 	b.Helper()
@@ -57,25 +63,27 @@ func BenchmarkCallSyncPingParallel(b *testing.B) {
 	})
 }
 
-// BenchmarkCallAsyncPing: one asynchronous no-op call, measured from Call until
-// the response arrived through the callback (round trip, one call in flight).
-func BenchmarkCallAsyncPing(b *testing.B) {
+// BenchmarkInvokePing: one asynchronous no-op call, measured from Invoke until
+// the result arrived through its Reply (round trip, one call in flight).
+func BenchmarkInvokePing(b *testing.B) {
 	ch := make(chan string, 1)
 	startBench(b, chanCallback(ch))
+	rp := chanCallback(ch)
 	b.ReportAllocs()
 	for b.Loop() {
-		bridge.Call(pingRequest)
-		if m := <-ch; len(m) != len(pingResponse) {
+		bridge.Invoke(pingRequest, rp)
+		if m := <-ch; m != pingResult {
 			b.Fatalf("bad answer %s", m)
 		}
 	}
 }
 
-// BenchmarkCallAsyncPingPipelined: asynchronous calls with up to 256 in flight
+// BenchmarkInvokePingPipelined: asynchronous calls with up to 256 in flight
 // (throughput; ns/op is per answered call).
-func BenchmarkCallAsyncPingPipelined(b *testing.B) {
+func BenchmarkInvokePingPipelined(b *testing.B) {
 	ch := make(chan string, 256)
 	startBench(b, chanCallback(ch))
+	rp := chanCallback(ch)
 	b.ReportAllocs()
 	inFlight := 0
 	for b.Loop() {
@@ -83,7 +91,7 @@ func BenchmarkCallAsyncPingPipelined(b *testing.B) {
 			<-ch
 			inFlight--
 		}
-		bridge.Call(pingRequest)
+		bridge.Invoke(pingRequest, rp)
 		inFlight++
 	}
 	for ; inFlight > 0; inFlight-- {

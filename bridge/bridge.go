@@ -3,26 +3,35 @@ package bridge
 import (
 	"context"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
 	"github.com/openmobileauth/oma/core/device"
 	"github.com/openmobileauth/oma/core/dispatch"
-	"github.com/openmobileauth/oma/core/redact"
 	"github.com/openmobileauth/oma/core/sdk"
 	"github.com/rs/zerolog"
 	"github.com/tidwall/gjson"
 )
 
-// Callback is implemented natively; it receives every asynchronous response and
-// every event as a JSON string. It is called from Go threads, possibly
-// concurrently: implementations hand the string to their UI/JS thread.
+// Callback is implemented natively and given to Start; it receives every event
+// the core emits, as the JSON text of the event's params {"type": ..., ...}
+// (the payload of DESIGN §4's events). It is called from Go threads, possibly
+// concurrently; an event emitted by a call before its result reaches
+// OnEvent before that call's Reply is answered.
 type Callback interface {
-	OnMessage(message string)
+	OnEvent(eventJSON string)
+}
+
+// Reply is implemented natively, one per Invoke: the core calls exactly one
+// of its methods, exactly once, from a Go thread.
+type Reply interface {
+	// OnResult receives the JSON text of the call's result.
+	OnResult(resultJSON string)
+	// OnError receives the call's error: its code (DESIGN §4), its message,
+	// and the JSON text of the whole error object
+	// {"code": 8009, "message": "...", "data": {"domain": "sdk", ...}}.
+	OnError(code int, message string, errorJSON string)
 }
 
 // SecureStorage is the secure key-value storage capability (Android
@@ -44,10 +53,10 @@ type KeyStore interface {
 }
 
 var (
-	mu      sync.RWMutex
-	current *sdk.SDK
-	logFile io.Closer // the logFile opened by Start, closed by Close
-	logPtr  atomic.Pointer[zerolog.Logger]
+	mu       sync.RWMutex
+	current  *sdk.SDK
+	startErr *dispatch.Error // why the last Start failed (nil after a success or Close)
+	logPtr   atomic.Pointer[zerolog.Logger]
 )
 
 func init() {
@@ -58,12 +67,13 @@ func init() {
 // log returns the current (redacting) logger; safe from any goroutine.
 func log() *zerolog.Logger { return logPtr.Load() }
 
-// Start starts the core. configJSON is an object with optional fields
-// "dataDir" (where the pure-Go capabilities keep their files when storage or keys
-// is nil), "logLevel" ("debug", "info", "warn", "error", "disabled"; default
-// "warn"), "logFile" (default standard error) and "maxRequestSize". storage and
-// keys may be nil on desktops and in tests: the pure-Go implementations are used
-// then (file-backed under dataDir, or in memory without one).
+// Start starts the core with the SDK configuration configJSON (see
+// sdk.Config: platform, dataDir, logLevel, logFile, maxRequestSize,
+// flowTimeoutMs and the app's configuration under "app"; "" means {}).
+// callback receives the events. storage and keys may be nil on desktops and in
+// tests: the pure-Go implementations are used then (file-backed under dataDir,
+// or in memory without one). A failed Start is remembered: Invoke answers
+// calls with its error until a Start succeeds or Close is called.
 func Start(configJSON string, callback Callback, storage SecureStorage, keys KeyStore) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -76,101 +86,73 @@ func Start(configJSON string, callback Callback, storage SecureStorage, keys Key
 	if current != nil {
 		return startError(dispatch.Errorf(dispatch.CodeAlreadyStarted, "SDK already started"))
 	}
-	if configJSON == "" {
-		configJSON = "{}"
+	fail := func(e error) error {
+		startErr = dispatch.AsError(e)
+		return startError(startErr)
 	}
-	if !gjson.Valid(configJSON) || !gjson.Parse(configJSON).IsObject() {
-		return startError(dispatch.Errorf(dispatch.CodeConfiguration, "configuration must be a JSON object"))
+	cfg, cerr := sdk.ParseConfig(configJSON)
+	if cerr != nil {
+		return fail(cerr)
 	}
 	if callback == nil {
-		return startError(dispatch.Errorf(dispatch.CodeConfiguration, "callback is required"))
+		return fail(dispatch.Errorf(dispatch.CodeConfiguration, "callback is required"))
 	}
-	cfg := gjson.Parse(configJSON)
-	level, lerr := zerolog.ParseLevel(cfg.Get("logLevel").String())
-	if lerr != nil || cfg.Get("logLevel").String() == "" {
-		level = zerolog.WarnLevel
-	}
-	var w io.Writer = os.Stderr
-	var fh *os.File
-	if f := cfg.Get("logFile").String(); f != "" {
-		var ferr error
-		fh, ferr = os.OpenFile(f, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
-		if ferr != nil {
-			return startError(dispatch.Wrap(dispatch.CodeConfiguration, ferr, "logFile cannot be opened"))
-		}
-		w = fh
-		// Closed again on any failure below; on success Close closes it.
-		defer func() {
-			if err != nil {
-				fh.Close()
-			}
-		}()
-	}
-	lg := redact.NewLogger(w, level)
-	dataDir := cfg.Get("dataDir").String()
 	var st device.Storage
 	var ks device.KeyStore
-	if storage != nil {
+	if storage != nil { // keep a nil interface nil
 		st = storage
 	}
 	if keys != nil {
 		ks = keys
 	}
-	if st == nil || ks == nil {
-		var backing device.Storage = device.NewMemStorage()
-		if dataDir != "" {
-			fs, ferr := device.NewFileStorage(dataDir)
-			if ferr != nil {
-				return startError(dispatch.Wrap(dispatch.CodeConfiguration, ferr, "dataDir cannot be used"))
-			}
-			backing = fs
-		}
-		if st == nil {
-			st = backing
-		}
-		if ks == nil {
-			kdir := backing
-			if dataDir != "" {
-				kfs, kerr := device.NewFileStorage(filepath.Join(dataDir, "keys"))
-				if kerr != nil {
-					return startError(dispatch.Wrap(dispatch.CodeConfiguration, kerr, "dataDir cannot be used"))
-				}
-				kdir = kfs
-			}
-			ks = device.NewSoftKeyStore(kdir)
-		}
-	}
-	s, serr := sdk.New(sdk.Options{
-		Storage:        st,
-		Keys:           ks,
-		Sink:           func(msg string) { callback.OnMessage(msg) },
-		Logger:         &lg,
-		MaxRequestSize: int(cfg.Get("maxRequestSize").Int()),
-	})
+	s, serr := sdk.Start(cfg, st, ks, func(msg string) { callback.OnEvent(gjson.Get(msg, "params").Raw) })
 	if serr != nil {
-		return startError(dispatch.AsError(serr))
+		return fail(serr)
 	}
-	current = s
-	if fh != nil {
-		logFile = fh
-	}
-	logPtr.Store(&lg)
+	current, startErr = s, nil
+	logPtr.Store(s.Logger())
 	return nil
 }
 
-// Call handles requestJSON asynchronously: it returns at once and the response
-// arrives through Callback.OnMessage. Before Start, nothing can be delivered, so
-// the 8020 answer is logged and dropped; use CallSync to see it.
-func Call(requestJSON string) {
-	defer recoverTo("Call")
-	mu.RLock()
-	s := current
-	mu.RUnlock()
-	if s == nil {
-		log().Warn().Msg("Call before Start")
+// Invoke handles requestJSON (a JSON-RPC 2.0 request envelope) asynchronously:
+// it returns at once and answers reply exactly once, after the events the call
+// emitted before its result went to the Start callback. Before Start it
+// answers 8020 (or, after a failed Start, that Start's error).
+func Invoke(requestJSON string, reply Reply) {
+	if reply == nil {
+		log().Warn().Msg("Invoke without a reply: nothing to answer")
 		return
 	}
-	s.HandleAsync(requestJSON)
+	handed := false
+	defer func() {
+		if p := recover(); p != nil {
+			log().Error().Str("panic", fmt.Sprint(p)).Bytes("stack", debug.Stack()).Msg("bridge.Invoke panicked")
+			if !handed {
+				answer(reply, encodedError(dispatch.Errorf(dispatch.CodeInternal, "internal error")))
+			}
+		}
+	}()
+	mu.RLock()
+	s, serr := current, startErr
+	mu.RUnlock()
+	if s == nil {
+		handed = true
+		answer(reply, notStartedError(serr))
+		return
+	}
+	handed = true // from here on the dispatcher answers, exactly once
+	s.Invoke(requestJSON, func(resp string) { answer(reply, resp) })
+}
+
+// answer hands a response envelope to reply. The envelope is the core's own
+// output: either "result" or "error" is present.
+func answer(reply Reply, resp string) {
+	if r := gjson.Get(resp, "result"); r.Exists() {
+		reply.OnResult(r.Raw)
+		return
+	}
+	e := gjson.Get(resp, "error")
+	reply.OnError(int(e.Get("code").Int()), e.Get("message").String(), e.Raw)
 }
 
 // CallSync handles requestJSON synchronously and returns its response envelope.
@@ -194,27 +176,22 @@ func CallSync(requestJSON string) (resp string) {
 
 // Close stops the core; it is safe to call when not started. Pending calls are
 // answered (flows waiting for the user are cancelled) before it returns, so it
-// must not be called from inside Callback.OnMessage. After Close, Start may be
-// called again.
+// must not be called from inside a Callback or Reply method. After Close, Start
+// may be called again.
 func Close() {
 	defer recoverTo("Close")
 	mu.Lock()
 	s := current
-	current = nil
-	lf := logFile
-	logFile = nil
+	current, startErr = nil, nil
 	mu.Unlock()
 	if s != nil {
 		s.Close()
-	}
-	if lf != nil {
 		mu.Lock()
-		if current == nil { // no new Start in between: stop logging to the file
+		if current == nil { // no new Start in between: the closed core's log file is gone
 			nop := zerolog.Nop()
 			logPtr.Store(&nop)
 		}
 		mu.Unlock()
-		lf.Close()
 	}
 }
 

@@ -21,7 +21,7 @@ func TestPingSyncAndAsync(t *testing.T) {
 	if got := wantResult(t, bridge.CallSync(`{"jsonrpc":"2.0","id":1,"method":"ping"}`), "1"); got != `{"pong":true}` {
 		t.Fatalf("ping result %s", got)
 	}
-	bridge.Call(`{"jsonrpc":"2.0","id":"a-2","method":"ping","params":{}}`)
+	r.invoke(`{"jsonrpc":"2.0","id":"a-2","method":"ping","params":{}}`)
 	msgs := r.waitFor(t, 1)
 	if got := wantResult(t, msgs[0], `"a-2"`); got != `{"pong":true}` {
 		t.Fatalf("async ping result %s", got)
@@ -94,7 +94,7 @@ func TestConfiguredRequestLimit(t *testing.T) {
 	r := start(t, `{"maxRequestSize":1024}`)
 	req := `{"jsonrpc":"2.0","id":"big","method":"ping","params":{"pad":"` + strings.Repeat("b", 2000) + `"}}`
 	wantError(t, bridge.CallSync(req), `"big"`, dispatch.CodeBadParameters)
-	bridge.Call(req)
+	r.invoke(req)
 	wantError(t, r.waitFor(t, 1)[0], `"big"`, dispatch.CodeBadParameters)
 }
 
@@ -119,6 +119,20 @@ func registerTestMethods(t *testing.T) {
 			c.Emit("TEST_EVENT", map[string]any{"seq": i, "action": "open"})
 		}
 		return map[string]any{"emitted": n}, nil
+	}))
+	must(d.Register("test.emitTag", func(_ context.Context, c *dispatch.Call) (any, error) {
+		tag, err := c.String("tag")
+		if err != nil {
+			return nil, err
+		}
+		n, err := c.Int("n")
+		if err != nil {
+			return nil, err
+		}
+		for i := int64(0); i < n; i++ {
+			c.Emit("TEST_EVENT", map[string]any{"tag": tag, "seq": i})
+		}
+		return map[string]any{"tag": tag}, nil
 	}))
 	must(d.Register("test.greet", func(_ context.Context, c *dispatch.Call) (any, error) {
 		name, err := c.String("name")
@@ -189,7 +203,7 @@ func TestWrongParamTypes(t *testing.T) {
 func TestEvents(t *testing.T) {
 	r := start(t, "")
 	registerTestMethods(t)
-	bridge.Call(`{"jsonrpc":"2.0","id":5,"method":"test.emit","params":{"n":3}}`)
+	r.invoke(`{"jsonrpc":"2.0","id":5,"method":"test.emit","params":{"n":3}}`)
 	msgs := r.waitFor(t, 4)
 	for i := 0; i < 3; i++ {
 		e := decode(t, msgs[i])
@@ -217,6 +231,50 @@ func TestEvents(t *testing.T) {
 	}
 }
 
+// TestEventsBeforeTheirResult: with many calls in flight at once, every event a
+// call emitted before returning is delivered to the Start callback before that
+// call's Reply is answered (the order JS sees them in, DESIGN §11), and every
+// Reply is answered exactly once.
+func TestEventsBeforeTheirResult(t *testing.T) {
+	r := start(t, "")
+	registerTestMethods(t)
+	const calls, per = 64, 5
+	var wg sync.WaitGroup
+	for i := 0; i < calls; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			r.invoke(fmt.Sprintf(`{"jsonrpc":"2.0","id":"c%d","method":"test.emitTag","params":{"tag":"c%d","n":%d}}`, i, i, per))
+		}(i)
+	}
+	wg.Wait()
+	msgs := r.waitFor(t, calls*(per+1))
+	events := map[string]int{} // tag -> events seen so far
+	answered := map[string]bool{}
+	for _, m := range msgs {
+		e := decode(t, m)
+		if e.Method == "event" {
+			tag, _ := e.Params["tag"].(string)
+			if answered[tag] {
+				t.Fatalf("event of %s delivered after its result: %s", tag, m)
+			}
+			events[tag]++
+			continue
+		}
+		var id string
+		if err := json.Unmarshal(e.ID, &id); err != nil || e.Result == nil {
+			t.Fatalf("unexpected answer %s", m)
+		}
+		if events[id] != per {
+			t.Fatalf("result of %s delivered after %d of its %d events", id, events[id], per)
+		}
+		answered[id] = true
+	}
+	if len(answered) != calls {
+		t.Fatalf("%d calls answered, want %d", len(answered), calls)
+	}
+}
+
 func TestHandlerFailures(t *testing.T) {
 	start(t, "")
 	registerTestMethods(t)
@@ -240,7 +298,7 @@ func TestHandlerFailures(t *testing.T) {
 func TestAsyncPanicAnswers(t *testing.T) {
 	r := start(t, "")
 	registerTestMethods(t)
-	bridge.Call(`{"jsonrpc":"2.0","id":1,"method":"test.panic"}`)
+	r.invoke(`{"jsonrpc":"2.0","id":1,"method":"test.panic"}`)
 	wantError(t, r.waitFor(t, 1)[0], "1", dispatch.CodeInternal)
 }
 
@@ -264,11 +322,11 @@ func TestConcurrentCalls(t *testing.T) {
 						return
 					}
 				case 1:
-					bridge.Call(`{"jsonrpc":"2.0","id":` + id + `,"method":"ping"}`)
+					r.invoke(`{"jsonrpc":"2.0","id":` + id + `,"method":"ping"}`)
 				case 2:
-					bridge.Call(`{"jsonrpc":"2.0","id":` + id + `,"method":"nope"}`)
+					r.invoke(`{"jsonrpc":"2.0","id":` + id + `,"method":"nope"}`)
 				case 3:
-					bridge.Call(`{"jsonrpc":"2.0","id":` + id + `,"method":"test.emit","params":{"n":1}}`)
+					r.invoke(`{"jsonrpc":"2.0","id":` + id + `,"method":"test.emit","params":{"n":1}}`)
 				}
 			}
 		}(w)
@@ -340,6 +398,10 @@ func TestStartBadConfiguration(t *testing.T) {
 		{"no callback", `{}`, nil},
 		{"unusable dataDir", `{"dataDir":"/proc/version/x"}`, newRecorder()},
 		{"unusable logFile", `{"logFile":"/proc/version/x/log"}`, newRecorder()},
+		{"unknown field", `{"dataDirectory":"/tmp"}`, newRecorder()},
+		{"bad platform", `{"platform":"Android OS"}`, newRecorder()},
+		{"bad log level", `{"logLevel":"loud"}`, newRecorder()},
+		{"bad app configuration", `{"app":{"serverUrl":"http://auth.example.com"}}`, newRecorder()},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			err := bridge.Start(c.cfg, c.cb, nil, nil)
@@ -364,11 +426,45 @@ func TestCallBeforeStart(t *testing.T) {
 	if bridge.IsStarted() {
 		t.Fatal("started at the beginning of the test")
 	}
+	bridge.Close() // forget a failed Start of an earlier test
 	wantError(t, bridge.CallSync(`{"jsonrpc":"2.0","id":12,"method":"ping"}`), "12", dispatch.CodeNotStarted)
 	wantError(t, bridge.CallSync(`{"jsonrpc":"2.0","id":"s","method":"ping"}`), `"s"`, dispatch.CodeNotStarted)
 	wantError(t, bridge.CallSync(`not json`), "null", dispatch.CodeNotStarted)
-	bridge.Call(`{"jsonrpc":"2.0","id":13,"method":"ping"}`) // nowhere to answer: must not panic
-	bridge.Close()                                           // closing when not started is fine
+	r := newRecorder()
+	r.t = t
+	r.invoke(`{"jsonrpc":"2.0","id":13,"method":"ping"}`) // answered at once through its reply
+	r.invoke(`not json`)
+	msgs := r.waitFor(t, 2)
+	wantError(t, msgs[0], "13", dispatch.CodeNotStarted)
+	wantError(t, msgs[1], "null", dispatch.CodeNotStarted)
+	bridge.Invoke(`{"jsonrpc":"2.0","id":14,"method":"ping"}`, nil) // nowhere to answer: must not panic
+	bridge.Close()                                                  // closing when not started is fine
+}
+
+// TestInvokeAfterFailedStart: calls made after a failed Start (the native
+// modules forward them regardless) are answered with that Start's error, so
+// the app learns why (8001 for a bad configuration), until a Start succeeds
+// or Close forgets it.
+func TestInvokeAfterFailedStart(t *testing.T) {
+	bridge.Close()
+	err := bridge.Start(`{"platform":"Android!"}`, newRecorder(), nil, nil)
+	if err == nil {
+		bridge.Close()
+		t.Fatal("Start accepted a bad platform")
+	}
+	r := newRecorder()
+	r.t = t
+	r.invoke(`{"jsonrpc":"2.0","id":1,"method":"ping"}`)
+	e := wantError(t, r.waitFor(t, 1)[0], "1", dispatch.CodeConfiguration)
+	if !strings.Contains(e.Error.Message, "SDK not started") || !strings.Contains(e.Error.Message, "platform") {
+		t.Fatalf("message %q does not say why", e.Error.Message)
+	}
+	bridge.Close()
+	r.invoke(`{"jsonrpc":"2.0","id":2,"method":"ping"}`)
+	wantError(t, r.waitFor(t, 2)[1], "2", dispatch.CodeNotStarted)
+	start(t, "")
+	r.invoke(`{"jsonrpc":"2.0","id":3,"method":"ping"}`)
+	wantResult(t, r.waitFor(t, 3)[2], "3")
 }
 
 func TestCloseThenStartAgain(t *testing.T) {
@@ -384,7 +480,7 @@ func TestCloseThenStartAgain(t *testing.T) {
 	wantError(t, bridge.CallSync(`{"jsonrpc":"2.0","id":1,"method":"ping"}`), "1", dispatch.CodeNotStarted)
 	r2 := start(t, "{}")
 	wantResult(t, bridge.CallSync(`{"jsonrpc":"2.0","id":2,"method":"ping"}`), "2")
-	bridge.Call(`{"jsonrpc":"2.0","id":3,"method":"ping"}`)
+	r2.invoke(`{"jsonrpc":"2.0","id":3,"method":"ping"}`)
 	wantResult(t, r2.waitFor(t, 1)[0], "3")
 	if n := len(r1.snapshot()); n != 0 {
 		t.Fatalf("the first callback got %d messages after Close", n)
@@ -399,7 +495,7 @@ func TestCloseAnswersPendingCalls(t *testing.T) {
 	defer bridge.Close()
 	registerTestMethods(t)
 	for i := 0; i < 5; i++ {
-		bridge.Call(fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"test.wait"}`, i))
+		r.invoke(fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"test.wait"}`, i))
 	}
 	done := make(chan struct{})
 	go func() { bridge.Close(); close(done) }()
@@ -463,29 +559,53 @@ func TestStartWithNativeCapabilities(t *testing.T) {
 	wantResult(t, bridge.CallSync(`{"jsonrpc":"2.0","id":1,"method":"ping"}`), "1")
 }
 
-// panicky is a native callback that throws.
-type panicky struct{ calls chan struct{} }
+// panicky is a native callback and reply that throw.
+type panicky struct{ calls chan string }
 
-func (p panicky) OnMessage(string) {
-	p.calls <- struct{}{}
+func (p panicky) OnEvent(string) {
+	p.calls <- "event"
 	panic("native callback threw")
 }
 
-func TestPanickingCallbackIsContained(t *testing.T) {
-	p := panicky{calls: make(chan struct{}, 10)}
+func (p panicky) OnResult(string) {
+	p.calls <- "result"
+	panic("native reply threw")
+}
+
+func (p panicky) OnError(int, string, string) {
+	p.calls <- "error"
+	panic("native reply threw")
+}
+
+func TestPanickingNativeCodeIsContained(t *testing.T) {
+	p := panicky{calls: make(chan string, 10)}
 	if err := bridge.Start(`{"logLevel":"disabled"}`, p, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	defer bridge.Close()
-	bridge.Call(`{"jsonrpc":"2.0","id":1,"method":"ping"}`)
-	select {
-	case <-p.calls:
-	case <-time.After(10 * time.Second):
-		t.Fatal("callback not called")
+	registerTestMethods(t)
+	next := func() string {
+		select {
+		case c := <-p.calls:
+			return c
+		case <-time.After(10 * time.Second):
+			t.Fatal("native code not called")
+			return ""
+		}
 	}
-	bridge.Call(`{"jsonrpc":"2.0","id":2,"method":"ping"}`)
-	<-p.calls
-	wantResult(t, bridge.CallSync(`{"jsonrpc":"2.0","id":3,"method":"ping"}`), "3")
+	bridge.Invoke(`{"jsonrpc":"2.0","id":1,"method":"ping"}`, p)
+	if c := next(); c != "result" {
+		t.Fatalf("first call %s", c)
+	}
+	bridge.Invoke(`{"jsonrpc":"2.0","id":2,"method":"nope"}`, p)
+	if c := next(); c != "error" {
+		t.Fatalf("second call %s", c)
+	}
+	bridge.Invoke(`{"jsonrpc":"2.0","id":3,"method":"test.emit","params":{"n":1}}`, p)
+	if a, b := next(), next(); a != "event" || b != "result" {
+		t.Fatalf("emitting call: %s then %s", a, b)
+	}
+	wantResult(t, bridge.CallSync(`{"jsonrpc":"2.0","id":4,"method":"ping"}`), "4")
 }
 
 func TestConcurrentStart(t *testing.T) {

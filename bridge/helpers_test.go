@@ -3,23 +3,37 @@ package bridge_test
 import (
 	"encoding/json"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	"github.com/tidwall/gjson"
 
 	"github.com/openmobileauth/oma/bridge"
 	"github.com/openmobileauth/oma/core/dispatch"
 )
 
-// recorder is a Callback that keeps every message it receives.
+// recorder is the Start Callback and the sink of every Reply the tests make: it
+// keeps events and answers in the one order they were delivered, each written
+// as the envelope it stands for (an event as {"method":"event","params":...},
+// an answer as a response with the id of its request), so tests can read both
+// kinds alike.
 type recorder struct {
 	mu     sync.Mutex
 	msgs   []string
 	notify chan struct{}
+	t      testing.TB // set by start: where a second answer to one Reply is reported
 }
 
 func newRecorder() *recorder { return &recorder{notify: make(chan struct{}, 1)} }
 
-func (r *recorder) OnMessage(m string) {
+// OnEvent implements bridge.Callback.
+func (r *recorder) OnEvent(e string) {
+	r.add(`{"jsonrpc":"2.0","method":"event","params":` + e + `}`)
+}
+
+func (r *recorder) add(m string) {
 	r.mu.Lock()
 	r.msgs = append(r.msgs, m)
 	r.mu.Unlock()
@@ -27,6 +41,49 @@ func (r *recorder) OnMessage(m string) {
 	case r.notify <- struct{}{}:
 	default:
 	}
+}
+
+// reply is a bridge.Reply for one request; it records its answer in r.
+type reply struct {
+	r       *recorder
+	id      string // raw JSON id of the request ("null" when it has none usable)
+	answers atomic.Int32
+}
+
+// invoke sends req through bridge.Invoke with a reply recording into r.
+func (r *recorder) invoke(req string) *reply {
+	id := "null"
+	if v := gjson.Get(req, "id"); gjson.Valid(req) && (v.Type == gjson.Number || v.Type == gjson.String) && utf8.ValidString(v.Raw) {
+		id = v.Raw
+	}
+	rp := &reply{r: r, id: id}
+	bridge.Invoke(req, rp)
+	return rp
+}
+
+func (rp *reply) once() {
+	if n := rp.answers.Add(1); n > 1 && rp.r.t != nil {
+		rp.r.t.Errorf("reply for id %s answered %d times", rp.id, n)
+	}
+}
+
+// OnResult implements bridge.Reply.
+func (rp *reply) OnResult(result string) {
+	rp.once()
+	if !json.Valid([]byte(result)) && rp.r.t != nil {
+		rp.r.t.Errorf("result for id %s is not JSON: %q", rp.id, result)
+	}
+	rp.r.add(`{"jsonrpc":"2.0","id":` + rp.id + `,"result":` + result + `}`)
+}
+
+// OnError implements bridge.Reply; code and message must agree with errorJSON.
+func (rp *reply) OnError(code int, message, errorJSON string) {
+	rp.once()
+	e := gjson.Parse(errorJSON)
+	if rp.r.t != nil && (!gjson.Valid(errorJSON) || e.Get("code").Int() != int64(code) || e.Get("message").String() != message) {
+		rp.r.t.Errorf("OnError(%d, %q) disagrees with its error object %s", code, message, errorJSON)
+	}
+	rp.r.add(`{"jsonrpc":"2.0","id":` + rp.id + `,"error":` + errorJSON + `}`)
 }
 
 func (r *recorder) snapshot() []string {
@@ -126,6 +183,7 @@ func start(t testing.TB, config string) *recorder {
 	if config == "" {
 		config = `{"logLevel":"disabled"}` // tests that check logging configure a logFile
 	}
+	r.t = t
 	if err := bridge.Start(config, r, nil, nil); err != nil {
 		t.Fatalf("Start: %v", err)
 	}

@@ -42,7 +42,7 @@ func TestEveryMethodRejectsJunk(t *testing.T) {
 			id := fmt.Sprintf(`"j%d"`, n)
 			n++
 			want[id] = m + " " + p
-			bridge.Call(`{"jsonrpc":"2.0","id":` + id + `,"method":"` + m + `","params":` + p + `}`)
+			r.invoke(`{"jsonrpc":"2.0","id":` + id + `,"method":"` + m + `","params":` + p + `}`)
 		}
 	}
 	// Give the calls that answer at once their chance, then settle the rest.

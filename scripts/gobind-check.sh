@@ -61,10 +61,10 @@ if [ -n "$s" ]; then
   echo "$s"
   exit 1
 fi
-for f in java/bridge/Bridge.java java/bridge/Callback.java java/bridge/SecureStorage.java java/bridge/KeyStore.java src/gobind/Bridge.objc.h; do
+for f in java/bridge/Bridge.java java/bridge/Callback.java java/bridge/Reply.java java/bridge/SecureStorage.java java/bridge/KeyStore.java src/gobind/Bridge.objc.h; do
   [ -s "$out/$f" ] || { echo "gobind-check: FAILED, $f was not generated"; exit 1; }
 done
-for sym in start call callSync close; do
+for sym in start invoke callSync close; do
   grep -q "public static native .* $sym(" "$out/java/bridge/Bridge.java" || {
     echo "gobind-check: FAILED, Bridge.$sym missing from the Java binding"; exit 1; }
 done

@@ -1,4 +1,6 @@
-// Command bridgehost runs the real SDK core behind the real bridge and speaks its
+// Command bridgehost runs the real SDK core (core/sdk, started from the same
+// SDK configuration as the mobile bridge's Start, answering each call through
+// the same per-call path as the bridge's Invoke) and speaks its
 // JSON-RPC envelopes as JSON lines: one request per line on standard input, and
 // responses and events, interleaved, one per line on standard output. The JS
 // package's Node transport and the terminal phone drive the core through it.
@@ -19,8 +21,8 @@ import (
 	"io"
 	"os"
 
-	"github.com/openmobileauth/oma/bridge"
 	"github.com/openmobileauth/oma/core/dispatch"
+	"github.com/openmobileauth/oma/core/sdk"
 )
 
 func main() {
@@ -40,9 +42,10 @@ func run(args []string, in io.Reader, out, errOut io.Writer) int {
 		fmt.Fprintln(errOut, "bridgehost: unexpected arguments; usage: bridgehost [-data DIR] [-log-level LEVEL] [-max-request BYTES]")
 		return 2
 	}
-	cfg, _ := json.Marshal(map[string]any{"dataDir": *dataDir, "logLevel": *logLevel, "maxRequestSize": *maxRequest})
 	w := newOutput(out)
-	if err := bridge.Start(string(cfg), w, nil, nil); err != nil {
+	cfg := sdk.Config{DataDir: *dataDir, LogLevel: *logLevel, MaxRequestSize: *maxRequest}
+	core, err := sdk.Start(cfg, nil, nil, w.OnMessage)
+	if err != nil {
 		w.close()
 		fmt.Fprintln(errOut, "bridgehost:", err)
 		return 1
@@ -54,7 +57,7 @@ func run(args []string, in io.Reader, out, errOut io.Writer) int {
 		if tooLong {
 			w.OnMessage(oversized(line, *maxRequest))
 		} else if len(line) > 0 {
-			bridge.Call(string(line))
+			core.Invoke(string(line), w.OnMessage)
 		}
 		if err == io.EOF {
 			break
@@ -65,7 +68,7 @@ func run(args []string, in io.Reader, out, errOut io.Writer) int {
 			break
 		}
 	}
-	bridge.Close()
+	core.Close()
 	if err := w.close(); err != nil {
 		fmt.Fprintln(errOut, "bridgehost: writing output:", err)
 		status = 1

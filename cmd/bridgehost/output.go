@@ -10,7 +10,7 @@ import (
 // the core down instead of growing memory without limit.
 const maxPending = 4 << 20
 
-// output is the bridge Callback: it writes each message as one line. Messages are
+// output writes each message (event or response envelope) as one line. Messages are
 // collected by the callers and written by one goroutine, so a burst of answers
 // costs few write calls while a lone answer is written at once.
 type output struct {
@@ -31,7 +31,8 @@ func newOutput(w io.Writer) *output {
 	return o
 }
 
-// OnMessage implements bridge.Callback.
+// OnMessage queues msg for writing; it is the core's event sink and every
+// call's reply.
 func (o *output) OnMessage(msg string) {
 	o.mu.Lock()
 	for len(o.pending) > maxPending && o.err == nil && !o.closed {

@@ -53,17 +53,31 @@ type event struct {
 }
 
 // core is the terminal phone's handle on the real SDK core behind the real
-// bridge (in this process). It implements bridge.Callback.
+// bridge (in this process). It implements bridge.Callback (events); each
+// asynchronous call gets its own bridge.Reply.
 type core struct {
-	mu      sync.Mutex
-	nextID  int64
-	pending map[string]chan envelope
-	events  chan event
+	mu     sync.Mutex
+	nextID int64
+	events chan event
+}
+
+// reply is the bridge.Reply of one asynchronous call: it hands the answer to
+// the call's channel.
+type reply chan envelope
+
+// OnResult implements bridge.Reply.
+func (r reply) OnResult(result string) { r <- envelope{Result: json.RawMessage(result)} }
+
+// OnError implements bridge.Reply.
+func (r reply) OnError(code int, message, errorJSON string) {
+	e := &sdkError{Code: code, Message: message}
+	_ = json.Unmarshal([]byte(errorJSON), e)
+	r <- envelope{Error: e}
 }
 
 // startCore starts the bridge with the pure-Go capabilities under dataDir.
 func startCore(dataDir, logLevel string) (*core, error) {
-	c := &core{pending: map[string]chan envelope{}, events: make(chan event, 64)}
+	c := &core{events: make(chan event, 64)}
 	cfg, _ := json.Marshal(map[string]string{"dataDir": dataDir, "logLevel": logLevel})
 	if err := bridge.Start(string(cfg), c, nil, nil); err != nil {
 		var e sdkError
@@ -78,28 +92,13 @@ func startCore(dataDir, logLevel string) (*core, error) {
 // close stops the core (pending calls are answered first).
 func (c *core) close() { bridge.Close() }
 
-// OnMessage implements bridge.Callback: responses go to their waiting call,
-// events to the event channel.
-func (c *core) OnMessage(msg string) {
-	var env envelope
-	if err := json.Unmarshal([]byte(msg), &env); err != nil {
-		return
+// OnEvent implements bridge.Callback: events go to the event channel.
+func (c *core) OnEvent(params string) {
+	var head struct {
+		Type string `json:"type"`
 	}
-	if env.Method == "event" {
-		var head struct {
-			Type string `json:"type"`
-		}
-		_ = json.Unmarshal(env.Params, &head)
-		c.events <- event{Type: head.Type, Raw: env.Params}
-		return
-	}
-	c.mu.Lock()
-	ch := c.pending[string(env.ID)]
-	delete(c.pending, string(env.ID))
-	c.mu.Unlock()
-	if ch != nil {
-		ch <- env
-	}
+	_ = json.Unmarshal([]byte(params), &head)
+	c.events <- event{Type: head.Type, Raw: json.RawMessage(params)}
 }
 
 // request builds a request envelope with a fresh numeric id.
@@ -137,14 +136,11 @@ func decode(env envelope, out any) error {
 	return nil
 }
 
-// callAsync calls method through bridge.Call; the answer arrives on the channel.
+// callAsync calls method through bridge.Invoke; the answer arrives on the channel.
 func (c *core) callAsync(method string, params any) <-chan envelope {
-	id, req := c.request(method, params)
-	ch := make(chan envelope, 1)
-	c.mu.Lock()
-	c.pending[id] = ch
-	c.mu.Unlock()
-	bridge.Call(req)
+	_, req := c.request(method, params)
+	ch := make(reply, 1)
+	bridge.Invoke(req, ch)
 	return ch
 }
 

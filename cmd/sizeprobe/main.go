@@ -16,7 +16,7 @@ func main() {
 	// as the gobind glue does in the real library.
 	fmt.Println(bridge.Version(), bridge.IsStarted())
 	_ = bridge.Start
-	_ = bridge.Call
+	_ = bridge.Invoke
 	_ = bridge.CallSync
 	_ = bridge.Close
 }

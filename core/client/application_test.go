@@ -36,7 +36,7 @@ func TestRegistrationNamesTheApplication(t *testing.T) {
 	defer srv.Close()
 	ctx := context.Background()
 	for _, a := range []server.ApplicationSpec{
-		{ID: "bank", Name: "Example Bank", RedirectURIs: []string{"bank://cb"}, Platforms: []string{Platform}, Versions: []string{"2.0"}},
+		{ID: "bank", Name: "Example Bank", RedirectURIs: []string{"bank://cb"}, Platforms: []string{DefaultPlatform()}, Versions: []string{"2.0"}},
 		{ID: "ios-only", Name: "iOS only", RedirectURIs: []string{"bank://cb"}, Platforms: []string{"ios"}},
 		{ID: "off", Name: "Off", RedirectURIs: []string{"bank://cb"}, Disabled: true},
 	} {
@@ -80,7 +80,7 @@ func TestRegistrationNamesTheApplication(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if got.AppID != "bank" || got.AppVersion != "2.0" || got.Platform != Platform || got.RedirectURI != "bank://cb" {
+	if got.AppID != "bank" || got.AppVersion != "2.0" || got.Platform != DefaultPlatform() || got.RedirectURI != "bank://cb" {
 		t.Fatalf("the server stored %+v", got)
 	}
 }

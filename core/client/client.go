@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -17,12 +16,10 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// Platform is what the core reports as its platform at client registration
-// (an application can be limited to platforms, DESIGN §10): "android" and
-// "ios" in the mobile builds, "desktop" elsewhere.
-var Platform = platformOf(runtime.GOOS)
-
-// platformOf maps a GOOS to the platform name of the device protocol.
+// platformOf maps a GOOS to the platform name of the device protocol: the
+// platform a core reports when its configuration names none ("android" and
+// "ios" in the mobile builds, "desktop" elsewhere). The native modules name
+// theirs in the SDK configuration (DESIGN §11).
 func platformOf(goos string) string {
 	switch goos {
 	case "android", "ios":
@@ -37,6 +34,7 @@ type Client struct {
 	st  *store.Store
 	ks  device.KeyStore
 	log *zerolog.Logger
+	set Settings // platform and startClient defaults, fixed at New
 
 	startMu sync.Mutex // serialises Start
 	mu      sync.RWMutex
@@ -56,14 +54,27 @@ type session struct {
 	http   *httpClient
 }
 
-// New returns an unstarted client over the core's store and key store.
+// New returns an unstarted client over the core's store and key store, with
+// the default settings (platform "desktop", no app configuration).
 func New(st *store.Store, ks device.KeyStore, log *zerolog.Logger) *Client {
+	return NewWithSettings(st, ks, log, Settings{})
+}
+
+// NewWithSettings returns an unstarted client that reports set's platform and
+// uses set's app configuration for what a startClient call leaves out.
+func NewWithSettings(st *store.Store, ks device.KeyStore, log *zerolog.Logger, set Settings) *Client {
 	if log == nil {
 		nop := zerolog.Nop()
 		log = &nop
 	}
-	return &Client{st: st, ks: ks, log: log, now: time.Now}
+	if set.Platform == "" {
+		set.Platform = DefaultPlatform()
+	}
+	return &Client{st: st, ks: ks, log: log, now: time.Now, set: set}
 }
+
+// Platform returns the platform the client reports at registration.
+func (c *Client) Platform() string { return c.set.Platform }
 
 // Store returns the core's persistent state.
 func (c *Client) Store() *store.Store { return c.st }
@@ -176,7 +187,7 @@ func (c *Client) Start(ctx context.Context, cfg Config) error {
 	}
 	s := &session{base: base, signer: signer, http: hc}
 	req := protocol.ClientRegistrationRequest{
-		AppID: cfg.AppID, AppVersion: cfg.AppVersion, Platform: Platform, ClientKey: pub, RedirectURI: cfg.RedirectURI,
+		AppID: cfg.AppID, AppVersion: cfg.AppVersion, Platform: c.set.Platform, ClientKey: pub, RedirectURI: cfg.RedirectURI,
 	}
 	var resp protocol.ClientRegistrationResponse
 	if err := c.do(ctx, s, request{method: "POST", path: protocol.PathClients, body: req, registration: true}, &resp); err != nil {

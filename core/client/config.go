@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"net"
 	"net/url"
+	"runtime"
 	"strings"
 
 	"github.com/openmobileauth/oma/core/api"
@@ -18,7 +19,9 @@ const (
 	DefaultRedirectURI = "oma-app://registration/callback"
 )
 
-// Config is the configuration startClient takes.
+// Config is the configuration startClient takes. The app's configuration file
+// (passed by the native side at Start, DESIGN §11) is one too: it supplies every
+// field a startClient call leaves out.
 type Config struct {
 	ServerURL         string
 	AppID             string
@@ -30,11 +33,43 @@ type Config struct {
 	PinnedCertSHA256 string
 }
 
-// ConfigFromParams is the Config of startClient's params, with the defaults
-// filled in for the parameters left out.
-func ConfigFromParams(p api.StartClientParams) Config {
-	cfg := Config{ServerURL: p.ServerURL, AppID: p.AppID, AppVersion: p.AppVersion, RedirectURI: p.RedirectURI,
-		AllowInsecureHTTP: p.AllowInsecureHTTP, PinnedCertSHA256: p.PinnedCertSHA256}
+// Settings is what a core knows about its app before any startClient call.
+type Settings struct {
+	// Platform is reported at client registration ("android", "ios",
+	// "desktop", ...); empty means "desktop".
+	Platform string
+	// Defaults is the app's configuration: startClient uses it for every
+	// parameter the call leaves out.
+	Defaults Config
+}
+
+// DefaultPlatform is the platform a core reports when its configuration names
+// none: the build's ("android", "ios", else "desktop").
+func DefaultPlatform() string { return platformOf(runtime.GOOS) }
+
+// ConfigFromParams is the Config of startClient's params over base (the app
+// configuration given at start): every parameter given (non-empty) replaces
+// base's field, allowInsecureHttp is on when either turns it on, and the
+// defaults fill what is still empty. A serverUrl in neither is an 8001 at Start.
+func ConfigFromParams(p api.StartClientParams, base Config) Config {
+	cfg := base
+	for _, f := range []struct {
+		dst *string
+		v   string
+	}{
+		{&cfg.ServerURL, p.ServerURL}, {&cfg.AppID, p.AppID}, {&cfg.AppVersion, p.AppVersion},
+		{&cfg.RedirectURI, p.RedirectURI}, {&cfg.PinnedCertSHA256, p.PinnedCertSHA256},
+	} {
+		if f.v != "" {
+			*f.dst = f.v
+		}
+	}
+	cfg.AllowInsecureHTTP = cfg.AllowInsecureHTTP || p.AllowInsecureHTTP
+	return cfg.WithDefaults()
+}
+
+// WithDefaults returns cfg with the built-in defaults in its empty fields.
+func (cfg Config) WithDefaults() Config {
 	for _, f := range []struct {
 		dst *string
 		def string
@@ -46,9 +81,19 @@ func ConfigFromParams(p api.StartClientParams) Config {
 	return cfg
 }
 
+// Validate checks a complete configuration (defaults applied) the way
+// startClient does, without contacting the server: 8001 naming the field.
+func (cfg Config) Validate() error {
+	_, _, err := cfg.normalized()
+	return err
+}
+
 // normalized validates cfg and returns the server base URL (no trailing slash)
 // and the decoded pin (nil when none).
 func (cfg Config) normalized() (string, []byte, error) {
+	if strings.TrimSpace(cfg.ServerURL) == "" {
+		return "", nil, dispatch.Errorf(dispatch.CodeConfiguration, "serverUrl is missing: pass it to startClient or put it in the app configuration")
+	}
 	u, err := url.Parse(strings.TrimSpace(cfg.ServerURL))
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.User != nil ||
 		u.RawQuery != "" || u.Fragment != "" {

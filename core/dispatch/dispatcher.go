@@ -54,15 +54,21 @@ type Dispatcher struct {
 	max     int
 	ctx     context.Context
 	cancel  context.CancelFunc
-	wg      sync.WaitGroup // requests accepted by HandleAsync and not yet answered
+	wg      sync.WaitGroup // requests accepted by HandleAsync/HandleAsyncTo and not yet answered
 	closeMu sync.RWMutex
 	closed  bool
 
 	// Asynchronous requests run on goroutines that are kept for reuse: a fresh
 	// goroutine starts with a small stack that every request would grow again.
-	jobs    chan string    // hands a request to an idle worker (unbuffered)
+	jobs    chan job       // hands a request to an idle worker (unbuffered)
 	idle    atomic.Int32   // workers waiting on jobs
 	workers sync.WaitGroup // running workers
+}
+
+// job is one asynchronous request and where its response goes.
+type job struct {
+	req     string
+	deliver func(string)
 }
 
 // maxIdleWorkers bounds the goroutines kept waiting for asynchronous requests.
@@ -71,7 +77,7 @@ const maxIdleWorkers = 64
 
 // New creates a dispatcher with the built-in methods (ping, getVersion) registered.
 func New(o Options) *Dispatcher {
-	d := &Dispatcher{methods: make(map[string]Handler), sink: o.Sink, max: o.MaxRequestSize, jobs: make(chan string)}
+	d := &Dispatcher{methods: make(map[string]Handler), sink: o.Sink, max: o.MaxRequestSize, jobs: make(chan job)}
 	if d.max <= 0 {
 		d.max = DefaultMaxRequestSize
 	}
@@ -162,37 +168,46 @@ func (d *Dispatcher) Handle(ctx context.Context, req string) (resp string) {
 // HandleAsync processes one request on another goroutine and delivers the
 // response through the sink. It returns at once. After Close it answers 8020
 // through the sink.
-func (d *Dispatcher) HandleAsync(req string) {
+func (d *Dispatcher) HandleAsync(req string) { d.HandleAsyncTo(req, d.sink) }
+
+// HandleAsyncTo processes one request on another goroutine and hands its
+// response envelope to deliver, exactly once (a panic in deliver is recovered
+// and logged). It returns at once. Events emitted by the handler go through
+// the sink, each before the handler returns, so an event emitted before the
+// result reaches the sink before the result reaches deliver. After Close it
+// answers 8020 through deliver at once.
+func (d *Dispatcher) HandleAsyncTo(req string, deliver func(string)) {
 	d.closeMu.RLock()
 	if d.closed {
 		d.closeMu.RUnlock()
 		r, _ := parseRequest(req, d.max)
-		d.deliver(encodeError(r.id, Errorf(CodeNotStarted, "SDK is closed")))
+		d.send(deliver, encodeError(r.id, Errorf(CodeNotStarted, "SDK is closed")))
 		return
 	}
 	d.wg.Add(1)
 	d.closeMu.RUnlock()
+	j := job{req: req, deliver: deliver}
 	select {
-	case d.jobs <- req: // an idle worker took it
+	case d.jobs <- j: // an idle worker took it
 	default:
 		d.workers.Add(1)
-		go d.work(req)
+		go d.work(j)
 	}
 }
 
-// work answers req, then waits for more requests while few workers are idle.
-func (d *Dispatcher) work(req string) {
+// work answers j, then waits for more requests while few workers are idle.
+func (d *Dispatcher) work(j job) {
 	defer d.workers.Done()
 	done := d.ctx.Done()
 	for {
-		d.deliver(d.Handle(d.ctx, req))
+		d.send(j.deliver, d.Handle(d.ctx, j.req))
 		d.wg.Done()
 		if d.idle.Add(1) > maxIdleWorkers {
 			d.idle.Add(-1)
 			return
 		}
 		select {
-		case req = <-d.jobs:
+		case j = <-d.jobs:
 			d.idle.Add(-1)
 		case <-done:
 			d.idle.Add(-1)
@@ -215,8 +230,11 @@ func (d *Dispatcher) Emit(eventType string, payload any) {
 	d.deliver(msg)
 }
 
-func (d *Dispatcher) deliver(msg string) {
-	if d.sink == nil {
+func (d *Dispatcher) deliver(msg string) { d.send(d.sink, msg) }
+
+// send hands msg to to (nothing when to is nil); a panic in to is logged.
+func (d *Dispatcher) send(to func(string), msg string) {
+	if to == nil {
 		return
 	}
 	defer func() {
@@ -224,7 +242,7 @@ func (d *Dispatcher) deliver(msg string) {
 			d.log.Error().Str("panic", fmt.Sprint(p)).Bytes("stack", debug.Stack()).Msg("sink panicked")
 		}
 	}()
-	d.sink(msg)
+	to(msg)
 }
 
 // Close cancels running handlers, waits for their responses to be delivered and

@@ -8,9 +8,10 @@ import (
 	"github.com/openmobileauth/oma/core/dispatch"
 )
 
-// DefaultTimeout bounds every wait for the app or the user. Features read it
-// when a core is built; tests may lower it before building one.
-var DefaultTimeout = 5 * time.Minute
+// DefaultTimeout bounds every wait for the app or the user when the core's
+// configuration sets no other bound (sdk.Config's flowTimeoutMs). It is a
+// constant: a core's bound is chosen when the core is built, per core.
+const DefaultTimeout = 5 * time.Minute
 
 // Input is one value delivered to a waiting flow.
 type Input struct {

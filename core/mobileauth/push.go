@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/openmobileauth/oma/core/api"
-	"github.com/openmobileauth/oma/core/client"
 	"github.com/openmobileauth/oma/core/dispatch"
 	"github.com/openmobileauth/oma/core/keys"
 	"github.com/openmobileauth/oma/core/protocol"
@@ -69,7 +68,7 @@ func (m *MobileAuth) enrollPush(ctx context.Context, params api.PushEnrollParams
 		if req.Provider == "" {
 			// The native platform's own service.
 			req.Provider = protocol.PushProviderFCM
-			if client.Platform == "ios" {
+			if m.c.Platform() == "ios" {
 				req.Provider = protocol.PushProviderAPNs
 			}
 		}

@@ -5,8 +5,9 @@ import (
 	"time"
 
 	"github.com/openmobileauth/oma/core/api"
+	"github.com/openmobileauth/oma/core/device"
 	"github.com/openmobileauth/oma/core/dispatch"
-	"github.com/openmobileauth/oma/core/flow"
+	"github.com/openmobileauth/oma/core/sdk"
 	"github.com/openmobileauth/oma/server/servertest"
 )
 
@@ -14,10 +15,9 @@ import (
 // its UI with the matching event, and frees its slot.
 func TestE2EWaitsTimeOut(t *testing.T) {
 	ts := servertest.Start(t, servertest.Options{})
-	old := flow.DefaultTimeout
-	flow.DefaultTimeout = 300 * time.Millisecond
-	t.Cleanup(func() { flow.DefaultTimeout = old })
-	a := newDevice(t)
+	const short = 300 * time.Millisecond
+	st := device.NewMemStorage()
+	a := newPhoneOpts(t, sdk.Options{Storage: st, Keys: device.NewSoftKeyStore(st), FlowTimeout: short})
 	start(a, ts)
 
 	reg := a.call(api.MethodRegisterUser, map[string]any{"identityProviderId": nil})
@@ -27,14 +27,12 @@ func TestE2EWaitsTimeOut(t *testing.T) {
 	}
 	a.expectCode(dispatch.CodeNoFlowInProgress, api.MethodCancelBrowserRegistration, nil)
 
-	flow.DefaultTimeout = old // register and enroll without hurry, in a new core
-	a = a.restart()
+	a = a.restartWith(0) // register and enroll without hurry (the default bound), in a new core
 	start(a, ts)
 	register(a, ts.DemoUser, ts.DemoPassword)
 	a.do(api.MethodEnrollMobileAuthentication, nil)
 
-	flow.DefaultTimeout = 300 * time.Millisecond
-	a = a.restart()
+	a = a.restartWith(short)
 	start(a, ts)
 	txID, otp := createOTP(t, ts, "Nobody answers", "")
 	h := a.call(api.MethodHandleMobileAuthWithOtp, map[string]any{"otp": otp})

@@ -14,13 +14,20 @@ var registrars = []Registrar{registerDeviceFeatures}
 // registerDeviceFeatures builds the client, user and mobile-authentication
 // features over one shared store and client, and registers their methods.
 func registerDeviceFeatures(d *Deps) error {
-	c := client.New(store.New(d.Storage), d.Keys, d.Log)
+	c := client.NewWithSettings(store.New(d.Storage), d.Keys, d.Log, d.Client)
 	if err := c.Register(d.Dispatcher); err != nil {
 		return err
 	}
 	u := user.New(c, d.Dispatcher.Emit)
+	if d.FlowTimeout > 0 {
+		u.Timeout = d.FlowTimeout
+	}
 	if err := u.Register(d.Dispatcher); err != nil {
 		return err
 	}
-	return mobileauth.New(c, u, d.Dispatcher.Emit).Register(d.Dispatcher)
+	m := mobileauth.New(c, u, d.Dispatcher.Emit)
+	if d.FlowTimeout > 0 {
+		m.Timeout = d.FlowTimeout
+	}
+	return m.Register(d.Dispatcher)
 }

@@ -28,7 +28,8 @@ type phone struct {
 	storage device.Storage
 	keys    device.KeyStore
 
-	url     string // the server URL startClient was given (set by the tests' helpers)
+	url     string        // the server URL startClient was given (set by the tests' helpers)
+	timeout time.Duration // the core's flow timeout (0: the default)
 	mu      sync.Mutex
 	nextID  int
 	pending map[string]chan gjson.Result
@@ -46,8 +47,15 @@ func newPhone(t testing.TB, storage device.Storage, keys device.KeyStore) *phone
 // newPhoneLogged is newPhone with the core logging to logger.
 func newPhoneLogged(t testing.TB, storage device.Storage, keys device.KeyStore, logger *zerolog.Logger) *phone {
 	t.Helper()
-	p := &phone{t: t, storage: storage, keys: keys, pending: map[string]chan gjson.Result{}, notify: make(chan struct{}, 1)}
-	core, err := sdk.New(sdk.Options{Storage: storage, Keys: keys, Sink: p.sink, Logger: logger})
+	return newPhoneOpts(t, sdk.Options{Storage: storage, Keys: keys, Logger: logger})
+}
+
+// newPhoneOpts is a phone whose core is built with o (its Sink is the phone's).
+func newPhoneOpts(t testing.TB, o sdk.Options) *phone {
+	t.Helper()
+	p := &phone{t: t, storage: o.Storage, keys: o.Keys, timeout: o.FlowTimeout, pending: map[string]chan gjson.Result{}, notify: make(chan struct{}, 1)}
+	o.Sink = p.sink
+	core, err := sdk.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,10 +70,16 @@ func newDevice(t testing.TB) *phone {
 	return newPhone(t, st, device.NewSoftKeyStore(st))
 }
 
-// restart closes this core and starts a new one on the same storage and keys.
+// restart closes this core and starts a new one on the same storage and keys
+// (and the same flow timeout).
 func (p *phone) restart() *phone {
+	return p.restartWith(p.timeout)
+}
+
+// restartWith is restart with another flow timeout.
+func (p *phone) restartWith(timeout time.Duration) *phone {
 	p.core.Close()
-	return newPhone(p.t, p.storage, p.keys)
+	return newPhoneOpts(p.t, sdk.Options{Storage: p.storage, Keys: p.keys, FlowTimeout: timeout})
 }
 
 func (p *phone) sink(msg string) {
