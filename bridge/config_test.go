@@ -9,8 +9,8 @@ import (
 	"github.com/openmobileauth/oma/bridge"
 	"github.com/openmobileauth/oma/core/device"
 	"github.com/openmobileauth/oma/core/store"
-	serverstore "github.com/openmobileauth/oma/server/store"
 	"github.com/openmobileauth/oma/server/servertest"
+	serverstore "github.com/openmobileauth/oma/server/store"
 )
 
 // TestStartConfiguration: the SDK configuration the native side passes at

@@ -1,8 +1,9 @@
 // Command phone is the terminal phone: it drives the real SDK core through the
-// real bridge, in this process (bridge.Start with a Callback, bridge.Call for
-// flows that wait on the user and bridge.CallSync for the rest), with the
-// pure-Go storage and key store under a data directory, so several phones can
-// run at once with different --data directories.
+// real bridge, in this process (bridge.Start with a Callback for events,
+// bridge.Invoke with a per-call Reply for flows that wait on the user and
+// bridge.CallSync for the rest), with the pure-Go storage and key store under
+// a data directory, so several phones can run at once with different --data
+// directories.
 //
 //	phone register   [--user demo --password demo1234] [--pin 24680] [--browser]
 //	phone login      [--pin 24680]          (alias: authenticate)

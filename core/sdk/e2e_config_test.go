@@ -11,8 +11,8 @@ import (
 	"github.com/openmobileauth/oma/core/dispatch"
 	"github.com/openmobileauth/oma/core/sdk"
 	"github.com/openmobileauth/oma/core/store"
-	serverstore "github.com/openmobileauth/oma/server/store"
 	"github.com/openmobileauth/oma/server/servertest"
+	serverstore "github.com/openmobileauth/oma/server/store"
 )
 
 // configuredPhone is a phone whose core has the platform and app configuration

@@ -3,11 +3,41 @@
 
 static NSString *const OMAEventName = @"OneginiSdkEvent";
 
-@implementation OneginiSdk {
-  NSMutableDictionary<NSString *, NSArray *> *_pending; // id key -> @[resolve, reject]
-  NSLock *_lock;
-  BOOL _invalidated;
+/// Settles one call's promise; the core calls it exactly once, on a Go thread.
+@interface OMAPromiseReply : NSObject <OMABridgeReply>
+- (instancetype)initWithResolve:(RCTPromiseResolveBlock)resolve reject:(RCTPromiseRejectBlock)reject;
+@end
+
+@implementation OMAPromiseReply {
+  RCTPromiseResolveBlock _resolve;
+  RCTPromiseRejectBlock _reject;
 }
+
+- (instancetype)initWithResolve:(RCTPromiseResolveBlock)resolve reject:(RCTPromiseRejectBlock)reject {
+  if ((self = [super init])) {
+    _resolve = resolve;
+    _reject = reject;
+  }
+  return self;
+}
+
+- (void)onResult:(NSString *_Nullable)resultJSON {
+  _resolve(resultJSON ?: @"null");
+}
+
+- (void)onError:(long)code message:(NSString *_Nullable)message errorJSON:(NSString *_Nullable)errorJSON {
+  NSString *json = errorJSON ?: [OMACore errorJSONWithCode:code message:message ?: @""];
+  NSError *error = [NSError errorWithDomain:@"OneginiSdk" code:code userInfo:@{@"errorJson" : json}];
+  _reject([NSString stringWithFormat:@"%ld", code], message ?: @"", error);
+}
+@end
+
+@interface OneginiSdk ()
+/// Set when the React instance goes away; read on the bridge queue too.
+@property (atomic, assign) BOOL invalidated;
+@end
+
+@implementation OneginiSdk
 
 RCT_EXPORT_MODULE(OneginiSdk)
 
@@ -15,101 +45,42 @@ RCT_EXPORT_MODULE(OneginiSdk)
   return NO;
 }
 
-- (instancetype)init {
-  if ((self = [super init])) {
-    _pending = [NSMutableDictionary dictionary];
-    _lock = [[NSLock alloc] init];
-  }
-  return self;
-}
-
 - (NSArray<NSString *> *)supportedEvents {
   return @[ OMAEventName ];
-}
-
-static void OMAReject(RCTPromiseRejectBlock reject, NSInteger code, NSString *message, NSDictionary *data) {
-  NSMutableDictionary *info = [data mutableCopy] ?: [NSMutableDictionary dictionary];
-  if (info[@"domain"] == nil) info[@"domain"] = @"sdk";
-  NSError *error = [NSError errorWithDomain:info[@"domain"] code:code userInfo:info];
-  reject([NSString stringWithFormat:@"%ld", (long)code], message, error);
-}
-
-- (NSArray *)takePending:(NSString *)key {
-  [_lock lock];
-  NSArray *entry = _pending[key];
-  [_pending removeObjectForKey:key];
-  [_lock unlock];
-  return entry;
 }
 
 RCT_EXPORT_METHOD(invoke:(NSString *)requestJson
                   resolve:(RCTPromiseResolveBlock)resolve
                   reject:(RCTPromiseRejectBlock)reject) {
-  NSString *key = [OMAEnvelope envelopeWithJSON:requestJson ?: @""].idKey;
-  if (key == nil) {
-    OMAReject(reject, OMACodeBadParameters, @"request must be a JSON-RPC object with an id", @{});
-    return;
-  }
-  [_lock lock];
-  BOOL refused = _invalidated;
-  BOOL duplicate = !refused && _pending[key] != nil;
-  if (!refused && !duplicate) _pending[key] = @[ resolve, reject ];
-  [_lock unlock];
-  if (refused) {
-    OMAReject(reject, OMACodeNotStarted, @"React instance destroyed", @{});
-    return;
-  }
-  if (duplicate) {
-    OMAReject(reject, OMACodeBadParameters, @"a request with this id is already pending", @{});
+  OMAPromiseReply *reply = [[OMAPromiseReply alloc] initWithResolve:resolve reject:reject];
+  if (self.invalidated) {
+    [reply onError:OMACodeNotStarted message:@"React instance destroyed" errorJSON:nil];
     return;
   }
   OMACore *core = [OMACore shared];
   [core attachListener:self];
   __weak OneginiSdk *weakSelf = self;
   [core submit:^{
-    NSDictionary *startError = [core ensureStarted];
-    if (startError == nil) {
-      OMABridgeCall(requestJson);
+    OneginiSdk *strongSelf = weakSelf;
+    // A call queued before the instance went away must not restart the core.
+    if (strongSelf == nil || strongSelf.invalidated) {
+      [reply onError:OMACodeNotStarted message:@"React instance destroyed" errorJSON:nil];
       return;
     }
-    NSArray *entry = [weakSelf takePending:key];
-    if (entry != nil) {
-      OMAReject(entry[1], [startError[@"code"] integerValue], startError[@"message"] ?: @"start failed",
-                @{@"domain" : startError[@"domain"] ?: @"sdk"});
-    }
+    [core invoke:requestJson ?: @"" reply:reply];
   }];
 }
 
 // Called by the core on Go threads.
-- (void)coreDidSendMessage:(NSString *)message {
-  OMAEnvelope *env = [OMAEnvelope envelopeWithJSON:message];
-  if (env == nil) return;
-  NSString *key = env.idKey;
-  if (key != nil) {
-    NSArray *entry = [self takePending:key];
-    if (entry == nil) return;
-    if (env.isError) {
-      OMAReject(entry[1], env.errorCode, env.errorMessage, env.errorData);
-    } else {
-      RCTPromiseResolveBlock resolve = entry[0];
-      resolve(env.resultJSON);
-    }
-  } else if (env.isEvent) {
-    [self sendEventWithName:OMAEventName body:@{@"message" : env.paramsJSON}];
-  }
+- (void)coreDidEmitEvent:(NSString *)eventJSON {
+  [self sendEventWithName:OMAEventName body:@{@"message" : eventJSON}];
 }
 
-// The React instance is going away: no promise may be left pending.
+// The React instance is going away: the core is closed, which answers every
+// call still running (9006); calls still queued are answered 8020.
 - (void)invalidate {
+  self.invalidated = YES;
   [[OMACore shared] shutdownListener:self];
-  [_lock lock];
-  _invalidated = YES;
-  NSDictionary<NSString *, NSArray *> *pending = [_pending copy];
-  [_pending removeAllObjects];
-  [_lock unlock];
-  for (NSArray *entry in pending.allValues) {
-    OMAReject(entry[1], OMACodeNotStarted, @"React instance destroyed", @{});
-  }
   [super invalidate];
 }
 

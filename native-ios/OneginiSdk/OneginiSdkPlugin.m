@@ -1,69 +1,60 @@
 #import "OneginiSdkPlugin.h"
 #import <OmaBridge/OMABridge.objc.h>
 
+/// Answers one `invoke` command; the core calls it exactly once, on a Go thread.
+@interface OMACommandReply : NSObject <OMABridgeReply>
+- (instancetype)initWithDelegate:(id<CDVCommandDelegate>)delegate callbackId:(NSString *)callbackId;
+@end
+
+@implementation OMACommandReply {
+  id<CDVCommandDelegate> _delegate;
+  NSString *_callbackId;
+}
+
+- (instancetype)initWithDelegate:(id<CDVCommandDelegate>)delegate callbackId:(NSString *)callbackId {
+  if ((self = [super init])) {
+    _delegate = delegate;
+    _callbackId = callbackId;
+  }
+  return self;
+}
+
+- (void)onResult:(NSString *_Nullable)resultJSON {
+  CDVPluginResult *r = [CDVPluginResult resultWithStatus:CDVCommandStatus_OK messageAsString:resultJSON ?: @"null"];
+  [_delegate sendPluginResult:r callbackId:_callbackId];
+}
+
+- (void)onError:(long)code message:(NSString *_Nullable)message errorJSON:(NSString *_Nullable)errorJSON {
+  NSString *json = errorJSON ?: [OMACore errorJSONWithCode:code message:message ?: @""];
+  CDVPluginResult *r = [CDVPluginResult resultWithStatus:CDVCommandStatus_ERROR messageAsString:json];
+  [_delegate sendPluginResult:r callbackId:_callbackId];
+}
+@end
+
+@interface OneginiSdkPlugin ()
+/// Counts page resets: a call queued before a reset is not run after it (read on the bridge queue).
+@property (atomic, assign) NSUInteger generation;
+@end
+
 @implementation OneginiSdkPlugin {
-  NSMutableDictionary<NSString *, NSString *> *_pending; // id key -> callbackId
-  NSLock *_lock;
   NSString *_listenCallbackId;
-}
-
-- (void)pluginInitialize {
-  _pending = [NSMutableDictionary dictionary];
-  _lock = [[NSLock alloc] init];
-}
-
-static NSDictionary *OMAErrorObject(NSInteger code, NSString *message, NSDictionary *data) {
-  NSMutableDictionary *o = [data mutableCopy] ?: [NSMutableDictionary dictionary];
-  o[@"code"] = @(code);
-  o[@"message"] = message ?: @"";
-  if (o[@"domain"] == nil) o[@"domain"] = @"sdk";
-  return o;
-}
-
-- (void)sendError:(NSDictionary *)error to:(NSString *)callbackId {
-  CDVPluginResult *r = [CDVPluginResult resultWithStatus:CDVCommandStatus_ERROR messageAsDictionary:error];
-  [self.commandDelegate sendPluginResult:r callbackId:callbackId];
-}
-
-- (NSString *)takePending:(NSString *)key {
-  [_lock lock];
-  NSString *callbackId = _pending[key];
-  [_pending removeObjectForKey:key];
-  [_lock unlock];
-  return callbackId;
 }
 
 - (void)invoke:(CDVInvokedUrlCommand *)command {
   id arg = command.arguments.count > 0 ? command.arguments[0] : nil;
   NSString *requestJson = [arg isKindOfClass:[NSString class]] ? arg : @"";
-  NSString *key = [OMAEnvelope envelopeWithJSON:requestJson].idKey;
-  if (key == nil) {
-    [self sendError:OMAErrorObject(OMACodeBadParameters, @"request must be a JSON-RPC object with an id", @{}) to:command.callbackId];
-    return;
-  }
-  [_lock lock];
-  BOOL duplicate = _pending[key] != nil;
-  if (!duplicate) _pending[key] = command.callbackId;
-  [_lock unlock];
-  if (duplicate) {
-    [self sendError:OMAErrorObject(OMACodeBadParameters, @"a request with this id is already pending", @{}) to:command.callbackId];
-    return;
-  }
+  OMACommandReply *reply = [[OMACommandReply alloc] initWithDelegate:self.commandDelegate callbackId:command.callbackId];
   OMACore *core = [OMACore shared];
   [core attachListener:self];
+  NSUInteger generation = self.generation;
   __weak OneginiSdkPlugin *weakSelf = self;
   [core submit:^{
-    NSDictionary *startError = [core ensureStarted];
-    if (startError == nil) {
-      OMABridgeCall(requestJson);
+    OneginiSdkPlugin *strongSelf = weakSelf;
+    if (strongSelf == nil || strongSelf.generation != generation) {
+      [reply onError:OMACodeNotStarted message:@"page reloaded" errorJSON:nil];
       return;
     }
-    NSString *callbackId = [weakSelf takePending:key];
-    if (callbackId != nil) {
-      [weakSelf sendError:OMAErrorObject([startError[@"code"] integerValue], startError[@"message"],
-                                         @{@"domain" : startError[@"domain"] ?: @"sdk"})
-                       to:callbackId];
-    }
+    [core invoke:requestJson reply:reply];
   }];
 }
 
@@ -76,39 +67,19 @@ static NSDictionary *OMAErrorObject(NSInteger code, NSString *message, NSDiction
 }
 
 // Called by the core on Go threads.
-- (void)coreDidSendMessage:(NSString *)message {
-  OMAEnvelope *env = [OMAEnvelope envelopeWithJSON:message];
-  if (env == nil) return;
-  NSString *key = env.idKey;
-  if (key != nil) {
-    NSString *callbackId = [self takePending:key];
-    if (callbackId == nil) return;
-    if (env.isError) {
-      [self sendError:OMAErrorObject(env.errorCode, env.errorMessage, env.errorData) to:callbackId];
-    } else {
-      CDVPluginResult *r = [CDVPluginResult resultWithStatus:CDVCommandStatus_OK messageAsString:env.resultJSON];
-      [self.commandDelegate sendPluginResult:r callbackId:callbackId];
-    }
-  } else if (env.isEvent) {
-    NSString *listen = _listenCallbackId;
-    if (listen == nil) return;
-    CDVPluginResult *r = [CDVPluginResult resultWithStatus:CDVCommandStatus_OK messageAsString:env.paramsJSON];
-    [r setKeepCallbackAsBool:YES];
-    [self.commandDelegate sendPluginResult:r callbackId:listen];
-  }
+- (void)coreDidEmitEvent:(NSString *)eventJSON {
+  NSString *listen = _listenCallbackId;
+  if (listen == nil) return;
+  CDVPluginResult *r = [CDVPluginResult resultWithStatus:CDVCommandStatus_OK messageAsString:eventJSON];
+  [r setKeepCallbackAsBool:YES];
+  [self.commandDelegate sendPluginResult:r callbackId:listen];
 }
 
-// The page is reloading: answer what is pending and stop the core.
+// The page is reloading: stop the core (it answers the calls still running).
 - (void)onReset {
+  self.generation = self.generation + 1;
   [[OMACore shared] shutdownListener:self];
   _listenCallbackId = nil;
-  [_lock lock];
-  NSArray<NSString *> *ids = [_pending allValues];
-  [_pending removeAllObjects];
-  [_lock unlock];
-  for (NSString *callbackId in ids) {
-    [self sendError:OMAErrorObject(OMACodeNotStarted, @"page reloaded", @{}) to:callbackId];
-  }
 }
 
 - (void)dispose {

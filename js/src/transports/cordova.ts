@@ -1,9 +1,13 @@
 /**
  * The Cordova transport: `cordova.exec` on the service `OneginiSdk`, action
- * `invoke` for calls and action `listen` (kept callback) for events.
+ * `invoke` for calls and action `listen` (kept callback) for events. The
+ * plugin answers each `invoke` from the core's per-call reply (no ids are
+ * matched anywhere): success with the result's JSON text, failure with the
+ * error object's JSON text.
  */
 import { toOneginiError } from '../errors';
 import { encodeRequest, EventSink, parseEventParams, parseResultText, Transport } from '../transport';
+import { nativeError } from './native-error';
 
 /** The Cordova service name of the plugin. */
 export const CORDOVA_SERVICE = 'OneginiSdk';
@@ -73,7 +77,7 @@ export function createCordovaTransport(exec: CordovaExec | (() => CordovaExec)):
                 reject(toOneginiError(err));
               }
             },
-            (err) => reject(toOneginiError(err)),
+            (err) => reject(nativeError(err)),
             CORDOVA_SERVICE,
             'invoke',
             [json],

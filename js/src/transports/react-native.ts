@@ -1,9 +1,13 @@
 /**
  * The React Native transport: the native module `OneginiSdk` (TurboModule or
- * `NativeModules.OneginiSdk`) plus one emitted event, `OneginiSdkEvent`.
+ * `NativeModules.OneginiSdk`) plus one emitted event, `OneginiSdkEvent`. The
+ * native module settles each call's promise from the core's per-call reply
+ * (no ids are matched anywhere): it resolves with the result's JSON text or
+ * rejects with `userInfo.errorJson`, the error object's JSON text.
  */
 import { OneginiError } from '../errors';
 import { encodeRequest, EventSink, parseEventParams, parseResultText, Transport } from '../transport';
+import { nativeError } from './native-error';
 
 /** The native module name. */
 export const NATIVE_MODULE_NAME = 'OneginiSdk';
@@ -62,7 +66,12 @@ export function createReactNativeTransport(rn?: ReactNativeLike): Transport {
   return {
     async invoke(method: string, params: Record<string, unknown>): Promise<unknown> {
       const { json } = encodeRequest(method, params);
-      const text = await native.invoke(json);
+      let text: string;
+      try {
+        text = await native.invoke(json);
+      } catch (err) {
+        throw nativeError(err);
+      }
       return parseResultText(method, text);
     },
     subscribe(sink: EventSink): () => void {

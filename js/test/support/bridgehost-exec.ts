@@ -1,9 +1,11 @@
 /**
  * A `cordova.exec` that does what the native Cordova plugin does, over the real
  * Go core in a bridgehost child process: action "invoke" forwards the request
- * envelope and answers ok(JSON text of result) or fail({code, message, domain,
- * ...data}); action "listen" keeps its callback and calls it with the JSON text
- * of each event's params.
+ * envelope and answers ok(JSON text of result) or fail(JSON text of the core's
+ * error object {code, message, data: {domain, ...}}); action "listen" keeps its
+ * callback and calls it with the JSON text of each event's params. (The real
+ * plugin gets each answer from the call's own reply object; over the bridgehost
+ * pipe the answers are matched by id here, in the test double only.)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -38,7 +40,7 @@ export function bridgehostExec(binary: string): BridgeExec {
     const p = pending.get(msg.id);
     if (!p) return;
     pending.delete(msg.id);
-    if (msg.error) p.fail({ code: msg.error.code, message: msg.error.message, ...(msg.error.data ?? {}) });
+    if (msg.error) p.fail(JSON.stringify(msg.error));
     else p.ok(JSON.stringify(msg.result ?? null));
   });
   const exec: Exec = (ok, fail, service, action, args = []) => {
@@ -53,7 +55,7 @@ export function bridgehostExec(binary: string): BridgeExec {
     try {
       id = (JSON.parse(json) as { id: unknown }).id;
     } catch {
-      return fail({ code: 8009, message: 'request is not valid JSON', domain: 'sdk' });
+      return fail(JSON.stringify({ code: 8009, message: 'request is not valid JSON', data: { domain: 'sdk' } }));
     }
     pending.set(id, { ok, fail });
     child.stdin.write(json + '\n');

@@ -2,7 +2,8 @@
  * A fake of the React Native surface the package uses (NativeModules,
  * NativeEventEmitter, TurboModuleRegistry), wired to a {@link FakeCore} the way
  * the real native module is: invoke resolves with the result's JSON text or
- * rejects like RN does (code as a string, userInfo with domain and data), and
+ * rejects like RN does (code as a string, the message, userInfo {errorJson: the
+ * core's error object as JSON text}), and
  * events arrive as `OneginiSdkEvent` with body `{message}`.
  */
 import type { ReactNativeLike } from '@openmobileauth/react-native-sdk';
@@ -44,7 +45,7 @@ export function makeFakeReactNative(core: FakeCore, opts: { linked?: boolean; tu
       nativeCalls.push('invoke');
       const a = await core.handle(requestJson);
       if ('error' in a) {
-        throw new RNRejection(String(a.error.code), a.error.message, { ...(a.error.data ?? {}) });
+        throw new RNRejection(String(a.error.code), a.error.message, { errorJson: JSON.stringify(a.error) });
       }
       return JSON.stringify(a.result);
     },

@@ -29,7 +29,8 @@ function loadWithFakeCore(core: FakeCore): { onegini: Onegini; calls: ExecCall[]
     }
     if (action !== 'invoke') return fail({ code: 8000, message: `no action ${action}` });
     void core.handle(String(args[0])).then((a) => {
-      if ('error' in a) fail({ code: a.error.code, message: a.error.message, ...(a.error.data ?? {}) });
+      // As the plugin does: the core's error object as JSON text.
+      if ('error' in a) fail(JSON.stringify(a.error));
       else ok(JSON.stringify(a.result));
     });
   };

@@ -8,14 +8,15 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// Sink receives messages; a native Callback is adapted to it in the tests.
+// Sink receives events as the bridge's Callback does (the event's params JSON
+// text); a native Callback is adapted to it in the tests.
 type Sink interface {
-	OnMessage(message string)
+	OnEvent(eventJSON string)
 }
 
 // Emit encodes an event {"type": eventType, ...payload} with the core's own
-// dispatcher and delivers it to sink from count new goroutines, waiting until
-// all were delivered. payloadJSON must be a JSON object (or empty). It returns
+// dispatcher and delivers its params to sink, as the bridge does, from count
+// new goroutines, waiting until all were delivered. payloadJSON must be a JSON object (or empty). It returns
 // an error when the payload is not a JSON object.
 func Emit(sink Sink, eventType string, payloadJSON string, count int) error {
 	if payloadJSON == "" {
@@ -24,7 +25,7 @@ func Emit(sink Sink, eventType string, payloadJSON string, count int) error {
 	if !gjson.Valid(payloadJSON) || !gjson.Parse(payloadJSON).IsObject() {
 		return errors.New("eventprobe: payload must be a JSON object")
 	}
-	d := dispatch.New(dispatch.Options{Sink: func(m string) { sink.OnMessage(m) }})
+	d := dispatch.New(dispatch.Options{Sink: func(m string) { sink.OnEvent(gjson.Get(m, "params").Raw) }})
 	defer d.Close()
 	var wg sync.WaitGroup
 	for i := 0; i < count; i++ {

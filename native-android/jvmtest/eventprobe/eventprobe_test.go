@@ -13,13 +13,13 @@ type collect struct {
 	msgs []string
 }
 
-func (c *collect) OnMessage(m string) {
+func (c *collect) OnEvent(m string) {
 	c.mu.Lock()
 	c.msgs = append(c.msgs, m)
 	c.mu.Unlock()
 }
 
-func TestEmitDeliversEventEnvelopes(t *testing.T) {
+func TestEmitDeliversEventParams(t *testing.T) {
 	c := &collect{}
 	if err := Emit(c, "ONEWELCOME_PIN_CREATE_NOTIFICATION", `{"action":"open","pinLength":5}`, 3); err != nil {
 		t.Fatal(err)
@@ -28,9 +28,9 @@ func TestEmitDeliversEventEnvelopes(t *testing.T) {
 		t.Fatalf("got %d messages, want 3", len(c.msgs))
 	}
 	m := gjson.Parse(c.msgs[0])
-	if m.Get("method").String() != "event" || m.Get("id").Exists() ||
-		m.Get("params.type").String() != "ONEWELCOME_PIN_CREATE_NOTIFICATION" || m.Get("params.pinLength").Int() != 5 {
-		t.Fatalf("unexpected envelope %s", c.msgs[0])
+	if m.Get("method").Exists() || m.Get("id").Exists() ||
+		m.Get("type").String() != "ONEWELCOME_PIN_CREATE_NOTIFICATION" || m.Get("pinLength").Int() != 5 {
+		t.Fatalf("unexpected event params %s", c.msgs[0])
 	}
 }
 

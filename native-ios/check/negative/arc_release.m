@@ -3,6 +3,6 @@
 #import "OneginiSdk.h"
 
 static void OMAReleaseByHand(void) {
-  OMAEnvelope *e = [OMAEnvelope envelopeWithJSON:@"{}"];
-  [e release];
+  OMACore *core = [OMACore shared];
+  [core release];
 }

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openmobileauth.oma.bridge.Bridge;
 import org.openmobileauth.oma.bridge.Callback;
 import org.openmobileauth.oma.bridge.KeyStore;
+import org.openmobileauth.oma.bridge.Reply;
 import org.openmobileauth.oma.bridge.SecureStorage;
 import org.openmobileauth.oma.eventprobe.Eventprobe;
 
@@ -39,7 +40,7 @@ import org.openmobileauth.oma.eventprobe.Eventprobe;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BridgeJniTest {
-    /** Records every message with the thread it arrived on. */
+    /** Records every event, and every call's answer (by the label of its Reply), with the thread it arrived on. */
     static final class Recorder implements Callback {
         final Map<Long, String> responses = new ConcurrentHashMap<>();
         final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -49,20 +50,39 @@ class BridgeJniTest {
         volatile CountDownLatch latch = new CountDownLatch(0);
 
         @Override
-        public void onMessage(String message) {
+        public void onEvent(String eventJSON) {
+            events.add(eventJSON);
+        }
+
+        /** A Reply for call [label]: records {"result":..} or {"error":..} once per label. */
+        Reply reply(long label) {
+            return new Reply() {
+                @Override
+                public void onResult(String resultJSON) {
+                    record(label, "{\"result\":" + resultJSON + "}");
+                }
+
+                @Override
+                public void onError(long code, String message, String errorJSON) {
+                    try {
+                        JSONObject e = new JSONObject(errorJSON);
+                        if (e.getLong("code") != code || !e.getString("message").equals(message)) malformed.add(errorJSON);
+                    } catch (org.json.JSONException ex) {
+                        malformed.add(errorJSON);
+                    }
+                    record(label, "{\"error\":" + errorJSON + "}");
+                }
+            };
+        }
+
+        private void record(long label, String answer) {
             threadIds.add(Thread.currentThread().getId());
             try {
-                JSONObject m = new JSONObject(message);
-                if (m.has("id") && !m.isNull("id")) {
-                    if (responses.put(m.getLong("id"), message) != null) {
-                        duplicates.incrementAndGet();
-                    }
-                } else {
-                    events.add(message);
-                }
+                new JSONObject(answer);
             } catch (org.json.JSONException e) {
-                malformed.add(message);
+                malformed.add(answer);
             }
+            if (responses.put(label, answer) != null) duplicates.incrementAndGet();
             latch.countDown();
         }
     }
@@ -115,8 +135,8 @@ class BridgeJniTest {
     void asyncCallAnswersOnAGoThread() throws Exception {
         recorder.latch = new CountDownLatch(1);
         long caller = Thread.currentThread().getId();
-        Bridge.call("{\"jsonrpc\":\"2.0\",\"id\":100,\"method\":\"ping\"}");
-        assertTrue(recorder.latch.await(10, TimeUnit.SECONDS), "no answer through the callback");
+        Bridge.invoke("{\"jsonrpc\":\"2.0\",\"id\":100,\"method\":\"ping\"}", recorder.reply(100));
+        assertTrue(recorder.latch.await(10, TimeUnit.SECONDS), "no answer through the reply");
         JSONObject r = new JSONObject(recorder.responses.get(100L));
         assertTrue(r.getJSONObject("result").getBoolean("pong"));
         assertFalse(recorder.threadIds.isEmpty());
@@ -137,15 +157,16 @@ class BridgeJniTest {
             fs.add(pool.submit(() -> {
                 for (int i = 0; i < perThread; i++) {
                     String method = (i % 10 == 9) ? "noSuchMethod" : "ping";
-                    Bridge.call("{\"jsonrpc\":\"2.0\",\"id\":" + (start + i) + ",\"method\":\"" + method + "\"}");
+                    Bridge.invoke("{\"jsonrpc\":\"2.0\",\"id\":" + (start + i) + ",\"method\":\"" + method + "\"}", recorder.reply(start + i));
                 }
             }));
         }
         for (Future<?> f : fs) f.get(30, TimeUnit.SECONDS);
         pool.shutdown();
         assertTrue(recorder.latch.await(30, TimeUnit.SECONDS), "missing answers: " + recorder.latch.getCount());
-        assertEquals(0, recorder.duplicates.get(), "an id was answered twice");
-        assertTrue(recorder.malformed.isEmpty(), "malformed envelopes: " + recorder.malformed);
+        Thread.sleep(100); // a second answer to a reply would arrive from a Go thread
+        assertEquals(0, recorder.duplicates.get(), "a reply was answered twice");
+        assertTrue(recorder.malformed.isEmpty(), "malformed answers: " + recorder.malformed);
         for (int id = base; id < base + threads * perThread; id++) {
             String msg = recorder.responses.get((long) id);
             assertNotNull(msg, "no answer for id " + id);
@@ -163,12 +184,12 @@ class BridgeJniTest {
     @Order(6)
     void eventsFromGoGoroutinesReachJava() throws Exception {
         recorder.events.clear();
-        Eventprobe.emit(recorder::onMessage, "ONEWELCOME_PIN_CREATE_NOTIFICATION", "{\"action\":\"open\",\"pinLength\":5}", 20);
+        Eventprobe.emit(recorder::onEvent, "ONEWELCOME_PIN_CREATE_NOTIFICATION", "{\"action\":\"open\",\"pinLength\":5}", 20);
         assertEquals(20, recorder.events.size());
         JSONObject e = new JSONObject(recorder.events.get(0));
-        assertEquals("event", e.getString("method"));
-        assertEquals("ONEWELCOME_PIN_CREATE_NOTIFICATION", e.getJSONObject("params").getString("type"));
-        Exception bad = assertThrows(Exception.class, () -> Eventprobe.emit(recorder::onMessage, "x", "[1]", 1));
+        assertEquals("ONEWELCOME_PIN_CREATE_NOTIFICATION", e.getString("type"));
+        assertEquals(5, e.getInt("pinLength"));
+        Exception bad = assertThrows(Exception.class, () -> Eventprobe.emit(recorder::onEvent, "x", "[1]", 1));
         assertTrue(bad.getMessage().contains("JSON object"));
     }
 
@@ -180,6 +201,10 @@ class BridgeJniTest {
         JSONObject r = new JSONObject(Bridge.callSync("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"ping\"}"));
         assertEquals(8020, r.getJSONObject("error").getInt("code"));
         assertEquals(5, r.getInt("id"));
+        recorder.latch = new CountDownLatch(1);
+        Bridge.invoke("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"ping\"}", recorder.reply(6));
+        assertTrue(recorder.latch.await(10, TimeUnit.SECONDS), "Invoke before Start must still answer its reply");
+        assertEquals(8020, new JSONObject(recorder.responses.get(6L)).getJSONObject("error").getInt("code"));
         // Start works again after Close.
         Bridge.start("{\"logLevel\":\"disabled\"}", recorder, null, null);
         assertTrue(Bridge.isStarted());

@@ -1,38 +1,49 @@
 package org.openmobileauth.oma.cordova
 
-import java.util.concurrent.ConcurrentHashMap
 import org.apache.cordova.CallbackContext
 import org.apache.cordova.CordovaPlugin
 import org.apache.cordova.PluginResult
 import org.json.JSONArray
-import org.json.JSONObject
-import org.openmobileauth.oma.android.Envelope
 import org.openmobileauth.oma.android.OmaCore
 import org.openmobileauth.oma.android.OmaOptions
-import org.openmobileauth.oma.bridge.Bridge
+import org.openmobileauth.oma.bridge.Reply
 
 /**
  * The Cordova plugin (service `OneginiSdk`). Actions:
- *  - `invoke` [requestJson]: success(JSON text of the result) or
- *    error({code, message, domain, ...data});
+ *  - `invoke` [requestJson]: success(JSON text of the result) or error(JSON text
+ *    of the error object {code, message, data: {domain, ...}}), answered by the
+ *    core through the call's own [Reply];
  *  - `listen` []: the callback is kept and receives every event's params JSON
  *    text (PluginResult with keepCallback).
+ * Nothing here reads the JSON.
  */
 class OneginiSdkPlugin @JvmOverloads constructor(
     private var options: OmaOptions? = null,
 ) : CordovaPlugin(), OmaCore.Listener {
-    private val pending = ConcurrentHashMap<String, CallbackContext>()
-
     @Volatile
     private var listenCallback: CallbackContext? = null
+
+    /** Counts page resets: a call queued before a reset is not run after it. */
+    private val generation = java.util.concurrent.atomic.AtomicInteger()
 
     override fun pluginInitialize() {
         if (options == null) options = OmaOptions.forAndroid(cordova.context)
     }
 
+    /** Answers one `invoke` callback; the core calls it exactly once, on a Go thread. */
+    private class CallbackReply(private val cb: CallbackContext) : Reply {
+        override fun onResult(resultJSON: String?) {
+            OmaCore.guard { cb.success(resultJSON ?: "null") }
+        }
+
+        override fun onError(code: Long, message: String?, errorJSON: String?) {
+            OmaCore.guard { cb.error(errorJSON ?: OmaCore.errorJson(code, message ?: "")) }
+        }
+    }
+
     override fun execute(action: String, args: JSONArray, callbackContext: CallbackContext): Boolean {
         when (action) {
-            "invoke" -> invoke(args.optString(0, ""), callbackContext)
+            "invoke" -> invoke(args.optString(0, ""), CallbackReply(callbackContext))
             "listen" -> {
                 listenCallback = callbackContext
                 OmaCore.attach(this)
@@ -43,73 +54,32 @@ class OneginiSdkPlugin @JvmOverloads constructor(
         return true
     }
 
-    private fun invoke(requestJson: String, cb: CallbackContext) {
-        val key = Envelope.requestIdKey(requestJson)
-        if (key == null) {
-            cb.error(error(Envelope.BAD_PARAMETERS, "request must be a JSON-RPC object with an id", JSONObject().put("domain", "sdk")))
-            return
-        }
-        if (pending.putIfAbsent(key, cb) != null) {
-            cb.error(error(Envelope.BAD_PARAMETERS, "a request with this id is already pending", JSONObject().put("domain", "sdk")))
-            return
-        }
+    private fun invoke(requestJson: String, reply: Reply) {
+        val gen = generation.get()
         val opts = options ?: OmaOptions.forAndroid(cordova.context).also { options = it }
         OmaCore.attach(this)
         OmaCore.submit {
-            val startError = OmaCore.ensureStarted(opts)
-            if (startError != null) {
-                val e = JSONObject(startError)
-                pending.remove(key)?.error(
-                    error(e.optInt("code", Envelope.INTERNAL), e.optString("message"), JSONObject().put("domain", e.optString("domain", "sdk"))),
-                )
-            } else {
-                Bridge.call(requestJson)
-            }
+            if (generation.get() != gen) reply.onError(OmaCore.NOT_STARTED, "page reloaded", null) else OmaCore.invoke(opts, requestJson, reply)
         }
     }
 
-    /** Called by the core (on Go threads) with every response and event. */
-    override fun onMessage(message: String) {
-        val env = Envelope.parse(message) ?: return
-        val key = env.idKey
-        if (key != null) {
-            val cb = pending.remove(key) ?: return
-            if (env.isError) cb.error(error(env.errorCode, env.errorMessage, env.errorData)) else cb.success(env.resultJson)
-        } else if (env.isEvent) {
-            listenCallback?.sendPluginResult(
-                PluginResult(PluginResult.Status.OK, env.paramsJson).apply { keepCallback = true },
-            )
-        }
+    /** Called by the core (on Go threads) with every event. */
+    override fun onEvent(eventJson: String) {
+        listenCallback?.sendPluginResult(PluginResult(PluginResult.Status.OK, eventJson).apply { keepCallback = true })
     }
 
-    /** The page is reloading: answer what is pending and stop the core. */
+    /** The page is reloading: stop the core (it answers the calls still running). */
     override fun onReset() {
-        stop("page reloaded")
+        stop()
     }
 
     override fun onDestroy() {
-        stop("app destroyed")
+        stop()
     }
 
-    private fun stop(why: String) {
+    private fun stop() {
+        generation.incrementAndGet()
         OmaCore.shutdown(this)
         listenCallback = null
-        val data = JSONObject().put("domain", "sdk")
-        for (key in pending.keys.toList()) pending.remove(key)?.error(error(Envelope.NOT_STARTED, why, data))
-    }
-
-    /** Number of callbacks waiting for an answer (for tests). */
-    val pendingCount: Int get() = pending.size
-
-    private fun error(code: Int, message: String, data: JSONObject): JSONObject {
-        val o = JSONObject()
-        val keys = data.keys()
-        while (keys.hasNext()) {
-            val k = keys.next()
-            o.put(k, data.get(k))
-        }
-        o.put("code", code).put("message", message)
-        if (!o.has("domain")) o.put("domain", "sdk")
-        return o
     }
 }

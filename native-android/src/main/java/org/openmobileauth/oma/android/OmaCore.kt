@@ -3,21 +3,36 @@ package org.openmobileauth.oma.android
 import java.util.concurrent.ExecutorService
 import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit
+import org.json.JSONObject
 import org.openmobileauth.oma.bridge.Bridge
 import org.openmobileauth.oma.bridge.Callback
+import org.openmobileauth.oma.bridge.Reply
 
 /**
  * The Go core is one per process (gomobile binds package-level functions), so the
  * native modules share this holder. It starts the core on first use, routes every
- * message the core sends (from Go threads) to the one attached listener, and runs
- * every bridge call on a single background thread: never on the UI thread, and
- * start/close/call stay ordered (a close always finishes before the next start).
+ * event the core emits (from Go threads) to the one attached listener, and runs
+ * start/invoke/close on a single background thread: never on the UI thread, and
+ * they stay ordered (a close always finishes before the next start).
+ *
+ * Each call is answered through its own [Reply], exactly once, by the core; no
+ * table of pending calls is kept here. Ordering: the core answers a call's reply
+ * only after the callback returned for every event the call emitted before its
+ * result, and both the event listener and the reply hand their value to
+ * JavaScript synchronously on that Go thread (React Native's emit and promise
+ * settlement, Cordova's plugin results, all queue in call order), so an event
+ * emitted before a result reaches JavaScript before that result.
  */
 object OmaCore {
-    /** Receives the core's responses and events (called on Go threads). */
+    /** Receives the core's events (called on Go threads). */
     fun interface Listener {
-        fun onMessage(message: String)
+        /** [eventJson] is the event's params object {"type": ..., ...payload}. */
+        fun onEvent(eventJson: String)
     }
+
+    /** Error codes the native layer itself answers with. */
+    const val INTERNAL = 8000L
+    const val NOT_STARTED = 8020L
 
     private val executor: ExecutorService = Executors.newSingleThreadExecutor { r ->
         Thread(r, "oma-bridge").apply { isDaemon = true }
@@ -26,26 +41,30 @@ object OmaCore {
     @Volatile
     private var listener: Listener? = null
 
-    /** The last exception a listener threw (it is logged, never thrown back into Go). */
+    /** The last exception a listener or reply threw (logged, never thrown back into Go). */
     @Volatile
     var lastListenerError: Throwable? = null
         private set
 
-    /** The callback given to Bridge.start; it forwards to the attached listener. */
+    /** The callback given to Bridge.start; it forwards events to the attached listener. */
     val callback: Callback = object : Callback {
-        override fun onMessage(message: String?) {
-            if (message == null) return
-            try {
-                listener?.onMessage(message)
-            } catch (t: Throwable) {
-                // An exception must not unwind into the Go thread that called us.
-                lastListenerError = t
-                runCatching { android.util.Log.e("OneginiSdk", "listener failed", t) }
-            }
+        override fun onEvent(eventJSON: String?) {
+            if (eventJSON == null) return
+            guard { listener?.onEvent(eventJSON) }
         }
     }
 
-    /** Makes [l] the receiver of the core's messages (replacing any previous one). */
+    /** Runs [block]; an exception is recorded and logged, never unwound into the Go thread that called us. */
+    fun guard(block: () -> Unit) {
+        try {
+            block()
+        } catch (t: Throwable) {
+            lastListenerError = t
+            runCatching { android.util.Log.e("OneginiSdk", "native delivery failed", t) }
+        }
+    }
+
+    /** Makes [l] the receiver of the core's events (replacing any previous one). */
     fun attach(l: Listener) {
         listener = l
     }
@@ -56,25 +75,31 @@ object OmaCore {
     }
 
     /**
-     * Starts the core with [options] unless it already runs. Must be called on the
-     * bridge thread (inside [submit]). Returns null when the core runs, otherwise
-     * the JSON error object {code, domain, message} that Bridge.start reported.
+     * On the bridge thread (inside [submit]): starts the core with [options] unless
+     * it runs, then hands [requestJson] to it; [reply] is answered exactly once.
+     * A failed start needs no handling here: the core answers the call with the
+     * start's error (8001 for a bad configuration).
      */
-    fun ensureStarted(options: OmaOptions): String? {
-        if (Bridge.isStarted()) return null
-        return try {
-            val caps = options.capabilities()
-            Bridge.start(options.configJson(), callback, caps.storage, caps.keys)
-            null
-        } catch (e: Exception) {
-            e.message ?: """{"code":8000,"domain":"sdk","message":"start failed"}"""
+    fun invoke(options: OmaOptions, requestJson: String, reply: Reply) {
+        if (!Bridge.isStarted()) {
+            try {
+                val caps = options.capabilities()
+                Bridge.start(options.configJson(), callback, caps.storage, caps.keys)
+            } catch (e: Exception) {
+                runCatching { android.util.Log.w("OneginiSdk", "core start failed: ${e.message}") }
+            }
         }
+        Bridge.invoke(requestJson, reply)
     }
+
+    /** The JSON error object {code, message, data: {domain}} of an error the native layer itself answers. */
+    fun errorJson(code: Long, message: String): String =
+        JSONObject().put("code", code).put("message", message).put("data", JSONObject().put("domain", "sdk")).toString()
 
     /**
      * Detaches [l] (if it is still the listener) and stops the core on the bridge
-     * thread, so that answers for a destroyed JS instance are never delivered to
-     * its successor. Returns at once.
+     * thread; the core answers every call still running (9006) before it stops.
+     * Returns at once.
      */
     fun shutdown(l: Listener) {
         if (listener === l) listener = null

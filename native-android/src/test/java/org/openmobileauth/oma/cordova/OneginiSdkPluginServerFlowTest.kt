@@ -81,10 +81,9 @@ class OneginiSdkPluginServerFlowTest {
             assertEquals(PluginResult.Status.OK.ordinal, cancel.status, "cancel: ${cancel.message}")
             val r = web.next(register)
             assertEquals(PluginResult.Status.ERROR.ordinal, r.status)
-            val e = JSONObject(r.message)
+            val e = JSONObject(r.strMessage)
             assertEquals(9006, e.getInt("code"))
-            assertEquals("sdk", e.getString("domain"))
+            assertEquals("sdk", e.getJSONObject("data").getString("domain"))
         }
-        assertEquals(0, plugin.pendingCount)
     }
 }

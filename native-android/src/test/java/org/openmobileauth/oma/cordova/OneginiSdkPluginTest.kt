@@ -75,12 +75,13 @@ class OneginiSdkPluginTest {
     fun invokeErrorCarriesCodeMessageAndDomain() {
         val r = web.next(exec("invoke", """{"jsonrpc":"2.0","id":2,"method":"noSuchMethod"}"""))
         assertEquals(PluginResult.Status.ERROR.ordinal, r.status)
-        val e = JSONObject(r.message)
+        assertEquals(PluginResult.MESSAGE_TYPE_STRING, r.messageType)
+        val e = JSONObject(r.strMessage)
         assertEquals(8011, e.getInt("code"))
-        assertEquals("sdk", e.getString("domain"))
+        assertEquals("sdk", e.getJSONObject("data").getString("domain"))
         assertTrue(e.getString("message").isNotEmpty())
         val bad = web.next(exec("invoke", "not json"))
-        assertEquals(8009, JSONObject(bad.message).getInt("code"))
+        assertEquals(8009, JSONObject(bad.strMessage).getInt("code"))
     }
 
     @Test
@@ -110,17 +111,19 @@ class OneginiSdkPluginTest {
     }
 
     @Test
-    fun resetAnswersPendingCallbacks() {
+    fun resetAnswersQueuedCallbacksOnceWithoutRestartingTheCore() {
         val release = CoreFixture.blockBridgeThread()
         val id = exec("invoke", """{"jsonrpc":"2.0","id":7,"method":"ping"}""")
-        assertEquals(1, plugin.pendingCount)
         plugin.onReset()
-        val r = web.next(id)
-        assertEquals(PluginResult.Status.ERROR.ordinal, r.status)
-        assertEquals(8020, JSONObject(r.message).getInt("code"))
         release.countDown()
         assertTrue(org.openmobileauth.oma.android.OmaCore.drain(10_000))
+        val r = web.next(id)
+        assertEquals(PluginResult.Status.ERROR.ordinal, r.status)
+        assertEquals(8020, JSONObject(r.strMessage).getInt("code"))
         assertTrue(web.none(id), "a callback was answered twice")
-        assertEquals(0, plugin.pendingCount)
+        assertFalse(org.openmobileauth.oma.bridge.Bridge.isStarted(), "a call queued before the reset restarted the core")
+        // The reloaded page's calls work again.
+        val again = web.next(exec("invoke", """{"jsonrpc":"2.0","id":8,"method":"ping"}"""))
+        assertEquals(PluginResult.Status.OK.ordinal, again.status)
     }
 }

@@ -41,7 +41,12 @@ class OneginiSdkModuleServerFlowTest {
     private val caps = JvmCapabilities()
     private val dataDir = Files.createTempDirectory("oma-jvm").toFile()
     private val context = RecordingContext()
-    private val module = OneginiSdkModule(context, OmaOptions({ dataDir }, { caps }, "disabled"), JavaOnlyMaps)
+    // The app configuration (what an app ships as the oma-config.json asset) names the server.
+    private val module = OneginiSdkModule(
+        context,
+        OmaOptions({ dataDir }, { caps }, "disabled", appConfig = { """{"serverUrl":"${server.baseUrl}","appId":"jvm-test"}""" }),
+        JavaOnlyMaps,
+    )
 
     @AfterEach
     fun tearDown() {
@@ -49,13 +54,14 @@ class OneginiSdkModuleServerFlowTest {
         CoreFixture.reset()
     }
 
-    private fun invoke(id: Int, method: String, params: JSONObject = JSONObject()) = RecordingPromise().also {
+    private fun invoke(id: Int, method: String, params: JSONObject = JSONObject()) = RecordingPromise(context.order, method).also {
         module.invoke(JSONObject().put("jsonrpc", "2.0").put("id", id).put("method", method).put("params", params).toString(), it)
     }
 
     @Test
     fun startClientUsesTheNativeCapabilitiesAndRegistrationEmitsItsEvent() {
-        val start = invoke(1, "startClient", JSONObject().put("serverUrl", server.baseUrl)).await()
+        // startClient() without arguments: the app configuration given at start is used.
+        val start = invoke(1, "startClient").await()
         assertNull(start.code, "startClient rejected: ${start.code} ${start.message}")
         assertTrue(caps.calls.containsAll(listOf("get", "generateKey", "set")), "capability calls: ${caps.calls}")
         assertTrue(caps.entries.isNotEmpty(), "the client registration was not stored through the native storage")
@@ -72,7 +78,10 @@ class OneginiSdkModuleServerFlowTest {
         assertNull(cancel.code, "cancel rejected: ${cancel.code} ${cancel.message}")
         register.await()
         assertEquals("9006", register.code)
-        assertEquals("sdk", register.userInfo!!.getString("domain"))
-        assertEquals(0, module.pendingCount)
+        assertEquals("sdk", register.error.getJSONObject("data").getString("domain"))
+        // What JS sees, in order: the flow's event before the flow's rejection.
+        val ev = context.order.indexOf("event ONEWELCOME_REGISTRATION_NOTIFICATION")
+        val settled = context.order.indexOf("settled registerUser 9006")
+        assertTrue(ev in 0 until settled, "delivery order ${context.order}")
     }
 }

@@ -2,12 +2,10 @@ package org.openmobileauth.oma.reactnative
 
 import android.content.ContextWrapper
 import com.facebook.react.bridge.BridgeReactContext
-import com.facebook.react.bridge.JavaOnlyArray
 import com.facebook.react.bridge.JavaOnlyMap
 import com.facebook.react.bridge.JavaScriptModule
 import com.facebook.react.bridge.Promise
 import com.facebook.react.bridge.ReadableMap
-import com.facebook.react.bridge.WritableArray
 import com.facebook.react.bridge.WritableMap
 import com.facebook.react.modules.core.DeviceEventManagerModule
 import java.io.File
@@ -25,10 +23,12 @@ import org.junit.jupiter.api.Assertions.assertNotEquals
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import org.openmobileauth.oma.android.OmaOptions
+import org.openmobileauth.oma.android.PureGoCapabilities
 import org.openmobileauth.oma.testing.CoreFixture
 
-/** A Promise that records how it was settled (and how often). */
-class RecordingPromise : Promise {
+/** A Promise that records how it was settled (and how often), also into [order] when given. */
+class RecordingPromise(private val order: MutableList<String>? = null, private val label: String = "") : Promise {
     val settled = CountDownLatch(1)
     val settlements = AtomicInteger()
     @Volatile var resolved: Any? = null
@@ -38,6 +38,7 @@ class RecordingPromise : Promise {
     @Volatile var thread: Thread? = null
 
     private fun done() {
+        order?.add("settled $label ${code ?: "ok"}")
         thread = Thread.currentThread()
         settlements.incrementAndGet()
         settled.countDown()
@@ -49,6 +50,9 @@ class RecordingPromise : Promise {
     }
 
     override fun resolve(value: Any?) { resolved = value; done() }
+
+    /** The error object the module passed as userInfo.errorJson. */
+    val error: JSONObject get() = JSONObject(userInfo!!.getString(OneginiSdkModule.USER_INFO_ERROR)!!)
     override fun reject(code: String?, message: String?) = record(code, message, null)
     override fun reject(code: String?, throwable: Throwable?) = record(code, throwable?.message, null)
     override fun reject(code: String?, message: String?, throwable: Throwable?) = record(code, message, null)
@@ -78,11 +82,16 @@ class RecordingContext : BridgeReactContext(BareContext()) {
     val emits = CopyOnWriteArrayList<Pair<String, Any?>>()
     val emitted = java.util.concurrent.Semaphore(0)
 
+    /** Emits ("event <type>") and, for promises made with it, settlements, in the order they happened. */
+    val order = CopyOnWriteArrayList<String>()
+
     @Suppress("UNCHECKED_CAST")
     override fun <T : JavaScriptModule> getJSModule(jsInterface: Class<T>): T {
         require(jsInterface == DeviceEventManagerModule.RCTDeviceEventEmitter::class.java) { "unexpected JS module $jsInterface" }
         return Proxy.newProxyInstance(jsInterface.classLoader, arrayOf<Class<*>>(jsInterface)) { _, method, args ->
             if (method.name == "emit") {
+                val type = runCatching { JSONObject((args[1] as ReadableMap).getString("message")!!).getString("type") }.getOrDefault("?")
+                order.add("event $type")
                 emits.add(args[0] as String to args[1])
                 emitted.release()
             }
@@ -93,7 +102,6 @@ class RecordingContext : BridgeReactContext(BareContext()) {
 
 object JavaOnlyMaps : OneginiSdkModule.MapFactory {
     override fun map(): WritableMap = JavaOnlyMap()
-    override fun array(): WritableArray = JavaOnlyArray()
 }
 
 class OneginiSdkModuleTest {
@@ -116,26 +124,28 @@ class OneginiSdkModuleTest {
         val v = invoke("""{"jsonrpc":"2.0","id":2,"method":"getVersion"}""").await()
         assertEquals(org.openmobileauth.oma.bridge.Bridge.version(), JSONObject(v.resolved as String).getString("version"))
         assertNotEquals(Thread.currentThread(), p.thread, "settled on the calling thread")
-        assertEquals(0, module.pendingCount)
     }
 
     @Test
-    fun errorRejectsWithTheNumericCodeAndDomain() {
+    fun errorRejectsWithTheNumericCodeAndTheErrorObject() {
         val p = invoke("""{"jsonrpc":"2.0","id":"a","method":"noSuchMethod"}""").await()
         assertEquals("8011", p.code)
-        assertEquals("sdk", p.userInfo!!.getString("domain"))
         assertTrue(p.message!!.isNotEmpty())
+        assertEquals(8011, p.error.getInt("code"))
+        assertEquals(p.message, p.error.getString("message"))
+        assertEquals("sdk", p.error.getJSONObject("data").getString("domain"))
         val bad = invoke("""{"jsonrpc":"2.0","id":3,"method":"handleMobileAuthWithOtp","params":{}}""").await()
         assertTrue(bad.code!!.toInt() >= 8000, "want a numeric SDK code, got ${bad.code}")
         assertEquals(1, bad.settlements.get())
     }
 
     @Test
-    fun requestWithoutIdIsRejectedAtOnce() {
-        val p = invoke("""{"jsonrpc":"2.0","method":"ping"}""")
-        assertEquals(0L, p.settled.count, "a request without id must be settled at once")
-        assertEquals("8009", p.code)
-        assertEquals("8009", invoke("not json").code)
+    fun requestWithoutIdOrNotJsonIsAnsweredByTheCore() {
+        // The module does not read requests: the core answers 8009 through the call's reply.
+        assertEquals("8009", invoke("""{"jsonrpc":"2.0","method":"ping"}""").await().code)
+        val notJson = invoke("not json").await()
+        assertEquals("8009", notJson.code)
+        assertEquals(1, notJson.settlements.get())
     }
 
     @Test
@@ -152,21 +162,20 @@ class OneginiSdkModuleTest {
     }
 
     @Test
-    fun invalidateRejectsEveryPendingPromiseOnce() {
+    fun invalidateSettlesEveryQueuedCallOnceWithoutRestartingTheCore() {
         val release = CoreFixture.blockBridgeThread() // the calls cannot reach Go yet
         val ps = (1..5).map { invoke("""{"jsonrpc":"2.0","id":$it,"method":"ping"}""") }
-        assertEquals(5, module.pendingCount)
         module.invalidate()
-        assertEquals(0, module.pendingCount)
+        release.countDown()
+        assertTrue(org.openmobileauth.oma.android.OmaCore.drain(10_000))
         for (p in ps) {
             p.await()
             assertEquals("8020", p.code)
-            assertEquals("sdk", p.userInfo!!.getString("domain"))
+            assertEquals("sdk", p.error.getJSONObject("data").getString("domain"))
+            assertEquals(1, p.settlements.get(), "a promise was settled twice")
         }
-        release.countDown()
-        assertTrue(org.openmobileauth.oma.android.OmaCore.drain(10_000))
-        ps.forEach { assertEquals(1, it.settlements.get(), "a promise was settled twice") }
-        assertEquals("8020", invoke("""{"jsonrpc":"2.0","id":9,"method":"ping"}""").code, "calls after invalidate are refused")
+        assertTrue(!org.openmobileauth.oma.bridge.Bridge.isStarted(), "a call queued before invalidate restarted the core")
+        assertEquals("8020", invoke("""{"jsonrpc":"2.0","id":9,"method":"ping"}""").code, "calls after invalidate are refused at once")
     }
 
     @Test
@@ -175,11 +184,24 @@ class OneginiSdkModuleTest {
         val broken = OneginiSdkModule(RecordingContext(), CoreFixture.options(File(notADir, "sub")), JavaOnlyMaps)
         val p = RecordingPromise().also { broken.invoke("""{"jsonrpc":"2.0","id":1,"method":"ping"}""", it) }.await()
         assertEquals("8001", p.code)
+        assertTrue(p.message!!.contains("dataDir"), p.message)
         broken.invalidate()
     }
 
     @Test
-    fun manyConcurrentInvokesAreAllSettled() {
+    fun badAppConfigurationRejectsWithConfigurationError() {
+        val opts = OmaOptions({ Files.createTempDirectory("oma-jvm").toFile() }, { PureGoCapabilities }, "disabled",
+            appConfig = { """{"serverUrl":"http://auth.example.com"}""" })
+        assertTrue(opts.configJson().contains("\"platform\":\"android\""), opts.configJson())
+        val m = OneginiSdkModule(RecordingContext(), opts, JavaOnlyMaps)
+        val p = RecordingPromise().also { m.invoke("""{"jsonrpc":"2.0","id":1,"method":"ping"}""", it) }.await()
+        assertEquals("8001", p.code)
+        assertTrue(p.message!!.contains("serverUrl must use https"), p.message)
+        m.invalidate()
+    }
+
+    @Test
+    fun manyConcurrentInvokesAreAllSettledOnce() {
         val pool = Executors.newFixedThreadPool(4)
         val ps = CopyOnWriteArrayList<Pair<Int, RecordingPromise>>()
         (1..400).map { id ->
@@ -189,9 +211,10 @@ class OneginiSdkModuleTest {
         for ((id, p) in ps) {
             p.await()
             if (id % 4 == 0) assertEquals("8011", p.code) else assertEquals("""{"pong":true}""", p.resolved)
-            assertEquals(1, p.settlements.get())
         }
+        assertTrue(org.openmobileauth.oma.android.OmaCore.drain(10_000))
+        Thread.sleep(100) // a second settlement would arrive from a Go thread
+        ps.forEach { (_, p) -> assertEquals(1, p.settlements.get()) }
         assertEquals(400, ps.size)
-        assertEquals(0, module.pendingCount)
     }
 }

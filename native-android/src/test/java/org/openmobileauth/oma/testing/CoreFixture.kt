@@ -22,7 +22,7 @@ object CoreFixture {
 
     /** Makes real Go code (goroutines) deliver [count] events through OmaCore's callback. */
     fun emitFromGo(type: String, payloadJson: String, count: Int = 1) {
-        Eventprobe.emit({ m -> OmaCore.callback.onMessage(m) }, type, payloadJson, count.toLong())
+        Eventprobe.emit({ e -> OmaCore.callback.onEvent(e) }, type, payloadJson, count.toLong())
     }
 
     /** Blocks the bridge thread until the returned latch is released. */
