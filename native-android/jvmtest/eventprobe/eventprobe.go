@@ -2,8 +2,10 @@ package eventprobe
 
 import (
 	"errors"
+	"strconv"
 	"sync"
 
+	"github.com/openmobileauth/oma/bridge"
 	"github.com/openmobileauth/oma/core/dispatch"
 	"github.com/tidwall/gjson"
 )
@@ -37,4 +39,22 @@ func Emit(sink Sink, eventType string, payloadJSON string, count int) error {
 	}
 	wg.Wait()
 	return nil
+}
+
+// EmitThenAnswer does on one new goroutine what the core does for a call that
+// emits events before returning: it delivers count events of eventType (params
+// {"type", "seq"}) to sink, each after the previous one returned, then answers
+// reply with the result {"events": count}. It returns when reply was answered.
+// The native tests use it to check that a module hands events and the answer
+// to JavaScript in that order.
+func EmitThenAnswer(sink Sink, reply bridge.Reply, eventType string, count int) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < count; i++ {
+			sink.OnEvent(`{"type":` + strconv.Quote(eventType) + `,"seq":` + strconv.Itoa(i) + `}`)
+		}
+		reply.OnResult(`{"events":` + strconv.Itoa(count) + `}`)
+	}()
+	<-done
 }

@@ -41,9 +41,12 @@ class OneginiSdkPlugin @JvmOverloads constructor(
         }
     }
 
+    /** The [Reply] that answers [cb]: what `invoke` hands the core with the request. */
+    fun replyFor(cb: CallbackContext): Reply = CallbackReply(cb)
+
     override fun execute(action: String, args: JSONArray, callbackContext: CallbackContext): Boolean {
         when (action) {
-            "invoke" -> invoke(args.optString(0, ""), CallbackReply(callbackContext))
+            "invoke" -> invoke(args.optString(0, ""), replyFor(callbackContext))
             "listen" -> {
                 listenCallback = callbackContext
                 OmaCore.attach(this)

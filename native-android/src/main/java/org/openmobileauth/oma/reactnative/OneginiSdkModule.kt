@@ -49,8 +49,11 @@ class OneginiSdkModule @JvmOverloads constructor(
         }
     }
 
+    /** The [Reply] that settles [promise]: what [invoke] hands the core with the request. */
+    fun replyFor(promise: Promise): Reply = PromiseReply(promise)
+
     override fun invoke(requestJson: String, promise: Promise) {
-        val reply = PromiseReply(promise)
+        val reply = replyFor(promise)
         if (invalidated) {
             reply.onError(OmaCore.NOT_STARTED, DESTROYED, null)
             return

@@ -22,13 +22,20 @@ import org.openmobileauth.oma.testing.CoreFixture
 class RecordingWebView {
     val results = ConcurrentHashMap<String, LinkedBlockingQueue<PluginResult>>()
 
+    /** Callback id and status of every plugin result, in the order they were sent. */
+    val order = CopyOnWriteArrayList<String>()
+
     private fun queue(id: String) = results.computeIfAbsent(id) { LinkedBlockingQueue() }
 
     val view: CordovaWebView = Proxy.newProxyInstance(
         CordovaWebView::class.java.classLoader, arrayOf(CordovaWebView::class.java),
     ) { _, method, args ->
         when (method.name) {
-            "sendPluginResult" -> { queue(args[1] as String).add(args[0] as PluginResult); null }
+            "sendPluginResult" -> {
+                order.add("${args[1]} ${(args[0] as PluginResult).status}")
+                queue(args[1] as String).add(args[0] as PluginResult)
+                null
+            }
             "isInitialized" -> true
             else -> if (method.returnType == Boolean::class.javaPrimitiveType) false else null
         }
@@ -108,6 +115,23 @@ class OneginiSdkPluginTest {
             actions.add(params.getString("action"))
         }
         assertEquals(listOf("startAuthentication", "finishAuthentication"), actions)
+    }
+
+    @Test
+    fun eventsEmittedBeforeAResultReachJavaScriptBeforeIt() {
+        val listen = exec("listen")
+        web.next(listen)
+        web.next(exec("invoke", """{"jsonrpc":"2.0","id":1,"method":"ping"}""")) // the core runs
+        web.order.clear()
+        val ok = PluginResult.Status.OK.ordinal
+        repeat(20) { round ->
+            val id = "probe$round"
+            org.openmobileauth.oma.eventprobe.Eventprobe.emitThenAnswer(
+                { e -> org.openmobileauth.oma.android.OmaCore.callback.onEvent(e) }, plugin.replyFor(CallbackContext(id, web.view)), "PROBE", 3,
+            )
+        }
+        val expected = (0 until 20).flatMap { r -> List(3) { "$listen $ok" } + "probe$r $ok" }
+        assertEquals(expected, web.order.toList())
     }
 
     @Test

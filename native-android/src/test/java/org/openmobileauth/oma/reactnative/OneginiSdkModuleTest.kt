@@ -162,6 +162,22 @@ class OneginiSdkModuleTest {
     }
 
     @Test
+    fun eventsEmittedBeforeAResultReachJavaScriptBeforeIt() {
+        invoke("""{"jsonrpc":"2.0","id":1,"method":"ping"}""").await() // starts the core, attaches the module
+        context.order.clear()
+        // Go code does what the core does for a call: events through the start callback, then the call's reply.
+        repeat(20) { round ->
+            val p = RecordingPromise(context.order, "call$round")
+            org.openmobileauth.oma.eventprobe.Eventprobe.emitThenAnswer(
+                { e -> org.openmobileauth.oma.android.OmaCore.callback.onEvent(e) }, module.replyFor(p), "PROBE_$round", 3,
+            )
+            p.await()
+        }
+        val expected = (0 until 20).flatMap { r -> List(3) { "event PROBE_$r" } + "settled call$r ok" }
+        assertEquals(expected, context.order.toList())
+    }
+
+    @Test
     fun invalidateSettlesEveryQueuedCallOnceWithoutRestartingTheCore() {
         val release = CoreFixture.blockBridgeThread() // the calls cannot reach Go yet
         val ps = (1..5).map { invoke("""{"jsonrpc":"2.0","id":$it,"method":"ping"}""") }
