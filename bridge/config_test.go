@@ -7,8 +7,10 @@ import (
 	"testing"
 
 	"github.com/openmobileauth/oma/bridge"
+	"github.com/openmobileauth/oma/core/client"
 	"github.com/openmobileauth/oma/core/device"
 	"github.com/openmobileauth/oma/core/store"
+	"github.com/openmobileauth/oma/server"
 	"github.com/openmobileauth/oma/server/servertest"
 	serverstore "github.com/openmobileauth/oma/server/store"
 )
@@ -18,6 +20,12 @@ import (
 // arguments registers with them, and the server records the native platform.
 func TestStartConfiguration(t *testing.T) {
 	ts := servertest.Start(t, servertest.Options{})
+	// The application admits iOS only: registering proves the platform was passed.
+	if err := ts.Server.Admin().CreateApplication(context.Background(), server.ApplicationSpec{
+		ID: "example-bank", Name: "Example Bank", RedirectURIs: []string{client.DefaultRedirectURI}, Platforms: []string{"ios"},
+	}); err != nil {
+		t.Fatal(err)
+	}
 	dir := filepath.Join(t.TempDir(), "data")
 	cfg, _ := json.Marshal(map[string]any{
 		"platform": "ios", "dataDir": dir, "logLevel": "disabled",

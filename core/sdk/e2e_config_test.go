@@ -11,6 +11,7 @@ import (
 	"github.com/openmobileauth/oma/core/dispatch"
 	"github.com/openmobileauth/oma/core/sdk"
 	"github.com/openmobileauth/oma/core/store"
+	"github.com/openmobileauth/oma/server"
 	"github.com/openmobileauth/oma/server/servertest"
 	serverstore "github.com/openmobileauth/oma/server/store"
 )
@@ -22,6 +23,17 @@ func configuredPhone(t *testing.T, platform string, app sdk.AppConfig) *phone {
 	st := device.NewMemStorage()
 	return newPhoneOpts(t, sdk.Options{Storage: st, Keys: device.NewSoftKeyStore(st),
 		Client: client.Settings{Platform: platform, Defaults: app.Client()}})
+}
+
+// allowApp configures an application on ts that only the given platform may
+// register with (DESIGN §10), with the core's default redirect URI.
+func allowApp(t *testing.T, ts *servertest.TestServer, id, platform string) {
+	t.Helper()
+	if err := ts.Server.Admin().CreateApplication(context.Background(), server.ApplicationSpec{
+		ID: id, Name: id, RedirectURIs: []string{client.DefaultRedirectURI}, Platforms: []string{platform},
+	}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // registered returns what the server stored about the phone's client registration.
@@ -45,9 +57,10 @@ func registered(t *testing.T, ts *servertest.TestServer, p *phone) (store.Client
 
 // TestE2EStartConfiguration: startClient() without arguments registers with the
 // app configuration given at Start, and the server records the platform the
-// native side named (not "desktop").
+// native side named (not "desktop"): the application allows android only.
 func TestE2EStartConfiguration(t *testing.T) {
 	ts := servertest.Start(t, servertest.Options{})
+	allowApp(t, ts, "example-bank", "android")
 	p := configuredPhone(t, "android", sdk.AppConfig{ServerURL: ts.URL, AppID: "example-bank", AppVersion: "2.1.0"})
 	p.do(api.MethodStartClient, map[string]any{})
 	local, remote := registered(t, ts, p)
@@ -58,8 +71,10 @@ func TestE2EStartConfiguration(t *testing.T) {
 	if local.ServerURL != ts.URL {
 		t.Fatalf("registered with %s, want %s", local.ServerURL, ts.URL)
 	}
-	// A core without a platform reports the default.
-	d := newDevice(t)
+	// A core without a platform reports the default, which that application refuses.
+	d := configuredPhone(t, "", sdk.AppConfig{ServerURL: ts.URL, AppID: "example-bank"})
+	d.expectCode(dispatch.CodeConfiguration, api.MethodStartClient, map[string]any{})
+	d = newDevice(t) // the demo application allows any platform
 	start(d, ts)
 	if _, remote := registered(t, ts, d); remote.Platform != client.DefaultPlatform() {
 		t.Fatalf("default platform %q", remote.Platform)
@@ -70,6 +85,7 @@ func TestE2EStartConfiguration(t *testing.T) {
 // app configuration; what they leave out still comes from it.
 func TestE2EStartClientArgumentsOverride(t *testing.T) {
 	ts := servertest.Start(t, servertest.Options{})
+	allowApp(t, ts, "from-config", "ios")
 	// The configured server is unreachable: only the argument can make this work.
 	p := configuredPhone(t, "ios", sdk.AppConfig{ServerURL: "http://" + closedAddr(t), AppID: "from-config"})
 	p.expectCode(dispatch.CodeServerNotReachable, api.MethodStartClient, map[string]any{})

@@ -64,7 +64,7 @@ class OneginiSdkPluginServerFlowTest {
     fun listenCallbackIsKeptAcrossTwoRegistrationFlows() {
         val listen = exec("listen")
         assertTrue(web.next(listen).keepCallback)
-        val start = web.next(exec("invoke", request(1, "startClient", JSONObject().put("serverUrl", server.baseUrl))))
+        val start = web.next(exec("invoke", request(1, "startClient", JSONObject().put("serverUrl", server.baseUrl).put("appId", TokenServer.APP_ID))))
         assertEquals(PluginResult.Status.OK.ordinal, start.status, "startClient: ${start.message}")
         assertTrue("generateKey" in caps.calls, "capability calls: ${caps.calls}")
 

@@ -44,7 +44,7 @@ class OneginiSdkModuleServerFlowTest {
     // The app configuration (what an app ships as the oma-config.json asset) names the server.
     private val module = OneginiSdkModule(
         context,
-        OmaOptions({ dataDir }, { caps }, "disabled", appConfig = { """{"serverUrl":"${server.baseUrl}","appId":"jvm-test"}""" }),
+        OmaOptions({ dataDir }, { caps }, "disabled", appConfig = { """{"serverUrl":"${server.baseUrl}","appId":"${TokenServer.APP_ID}"}""" }),
         JavaOnlyMaps,
     )
 

@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit
 /**
  * The real Token Server (cmd/tokenserver, built by scripts/test-native.sh and
  * named by the system property oma.tokenserver) on a free 127.0.0.1 port with a
- * fresh SQLite store, ready when /healthz answers.
+ * fresh SQLite store, ready when /healthz answers. The store holds one
+ * application, [APP_ID], that only the android platform may register with
+ * (DESIGN §10), so a registration proves the module reported its platform.
  */
 class TokenServer private constructor(private val process: Process, private val dir: File, val baseUrl: String) : AutoCloseable {
     override fun close() {
@@ -22,13 +24,23 @@ class TokenServer private constructor(private val process: Process, private val 
     }
 
     companion object {
+        /** The application the tests register as (android only). */
+        const val APP_ID = "jvm-android"
+
         fun start(): TokenServer {
             val bin = System.getProperty("oma.tokenserver")
                 ?: error("system property oma.tokenserver (the tokenserver binary) is not set")
             val dir = Files.createTempDirectory("oma-tokenserver").toFile()
             val port = ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()).use { it.localPort }
+            val store = "sqlite:${File(dir, "oma.db")}"
+            val app = ProcessBuilder(
+                bin, "app", "create", "--store", store, "--id", APP_ID, "--name", "JVM test",
+                "--redirect-uri", "oma-app://registration/callback", "--platform", "android",
+            ).redirectErrorStream(true).start()
+            val appOut = app.inputStream.bufferedReader().readText()
+            check(app.waitFor(20, TimeUnit.SECONDS) && app.exitValue() == 0) { "tokenserver app create failed: $appOut" }
             val p = ProcessBuilder(
-                bin, "serve", "--listen", "127.0.0.1:$port", "--store", "sqlite:${File(dir, "oma.db")}", "--log-level", "warn",
+                bin, "serve", "--listen", "127.0.0.1:$port", "--store", store, "--log-level", "warn",
             ).redirectError(ProcessBuilder.Redirect.INHERIT).start()
             // Drain stdout (the seed banner) so the server never blocks on it.
             Thread({ BufferedReader(InputStreamReader(p.inputStream)).useLines { it.forEach { } } }, "tokenserver-stdout")
