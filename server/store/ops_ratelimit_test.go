@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/openmobileauth/oma/server/store"
 	"github.com/openmobileauth/oma/server/store/storetest"
@@ -78,4 +80,28 @@ func TestTakeToken(t *testing.T) {
 			t.Fatalf("slow rate: %v", err)
 		}
 	})
+}
+
+// BenchmarkTakeToken: one shared-bucket check (the cost each limited
+// request adds on PostgreSQL), over a spread of keys.
+func BenchmarkTakeToken(b *testing.B) {
+	u, ok := storetest.PostgresURL(b)
+	if !ok {
+		b.Skip("OMA_TEST_POSTGRES_URL not set")
+	}
+	s, err := store.Open(context.Background(), u)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	keys := make([]string, 1024)
+	for i := range keys {
+		keys[i] = "client-" + strconv.Itoa(i)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := store.TakeToken(context.Background(), s, "claim_per_client", keys[i%len(keys)], 1000, 1000, time.Now().UnixMilli()); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
