@@ -445,3 +445,47 @@ func TestPushOutboxSurvivesRestart(t *testing.T) {
 		}
 	})
 }
+
+// Push tokens and subscription endpoints are credentials of the device: they
+// reach no log line (invariant 8), whatever the driver.
+func TestPushTokensNeverLogged(t *testing.T) {
+	ts := servertest.Start(t, servertest.Options{Config: func(c *server.Config) {
+		c.Push = push.Config{Driver: push.DriverLog}
+		c.PushOutbox = push.OutboxConfig{PollInterval: 20 * time.Millisecond}
+	}})
+	a := ts.Server.Admin()
+	if err := a.PutOTPType(ctx, pushType, time.Minute, "{message}"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SetOTPTypePush(ctx, pushType, true); err != nil {
+		t.Fatal(err)
+	}
+	d := ts.Enrolled(ts.DemoUser, ts.DemoPassword, "13579")
+	const token = "fcmTOKENsecret0123456789abcdef"
+	if _, err := d.RegisterPush(protocol.PushRegisterRequest{Provider: protocol.PushProviderFCM, Token: token}); err != nil {
+		t.Fatal(err)
+	}
+	id, _, err := ts.CreatePushRequest(ctx, pushType, ts.DemoUserID, "Log in?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the log driver's line", func() bool { return strings.Contains(ts.Logs.String(), "push (log driver)") })
+	logs := ts.Logs.String()
+	if !strings.Contains(logs, id) {
+		t.Fatal("the push is not logged by its transaction id")
+	}
+	if strings.Contains(logs, token) || strings.Contains(logs, "TOKENsecret") {
+		t.Fatalf("the push token reached the log:\n%s", logs)
+	}
+	// A Web Push subscription's endpoint and keys: registered, and absent
+	// from the log too.
+	rcv := newPushReceiver(t)
+	sub := rcv.subscription("/x")
+	sub.Endpoint = "https://push.example/SECRETPATH"
+	if _, err := d.RegisterPush(sub); err != nil {
+		t.Fatal(err)
+	}
+	if l := ts.Logs.String(); strings.Contains(l, "SECRETPATH") || strings.Contains(l, sub.Auth) || strings.Contains(l, sub.P256dh) {
+		t.Fatalf("the subscription reached the log:\n%s", l)
+	}
+}
