@@ -20,7 +20,7 @@ export function errorFromJson(text: unknown): OneginiError | null {
   }
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return null;
   const e = toOneginiError(v);
-  return e.code === 8000 && typeof (v as { code?: unknown }).code !== 'number' ? null : e;
+  return e.numericCode === 8000 && typeof (v as { code?: unknown }).code !== 'number' ? null : e;
 }
 
 /**

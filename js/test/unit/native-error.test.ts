@@ -41,7 +41,7 @@ test('React Native: userInfo.errorJson becomes the OneginiError, data included',
   );
   await assert.rejects(t.invoke('submitPin', { flow: 'Authentication', pin: '00000' }), (e: unknown) => {
     assert.ok(e instanceof OneginiError);
-    assert.equal(e.code, 8004);
+    assert.equal(e.numericCode, 8004);
     assert.equal(e.domain, 'pin');
     assert.equal(e.message, 'wrong PIN');
     assert.equal(e.data.remainingFailureCount, 1);
@@ -55,13 +55,13 @@ test('React Native: a rejection without errorJson maps by its code and message',
       throw new Rejection('9006', 'cancelled', null);
     }),
   );
-  await assert.rejects(t.invoke('registerUser', {}), (e: unknown) => e instanceof OneginiError && e.code === 9006 && e.domain === 'sdk');
+  await assert.rejects(t.invoke('registerUser', {}), (e: unknown) => e instanceof OneginiError && e.numericCode === 9006 && e.domain === 'sdk');
   const broken = createReactNativeTransport(
     rnWith(async () => {
       throw new Rejection('8020', 'React instance destroyed', { errorJson: 'not json' });
     }),
   );
-  await assert.rejects(broken.invoke('ping', {}), (e: unknown) => e instanceof OneginiError && e.code === 8020);
+  await assert.rejects(broken.invoke('ping', {}), (e: unknown) => e instanceof OneginiError && e.numericCode === 8020);
 });
 
 test('Cordova: the failure string (error object JSON text) becomes the OneginiError; results are JSON text', async () => {
@@ -75,10 +75,10 @@ test('Cordova: the failure string (error object JSON text) becomes the OneginiEr
   assert.deepEqual(await t.invoke('ping', {}), { pong: true });
   await assert.rejects(t.invoke('submitPin', {}), (e: unknown) => {
     assert.ok(e instanceof OneginiError);
-    assert.equal(e.code, 8004);
+    assert.equal(e.numericCode, 8004);
     assert.equal(e.domain, 'pin');
     assert.equal(e.data.remainingFailureCount, 1);
     return true;
   });
-  await assert.rejects(t.invoke('garbage', {}), (e: unknown) => e instanceof OneginiError && e.code === 8000);
+  await assert.rejects(t.invoke('garbage', {}), (e: unknown) => e instanceof OneginiError && e.numericCode === 8000);
 });
