@@ -48,6 +48,7 @@ type Limits struct {
 	APIAuthFailPerIP     ratelimit.Limit
 	PushPollPerClient    ratelimit.Limit // push pending lists, fetches and registrations per app instance
 	RegisterPerIP        ratelimit.Limit // client registrations per peer IP (DESIGN §10)
+	BiometricPerProfile  ratelimit.Limit // biometric challenges and logins per profile (issue 15)
 }
 
 // DefaultLimits are used for zero fields of Config.Limits.
@@ -62,6 +63,7 @@ var DefaultLimits = Limits{
 	APIAuthFailPerIP:     ratelimit.Limit{Rate: 0.5, Burst: 20},
 	PushPollPerClient:    ratelimit.Limit{Rate: 0.5, Burst: 10},
 	RegisterPerIP:        ratelimit.Limit{Rate: 0.5, Burst: 30},
+	BiometricPerProfile:  ratelimit.Limit{Rate: 0.2, Burst: 10},
 }
 
 // Config configures a Server. Zero fields take the documented defaults.
@@ -213,6 +215,7 @@ func (c *Config) defaults() {
 	c.Limits.APIAuthFailPerClient = limitOr(c.Limits.APIAuthFailPerClient, DefaultLimits.APIAuthFailPerClient)
 	c.Limits.APIAuthFailPerIP = limitOr(c.Limits.APIAuthFailPerIP, DefaultLimits.APIAuthFailPerIP)
 	c.Limits.PushPollPerClient = limitOr(c.Limits.PushPollPerClient, DefaultLimits.PushPollPerClient)
+	c.Limits.BiometricPerProfile = limitOr(c.Limits.BiometricPerProfile, DefaultLimits.BiometricPerProfile)
 	if c.PushMaxPending <= 0 {
 		c.PushMaxPending = 1
 	}

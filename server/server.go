@@ -104,6 +104,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			APIAuthFailPerIP:     ratelimit.New(cfg.Limits.APIAuthFailPerIP, wall),
 			PushPollPerClient:    ratelimit.New(cfg.Limits.PushPollPerClient, wall),
 			RegisterPerIP:        ratelimit.New(cfg.Limits.RegisterPerIP, wall),
+			BiometricPerProfile:  ratelimit.New(cfg.Limits.BiometricPerProfile, wall),
 		},
 	}
 	router, err := push.New(cfg.Push, log.With().Str("component", "push").Logger())

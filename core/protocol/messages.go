@@ -28,6 +28,8 @@ type TokenRequest struct {
 	Pin          string `json:"pin,omitempty"` // the new PIN (authorization_code) or the PIN to verify (pin)
 	ProfileID    string `json:"profile_id,omitempty"`
 	RefreshToken string `json:"refresh_token,omitempty"`
+	Challenge    string `json:"challenge,omitempty"` // GrantBiometric: from PathAuthenticatorChallenge
+	Signature    string `json:"signature,omitempty"` // GrantBiometric: base64url DER over ChallengeDigest
 }
 
 // TokenResponse answers PathToken. Tokens are bound to the client key: every

@@ -82,6 +82,10 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle(protocol.PathPushPending, only(http.MethodGet, h.spendJTI(h.pending)))
 	mux.Handle(protocol.PathPushRequest+"{id}", only(http.MethodGet, h.spendJTI(h.pushRequest)))
 	mux.Handle(protocol.PathPushClaim, only(http.MethodPost, h.spendJTI(h.pushClaim)))
+	mux.Handle(protocol.PathAuthenticators, only(http.MethodPost, h.spendJTI(h.registerAuthenticator)))
+	mux.Handle(protocol.PathAuthenticatorDeregister, only(http.MethodPost, h.spendJTI(h.deregisterAuthenticator)))
+	mux.Handle(protocol.PathAuthenticatorChallenge, only(http.MethodPost, h.spendJTI(h.challenge)))
+	mux.Handle(protocol.PathChangePin, only(http.MethodPost, h.spendJTI(h.changePin)))
 }
 
 // only refuses other methods with a JSON 405.

@@ -32,6 +32,8 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
 		resp, de = h.pinGrant(r.Context(), c, &req)
 	case protocol.GrantRefreshToken:
 		resp, de = h.refreshGrant(r.Context(), c, &req)
+	case protocol.GrantBiometric:
+		resp, de = h.biometricGrant(r.Context(), c, &req)
 	default:
 		de = svc.DevErr(protocol.ErrInvalidRequest, "unsupported grant_type")
 	}
@@ -44,15 +46,18 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
 
 // issue stores a fresh access and refresh token for p and returns them. An
 // empty family starts a new one (a login); a rotation passes its family on.
-func (h *Handler) issue(ctx context.Context, tx store.Tx, p store.Profile, scope, family string) (*protocol.TokenResponse, error) {
+//
+// amr says how the login was authenticated (protocol.AMRPin or AMRBiometric);
+// rotations keep their family's.
+func (h *Handler) issue(ctx context.Context, tx store.Tx, p store.Profile, scope, family, amr string) (*protocol.TokenResponse, error) {
 	now := h.env.Clock.Now()
 	if family == "" {
 		family = protocol.RandomToken(16)
 	}
 	access, refresh := protocol.RandomToken(32), protocol.RandomToken(32)
 	for _, t := range []store.Token{
-		{Hash: svc.TokenHash(access), Kind: store.TokenAccess, ProfileID: p.ID, ClientID: p.ClientID, UserID: p.UserID, Scope: scope, Family: family, ExpiresAt: now.Add(h.env.AccessTTL).UnixMilli()},
-		{Hash: svc.TokenHash(refresh), Kind: store.TokenRefresh, ProfileID: p.ID, ClientID: p.ClientID, UserID: p.UserID, Scope: scope, Family: family, ExpiresAt: now.Add(h.env.RefreshTTL).UnixMilli()},
+		{Hash: svc.TokenHash(access), Kind: store.TokenAccess, ProfileID: p.ID, ClientID: p.ClientID, UserID: p.UserID, Scope: scope, Family: family, AMR: amr, ExpiresAt: now.Add(h.env.AccessTTL).UnixMilli()},
+		{Hash: svc.TokenHash(refresh), Kind: store.TokenRefresh, ProfileID: p.ID, ClientID: p.ClientID, UserID: p.UserID, Scope: scope, Family: family, AMR: amr, ExpiresAt: now.Add(h.env.RefreshTTL).UnixMilli()},
 	} {
 		if err := tx.CreateToken(ctx, t); err != nil {
 			return nil, err
@@ -122,7 +127,7 @@ func (h *Handler) codeGrant(ctx context.Context, c *caller, req *protocol.TokenR
 		if err := tx.CreateProfile(ctx, p); err != nil {
 			return nil, err
 		}
-		resp, err = h.issue(ctx, tx, p, p.Scope, "")
+		resp, err = h.issue(ctx, tx, p, p.Scope, "", protocol.AMRPin)
 		return nil, err
 	})
 	if de != nil {
@@ -148,35 +153,50 @@ var errHashBusy = &svc.DeviceError{Code: protocol.ErrRateLimited, Description: "
 // one after the other: a correct PIN that comes after the removal finds no
 // profile, and no token or enrollment can outlive it (issue 11, item 2).
 func (h *Handler) pinGrant(ctx context.Context, c *caller, req *protocol.TokenRequest) (*protocol.TokenResponse, *svc.DeviceError) {
-	if req.Pin == "" || len(req.Pin) > 64 {
-		return nil, badField("pin")
+	var resp *protocol.TokenResponse
+	de := h.checkPin(ctx, c, req.ProfileID, req.Pin, func(tx store.Tx, cur store.Profile) error {
+		var err error
+		resp, err = h.issue(ctx, tx, cur, cur.Scope, "", protocol.AMRPin)
+		return err
+	})
+	if de != nil {
+		return nil, de
+	}
+	return resp, nil
+}
+
+// checkPin verifies pin for the caller's profile with the durable failure
+// counter (see pinGrant) and, when it is right, resets the counter and runs
+// onOK in the same transaction with the profile row locked.
+func (h *Handler) checkPin(ctx context.Context, c *caller, profileID, pin string, onOK func(tx store.Tx, cur store.Profile) error) *svc.DeviceError {
+	if pin == "" || len(pin) > 64 {
+		return badField("pin")
 	}
 	var prof store.Profile
 	var de *svc.DeviceError
 	if err := h.env.Store.View(ctx, func(tx store.Tx) error {
 		var err error
-		prof, de, err = ownProfile(ctx, tx, c, req.ProfileID, false)
+		prof, de, err = ownProfile(ctx, tx, c, profileID, false)
 		return err
 	}); err != nil {
-		return nil, errInternal
+		return errInternal
 	}
 	if de != nil {
-		return nil, de
+		return de
 	}
 	if prof.PinFailures >= h.env.PinMaxAttempts {
-		return nil, svc.DevErr(protocol.ErrUserDeregistered, "profile is not registered")
+		return svc.DevErr(protocol.ErrUserDeregistered, "profile is not registered")
 	}
 	if !h.env.Limits.PinPerProfile.Allow(prof.ID) {
-		return nil, svc.DevErr(protocol.ErrRateLimited, "too many PIN attempts; wait and retry")
+		return svc.DevErr(protocol.ErrRateLimited, "too many PIN attempts; wait and retry")
 	}
-	ok, err := h.env.Hashes.Verify(prof.PinHash, req.Pin) // slow hash: outside the transaction
+	ok, err := h.env.Hashes.Verify(prof.PinHash, pin) // slow hash: outside the transaction
 	if errors.Is(err, svc.ErrHashBusy) {
-		return nil, errHashBusy
+		return errHashBusy
 	} else if err != nil {
 		h.env.Log.Error().Err(err).Str("profile_id", prof.ID).Msg("stored PIN hash unreadable")
-		return nil, errInternal
+		return errInternal
 	}
-	var resp *protocol.TokenResponse
 	removed, failures := false, 0
 	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
 		cur, err := tx.LockProfile(ctx, prof.ID)
@@ -189,8 +209,7 @@ func (h *Handler) pinGrant(ctx context.Context, c *caller, req *protocol.TokenRe
 			if err := tx.ResetPinFailures(ctx, cur.ID); err != nil {
 				return nil, err
 			}
-			resp, err = h.issue(ctx, tx, cur, cur.Scope, "")
-			return nil, err
+			return nil, onOK(tx, cur)
 		}
 		n, err := tx.AddPinFailure(ctx, cur.ID)
 		if err != nil {
@@ -215,10 +234,7 @@ func (h *Handler) pinGrant(ctx context.Context, c *caller, req *protocol.TokenRe
 		h.env.TxCache.ForgetEnrollment(prof.ID, prof.ClientID)
 		h.env.Log.Warn().Str("profile_id", prof.ID).Msg("PIN attempts exhausted: registration removed")
 	}
-	if de != nil {
-		return nil, de
-	}
-	return resp, nil
+	return de
 }
 
 // refreshGrant rotates a refresh token. The presented token is kept, marked
@@ -260,7 +276,7 @@ func (h *Handler) refreshGrant(ctx context.Context, c *caller, req *protocol.Tok
 			}
 			return errInvalid, nil
 		}
-		resp, err = h.issue(ctx, tx, p, t.Scope, t.Family)
+		resp, err = h.issue(ctx, tx, p, t.Scope, t.Family, t.AMR)
 		return nil, err
 	})
 	if reused != nil {

@@ -101,6 +101,8 @@ func (t *sqlTx) DeleteProfile(ctx context.Context, id string) error {
 		"DELETE FROM profiles WHERE id = ?",
 		"DELETE FROM tokens WHERE profile_id = ?",
 		"DELETE FROM enrollments WHERE profile_id = ?",
+		"DELETE FROM authenticators WHERE profile_id = ?",
+		"DELETE FROM authn_challenges WHERE profile_id = ?",
 	} {
 		if _, err := t.exec(ctx, q, id); err != nil {
 			return err
@@ -111,8 +113,12 @@ func (t *sqlTx) DeleteProfile(ctx context.Context, id string) error {
 
 // CreateToken stores a token by hash.
 func (t *sqlTx) CreateToken(ctx context.Context, k Token) error {
-	_, err := t.exec(ctx, "INSERT INTO tokens (hash, kind, profile_id, client_id, user_id, scope, family, used, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		k.Hash, k.Kind, k.ProfileID, k.ClientID, k.UserID, k.Scope, k.Family, b2i(k.Used), k.ExpiresAt)
+	amr := k.AMR
+	if amr == "" {
+		amr = "pin"
+	}
+	_, err := t.exec(ctx, "INSERT INTO tokens (hash, kind, profile_id, client_id, user_id, scope, family, used, expires_at, amr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		k.Hash, k.Kind, k.ProfileID, k.ClientID, k.UserID, k.Scope, k.Family, b2i(k.Used), k.ExpiresAt, amr)
 	return err
 }
 
@@ -120,8 +126,8 @@ func (t *sqlTx) CreateToken(ctx context.Context, k Token) error {
 func (t *sqlTx) GetToken(ctx context.Context, hash string) (Token, error) {
 	var k Token
 	var used int
-	err := t.row(ctx, "SELECT hash, kind, profile_id, client_id, user_id, scope, family, used, expires_at FROM tokens WHERE hash = ?", hash).
-		Scan(&k.Hash, &k.Kind, &k.ProfileID, &k.ClientID, &k.UserID, &k.Scope, &k.Family, &used, &k.ExpiresAt)
+	err := t.row(ctx, "SELECT hash, kind, profile_id, client_id, user_id, scope, family, used, expires_at, amr FROM tokens WHERE hash = ?", hash).
+		Scan(&k.Hash, &k.Kind, &k.ProfileID, &k.ClientID, &k.UserID, &k.Scope, &k.Family, &used, &k.ExpiresAt, &k.AMR)
 	k.Used = used != 0
 	return k, noRow(err)
 }

@@ -11,6 +11,7 @@ func (t *sqlTx) PurgeExpired(ctx context.Context, now, historyBefore int64) (int
 	}{
 		{"DELETE FROM auth_codes WHERE expires_at < ?", now},
 		{"DELETE FROM tokens WHERE expires_at < ?", now},
+		{"DELETE FROM authn_challenges WHERE expires_at < ?", now},
 		{"DELETE FROM transactions WHERE expires_at < ?", historyBefore},
 		{"DELETE FROM outbox WHERE (delivered_at <> 0 OR dead <> 0) AND created_at < ?", historyBefore},
 	} {

@@ -117,6 +117,7 @@ type Token struct {
 	Scope     string
 	Family    string // the login (code or PIN grant) the token descends from by rotation
 	Used      bool   // a refresh token already rotated (kept to detect reuse)
+	AMR       string // how the family's login was authenticated: protocol.AMRPin (default) or AMRBiometric
 	ExpiresAt int64
 }
 
@@ -330,6 +331,14 @@ type Tx interface {
 	FinishPush(ctx context.Context, id string, now int64, attempts int, outcome, lastErr string) error
 	ReschedulePush(ctx context.Context, id string, attempts int, next int64, lastErr string) error
 	GetPushJob(ctx context.Context, id string) (PushJob, error)
+	// Authenticators and PIN change (ops_authenticators.go).
+	PutAuthenticator(ctx context.Context, a Authenticator) error
+	GetAuthenticator(ctx context.Context, profileID, typ string) (Authenticator, error)
+	DeleteAuthenticator(ctx context.Context, profileID, typ string) (bool, error)
+	CreateChallenge(ctx context.Context, c Challenge) error
+	TakeChallenge(ctx context.Context, hash string) (Challenge, error)
+	SetPinHash(ctx context.Context, profileID, pinHash string) error
+
 	// PurgePush deletes push requests expired before historyBefore, finished
 	// jobs created before it, and the registrations of removed enrollments.
 	PurgePush(ctx context.Context, historyBefore int64) (int64, error)

@@ -11,6 +11,11 @@ const (
 	AuditPinFailed     = "pin_failed"
 	AuditLoginLimited  = "login_rate_limited"
 	AuditRefreshReused = "refresh_token_reused"
+	// Biometric authenticators (issue 15): a refused biometric login
+	// (bad signature, unknown or used challenge, no authenticator), a rate
+	// limited one, and a refused change of PIN.
+	AuditBiometricFailed  = "biometric_failed"
+	AuditBiometricLimited = "biometric_rate_limited"
 )
 
 // Audit events of normal operation (info level): successful logins with the

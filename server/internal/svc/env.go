@@ -43,6 +43,7 @@ type Limiters struct {
 	APIAuthFailPerIP     *ratelimit.Limiter
 	PushPollPerClient    *ratelimit.Limiter // pending lists, fetches and push registrations per app instance
 	RegisterPerIP        *ratelimit.Limiter
+	BiometricPerProfile  *ratelimit.Limiter // biometric challenges and logins per profile (issue 15)
 }
 
 // Env is what every HTTP package of the server shares.
