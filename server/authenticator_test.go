@@ -164,7 +164,7 @@ func TestBiometricRateLimit(t *testing.T) {
 		}
 		bad := servertest.NewBiometricKey()
 		wantErr(t, d.BiometricLogin(d.ProfileID, ch, d.SignChallenge(bad, ch, d.ProfileID)), protocol.ErrInvalidGrant) // 2
-		ch, err = d.Challenge(d.ProfileID)                                                                              // 3
+		ch, err = d.Challenge(d.ProfileID)                                                                             // 3
 		if err != nil {
 			t.Fatal(err)
 		}
