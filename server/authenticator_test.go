@@ -84,6 +84,25 @@ func TestBiometricAuthenticator(t *testing.T) {
 		chA, _ = d.Challenge(d.ProfileID)
 		wantErr(t, d.BiometricLogin(d.ProfileID, chA, d.SignChallenge(key, chA, b.ProfileID)), protocol.ErrInvalidGrant)
 
+		// Two profiles on one client: a challenge of one profile does not
+		// log into the other, and one profile's token does not register a
+		// key for the other.
+		ts.CreateUser("carol", "carol-password-1")
+		c2 := *d
+		if err := c2.RegisterUser("carol", "carol-password-1", "97531"); err != nil {
+			t.Fatal(err)
+		}
+		c2Key := servertest.NewBiometricKey()
+		if err := c2.RegisterBiometric(c2Key); err != nil {
+			t.Fatal(err)
+		}
+		chC, _ := c2.Challenge(c2.ProfileID)
+		wantErr(t, d.BiometricLogin(d.ProfileID, chC, d.SignChallenge(key, chC, d.ProfileID)), protocol.ErrInvalidGrant)
+		cross := c2
+		cross.ProfileID = d.ProfileID // c2's token (a PIN login) naming d's profile
+		wantErr(t, cross.RegisterBiometric(servertest.NewBiometricKey()), protocol.ErrInvalidToken)
+		wantErr(t, cross.ChangePin("13579", "86420"), protocol.ErrInvalidToken)
+
 		// A biometric login's token cannot register an authenticator or
 		// change the PIN... registration needs a PIN login.
 		ch, _ = d.Challenge(d.ProfileID)
