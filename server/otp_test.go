@@ -41,6 +41,8 @@ func TestOTPExpiryBoundary(t *testing.T) {
 		d := ts.Enrolled(ts.DemoUser, ts.DemoPassword, "13579")
 		id1, otp1 := newRequest(t, ts, rp.CreateParams{})
 		id2, otp2 := newRequest(t, ts, rp.CreateParams{})
+		bobID := ts.CreateUser("bob", "bob-password-1")
+		_, otpBob := newRequest(t, ts, rp.CreateParams{UserID: bobID, Message: "Example for bob"})
 		ts.Clock.Advance(5*time.Minute - time.Second)
 		if _, err := d.Claim(otp1); err != nil {
 			t.Fatalf("claim at expiry-1s: %v", err)
@@ -49,10 +51,17 @@ func TestOTPExpiryBoundary(t *testing.T) {
 			t.Fatalf("status at expiry-1s = %s", s)
 		}
 		ts.Clock.Advance(time.Second)
+		// Expired: said so (the caller holds the OTP), without the message.
 		_, err := d.Claim(otp2)
-		ae := wantErr(t, err, protocol.ErrNotFound)
-		if strings.Contains(ae.ErrorDescription, "Example") {
-			t.Fatal("expired claim leaks the message")
+		ae := wantErr(t, err, protocol.ErrRequestExpired)
+		if strings.Contains(ae.ErrorDescription, "Example") || !strings.Contains(ae.ErrorDescription, "new code") {
+			t.Fatalf("expired claim: %q", ae.ErrorDescription)
+		}
+		// Expired and bound to another user: still only not_found.
+		_, err = d.Claim(otpBob)
+		ae = wantErr(t, err, protocol.ErrNotFound)
+		if strings.Contains(ae.ErrorDescription, "Example") || strings.Contains(ae.ErrorDescription, "expired") {
+			t.Fatalf("expired claim of another user's request: %q", ae.ErrorDescription)
 		}
 		tr, _ := ts.Transaction(ctx, id2)
 		if tr.Status != "expired" || tr.NotAuthenticatedReason.Reason != "expired" || tr.IsAuthenticated {

@@ -32,9 +32,15 @@ func TestPinCounterAndRemoval(t *testing.T) {
 				t.Fatal("PIN in error message")
 			}
 		}
-		wantErr(t, d.Authenticate("99999"), protocol.ErrUserDeregistered)
+		// The last wrong PIN: removed, and remaining_attempts 0 says why.
+		last := wantErr(t, d.Authenticate("99999"), protocol.ErrUserDeregistered)
+		if last.RemainingAttempts == nil || *last.RemainingAttempts != 0 {
+			t.Fatalf("last wrong PIN: remaining = %v, want 0", last.RemainingAttempts)
+		}
 		// Gone: the right PIN no longer works, old tokens are revoked.
-		wantErr(t, d.Authenticate("13579"), protocol.ErrUserDeregistered)
+		if gone := wantErr(t, d.Authenticate("13579"), protocol.ErrUserDeregistered); gone.RemainingAttempts != nil {
+			t.Fatalf("removed registration answers remaining_attempts %d", *gone.RemainingAttempts)
+		}
 		d.Access = oldAccess
 		err := d.Call(http.MethodGet, protocol.PathUserInfo, true, nil, nil)
 		wantErr(t, err, protocol.ErrInvalidToken)

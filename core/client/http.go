@@ -246,7 +246,16 @@ func refusal(status int, b []byte, path string) error {
 	if len(name) > 64 {
 		name = name[:64]
 	}
-	e := dispatch.Wrap(code, se, "the server refused the request: "+name).With("serverError", name)
+	msg := "the server refused the request: " + name
+	if er.Error == protocol.ErrRequestExpired {
+		// Same code as an unknown request (10013), told apart by the
+		// message and data.reason so the user knows to ask for a new code.
+		msg = "the request has expired: ask the site for a new code"
+	}
+	e := dispatch.Wrap(code, se, msg).With("serverError", name)
+	if er.Error == protocol.ErrRequestExpired {
+		e = e.With("reason", "expired")
+	}
 	if er.RemainingAttempts != nil {
 		e = e.With("remainingFailureCount", *er.RemainingAttempts)
 	}

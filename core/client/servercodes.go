@@ -23,6 +23,7 @@ var serverCodes = map[string]dispatch.Code{
 	protocol.ErrUserDisenrolled:         dispatch.CodeUserDisenrolled,
 	protocol.ErrOTPMalformed:            dispatch.CodeNotHandleable,
 	protocol.ErrNotFound:                dispatch.CodeRequestNotFound,
+	protocol.ErrRequestExpired:          dispatch.CodeRequestNotFound,
 	protocol.ErrAlreadyHandled:          dispatch.CodeAlreadyHandled,
 	protocol.ErrInvalidAnswer:           dispatch.CodeGeneral,
 	protocol.ErrRateLimited:             dispatch.CodeRateLimited,

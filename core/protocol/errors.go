@@ -12,18 +12,23 @@ const (
 	ErrInvalidGrant            = "invalid_grant"              // 400 → 10000 (bad code, verifier, redirect)
 	ErrInvalidPin              = "invalid_pin"                // 400 → 8004, with remaining_attempts
 	ErrPinNotAllowed           = "pin_not_allowed"            // 400 → 8015
-	ErrUserDeregistered        = "user_deregistered"          // 410 → 9003
+	ErrUserDeregistered        = "user_deregistered"          // 410 → 9003 (remaining_attempts 0 after the last wrong PIN)
 	ErrEnrollmentDisabled      = "enrollment_disabled"        // 403 → 9017
 	ErrAlreadyEnrolled         = "already_enrolled"           // 409 → 9016
 	ErrEnrolledOnAnotherDevice = "enrolled_on_another_device" // 409 → 9018
 	ErrNotEnrolled             = "not_enrolled"               // 403 → 9021
 	ErrUserDisenrolled         = "user_disenrolled"           // 403 → 9020
 	ErrOTPMalformed            = "otp_malformed"              // 400 → 10018
-	ErrNotFound                = "not_found"                  // 404 → 10013 (unknown, expired, or for another user)
-	ErrAlreadyHandled          = "already_handled"            // 409 → 9029
-	ErrInvalidAnswer           = "invalid_answer"             // 400 → 10000 (bad signature, hash, nonce, late)
-	ErrRateLimited             = "rate_limited"               // 429 → 9012
-	ErrServerError             = "server_error"               // 500 → 10000
+	ErrNotFound                = "not_found"                  // 404 → 10013 (unknown, or for another user)
+	// ErrRequestExpired: the OTP names a request of the caller's own (or an
+	// unbound one) whose expiry has passed. The caller proved it holds the
+	// OTP, so saying "expired" reveals nothing it did not know; a request
+	// bound to another user stays not_found.
+	ErrRequestExpired = "request_expired" // 410 → 10013 with reason "expired"
+	ErrAlreadyHandled = "already_handled" // 409 → 9029
+	ErrInvalidAnswer  = "invalid_answer"  // 400 → 10000 (bad signature, hash, nonce, late)
+	ErrRateLimited    = "rate_limited"    // 429 → 9012
+	ErrServerError    = "server_error"    // 500 → 10000
 	// Client registration (DESIGN §10, names from RFC 7591 §3.2.2): the
 	// application is unknown, disabled, or not configured for this platform
 	// or version; the redirect URI is not one of the application's (exact
@@ -51,6 +56,7 @@ var errStatus = map[string]int{
 	ErrUserDisenrolled:         http.StatusForbidden,
 	ErrOTPMalformed:            http.StatusBadRequest,
 	ErrNotFound:                http.StatusNotFound,
+	ErrRequestExpired:          http.StatusGone,
 	ErrAlreadyHandled:          http.StatusConflict,
 	ErrInvalidAnswer:           http.StatusBadRequest,
 	ErrRateLimited:             http.StatusTooManyRequests,

@@ -1,6 +1,7 @@
 package sdk_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/openmobileauth/oma/core/api"
@@ -105,8 +106,11 @@ func TestE2EPinLockoutRemovesProfile(t *testing.T) {
 		seen = append(seen, ev.Get("remainingFailureCount").Int())
 	}
 	a.event(api.EventPinAuthentication, api.ActionClose)
-	if code := c.code(); code != dispatch.CodeUserDeregistered {
-		t.Fatalf("lockout: want 9003, got %d", code)
+	// The last wrong PIN says so: wrong PIN, registration removed.
+	if e := c.wait().Get("error"); dispatch.Code(e.Get("code").Int()) != dispatch.CodeUserDeregistered ||
+		!strings.Contains(e.Get("message").String(), "PIN was wrong") || !strings.Contains(e.Get("message").String(), "registration was removed") ||
+		!e.Get("data.remainingFailureCount").Exists() || e.Get("data.remainingFailureCount").Int() != 0 {
+		t.Fatalf("lockout: %s", e.Raw)
 	}
 	if len(seen) != 2 || seen[0] != 2 || seen[1] != 1 {
 		t.Fatalf("remaining failure counts %v, want [2 1]", seen)

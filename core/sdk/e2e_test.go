@@ -293,7 +293,10 @@ func journey(t *testing.T, ts *servertest.TestServer) {
 	// An expired OTP (the server's clock moved past the OTP type's expiry).
 	txID, otp = createOTP(t, ts, "Too late", "")
 	ts.Clock.Advance(5*time.Minute + time.Second)
-	a.expectCode(dispatch.CodeRequestNotFound, api.MethodHandleMobileAuthWithOtp, map[string]any{"otp": otp})
+	e = a.call(api.MethodHandleMobileAuthWithOtp, map[string]any{"otp": otp}).wait().Get("error")
+	if c := dispatch.Code(e.Get("code").Int()); c != dispatch.CodeRequestNotFound || !strings.Contains(e.Get("message").String(), "expired: ask the site for a new code") || e.Get("data.reason").String() != "expired" {
+		t.Fatalf("expired OTP: %s", e.Raw)
+	}
 	a.noEvent(api.EventMobileAuthOtp, api.ActionStartAuthentication)
 	if tr := transaction(t, ts, txID); tr.IsAuthenticated {
 		t.Fatalf("expired transaction authenticated: %+v", tr)

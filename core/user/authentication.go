@@ -70,9 +70,13 @@ func (u *Users) authenticateUser(ctx context.Context, p api.AuthenticateUserPara
 		if err == nil {
 			err = u.saveTokens(tr)
 		}
-		if dispatch.CodeOf(err) == dispatch.CodeUserDeregistered {
+		if e := dispatch.AsError(err); e != nil && e.Code == dispatch.CodeUserDeregistered {
 			if ferr := u.forgetProfile(pid); ferr != nil {
 				u.c.Log().Error().Err(ferr).Msg("removing a deregistered profile failed")
+			}
+			if n, ok := e.Data["remainingFailureCount"].(int); ok && n == 0 {
+				// The server removed the registration because of this wrong PIN.
+				err = dispatch.Wrap(dispatch.CodeUserDeregistered, err, "the PIN was wrong and no attempts were left: the registration was removed; register again").With("remainingFailureCount", 0).With("serverError", protocol.ErrUserDeregistered)
 			}
 		}
 		f.Expect()

@@ -15,6 +15,10 @@ import (
 
 var errTxNotFound = svc.DevErr(protocol.ErrNotFound, "no such authentication request")
 
+// errTxExpired answers a claim of the caller's own (or an unbound) request
+// after its expiry: the caller holds the OTP, so this reveals nothing new.
+var errTxExpired = svc.DevErr(protocol.ErrRequestExpired, "the request has expired; ask the site for a new code")
+
 // enrollmentOf returns the profile's enrollment on the calling client (one
 // query in the common case; the profile is read only to tell a removed
 // registration from a missing enrollment).
@@ -189,10 +193,14 @@ func (h *Handler) claimSlow(ctx context.Context, c *caller, profileID, otpHash, 
 			return claimResult{}, de
 		}
 		now := h.env.NowMs()
-		// Expired, or bound to another user: the same answer as an unknown OTP,
-		// and nothing of the request (message, type) is revealed.
-		if now >= tr.ExpiresAt || (tr.BoundUserID != "" && tr.BoundUserID != enr.UserID) {
+		// Bound to another user: the same answer as an unknown OTP, expired
+		// or not. Expired: said so (the caller holds the OTP). Neither
+		// reveals anything of the request (message, type).
+		if tr.BoundUserID != "" && tr.BoundUserID != enr.UserID {
 			return claimResult{}, errTxNotFound
+		}
+		if now >= tr.ExpiresAt {
+			return claimResult{}, errTxExpired
 		}
 		if tr.Status != store.StatusPending {
 			return claimResult{}, errAlreadyClaimed

@@ -222,7 +222,10 @@ func (h *Handler) checkPin(ctx context.Context, c *caller, profileID, pin string
 			if err := removeProfile(ctx, tx, cur.ID); err != nil {
 				return nil, err
 			}
-			return svc.DevErr(protocol.ErrUserDeregistered, "too many wrong PINs; the registration was removed"), nil
+			// remaining_attempts 0 tells the SDK this was the last wrong PIN
+			// (not a registration removed earlier), so it can say both.
+			none := 0
+			return &svc.DeviceError{Code: protocol.ErrUserDeregistered, Description: "too many wrong PINs; the registration was removed", RemainingAttempts: &none}, nil
 		}
 		return &svc.DeviceError{Code: protocol.ErrInvalidPin, Description: "wrong PIN", RemainingAttempts: &left}, nil
 	})
