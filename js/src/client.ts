@@ -8,7 +8,8 @@ import { badParameter, OneginiError, toOneginiError } from './errors';
 import { PinFlow, SdkEvent, SdkEventMap, SdkNotification } from './events';
 import type { MethodName, MethodParams, MethodResult, PendingMobileAuthRequest, PushEnrollParams } from './generated/contract';
 import type { EventParams, Transport } from './transport';
-import type { AuthData, Config, Profile, ResourceRequestType, ResourceResponse, ResourcesDetails } from './types';
+import type { AuthData, Config, Profile, ResourceResponse, ResourcesDetails } from './types';
+import { ResourceRequestType } from './types';
 import { validateParams, validateResult } from './validate';
 
 /** What `addEventListener` returns. */
@@ -29,8 +30,11 @@ export interface OneginiSdkApi {
    * // later
    * sub.remove();
    */
-  addEventListener<K extends keyof SdkEventMap>(eventType: K, callback: (event: SdkEventMap[K]) => void): Subscription;
-  addEventListener(eventType: SdkNotification | string, callback: (event: SdkEvent) => void): Subscription;
+  addEventListener(eventType: SdkNotification.PinCreate, callback?: (event: SdkEventMap[SdkNotification.PinCreate]) => void): Subscription;
+  addEventListener(eventType: SdkNotification.PinAuth, callback?: (event: SdkEventMap[SdkNotification.PinAuth]) => void): Subscription;
+  addEventListener(eventType: SdkNotification.MobileAuthOtp, callback?: (event: SdkEventMap[SdkNotification.MobileAuthOtp]) => void): Subscription;
+  addEventListener(eventType: SdkNotification.Registration, callback?: (event: SdkEventMap[SdkNotification.Registration]) => void): Subscription;
+  addEventListener(eventType: SdkNotification, callback?: (event: SdkEvent) => void): Subscription;
 
   /**
    * Starts the SDK client: loads the configuration, registers this app instance
@@ -42,7 +46,7 @@ export interface OneginiSdkApi {
    * @example
    * await OneginiSdk.startClient({ serverUrl: 'https://tokens.example.com' });
    */
-  startClient(config?: Config): Promise<void>;
+  startClient(config?: Config): Promise<string | null>;
 
   /**
    * Registers a new user. Emits {@link SdkNotification.Registration} with the URL to
@@ -56,7 +60,8 @@ export interface OneginiSdkApi {
    * @example
    * const { userProfile } = await OneginiSdk.registerUser(null, ['read']);
    */
-  registerUser(identityProviderId: string | null, scopes?: string[]): Promise<AuthData>;
+  // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types
+  registerUser(identityProviderId: string | null, scopes?: String[]): Promise<AuthData>;
 
   /**
    * Hands the redirect URI the browser ended on (the app's redirect scheme) to the
@@ -260,7 +265,6 @@ export interface OneginiSdkApi {
    * const res = await OneginiSdk.resourceRequest('User', { method: 'GET', path: '/resources/user-id' });
    */
   resourceRequest(type: ResourceRequestType, details: ResourcesDetails): Promise<ResourceResponse>;
-  resourceRequest(details: ResourcesDetails): Promise<ResourceResponse>;
 }
 
 /** Where a client gets its transport: a transport, or a function called on first use. */
@@ -342,9 +346,14 @@ export function createOneginiSdk(source: TransportSource): OneginiSdkInstance {
       if (listeners.size > 0) getTransport();
     },
 
-    addEventListener(eventType: string, callback: (event: never) => void): Subscription {
+    addEventListener(eventType: string, callback?: (event: never) => void): Subscription {
       if (typeof eventType !== 'string' || eventType.length === 0) {
         throw new OneginiError(8009, 'addEventListener: argument "eventType" must be a non-empty string');
+      }
+      if (callback === undefined) {
+        // As the official SDK (react-native's addListener): optional; with none,
+        // nothing is delivered and remove() is harmless.
+        return { remove(): void {} };
       }
       if (typeof callback !== 'function') {
         throw new OneginiError(8009, 'addEventListener: argument "callback" must be a function');
@@ -372,15 +381,20 @@ export function createOneginiSdk(source: TransportSource): OneginiSdkInstance {
       };
     },
 
-    async startClient(config?: Config): Promise<void> {
+    async startClient(config?: Config): Promise<string | null> {
       await call('startClient', config ?? {}, 'config');
+      return null;
     },
 
-    async registerUser(identityProviderId: string | null, scopes?: string[]): Promise<AuthData> {
+    // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types
+    async registerUser(identityProviderId: string | null, scopes?: String[]): Promise<AuthData> {
       if (identityProviderId === undefined) {
         throw badParameter('registerUser: argument "identityProviderId" must be a string or null, got undefined');
       }
-      return call('registerUser', { identityProviderId, scopes: scopes ?? [] });
+      // The official signature types scopes as boxed String objects; unbox them
+      // (anything else is left for the contract check to refuse with 8009).
+      const plain = Array.isArray(scopes) ? scopes.map((s) => (s instanceof String ? s.valueOf() : s)) : scopes;
+      return call('registerUser', { identityProviderId, scopes: (plain as string[] | undefined) ?? [] });
     },
 
     async handleRegistrationCallback(uri: string): Promise<void> {
@@ -462,7 +476,10 @@ export function createOneginiSdk(source: TransportSource): OneginiSdkInstance {
     async resourceRequest(a: ResourceRequestType | ResourcesDetails, b?: ResourcesDetails): Promise<ResourceResponse> {
       let details: unknown = a;
       if (typeof a === 'string') {
-        if (a !== 'User') throw badParameter('resourceRequest: argument "type" must be "User"');
+        if (a === ResourceRequestType.Implicit || a === ResourceRequestType.Anonymous) {
+          throw badParameter(`resourceRequest: argument "type" "${a}" needs implicit or device authentication, which this SDK does not have; use "User"`);
+        }
+        if (a !== ResourceRequestType.User) throw badParameter('resourceRequest: argument "type" must be "User"');
         details = b;
       }
       const d = details as ResourcesDetails | null | undefined;
@@ -471,7 +488,8 @@ export function createOneginiSdk(source: TransportSource): OneginiSdkInstance {
       if (params !== null && typeof params === 'object' && params.body !== undefined && typeof params.body !== 'string') {
         throw badParameter('resourceRequest: argument "details.body" must be a string');
       }
-      return call('resourceRequest', params as ResourcesDetails, 'details');
+      const r = await call('resourceRequest', params as MethodParams<'resourceRequest'>, 'details');
+      return { ...r, ok: r.status >= 200 && r.status <= 299 };
     },
   };
   return api;

@@ -38,20 +38,67 @@ export type Config = StartClientParams;
 /** HTTP methods accepted by `resourceRequest`. */
 export type HttpMethod = NonNullable<ResourceRequestParams['method']>;
 
-/** The kind of resource request; this SDK supports user (access token) requests. */
-export type ResourceRequestType = 'User';
-
-/** Details of a resource request (the Onegini shape; the body is text). */
-export interface ResourcesDetails {
-  /** The HTTP method. */
-  method: HttpMethod;
-  /** The path on the configured server, e.g. "/resources/user-id". */
-  path: string;
-  /** Extra request headers. */
-  headers?: Record<string, string>;
-  /** The request body (text). */
-  body?: string;
+/**
+ * The kind of resource request (the official runtime enum). This SDK supports
+ * `User` (the authenticated user's access token); `ImplicitUser` and `Anonymous`
+ * need implicit and device authentication, which this SDK does not have yet:
+ * `resourceRequest` rejects them with 8009 before anything is sent.
+ */
+export enum ResourceRequestType {
+  User = 'User',
+  Implicit = 'ImplicitUser',
+  Anonymous = 'Anonymous',
 }
 
-/** What `resourceRequest` resolves to: `{status, headers, body}` whatever the status. */
-export type ResourceResponse = CoreResourceResponse;
+/** A map of strings (headers). */
+export interface StringMap {
+  [key: string]: string;
+}
+
+/** The HTTP methods of a resource request (the official runtime enum). */
+export enum ResourceMethod {
+  GET = 'GET',
+  POST = 'POST',
+  DELETE = 'DELETE',
+  PUT = 'PUT',
+}
+
+/** A GET resource request: `path` on the configured server, e.g. "/resources/user-id". */
+export interface ResourcesDetailsGet {
+  path: string;
+  method: ResourceMethod.GET;
+  headers?: StringMap;
+}
+/** A DELETE resource request (optional text body). */
+export interface ResourceDetailsDelete {
+  path: string;
+  method: ResourceMethod.DELETE;
+  headers?: StringMap;
+  body?: string;
+}
+/** A POST resource request (text body). */
+export interface ResourceDetailsPost {
+  path: string;
+  method: ResourceMethod.POST;
+  headers?: StringMap;
+  body: string;
+}
+/** A PUT resource request (text body). */
+export interface ResourceDetailsPut {
+  path: string;
+  method: ResourceMethod.PUT;
+  headers?: StringMap;
+  body: string;
+}
+
+/** Details of a resource request (the official shape; the body is text). */
+export type ResourcesDetails = ResourcesDetailsGet | ResourceDetailsPost | ResourceDetailsDelete | ResourceDetailsPut;
+
+/**
+ * What `resourceRequest` resolves to whatever the status: the core's
+ * `{status, headers, body}` plus `ok` (status 200-299), as the official SDK.
+ */
+export interface ResourceResponse extends CoreResourceResponse {
+  /** Whether the status is 2xx. */
+  ok: boolean;
+}

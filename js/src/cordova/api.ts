@@ -16,6 +16,7 @@ import {
 } from '../events';
 import { createCordovaTransport, CordovaExec } from '../transports/cordova';
 import type { Config, HttpMethod, ResourceResponse } from '../types';
+import { ResourceRequestType } from '../types';
 import { FlowHandler, withCallbacks } from './flow';
 
 /** A profile as the Cordova flavour reports it (both spellings of the id). */
@@ -371,7 +372,7 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
         void _x;
         conf = rest;
       }
-      return withCallbacks(sdk.startClient(conf), s, f);
+      return withCallbacks(sdk.startClient(conf).then(() => undefined), s, f);
     },
     user: {
       register,
@@ -430,7 +431,7 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
           const details: Record<string, unknown> = { method: o.method ?? 'GET', path: o.path ?? o.url };
           if (o.headers !== undefined) details.headers = o.headers;
           if (o.body !== undefined) details.body = o.body;
-          p = sdk.resourceRequest(details as never);
+          p = sdk.resourceRequest(ResourceRequestType.User, details as never);
         } catch (err) {
           p = rejected(err);
         }

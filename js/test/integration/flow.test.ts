@@ -89,7 +89,7 @@ function answerNextRequest(decision: 'accept' | 'deny'): {
 }
 
 step('startClient', async () => {
-  await OneginiSdk.startClient({ serverUrl: server!.baseUrl, appId: 'oma-app', redirectUri: 'oma-app://registration/callback' });
+  assert.equal(await OneginiSdk.startClient({ serverUrl: server!.baseUrl, appId: 'oma-app', redirectUri: 'oma-app://registration/callback' }), null);
   assert.deepEqual(await OneginiSdk.getUserProfiles(), []);
   assert.equal(await OneginiSdk.getRedirectUri(), 'oma-app://registration/callback');
 }, false);
@@ -249,8 +249,15 @@ step('logout, then PIN authentication: a wrong PIN first (incorrectPin with the 
 });
 
 step('a resource request with the access token', async () => {
-  const res = await OneginiSdk.resourceRequest('User', { method: 'GET', path: server!.resourcePath });
+  const res = await OneginiSdk.resourceRequest(Types.ResourceRequestType.User, { method: Types.ResourceMethod.GET, path: server!.resourcePath });
   assert.equal(res.status, 200, res.body);
+  assert.equal(res.ok, true);
+  // A 404 resolves too (as the official SDK), with ok false.
+  const missing = await OneginiSdk.resourceRequest(Types.ResourceRequestType.User, { method: Types.ResourceMethod.GET, path: server!.resourcePath + '-no-such-resource' });
+  assert.equal(missing.ok, false, `status ${missing.status}`);
+  // Implicit and anonymous requests need authentications this SDK does not have: refused before sending.
+  const implicit = await rejection(OneginiSdk.resourceRequest(Types.ResourceRequestType.Implicit, { method: Types.ResourceMethod.GET, path: server!.resourcePath }));
+  assert.equal(implicit.numericCode, OneginiError.Codes.BAD_PARAMETERS);
   const info = JSON.parse(res.body) as { profile_id: string; enrolled: boolean };
   assert.equal(info.profile_id, profile!.id);
   assert.equal(info.enrolled, true);
@@ -268,7 +275,7 @@ step('a second phone of the same user is refused enrollment with 9018 (single-de
     if (e.action === Events.PinCreate.Open) void phone2.submitPin(Events.PinFlow.Create, '9753186420'.slice(0, e.pinLength));
   });
   try {
-    const { userProfile } = await phone2.registerUser(null);
+    const { userProfile } = await phone2.registerUser(null, [new String('openid')]) // the official signature's boxed String[];
     assert.notEqual(userProfile.id, profile!.id, 'each device has its own profile id');
     const refused = await rejection(phone2.enrollMobileAuthentication());
     assert.equal(refused.numericCode, OneginiError.Codes.ENROLLED_ON_ANOTHER_DEVICE);

@@ -316,7 +316,7 @@ test('user.* and resource.fetch map to the core methods; both call forms', async
   const err = await new Promise<OneginiError>((resolve, reject) => onegini.user.logout(() => reject(new Error('success')), resolve));
   assert.equal(err.numericCode, 9010);
   assert.equal(await onegini.user.getAccessToken(), 'tok');
-  assert.deepEqual(await onegini.resource.fetch({ url: '/device/v1/userinfo' }), { status: 200, headers: {}, body: '{"a":1}' });
+  assert.deepEqual(await onegini.resource.fetch({ url: '/device/v1/userinfo' }), { status: 200, headers: {}, body: '{"a":1}', ok: true });
   assert.deepEqual(invokes(calls), [
     ['getAuthenticatedUserProfile', {}],
     ['deregisterUser', { profileId: 'P1' }],

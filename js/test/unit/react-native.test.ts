@@ -78,7 +78,7 @@ test('each method maps to its core method, params and resolved shape', async () 
     .on('getAccessToken', () => ({ result: 'tok' }))
     .on('resourceRequest', () => ({ result: { status: 200, headers: { 'content-type': 'text/plain' }, body: 'hi' } }));
 
-  assert.equal(await sdk.startClient({ serverUrl: 'https://example.test', allowInsecureHttp: false }), undefined);
+  assert.equal(await sdk.startClient({ serverUrl: 'https://example.test', allowInsecureHttp: false }), null);
   await sdk.startClient();
   await sdk.handleRegistrationCallback('app://cb?code=1');
   await sdk.cancelBrowserRegistration();
@@ -96,12 +96,13 @@ test('each method maps to its core method, params and resolved shape', async () 
   await sdk.acceptMobileAuthConfirmation();
   await sdk.denyMobileAuthConfirmation();
   assert.equal(await sdk.getAccessToken(), 'tok');
-  assert.deepEqual(await sdk.resourceRequest('User', { method: 'GET', path: '/resources/user-id' }), {
+  assert.deepEqual(await sdk.resourceRequest(Types.ResourceRequestType.User, { method: Types.ResourceMethod.GET, path: '/resources/user-id' }), {
     status: 200,
     headers: { 'content-type': 'text/plain' },
     body: 'hi',
+    ok: true,
   });
-  await sdk.resourceRequest({ method: 'POST', path: '/x', headers: { a: 'b' }, body: '{}' });
+  await sdk.resourceRequest(Types.ResourceRequestType.User, { method: Types.ResourceMethod.POST, path: '/x', headers: { a: 'b' }, body: '{}' });
 
   assert.deepEqual(
     core.requests.map((r) => [r.method, r.params]),
