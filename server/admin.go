@@ -68,12 +68,15 @@ func (a *Admin) PutOTPType(ctx context.Context, name string, expiry time.Duratio
 	}
 	defer a.notify()
 	return a.Store.InTx(ctx, func(tx store.Tx) error {
-		// An update keeps the type's push flag (SetOTPTypePush).
+		// An update keeps the type's push flag (SetOTPTypePush) and its
+		// anti-fatigue settings (SetOTPTypeAntiFatigue).
 		old, err := tx.GetOTPType(ctx, name)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		return tx.PutOTPType(ctx, store.OTPType{Name: name, ExpirySecs: int(expiry / time.Second), MessageTemplate: template, Push: err == nil && old.Push})
+		found := err == nil
+		return tx.PutOTPType(ctx, store.OTPType{Name: name, ExpirySecs: int(expiry / time.Second), MessageTemplate: template, Push: found && old.Push,
+			NumberMatching: found && old.NumberMatching, UserVerification: old.UserVerification})
 	})
 }
 

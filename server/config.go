@@ -136,6 +136,13 @@ type Config struct {
 	PushBackoffReset time.Duration // a quiet gap that ends a streak (default 10m)
 	CallbackClient   *http.Client  // default: timeouts from Callbacks.Timeout, no redirects
 
+	// Anti-fatigue (DESIGN §13): how long a "this wasn't me" answer
+	// suspends the user's user-bound requests (default 1h; the operator
+	// lifts it earlier with tokenserver user unsuspend), and how many wrong
+	// number picks in a row start the same suspension (default 3).
+	NotMeSuspension   time.Duration
+	MatchFailureLimit int
+
 	ReadHeaderTimeout time.Duration // default 10s
 	ReadTimeout       time.Duration // default 30s
 	WriteTimeout      time.Duration // default 60s (long polls wait up to 30s)
@@ -184,6 +191,12 @@ func (c *Config) defaults() {
 	}
 	if c.PinMaxAttempts == 0 {
 		c.PinMaxAttempts = 3
+	}
+	if c.NotMeSuspension <= 0 {
+		c.NotMeSuspension = time.Hour
+	}
+	if c.MatchFailureLimit <= 0 {
+		c.MatchFailureLimit = 3
 	}
 	if c.Argon2.Time == 0 {
 		c.Argon2 = DefaultArgon2

@@ -90,6 +90,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	env := &svc.Env{
 		Store: st, Clock: cfg.Clock, Wall: cfg.WallClock, Log: log, BaseURL: cfg.PublicBaseURL, Hub: svc.NewHub(), CA: ca,
 		Argon: cfg.Argon2, Hashes: svc.NewHashGate(cfg.Argon2, cfg.HashConcurrency), PinLength: cfg.PinLength, PinMaxAttempts: cfg.PinMaxAttempts,
+		SuspendFor: cfg.NotMeSuspension, MatchFailureLimit: cfg.MatchFailureLimit,
 		AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL, CodeTTL: cfg.AuthCodeTTL,
 		MaxMessageLen: cfg.MaxMessageLen, Scopes: cfg.Scopes, EnrollDisabled: cfg.EnrollmentDisabled, DefaultPolicy: cfg.Policy, LoginKey: loginKey,
 		TxCache: svc.NewTxCache(svc.DefaultTxCacheEntries, min(svc.DefaultTxCacheMargin, cfg.HistoryRetention/2)),

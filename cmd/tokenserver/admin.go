@@ -97,7 +97,7 @@ func apiClient(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 func otpType(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintln(stderr, "usage: tokenserver otp-type create --name NAME [--expiry 5m] [--template T] [--push]")
+		fmt.Fprintln(stderr, "usage: tokenserver otp-type create --name NAME [--expiry 5m] [--template T] [--push] [--number-matching] [--user-verification none|required]")
 		return errUsage
 	}
 	fs := newFlags("otp-type create", stderr)
@@ -106,6 +106,8 @@ func otpType(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	expiry := fs.Duration("expiry", 5*time.Minute, "how long a request of this type can be answered")
 	tpl := fs.String("template", "{message}", "message template; {message} is the request's message")
 	isPush := fs.Bool("push", false, "a push type: requests need user_id and wake the user's devices (no OTP)")
+	nm := fs.Bool("number-matching", false, "every request carries a 2-digit match code the user picks on the phone")
+	uv := fs.String("user-verification", "none", "none, or required: an accept needs the user's PIN, verified by the server")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -120,25 +122,28 @@ func otpType(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := a.SetOTPTypePush(ctx, *name, *isPush); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "OTP type %s: expiry %s push %t\n", *name, *expiry, *isPush)
+	if err := a.SetOTPTypeAntiFatigue(ctx, *name, *nm, *uv); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "OTP type %s: expiry %s push %t number matching %t user verification %s\n", *name, *expiry, *isPush, *nm, *uv)
 	return nil
 }
 
 func user(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || (args[0] != "create" && args[0] != "reset-devices") {
-		fmt.Fprintln(stderr, "usage: tokenserver user create --username NAME --password PW\n       tokenserver user reset-devices --user NAME")
+	if len(args) == 0 || (args[0] != "create" && args[0] != "reset-devices" && args[0] != "unsuspend") {
+		fmt.Fprintln(stderr, "usage: tokenserver user create --username NAME --password PW\n       tokenserver user reset-devices --user NAME\n       tokenserver user unsuspend --user NAME")
 		return errUsage
 	}
 	fs := newFlags("user "+args[0], stderr)
 	storeURL := fs.String("store", env("store", defaultStore), "store URL")
 	name := fs.String("username", "", "user name (also the user id; create)")
 	pw := fs.String("password", env("password", ""), "password (create; or OMA_PASSWORD)")
-	who := fs.String("user", "", "user id whose mobile-authentication devices are removed (reset-devices)")
+	who := fs.String("user", "", "user id whose mobile-authentication devices are removed (reset-devices) or whose suspension is lifted (unsuspend)")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	if args[0] == "reset-devices" && *who == "" {
-		fmt.Fprintln(stderr, "tokenserver user reset-devices: --user is required")
+	if args[0] != "create" && *who == "" {
+		fmt.Fprintf(stderr, "tokenserver user %s: --user is required\n", args[0])
 		return errUsage
 	}
 	a, done, err := openAdmin(ctx, *storeURL)
@@ -146,6 +151,18 @@ func user(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer done()
+	if args[0] == "unsuspend" {
+		was, err := a.UnsuspendUser(ctx, *who)
+		if err != nil {
+			return err
+		}
+		if !was {
+			fmt.Fprintf(stdout, "user %s was not suspended\n", *who)
+			return nil
+		}
+		fmt.Fprintf(stdout, "user %s: suspension lifted; user-bound requests are accepted again\n", *who)
+		return nil
+	}
 	if args[0] == "reset-devices" {
 		n, err := a.ResetUserDevices(ctx, *who)
 		if err != nil {

@@ -15,6 +15,7 @@
 //	tokenserver app list | app disable|enable|delete --id ID
 //	tokenserver user create --username NAME --password PW
 //	tokenserver user reset-devices --user NAME
+//	tokenserver user unsuspend --user NAME
 //	tokenserver policy set single|override|multiple
 //
 //	tokenserver config check [--config FILE] [serve flags]
@@ -57,6 +58,7 @@ commands:
                              manage the applications allowed to register clients
   user create                create a user of the built-in identity provider
   user reset-devices         remove a user's enrolled devices (before enrolling a replacement)
+  user unsuspend             lift a user's suspension ("this wasn't me" or wrong number picks)
   policy set POLICY          set the re-enrollment policy: single, override or multiple
 
 Run "tokenserver <command> -h" for the flags of a command.

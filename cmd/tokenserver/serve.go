@@ -41,6 +41,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, chec
 	masterKeyFile := fs.String("master-key-file", env("master-key-file", ""), "file holding the 32-byte master key (base64 or hex) that encrypts the CA key at rest; or set OMA_MASTER_KEY to the key itself (default for a SQLite store: a development key in master.key next to the database)")
 	scopes := fs.String("scopes", env("scopes", "openid profile"), "the scopes clients may request (space-separated); the user-info endpoint needs openid")
 	memLimit := fs.String("memory-limit", env("memory-limit", memoryLimitDefault()), "soft memory limit of the process (runtime/debug.SetMemoryLimit): a size such as 512MiB or 2GiB, or off")
+	suspendFor := fs.Duration("suspend-for", 0, "how long a \"this wasn't me\" answer (or 3 wrong number picks in a row) suspends the user's user-bound requests (default 1h)")
+	matchLimit := fs.Int("match-failure-limit", 0, "wrong number picks in a row that suspend the user's user-bound requests (default 3)")
 	hashConc := fs.Int("hash-concurrency", envInt("hash-concurrency", 0), "argon2 PIN/password checks allowed at once (each takes 19 MiB); more are refused with 503 (default 8)")
 	pprofAddr := fs.String("pprof", env("pprof", ""), "serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6061; profiling load tests only)")
 	if err := parse(fs, args); err != nil {
@@ -81,6 +83,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, chec
 		cfg.AdminListenOptional = !isSet(fs, "admin-listen")
 	}
 	cfg.LocalRateLimits = *localLimits
+	cfg.NotMeSuspension, cfg.MatchFailureLimit = *suspendFor, *matchLimit
 	cfg.Callbacks.BaseBackoff = *cbBackoff
 	// Push senders from OMA_PUSH_* (server/push.FromEnv): credentials come
 	// from files or the environment, never from flags (process listings).

@@ -8,8 +8,12 @@ import (
 	"strings"
 )
 
-// answerDomain separates answer signatures from every other signature.
-const answerDomain = "oma-mobile-auth-answer/v1"
+// answerDomain separates answer signatures from every other signature;
+// answerDomainV2 is the extended digest of DESIGN §13.
+const (
+	answerDomain   = "oma-mobile-auth-answer/v1"
+	answerDomainV2 = "oma-mobile-auth-answer/v2"
+)
 
 // MessageHash is base64url SHA-256 of the exact UTF-8 message shown to the user.
 func MessageHash(message string) string {
@@ -41,12 +45,47 @@ func AnswerDigest(transactionID, decision, messageHash, nonce string, unixTime i
 	return sha256.Sum256(appendAnswerPayload(buf[:0], transactionID, decision, messageHash, nonce, unixTime))
 }
 
+// Extended reports whether a carries any field of the extended answer
+// (DESIGN §13): then it signs AnswerDigestV2, else the original digest, so
+// answers to requests without the new fields verify as before.
+func (a *AnswerRequest) Extended() bool {
+	return a.DetailsHash != "" || a.MatchPick != "" || a.VerificationMethod != "" || a.Reason != ""
+}
+
+// AnswerPayloadV2 is the extended canonical byte string (DESIGN §13): the v2
+// domain, transaction id, decision, message hash, details hash, match pick,
+// nonce, time, verification method and deny reason, one per line (empty
+// lines for absent fields).
+func AnswerPayloadV2(a *AnswerRequest) []byte {
+	b := []byte(answerDomainV2)
+	for _, f := range [...]string{a.TransactionID, a.Decision, a.MessageHash, a.DetailsHash, a.MatchPick, a.Nonce} {
+		b = append(b, '\n')
+		b = append(b, f...)
+	}
+	b = append(b, '\n')
+	b = strconv.AppendInt(b, a.Time, 10)
+	for _, f := range [...]string{a.VerificationMethod, a.Reason} {
+		b = append(b, '\n')
+		b = append(b, f...)
+	}
+	return b
+}
+
+// AnswerDigestOf is the digest a's signature covers: AnswerDigest, or
+// SHA-256 of AnswerPayloadV2 when a is Extended.
+func AnswerDigestOf(a *AnswerRequest) [32]byte {
+	if a.Extended() {
+		return sha256.Sum256(AnswerPayloadV2(a))
+	}
+	return AnswerDigest(a.TransactionID, a.Decision, a.MessageHash, a.Nonce, a.Time)
+}
+
 // SignAnswer fills a.Signature using sign over a's fields.
 func SignAnswer(sign Signer, a *AnswerRequest) error {
 	if err := checkAnswerFields(a); err != nil {
 		return err
 	}
-	d := AnswerDigest(a.TransactionID, a.Decision, a.MessageHash, a.Nonce, a.Time)
+	d := AnswerDigestOf(a)
 	sig, err := sign(d[:])
 	if err != nil {
 		return err
@@ -64,7 +103,7 @@ func VerifyAnswerSignature(pub *ecdsa.PublicKey, a *AnswerRequest) error {
 	if err != nil || len(sig) > 80 {
 		return errors.New("protocol: malformed answer signature")
 	}
-	d := AnswerDigest(a.TransactionID, a.Decision, a.MessageHash, a.Nonce, a.Time)
+	d := AnswerDigestOf(a)
 	if !ecdsa.VerifyASN1(pub, d[:], sig) {
 		return errors.New("protocol: answer signature does not verify")
 	}
@@ -78,6 +117,11 @@ func checkAnswerFields(a *AnswerRequest) error {
 	for _, f := range []string{a.TransactionID, a.MessageHash, a.Nonce} {
 		if f == "" || strings.ContainsAny(f, "\n\r") {
 			return errors.New("protocol: empty or multi-line answer field")
+		}
+	}
+	for _, f := range []string{a.DetailsHash, a.MatchPick, a.VerificationMethod, a.Reason} {
+		if len(f) > 64 || strings.ContainsAny(f, "\n\r") {
+			return ErrAnswerField
 		}
 	}
 	return nil

@@ -77,6 +77,14 @@ type ClaimResponse struct {
 	ExpiresAt     int64  `json:"expires_at"` // unix seconds
 	ProfileID     string `json:"profile_id"`
 	UserID        string `json:"user_id"`
+	// DESIGN §13, absent for requests without them: structured details
+	// shown under the message (the answer signs DetailsHash of exactly
+	// these), number-matching candidates (the user picks the code the
+	// relying party shows; the pick is signed) and the user verification
+	// the accept needs ("required": the answer carries the PIN).
+	Details          []Detail `json:"details,omitempty"`
+	MatchCandidates  []string `json:"match_candidates,omitempty"`
+	UserVerification string   `json:"user_verification,omitempty"`
 }
 
 // AnswerRequest is the body of POST PathAnswer (client DPoP).
@@ -87,7 +95,16 @@ type AnswerRequest struct {
 	MessageHash   string `json:"message_hash"` // MessageHash(message shown)
 	Nonce         string `json:"nonce"`
 	Time          int64  `json:"time"`      // unix seconds when the user decided
-	Signature     string `json:"signature"` // base64url DER ECDSA by the enrollment key over AnswerDigest
+	Signature     string `json:"signature"` // base64url DER ECDSA by the enrollment key over AnswerDigestOf
+	// DESIGN §13 (any of them set: the signature covers AnswerPayloadV2).
+	DetailsHash        string `json:"details_hash,omitempty"`        // DetailsHash(details shown)
+	MatchPick          string `json:"match_pick,omitempty"`          // the candidate the user picked
+	VerificationMethod string `json:"verification_method,omitempty"` // VerificationPIN when Pin is sent
+	Reason             string `json:"reason,omitempty"`              // deny only: ReasonNotMe
+	// Pin is the user's PIN for a request whose type requires user
+	// verification; the server verifies it with the profile's failure
+	// counter. Not signed (the DPoP proof binds the request).
+	Pin string `json:"pin,omitempty"`
 }
 
 // AnswerResponse answers PathAnswer.

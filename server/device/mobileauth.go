@@ -89,8 +89,14 @@ func (h *Handler) claim(w http.ResponseWriter, r *http.Request) {
 	}
 	h.env.Hub.Notify(res.tr.ID)
 	h.env.Log.Info().Str("transaction_id", res.tr.ID).Str("profile_id", res.enr.ProfileID).Msg("authentication request claimed")
-	svc.WriteJSON(w, http.StatusOK, protocol.ClaimResponse{TransactionID: res.tr.ID, Message: res.tr.Message, Type: res.tr.Type, Nonce: res.nonce,
-		ExpiresAt: res.tr.ExpiresAt / 1000, ProfileID: res.enr.ProfileID, UserID: res.enr.UserID})
+	resp := protocol.ClaimResponse{TransactionID: res.tr.ID, Message: res.tr.Message, Type: res.tr.Type, Nonce: res.nonce,
+		ExpiresAt: res.tr.ExpiresAt / 1000, ProfileID: res.enr.ProfileID, UserID: res.enr.UserID}
+	if err := claimExtras(&resp, res.tr); err != nil {
+		h.env.Log.Error().Err(err).Str("transaction_id", res.tr.ID).Msg("stored request extras unreadable")
+		fail(w, errInternal)
+		return
+	}
+	svc.WriteJSON(w, http.StatusOK, resp)
 }
 
 // claimResult is a committed claim.
@@ -294,7 +300,7 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request) {
 	jti := jtiKey(c.client.ID, c.proof.Claims.JTI)
 	tr, done, prior, de := h.answerFast(ctx, c, &req, jti, status)
 	if !done {
-		tr, de = h.answerSlow(ctx, c, &req, jti, status, prior)
+		tr, status, de = h.answerSlow(ctx, c, &req, jti, status, prior)
 	}
 	if de != nil {
 		fail(w, de)
@@ -332,6 +338,9 @@ func (h *Handler) answerFast(ctx context.Context, c *caller, req *protocol.Answe
 	}
 	e := ct.Enrollment
 	tr := ct.Transaction()
+	if tr.Extras != "" || req.Extended() {
+		return store.Transaction{}, false, onceNone, nil // answerExtended, from the store
+	}
 	// The checks of checkAnswer, on what this instance recorded of its own
 	// claim; any failure takes the read path for the precise answer.
 	if h.verifyAnswer(c, req, tr, e.Enrollment, e.Pub) != nil {
@@ -363,7 +372,7 @@ func (h *Handler) answerFast(ctx context.Context, c *caller, req *protocol.Answe
 // answerSlow reads the transaction and its claiming enrollment, checks the
 // answer and, unless prior says the fast path's statement already ran,
 // records it.
-func (h *Handler) answerSlow(ctx context.Context, c *caller, req *protocol.AnswerRequest, jti, status string, prior onceOutcome) (store.Transaction, *svc.DeviceError) {
+func (h *Handler) answerSlow(ctx context.Context, c *caller, req *protocol.AnswerRequest, jti, status string, prior onceOutcome) (store.Transaction, string, *svc.DeviceError) {
 	var (
 		enr store.Enrollment
 		tr  store.Transaction
@@ -390,19 +399,25 @@ func (h *Handler) answerSlow(ctx context.Context, c *caller, req *protocol.Answe
 	})
 	if err != nil {
 		h.env.Log.Error().Err(err).Msg("answer lookup")
-		return tr, errInternal
+		return tr, status, errInternal
 	}
 	if de != nil {
-		return tr, de
+		return tr, status, de
+	}
+	if tr.Extras != "" || req.Extended() {
+		if prior != onceNone {
+			return tr, status, errInternal // the fast path never runs a statement for these
+		}
+		return h.answerExtended(ctx, c, req, tr, enr, jti)
 	}
 	if de := h.checkAnswer(c, req, tr, enr); de != nil {
-		return tr, de
+		return tr, status, de
 	}
 	switch prior {
 	case onceReplay:
-		return tr, errReplay
+		return tr, status, errReplay
 	case onceRefused:
-		return tr, errAlreadyAnswered
+		return tr, status, errAlreadyAnswered
 	}
 	now := h.env.NowMs()
 	// The proof's jti, the answer and its callback commit together (one
@@ -420,20 +435,20 @@ func (h *Handler) answerSlow(ctx context.Context, c *caller, req *protocol.Answe
 		})
 		if err != nil {
 			h.env.Log.Error().Err(err).Msg("answer lookup")
-			return tr, errInternal
+			return tr, status, errInternal
 		}
-		return tr, de
+		return tr, status, de
 	case err != nil:
 		h.env.Log.Error().Err(err).Msg("answer")
-		return tr, errInternal
+		return tr, status, errInternal
 	case !fresh:
-		return tr, errReplay
+		return tr, status, errReplay
 	case !answered:
-		return tr, errAlreadyAnswered
+		return tr, status, errAlreadyAnswered
 	}
 	h.env.TxCache.Put(tr)
 	h.env.TxCache.Answered(tr, status, now)
-	return tr, nil
+	return tr, status, nil
 }
 
 // enrollmentGone explains why the enrollment that claimed a request is gone
@@ -479,6 +494,9 @@ func (h *Handler) verifyAnswer(c *caller, req *protocol.AnswerRequest, tr store.
 	}
 	if req.MessageHash != protocol.MessageHash(tr.Message) {
 		return svc.DevErr(protocol.ErrInvalidAnswer, "message hash does not match the request")
+	}
+	if de := checkDetailsHash(req, tr); de != nil {
+		return de
 	}
 	if pub == nil {
 		var err error

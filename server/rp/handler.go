@@ -229,8 +229,24 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	// DESIGN §13: a user who reported a request as not theirs gets no
+	// user-bound request (push or not) until the suspension ends; nothing
+	// is stored or sent.
+	if p.UserID != "" {
+		if e := h.suspended(ctx, p.UserID); e != nil {
+			svc.WriteRPError(w, e)
+			return
+		}
+	}
+	extras := svc.Extras{Details: p.Details}
+	if t.NumberMatching || bool(p.NumberMatching) {
+		extras.MatchCode, extras.Candidates = protocol.NewMatchCode()
+	}
+	if t.UserVerification == protocol.UserVerificationRequired {
+		extras.UserVerification = protocol.UserVerificationRequired
+	}
 	if t.Push {
-		h.createPush(w, r, c, p, t, shown)
+		h.createPush(w, r, c, p, t, shown, extras)
 		return
 	}
 	otp := protocol.NewOTP()
@@ -238,8 +254,9 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 	ttl := time.Duration(t.ExpirySecs) * time.Second
 	x := store.Transaction{ID: protocol.RandomToken(16), OTPHash: protocol.HashOTP(otp), APIClientID: c.ID, Type: t.Name,
 		Message: shown, CallbackURI: p.CallbackURI,
-		LanguageCode: p.LanguageCode, BoundUserID: p.UserID, Status: store.StatusPending, CreatedAt: now.UnixMilli(), ExpiresAt: now.Add(ttl).UnixMilli()}
-	resp := CreateResponse{TransactionID: x.ID, AuthMethod: AuthMethod, TimeToLive: ttl.Milliseconds(), OTP: otp}
+		LanguageCode: p.LanguageCode, BoundUserID: p.UserID, Status: store.StatusPending, CreatedAt: now.UnixMilli(), ExpiresAt: now.Add(ttl).UnixMilli(),
+		Extras: extras.Encode()}
+	resp := CreateResponse{TransactionID: x.ID, AuthMethod: AuthMethod, TimeToLive: ttl.Milliseconds(), OTP: otp, MatchCode: extras.MatchCode}
 	e = nil
 	// One autocommitted INSERT either way; for a user-bound request the
 	// user's existence is checked inside it (INSERT ... WHERE EXISTS).
@@ -276,7 +293,11 @@ func view(x store.Transaction, nowMs int64) Transaction {
 	if (st == store.StatusPending || st == store.StatusClaimed) && nowMs >= x.ExpiresAt {
 		st = store.StatusExpired
 	}
+	o := svc.ParseOutcome(x.Outcome)
 	out := Transaction{TransactionID: x.ID, CallbackURI: x.CallbackURI, Timestamp: x.CreatedAt, AuthenticationMethod: authMethodOf(x), Status: st}
+	if o.Verification == protocol.VerificationPIN {
+		out.AuthenticationMethod += "_WITH_PIN" // the factor the accept carried (DESIGN §13)
+	}
 	if x.AnsweredAt != 0 {
 		out.Timestamp = x.AnsweredAt
 	}
@@ -291,11 +312,45 @@ func view(x store.Transaction, nowMs int64) Transaction {
 			out.UserID = x.BoundUserID
 		}
 	case store.StatusDenied:
-		out.NotAuthenticatedReason = Reason{Reason: "not_accepted", Description: "the user denied the request"}
+		switch o.Reason {
+		case protocol.ReasonNotMe:
+			out.NotAuthenticatedReason = Reason{Reason: protocol.ReasonNotMe, Description: "the user reported that they did not start this request"}
+			out.ReportedByUser = true
+		case protocol.ReasonWrongMatch:
+			out.NotAuthenticatedReason = Reason{Reason: protocol.ReasonWrongMatch, Description: "the user picked a number other than the one shown"}
+		default:
+			out.NotAuthenticatedReason = Reason{Reason: "not_accepted", Description: "the user denied the request"}
+		}
 	case store.StatusExpired:
 		out.NotAuthenticatedReason = Reason{Reason: "expired", Description: "the request expired before it was answered"}
 	}
 	return out
+}
+
+// suspended returns the 1000 error for a user whose user-bound requests are
+// suspended (DESIGN §13), nil when they are not.
+func (h *Handler) suspended(ctx context.Context, userID string) *svc.RPError {
+	var s svc.Suspension
+	var on bool
+	err := h.env.Store.View(ctx, func(tx store.Tx) error {
+		var err error
+		s, on, err = svc.SuspensionOf(ctx, tx, userID, h.env.NowMs())
+		return err
+	})
+	if err != nil {
+		h.env.Log.Error().Err(err).Msg("reading user suspension")
+		return errInternal
+	}
+	if !on {
+		return nil
+	}
+	why := "the user reported a request as not theirs"
+	if s.Reason == protocol.ReasonWrongMatch {
+		why = "the user picked wrong numbers repeatedly"
+	}
+	return &svc.RPError{Status: http.StatusForbidden, Err: "disabled", Code: svc.RPCodeDisabled,
+		Description: "mobile authentication requests for this user are suspended until " + time.UnixMilli(s.Until).UTC().Format(time.RFC3339) +
+			" (" + why + "); an operator can lift it (tokenserver user unsuspend)"}
 }
 
 // Final reports whether status no longer changes.

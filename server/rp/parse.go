@@ -12,7 +12,7 @@ import (
 	"github.com/openmobileauth/oma/server/internal/svc"
 )
 
-var createFields = map[string]bool{"type": true, "message": true, "callback_uri": true, "language_code": true, "ip_address": true, "user_agent": true, "user_id": true}
+var createFields = map[string]bool{"type": true, "message": true, "callback_uri": true, "language_code": true, "ip_address": true, "user_agent": true, "user_id": true, "number_matching": true, "details": true}
 
 // ParseCreate parses a create request body of media type mt (form or JSON).
 // Unknown fields, repeated form fields, wrong JSON types and invalid UTF-8 are
@@ -48,6 +48,18 @@ func ParseCreate(mt string, body []byte) (CreateParams, *svc.RPError) {
 		}
 		p = CreateParams{Type: f.Get("type"), Message: f.Get("message"), CallbackURI: f.Get("callback_uri"), LanguageCode: f.Get("language_code"),
 			IPAddress: f.Get("ip_address"), UserAgent: f.Get("user_agent"), UserID: f.Get("user_id")}
+		switch f.Get("number_matching") {
+		case "", "false":
+		case "true":
+			p.NumberMatching = true
+		default:
+			return p, invalid("number_matching must be true or false")
+		}
+		if d := f.Get("details"); d != "" {
+			if err := svc.DecodeStrictJSON([]byte(d), &p.Details); err != nil {
+				return p, invalid("details must be a JSON array of {label, value} objects")
+			}
+		}
 	default:
 		return p, &svc.RPError{Status: 415, Err: "invalid_request", Code: svc.RPCodeInvalidParam, Description: "Content-Type must be application/x-www-form-urlencoded or application/json"}
 	}
@@ -141,6 +153,23 @@ func validate(p *CreateParams) *svc.RPError {
 	}
 	if p.UserAgent, e = displayParam("user_agent", p.UserAgent); e != nil {
 		return e
+	}
+	// Details (DESIGN §13): each label and value in NFC, then the limits and
+	// the display rule of the message (protocol.CheckDetails).
+	for i := range p.Details {
+		d := &p.Details[i]
+		if !utf8.ValidString(d.Label) || !utf8.ValidString(d.Value) {
+			return invalid("parameters must be UTF-8")
+		}
+		if !printableASCII(d.Label) {
+			d.Label = norm.NFC.String(d.Label)
+		}
+		if !printableASCII(d.Value) {
+			d.Value = norm.NFC.String(d.Value)
+		}
+	}
+	if err := protocol.CheckDetails(p.Details); err != nil {
+		return invalid("details: " + err.Error())
 	}
 	return nil
 }

@@ -28,7 +28,7 @@ var errRollback = errors.New("rollback")
 // createPush creates a push request: bound to p.UserID, no OTP, and one
 // outbox job per push-registered enrollment of the user, all in one store
 // transaction. Sending happens in the push outbox, never in this request.
-func (h *Handler) createPush(w http.ResponseWriter, r *http.Request, c store.APIClient, p CreateParams, t store.OTPType, shown string) {
+func (h *Handler) createPush(w http.ResponseWriter, r *http.Request, c store.APIClient, p CreateParams, t store.OTPType, shown string, extras svc.Extras) {
 	if p.UserID == "" {
 		svc.WriteRPError(w, invalid("user_id is required for a push type"))
 		return
@@ -39,7 +39,7 @@ func (h *Handler) createPush(w http.ResponseWriter, r *http.Request, c store.API
 	ttl := time.Duration(t.ExpirySecs) * time.Second
 	x := store.Transaction{ID: protocol.RandomToken(16), OTPHash: store.PushOTPHashPrefix + protocol.RandomToken(24), APIClientID: c.ID, Type: t.Name,
 		Message: shown, CallbackURI: p.CallbackURI, LanguageCode: p.LanguageCode, BoundUserID: p.UserID, Status: store.StatusPending,
-		CreatedAt: nowMs, ExpiresAt: now.Add(ttl).UnixMilli()}
+		CreatedAt: nowMs, ExpiresAt: now.Add(ttl).UnixMilli(), Extras: extras.Encode()}
 	pe := h.env.Push
 	var (
 		e       *svc.RPError
@@ -126,7 +126,7 @@ func (h *Handler) createPush(w http.ResponseWriter, r *http.Request, c store.API
 		pe.Wake()
 	}
 	h.env.Log.Info().Str("api_client_id", c.ID).Str("transaction_id", x.ID).Str("type", t.Name).Int("pushes", jobs).Msg("push authentication request created")
-	svc.WriteJSON(w, http.StatusOK, CreateResponse{TransactionID: x.ID, AuthMethod: protocol.AuthMethodPush, TimeToLive: ttl.Milliseconds()})
+	svc.WriteJSON(w, http.StatusOK, CreateResponse{TransactionID: x.ID, AuthMethod: protocol.AuthMethodPush, TimeToLive: ttl.Milliseconds(), MatchCode: extras.MatchCode})
 }
 
 // authMethodOf is the authentication method of a stored request.

@@ -1,6 +1,11 @@
 package rp
 
-import "github.com/openmobileauth/oma/server/internal/svc"
+import (
+	"errors"
+
+	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/internal/svc"
+)
 
 // API paths.
 const (
@@ -20,6 +25,28 @@ type CreateParams struct {
 	IPAddress    string `json:"ip_address"`
 	UserAgent    string `json:"user_agent"`
 	UserID       string `json:"user_id"`
+	// Extensions of DESIGN §13: number_matching=true asks for a match code
+	// (a type with number_matching always has one); details are up to
+	// protocol.MaxDetails label/value pairs shown under the message (in a
+	// form: the JSON array as the parameter's value).
+	NumberMatching FlexBool          `json:"number_matching"`
+	Details        []protocol.Detail `json:"details"`
+}
+
+// FlexBool is a JSON boolean that also accepts the strings "true" and "false".
+type FlexBool bool
+
+// UnmarshalJSON accepts true, false, "true" and "false".
+func (b *FlexBool) UnmarshalJSON(data []byte) error {
+	switch string(data) {
+	case "true", `"true"`:
+		*b = true
+	case "false", `"false"`, "null":
+		*b = false
+	default:
+		return errors.New("number_matching must be true or false")
+	}
+	return nil
 }
 
 // CreateResponse answers PathCreate.
@@ -28,6 +55,7 @@ type CreateResponse struct {
 	AuthMethod    string `json:"auth_method"`
 	TimeToLive    int64  `json:"time_to_live"`  // milliseconds
 	OTP           string `json:"otp,omitempty"` // none for a push request
+	MatchCode     string `json:"match_code,omitempty"` // DESIGN §13: the number the RP shows the user
 }
 
 // AppendJSON appends r as encoding/json encodes it (svc.JSONAppender).
@@ -39,12 +67,15 @@ func (r CreateResponse) AppendJSON(b []byte) []byte {
 	if r.OTP != "" {
 		b = svc.AppendJSONField(b, "otp", r.OTP)
 	}
+	if r.MatchCode != "" {
+		b = svc.AppendJSONField(b, "match_code", r.MatchCode)
+	}
 	return append(b, '}')
 }
 
 // Reason explains why a transaction is not authenticated.
 type Reason struct {
-	Reason      string `json:"reason"` // "not_accepted", "expired" or ""
+	Reason      string `json:"reason"` // "not_accepted", "not_me", "wrong_match", "expired" or ""
 	Description string `json:"description"`
 }
 
@@ -58,6 +89,8 @@ type Transaction struct {
 	AuthenticationMethod   string `json:"authentication_method"`
 	NotAuthenticatedReason Reason `json:"not_authenticated_reason"`
 	Status                 string `json:"status"` // pending, claimed, accepted, denied, expired
+	// ReportedByUser: the user denied with "this wasn't me" (DESIGN §13).
+	ReportedByUser bool `json:"reported_by_user,omitempty"`
 }
 
 // AppendJSON appends t as encoding/json encodes it (svc.JSONAppender).
@@ -74,5 +107,8 @@ func (t Transaction) AppendJSON(b []byte) []byte {
 	b = svc.AppendJSONField(b, "description", t.NotAuthenticatedReason.Description)
 	b = append(b, '}')
 	b = svc.AppendJSONField(b, "status", t.Status)
+	if t.ReportedByUser {
+		b = svc.AppendJSONBool(b, "reported_by_user", true)
+	}
 	return append(b, '}')
 }

@@ -90,18 +90,20 @@ func (t *sqlTx) ListAPIClients(ctx context.Context) ([]APIClient, error) {
 
 // PutOTPType inserts or replaces an OTP type.
 func (t *sqlTx) PutOTPType(ctx context.Context, o OTPType) error {
-	_, err := t.exec(ctx, "INSERT INTO otp_types (name, expiry_secs, message_template, disabled, push) VALUES (?, ?, ?, ?, ?) "+
-		"ON CONFLICT (name) DO UPDATE SET expiry_secs = excluded.expiry_secs, message_template = excluded.message_template, disabled = excluded.disabled, push = excluded.push",
-		o.Name, o.ExpirySecs, o.MessageTemplate, b2i(o.Disabled), b2i(o.Push))
+	_, err := t.exec(ctx, "INSERT INTO otp_types (name, expiry_secs, message_template, disabled, push, number_matching, user_verification) VALUES (?, ?, ?, ?, ?, ?, ?) "+
+		"ON CONFLICT (name) DO UPDATE SET expiry_secs = excluded.expiry_secs, message_template = excluded.message_template, disabled = excluded.disabled, push = excluded.push, "+
+		"number_matching = excluded.number_matching, user_verification = excluded.user_verification",
+		o.Name, o.ExpirySecs, o.MessageTemplate, b2i(o.Disabled), b2i(o.Push), b2i(o.NumberMatching), uvOrNone(o.UserVerification))
 	return err
 }
 
 func scanOTPType(r scanner) (OTPType, error) {
 	var o OTPType
-	var disabled, push int
-	if err := r.Scan(&o.Name, &o.ExpirySecs, &o.MessageTemplate, &disabled, &push); err != nil {
+	var disabled, push, nm int
+	if err := r.Scan(&o.Name, &o.ExpirySecs, &o.MessageTemplate, &disabled, &push, &nm, &o.UserVerification); err != nil {
 		return o, noRow(err)
 	}
+	o.NumberMatching = nm != 0
 	o.Disabled = disabled != 0
 	o.Push = push != 0
 	return o, nil
@@ -109,12 +111,12 @@ func scanOTPType(r scanner) (OTPType, error) {
 
 // GetOTPType returns the OTP type name or ErrNotFound.
 func (t *sqlTx) GetOTPType(ctx context.Context, name string) (OTPType, error) {
-	return scanOTPType(t.row(ctx, "SELECT name, expiry_secs, message_template, disabled, push FROM otp_types WHERE name = ?", name))
+	return scanOTPType(t.row(ctx, "SELECT name, expiry_secs, message_template, disabled, push, number_matching, user_verification FROM otp_types WHERE name = ?", name))
 }
 
 // ListOTPTypes returns every OTP type ordered by name.
 func (t *sqlTx) ListOTPTypes(ctx context.Context) ([]OTPType, error) {
-	rows, err := t.tx.QueryContext(ctx, "SELECT name, expiry_secs, message_template, disabled, push FROM otp_types ORDER BY name")
+	rows, err := t.tx.QueryContext(ctx, "SELECT name, expiry_secs, message_template, disabled, push, number_matching, user_verification FROM otp_types ORDER BY name")
 	if err != nil {
 		return nil, err
 	}
@@ -152,6 +154,14 @@ func (t *sqlTx) LockUser(ctx context.Context, id string) error {
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
+	}
+	return s
+}
+
+// uvOrNone stores an unset user verification as "none".
+func uvOrNone(s string) string {
+	if s == "" {
+		return "none"
 	}
 	return s
 }

@@ -30,14 +30,14 @@ func createForUserSQL(x Transaction) (string, []any) {
 	// take them from the INSERT's columns); SQLite accepts them as written.
 	const s, n = "CAST(? AS TEXT), ", "CAST(? AS BIGINT)"
 	return "INSERT INTO transactions (" + txCols + ") SELECT " +
-			s + s + s + s + s + s + s + s + s + s + s + s + s + n + ", " + n + ", " + n + " WHERE EXISTS (SELECT 1 FROM users WHERE id = ?)",
+			s + s + s + s + s + s + s + s + s + s + s + s + s + n + ", " + n + ", " + n + ", " + s + "CAST(? AS TEXT) WHERE EXISTS (SELECT 1 FROM users WHERE id = ?)",
 		[]any{x.ID, x.OTPHash, x.APIClientID, x.Type, x.Message, x.CallbackURI, x.LanguageCode, x.BoundUserID,
-			x.Status, x.Nonce, x.ProfileID, x.EnrollmentID, x.UserID, x.CreatedAt, x.ExpiresAt, x.AnsweredAt, x.BoundUserID}
+			x.Status, x.Nonce, x.ProfileID, x.EnrollmentID, x.UserID, x.CreatedAt, x.ExpiresAt, x.AnsweredAt, x.Extras, x.Outcome, x.BoundUserID}
 }
 
 const joinedEnrollmentCols = "e.id, e.profile_id, e.client_id, e.user_id, e.public_key, e.certificate, e.created_at"
 
-const joinedTxCols = "t.id, t.otp_hash, t.api_client_id, t.type, t.message, t.callback_uri, t.language_code, t.bound_user_id, t.status, t.nonce, t.profile_id, t.enrollment_id, t.user_id, t.created_at, t.expires_at, t.answered_at"
+const joinedTxCols = "t.id, t.otp_hash, t.api_client_id, t.type, t.message, t.callback_uri, t.language_code, t.bound_user_id, t.status, t.nonce, t.profile_id, t.enrollment_id, t.user_id, t.created_at, t.expires_at, t.answered_at, t.extras, t.outcome"
 
 // scanJoined scans a transaction and a LEFT JOINed enrollment (absent: ok false).
 func scanJoined(r scanner) (Transaction, Enrollment, bool, error) {
@@ -48,7 +48,7 @@ func scanJoined(r scanner) (Transaction, Enrollment, bool, error) {
 		eCreated                            sql.NullInt64
 	)
 	err := r.Scan(&x.ID, &x.OTPHash, &x.APIClientID, &x.Type, &x.Message, &x.CallbackURI, &x.LanguageCode, &x.BoundUserID,
-		&x.Status, &x.Nonce, &x.ProfileID, &x.EnrollmentID, &x.UserID, &x.CreatedAt, &x.ExpiresAt, &x.AnsweredAt,
+		&x.Status, &x.Nonce, &x.ProfileID, &x.EnrollmentID, &x.UserID, &x.CreatedAt, &x.ExpiresAt, &x.AnsweredAt, &x.Extras, &x.Outcome,
 		&eID, &eProfile, &eClient, &eUser, &eKey, &eCert, &eCreated)
 	if err != nil {
 		return Transaction{}, Enrollment{}, false, noRow(err)

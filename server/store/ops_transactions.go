@@ -2,12 +2,12 @@ package store
 
 import "context"
 
-const txCols = "id, otp_hash, api_client_id, type, message, callback_uri, language_code, bound_user_id, status, nonce, profile_id, enrollment_id, user_id, created_at, expires_at, answered_at"
+const txCols = "id, otp_hash, api_client_id, type, message, callback_uri, language_code, bound_user_id, status, nonce, profile_id, enrollment_id, user_id, created_at, expires_at, answered_at, extras, outcome"
 
 func scanTransaction(r scanner) (Transaction, error) {
 	var x Transaction
 	err := r.Scan(&x.ID, &x.OTPHash, &x.APIClientID, &x.Type, &x.Message, &x.CallbackURI, &x.LanguageCode, &x.BoundUserID,
-		&x.Status, &x.Nonce, &x.ProfileID, &x.EnrollmentID, &x.UserID, &x.CreatedAt, &x.ExpiresAt, &x.AnsweredAt)
+		&x.Status, &x.Nonce, &x.ProfileID, &x.EnrollmentID, &x.UserID, &x.CreatedAt, &x.ExpiresAt, &x.AnsweredAt, &x.Extras, &x.Outcome)
 	return x, noRow(err)
 }
 
@@ -16,9 +16,9 @@ func (t *sqlTx) CreateTransaction(ctx context.Context, x Transaction) error {
 	if x.Status == "" {
 		x.Status = StatusPending
 	}
-	_, err := t.exec(ctx, "INSERT INTO transactions ("+txCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	_, err := t.exec(ctx, "INSERT INTO transactions ("+txCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		x.ID, x.OTPHash, x.APIClientID, x.Type, x.Message, x.CallbackURI, x.LanguageCode, x.BoundUserID,
-		x.Status, x.Nonce, x.ProfileID, x.EnrollmentID, x.UserID, x.CreatedAt, x.ExpiresAt, x.AnsweredAt)
+		x.Status, x.Nonce, x.ProfileID, x.EnrollmentID, x.UserID, x.CreatedAt, x.ExpiresAt, x.AnsweredAt, x.Extras, x.Outcome)
 	return err
 }
 
@@ -43,5 +43,13 @@ func (t *sqlTx) ClaimTransaction(ctx context.Context, id, profileID, enrollmentI
 func (t *sqlTx) AnswerTransaction(ctx context.Context, id, enrollmentID, status string, now int64) (bool, error) {
 	n, err := t.exec(ctx, "UPDATE transactions SET status = ?, answered_at = ? WHERE id = ? AND status = ? AND enrollment_id = ? AND expires_at > ?",
 		status, now, id, StatusClaimed, enrollmentID, now)
+	return n == 1, err
+}
+
+// AnswerTransactionOutcome: claimed by enrollmentID with nonce and unexpired
+// → status with outcome, once.
+func (t *sqlTx) AnswerTransactionOutcome(ctx context.Context, id, enrollmentID, nonce, status, outcome string, now int64) (bool, error) {
+	n, err := t.exec(ctx, "UPDATE transactions SET status = ?, answered_at = ?, outcome = ? WHERE id = ? AND status = ? AND enrollment_id = ? AND nonce = ? AND expires_at > ?",
+		status, now, outcome, id, StatusClaimed, enrollmentID, nonce, now)
 	return n == 1, err
 }

@@ -51,6 +51,10 @@ type OTPType struct {
 	MessageTemplate string // "{message}" is replaced by the request's message
 	Disabled        bool
 	Push            bool // a push type: requests need user_id and wake the user's devices (DESIGN §12)
+	// DESIGN §13: every request of the type carries a match code; the
+	// accept needs user verification ("none" or "required").
+	NumberMatching   bool
+	UserVerification string
 }
 
 // Application is an app the operator allows to register clients (DESIGN
@@ -150,6 +154,8 @@ type Transaction struct {
 	CreatedAt    int64  // unix ms
 	ExpiresAt    int64  // unix ms
 	AnsweredAt   int64  // unix ms, 0 until answered
+	Extras       string // DESIGN §13: immutable anti-fatigue facts (JSON), "" without
+	Outcome      string // DESIGN §13: how it was answered (JSON), "" for a plain answer
 }
 
 // Callback is a row of the durable callback outbox.
@@ -291,6 +297,9 @@ type Tx interface {
 	// AnswerTransaction moves a claimed, unexpired transaction claimed by
 	// enrollmentID to status; false when another answer won or it expired.
 	AnswerTransaction(ctx context.Context, id, enrollmentID, status string, now int64) (bool, error)
+	// AnswerTransactionOutcome is AnswerTransaction that also checks the
+	// nonce and records outcome (DESIGN §13).
+	AnswerTransactionOutcome(ctx context.Context, id, enrollmentID, nonce, status, outcome string, now int64) (bool, error)
 
 	// The callback outbox.
 	EnqueueCallback(ctx context.Context, c Callback) error

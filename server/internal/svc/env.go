@@ -82,6 +82,11 @@ type Env struct {
 	TxCache *TxCache
 	// Push is push mobile authentication's part (DESIGN §12).
 	Push PushEnv
+	// SuspendFor is how long a "this wasn't me" answer (or MatchFailureLimit
+	// wrong number picks in a row) suspends the user's user-bound requests
+	// (DESIGN §13).
+	SuspendFor        time.Duration
+	MatchFailureLimit int
 	// ConfigEpoch is bumped by in-process admin changes (API clients, OTP
 	// types): caches of those rows drop entries from an older epoch.
 	ConfigEpoch atomic.Int64

@@ -63,6 +63,9 @@ func appendJSON(b []byte, v any) ([]byte, bool) {
 	case JSONAppender:
 		return v.AppendJSON(b), true
 	case protocol.ClaimResponse:
+		if len(v.Details) != 0 || len(v.MatchCandidates) != 0 || v.UserVerification != "" {
+			return b, false // DESIGN §13 fields: encoding/json
+		}
 		b = append(b, '{')
 		b = AppendJSONField(b, "transaction_id", v.TransactionID)
 		b = AppendJSONField(b, "message", v.Message)

@@ -70,6 +70,7 @@ type CachedTx struct {
 	BoundUserID string
 	CreatedAt   int64 // unix ms
 	ExpiresAt   int64 // unix ms
+	Extras      string
 
 	// Status is "" while this instance knows of no claim, store.StatusClaimed
 	// after this instance's claim committed, and store.StatusAccepted or
@@ -92,7 +93,7 @@ func (c *CachedTx) Final() bool {
 func (c *CachedTx) Transaction() store.Transaction {
 	x := store.Transaction{ID: c.ID, OTPHash: c.OTPHash, APIClientID: c.APIClientID, Type: c.Type, Message: c.Message,
 		CallbackURI: c.CallbackURI, BoundUserID: c.BoundUserID, Status: c.Status, Nonce: c.Nonce, UserID: c.UserID,
-		CreatedAt: c.CreatedAt, ExpiresAt: c.ExpiresAt, AnsweredAt: c.AnsweredAt}
+		CreatedAt: c.CreatedAt, ExpiresAt: c.ExpiresAt, AnsweredAt: c.AnsweredAt, Extras: c.Extras}
 	if x.Status == "" {
 		x.Status = store.StatusPending
 	}
@@ -197,7 +198,7 @@ func (c *TxCache) Put(x store.Transaction) {
 
 func immutable(x store.Transaction) *CachedTx {
 	return &CachedTx{ID: x.ID, OTPHash: x.OTPHash, APIClientID: x.APIClientID, Type: x.Type, Message: x.Message,
-		CallbackURI: x.CallbackURI, BoundUserID: x.BoundUserID, CreatedAt: x.CreatedAt, ExpiresAt: x.ExpiresAt}
+		CallbackURI: x.CallbackURI, BoundUserID: x.BoundUserID, CreatedAt: x.CreatedAt, ExpiresAt: x.ExpiresAt, Extras: x.Extras}
 }
 
 // ByID returns transaction id if cached and not past expiry + margin (now
