@@ -53,8 +53,8 @@ func (b *FlexBool) UnmarshalJSON(data []byte) error {
 type CreateResponse struct {
 	TransactionID string `json:"transaction_id"`
 	AuthMethod    string `json:"auth_method"`
-	TimeToLive    int64  `json:"time_to_live"`  // milliseconds
-	OTP           string `json:"otp,omitempty"` // none for a push request
+	TimeToLive    int64  `json:"time_to_live"`         // milliseconds
+	OTP           string `json:"otp,omitempty"`        // none for a push request
 	MatchCode     string `json:"match_code,omitempty"` // DESIGN §13: the number the RP shows the user
 }
 
