@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"fmt"
-
 	"github.com/openmobileauth/oma/server"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -34,7 +32,7 @@ func TestUserUnsuspendAndAntiFatigueType(t *testing.T) {
 	}
 	if err := s.InTx(ctx, func(tx store.Tx) error {
 		// What a "not me" answer writes (svc.Suspend).
-		return tx.PutSetting(ctx, "suspend:alice", fmt.Sprintf(`{"until":%d,"reason":"not_me","at":%d}`, now+time.Hour.Milliseconds(), now))
+		return tx.PutSuspension(ctx, store.Suspension{UserID: "alice", Until: now + time.Hour.Milliseconds(), Reason: "not_me", At: now})
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/url"
+	"reflect"
 	"testing"
 )
 
@@ -31,7 +32,7 @@ func sameForm(t *testing.T, body string) {
 		return
 	}
 	want, wantOK := referenceParseForm(body)
-	if !wantOK || got != want {
+	if !wantOK || !reflect.DeepEqual(got, want) {
 		t.Fatalf("%q: fast path %+v, general path %+v (%v)", body, got, want, wantOK)
 	}
 }

@@ -229,15 +229,6 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	// DESIGN §13: a user who reported a request as not theirs gets no
-	// user-bound request (push or not) until the suspension ends; nothing
-	// is stored or sent.
-	if p.UserID != "" {
-		if e := h.suspended(ctx, p.UserID); e != nil {
-			svc.WriteRPError(w, e)
-			return
-		}
-	}
 	extras := svc.Extras{Details: p.Details}
 	if t.NumberMatching || bool(p.NumberMatching) {
 		extras.MatchCode, extras.Candidates = protocol.NewMatchCode()
@@ -264,9 +255,11 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 		if p.UserID == "" {
 			return tx.CreateTransaction(ctx, x)
 		}
+		// DESIGN §13: nor if the user is suspended ("this wasn't me"):
+		// nothing is stored or sent.
 		ok, err := tx.CreateTransactionForUser(ctx, x)
 		if err == nil && !ok {
-			e = invalid("unknown user_id")
+			e, err = h.notCreated(ctx, tx, p.UserID)
 		}
 		return err
 	})
@@ -327,22 +320,15 @@ func view(x store.Transaction, nowMs int64) Transaction {
 	return out
 }
 
-// suspended returns the 1000 error for a user whose user-bound requests are
-// suspended (DESIGN §13), nil when they are not.
-func (h *Handler) suspended(ctx context.Context, userID string) *svc.RPError {
-	var s svc.Suspension
-	var on bool
-	err := h.env.Store.View(ctx, func(tx store.Tx) error {
-		var err error
-		s, on, err = svc.SuspensionOf(ctx, tx, userID, h.env.NowMs())
-		return err
-	})
+// notCreated says why a user-bound request was not inserted: the user is
+// suspended (DESIGN §13: 1000 with the end time) or unknown (1003).
+func (h *Handler) notCreated(ctx context.Context, tx store.Tx, userID string) (*svc.RPError, error) {
+	s, on, err := svc.SuspensionOf(ctx, tx, userID, h.env.NowMs())
 	if err != nil {
-		h.env.Log.Error().Err(err).Msg("reading user suspension")
-		return errInternal
+		return nil, err
 	}
 	if !on {
-		return nil
+		return invalid("unknown user_id"), nil
 	}
 	why := "the user reported a request as not theirs"
 	if s.Reason == protocol.ReasonWrongMatch {
@@ -350,7 +336,7 @@ func (h *Handler) suspended(ctx context.Context, userID string) *svc.RPError {
 	}
 	return &svc.RPError{Status: http.StatusForbidden, Err: "disabled", Code: svc.RPCodeDisabled,
 		Description: "mobile authentication requests for this user are suspended until " + time.UnixMilli(s.Until).UTC().Format(time.RFC3339) +
-			" (" + why + "); an operator can lift it (tokenserver user unsuspend)"}
+			" (" + why + "); an operator can lift it (tokenserver user unsuspend)"}, nil
 }
 
 // Final reports whether status no longer changes.

@@ -74,7 +74,9 @@ func (h *Handler) createPush(w http.ResponseWriter, r *http.Request, c store.API
 			return err
 		}
 		if !ok {
-			e = invalid("unknown user_id")
+			if e, err = h.notCreated(ctx, tx, p.UserID); err != nil {
+				return err
+			}
 			return errRollback
 		}
 		enrolled, err := tx.EnrollmentsOfUser(ctx, p.UserID)

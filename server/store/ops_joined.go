@@ -9,9 +9,10 @@ import (
 // two statements (or a BEGIN/SELECT/INSERT/COMMIT) with one, which matters
 // most on PostgreSQL, where every statement is a round trip.
 
-// CreateTransactionForUser inserts x only if the user x.BoundUserID exists,
-// in one statement (INSERT ... SELECT ... WHERE EXISTS); it reports false,
-// inserting nothing, when the user does not exist.
+// CreateTransactionForUser inserts x only if the user x.BoundUserID exists
+// and is not suspended at x.CreatedAt (DESIGN §13), in one statement
+// (INSERT ... SELECT ... WHERE EXISTS ... AND NOT EXISTS); it reports false,
+// inserting nothing, otherwise.
 func (t *sqlTx) CreateTransactionForUser(ctx context.Context, x Transaction) (bool, error) {
 	q, args := createForUserSQL(x)
 	if t.b != nil {
@@ -30,9 +31,10 @@ func createForUserSQL(x Transaction) (string, []any) {
 	// take them from the INSERT's columns); SQLite accepts them as written.
 	const s, n = "CAST(? AS TEXT), ", "CAST(? AS BIGINT)"
 	return "INSERT INTO transactions (" + txCols + ") SELECT " +
-			s + s + s + s + s + s + s + s + s + s + s + s + s + n + ", " + n + ", " + n + ", " + s + "CAST(? AS TEXT) WHERE EXISTS (SELECT 1 FROM users WHERE id = ?)",
+			s + s + s + s + s + s + s + s + s + s + s + s + s + n + ", " + n + ", " + n + ", " + s + "CAST(? AS TEXT) WHERE EXISTS (SELECT 1 FROM users WHERE id = ?)" +
+			" AND NOT EXISTS (SELECT 1 FROM user_suspensions WHERE user_id = ? AND until_ms > ?)",
 		[]any{x.ID, x.OTPHash, x.APIClientID, x.Type, x.Message, x.CallbackURI, x.LanguageCode, x.BoundUserID,
-			x.Status, x.Nonce, x.ProfileID, x.EnrollmentID, x.UserID, x.CreatedAt, x.ExpiresAt, x.AnsweredAt, x.Extras, x.Outcome, x.BoundUserID}
+			x.Status, x.Nonce, x.ProfileID, x.EnrollmentID, x.UserID, x.CreatedAt, x.ExpiresAt, x.AnsweredAt, x.Extras, x.Outcome, x.BoundUserID, x.BoundUserID, x.CreatedAt}
 }
 
 const joinedEnrollmentCols = "e.id, e.profile_id, e.client_id, e.user_id, e.public_key, e.certificate, e.created_at"

@@ -281,7 +281,8 @@ type Tx interface {
 	GetTransaction(ctx context.Context, id string) (Transaction, error)
 	GetTransactionByOTPHash(ctx context.Context, otpHash string) (Transaction, error)
 	// CreateTransactionForUser inserts t only if the user t.BoundUserID
-	// exists (one statement); false, nothing inserted, when it does not.
+	// exists and is not suspended at t.CreatedAt (one statement); false,
+	// nothing inserted, when it does not or is (GetSuspension tells which).
 	CreateTransactionForUser(ctx context.Context, t Transaction) (bool, error)
 	// GetTransactionForClaim reads the transaction with otpHash (ErrNotFound
 	// when none) and, in the same query, the first enrollment of profileID
@@ -311,6 +312,12 @@ type Tx interface {
 	RescheduleCallback(ctx context.Context, id string, attempts int, next int64, lastErr string, dead bool) error
 	GetCallback(ctx context.Context, id string) (Callback, error)
 	PendingCallbacks(ctx context.Context) (int, error)
+
+	// User suspensions (DESIGN §13, ops_suspend.go).
+	GetSuspension(ctx context.Context, userID string) (Suspension, error)
+	PutSuspension(ctx context.Context, s Suspension) error
+	// DeleteSuspension reports false when there was none.
+	DeleteSuspension(ctx context.Context, userID string) (bool, error)
 
 	// Push mobile authentication (ops_push.go).
 	// PutPushTarget creates or replaces an enrollment's push registration
@@ -351,4 +358,13 @@ type Tx interface {
 	// PurgePush deletes push requests expired before historyBefore, finished
 	// jobs created before it, and the registrations of removed enrollments.
 	PurgePush(ctx context.Context, historyBefore int64) (int64, error)
+}
+
+// Suspension is a user whose user-bound requests are refused until Until
+// (DESIGN §13: "this wasn't me", or too many wrong number picks).
+type Suspension struct {
+	UserID string
+	Until  int64 // unix ms
+	Reason string
+	At     int64 // unix ms
 }

@@ -86,27 +86,18 @@ const (
 )
 
 // Suspension is a user's suspension of user-bound requests.
-type Suspension struct {
-	Until  int64  `json:"until"` // unix ms
-	Reason string `json:"reason"`
-	At     int64  `json:"at"` // unix ms
-}
+type Suspension = store.Suspension
 
-func suspendKey(userID string) string   { return "suspend:" + userID }
 func matchFailKey(userID string) string { return "matchfail:" + userID }
 
 // SuspensionOf returns the user's suspension active at now (unix ms; ok false
 // when none or ended).
 func SuspensionOf(ctx context.Context, tx store.Tx, userID string, now int64) (Suspension, bool, error) {
-	v, err := tx.GetSetting(ctx, suspendKey(userID))
+	s, err := tx.GetSuspension(ctx, userID)
 	if errors.Is(err, store.ErrNotFound) {
 		return Suspension{}, false, nil
 	} else if err != nil {
 		return Suspension{}, false, err
-	}
-	var s Suspension
-	if json.Unmarshal([]byte(v), &s) != nil {
-		return Suspension{}, false, nil
 	}
 	return s, now < s.Until, nil
 }
@@ -114,26 +105,26 @@ func SuspensionOf(ctx context.Context, tx store.Tx, userID string, now int64) (S
 // Suspend suspends the user's user-bound requests until now+d, keeping a
 // later end already set.
 func Suspend(ctx context.Context, tx store.Tx, userID, reason string, now int64, d time.Duration) (Suspension, error) {
-	s := Suspension{Until: now + d.Milliseconds(), Reason: reason, At: now}
+	s := Suspension{UserID: userID, Until: now + d.Milliseconds(), Reason: reason, At: now}
 	if cur, ok, err := SuspensionOf(ctx, tx, userID, now); err != nil {
 		return s, err
 	} else if ok && cur.Until > s.Until {
 		s.Until = cur.Until
 	}
-	b, _ := json.Marshal(s)
-	return s, tx.PutSetting(ctx, suspendKey(userID), string(b))
+	return s, tx.PutSuspension(ctx, s)
 }
 
-// Unsuspend lifts the user's suspension (false when there was none).
+// Unsuspend lifts the user's suspension and clears the wrong-pick count
+// (false when the user was not suspended at now).
 func Unsuspend(ctx context.Context, tx store.Tx, userID string, now int64) (bool, error) {
 	_, ok, err := SuspensionOf(ctx, tx, userID, now)
 	if err != nil {
 		return false, err
 	}
-	if err := tx.DeleteSetting(ctx, suspendKey(userID)); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if _, err := tx.DeleteSuspension(ctx, userID); err != nil {
 		return false, err
 	}
-	if err := tx.DeleteSetting(ctx, matchFailKey(userID)); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err := ResetMatchFailures(ctx, tx, userID); err != nil {
 		return false, err
 	}
 	return ok, nil
