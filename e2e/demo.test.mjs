@@ -56,7 +56,7 @@ before(async () => {
   base = new URL(pageURL).origin;
   // Register and enroll the demo user on the terminal phone, non-interactively.
   const reg = await expectOk(await phone('register', '--user', 'demo', '--password', 'demo1234', '--pin', PIN), 'phone register');
-  assert.match(reg.stdout, /Registered: profile \S+/);
+  assert.match(reg.stdout, /Registered: demo \(profile \S+\)/);
   await expectOk(await phone('enroll', '--pin', PIN), 'phone enroll');
   const st = await expectOk(await phone('status', '--json'), 'phone status');
   const status = JSON.parse(st.stdout);
@@ -174,10 +174,17 @@ test('QR login opened on the phone, then denied: the page shows both, live', asy
 test('QR login left unanswered: the countdown runs out and the page turns to "Expired"', async () => {
   await page.getByRole('button', { name: 'Close' }).click();
   const otp = await startRequest('Log in with your phone');
-  await expectStatus('expired', 'Expired');
+  await expectStatus('expired', 'Expired — ask for a new code');
   assert.equal(await page.locator('#countdown').textContent(), '0:00');
   await page.screenshot({ path: artifact('expired.png'), fullPage: true });
   const late = await phone('scan', otp, '--accept');
   assert.notEqual(late.code, 0);
-  assert.match(late.output, /error 10013 REQUEST_NOT_FOUND/, `an expired OTP is refused with 10013:\n${late.output}`);
+  assert.match(late.output, /error 10013 REQUEST_NOT_FOUND: the request has expired: ask the site for a new code/,
+    `an expired OTP is refused with 10013 and says so:\n${late.output}`);
+  // The expired panel offers a new code; the phone answers that one.
+  const fresh = await startRequest('New code');
+  assert.notEqual(fresh, otp);
+  await expectOk(await phone('scan', fresh, '--accept'), 'phone scan of the new code');
+  await expectStatus('accepted', 'Approved for demo');
+  assert.equal(await page.locator('#new-code').isVisible(), false, 'no "New code" once answered');
 });

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -105,14 +104,19 @@ func run(args []string, in io.Reader, out, errOut io.Writer) int {
 		}
 		return 0
 	}
-	cmd := args[0]
-	pos, err := parse(fs, args[1:])
+	// Flags may come before the command too (phone --server URL status).
+	pos, err := parse(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
+	if len(pos) == 0 {
+		fmt.Fprintln(errOut, "phone: no command given (run phone --help)")
+		return 2
+	}
+	cmd, pos := pos[0], pos[1:]
 	p := &phone{o: o, out: out, ask: newPrompter(in, out)}
 	switch cmd {
 	case "register":
@@ -138,6 +142,9 @@ func run(args []string, in io.Reader, out, errOut io.Writer) int {
 		return 0
 	}
 	fmt.Fprintln(errOut, "phone:", err)
+	if h := hint(cmd, err); h != "" {
+		fmt.Fprintln(errOut, "phone:", h)
+	}
 	if c := codeOf(err); c == 9000 || c == 9001 {
 		fmt.Fprintln(errOut, "phone: is the Token Server running (go run ./cmd/demo), and is --server right?")
 	}
@@ -154,6 +161,8 @@ type phone struct {
 	out io.Writer
 	ask *prompter
 	c   *core
+
+	loginName string // the user name register logged in with
 }
 
 func (p *phone) printf(format string, args ...any) { fmt.Fprintf(p.out, format, args...) }
@@ -161,7 +170,8 @@ func (p *phone) printf(format string, args ...any) { fmt.Fprintf(p.out, format, 
 // settings are what the phone remembers between runs (besides the SDK's own
 // storage): the server it talks to.
 type settings struct {
-	Server string `json:"server"`
+	Server string            `json:"server"`
+	Users  map[string]string `json:"users,omitempty"` // profile id → user name logged in with
 }
 
 func (p *phone) settingsPath() string { return filepath.Join(p.o.data, "phone.json") }
@@ -169,16 +179,12 @@ func (p *phone) settingsPath() string { return filepath.Join(p.o.data, "phone.js
 // resolveServer picks the server URL: the flag, else the remembered one, else
 // the default; a flag value is remembered for the next runs.
 func (p *phone) resolveServer() (string, error) {
-	var s settings
-	if b, err := os.ReadFile(p.settingsPath()); err == nil {
-		_ = json.Unmarshal(b, &s)
-	}
+	s := p.loadSettings()
 	if p.o.server != "" {
 		u := strings.TrimRight(p.o.server, "/")
 		if u != s.Server {
 			s.Server = u
-			b, _ := json.MarshalIndent(s, "", "  ")
-			if err := os.WriteFile(p.settingsPath(), append(b, '\n'), 0o600); err != nil {
+			if err := p.saveSettings(s); err != nil {
 				return "", err
 			}
 		}

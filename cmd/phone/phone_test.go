@@ -95,7 +95,7 @@ func TestPhoneRegistersEnrollsAndAnswersTheDemoPage(t *testing.T) {
 	w := newWorld(t)
 	code, out := w.phone(t, "", "register", "--user", w.ts.DemoUser, "--password", w.ts.DemoPassword, "--pin", "24680")
 	mustOK(t, code, out, "register")
-	if !strings.Contains(out, "Registered: profile ") || strings.Contains(out, "24680") {
+	if !strings.Contains(out, "Registered: "+w.ts.DemoUser+" (profile ") || strings.Contains(out, "24680") {
 		t.Fatalf("register output: %s", out)
 	}
 	// The server URL is remembered: later commands need no --server.
@@ -217,7 +217,7 @@ func TestPhoneInteractiveRegistrationAsksForEverything(t *testing.T) {
 	in := w.ts.DemoUser + "\n" + w.ts.DemoPassword + "\n24680\n11111\n24680\n24680\n"
 	code, out := w.phone(t, in, "register")
 	mustOK(t, code, out, "interactive register")
-	for _, want := range []string{"Login page: ", "Username: ", "Password: ", "The PINs differ", "Registered: profile "} {
+	for _, want := range []string{"Login page: ", "Username: ", "Password: ", "The PINs differ", "Registered: " + w.ts.DemoUser + " (profile "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

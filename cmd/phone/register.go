@@ -28,7 +28,12 @@ func (p *phone) register([]string) error {
 	if err != nil {
 		return err
 	}
-	p.printf("Registered: profile %s\n", res.UserProfile.ID)
+	if p.loginName != "" {
+		if err := p.rememberUser(res.UserProfile.ID, p.loginName); err != nil {
+			return err
+		}
+	}
+	p.printf("Registered: %s\n", p.who(res.UserProfile.ID))
 	return nil
 }
 
@@ -70,7 +75,8 @@ func (p *phone) browserLogin(ev event) error {
 		if err != nil {
 			return p.cancelRegistration(err)
 		}
-		p.printf("Logged in as %s on the login page.\n", user)
+		p.printf("Logged in as %s on the login page.\n", terminalText(user))
+		p.loginName = user
 		callback = cb
 	}
 	if err := p.c.deliver(api.MethodHandleRegistrationCallback, map[string]any{"uri": callback}); err != nil {

@@ -50,7 +50,7 @@ func (p *phone) confirm(method string, params any) error {
 			return nil
 		}
 		r := e.MobileAuthenticationRequest
-		p.printf("\nMobile authentication request (profile %s):\n\n    %s\n\n", terminalText(r.UserProfile.ID), terminalText(r.Message))
+		p.printf("\nMobile authentication request for %s:\n\n    %s\n\n", p.who(r.UserProfile.ID), terminalText(r.Message))
 		switch {
 		case p.o.accept:
 			accepted = true

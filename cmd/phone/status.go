@@ -9,6 +9,7 @@ import (
 // profileStatus is one registered user in the status output.
 type profileStatus struct {
 	ID       string `json:"id"`
+	User     string `json:"user,omitempty"` // the user name register logged in with, when known
 	Enrolled bool   `json:"enrolled"`
 }
 
@@ -29,7 +30,7 @@ func (p *phone) status([]string) error {
 		if err := p.c.callSync(api.MethodIsUserEnrolledForMobileAuth, map[string]any{"profileId": pr.ID}, &enrolled); err != nil {
 			return err
 		}
-		out.Profiles = append(out.Profiles, profileStatus{ID: pr.ID, Enrolled: enrolled})
+		out.Profiles = append(out.Profiles, profileStatus{ID: pr.ID, User: p.loadSettings().Users[pr.ID], Enrolled: enrolled})
 	}
 	if p.o.jsonOut {
 		b, _ := json.MarshalIndent(out, "", "  ")
@@ -45,7 +46,7 @@ func (p *phone) status([]string) error {
 		if pr.Enrolled {
 			state = "enrolled for mobile authentication"
 		}
-		p.printf("Profile %s: %s\n", pr.ID, state)
+		p.printf("User %s: %s\n", p.who(pr.ID), state)
 	}
 	return nil
 }
@@ -59,6 +60,9 @@ func (p *phone) deregister([]string) error {
 	if err := p.c.callSync(api.MethodDeregisterUser, map[string]any{"profileId": id}, nil); err != nil {
 		return err
 	}
-	p.printf("Deregistered: profile %s\n", id)
+	p.printf("Deregistered: %s\n", p.who(id))
+	if err := p.rememberUser(id, ""); err != nil {
+		return err
+	}
 	return nil
 }

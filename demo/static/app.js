@@ -13,11 +13,13 @@
     request: $('request'), requestTitle: $('request-title'), requestMessage: $('request-message'),
     qr: $('qr'), otp: $('otp'), copy: $('copy'), copied: $('copied'), phoneCmd: $('phone-cmd'),
     countdown: $('countdown'), status: $('status'), statusText: $('status-text'), again: $('again'),
+    newCode: $('new-code'),
     error: $('error'),
   };
   let source = null;
   let timer = null;
   let current = null;
+  let last = null; // what the last request was ({kind, push}), for 'New code'
 
   async function api(method, path) {
     const res = await fetch(path, {
@@ -66,7 +68,7 @@
       case 'claimed': return 'Opened on the phone — waiting for the answer…';
       case 'accepted': return pay ? 'Payment confirmed by ' + v.userId : 'Approved for ' + v.userId;
       case 'denied': return pay ? 'Payment denied' : 'Denied';
-      case 'expired': return pay ? 'Payment request expired' : 'Expired';
+      case 'expired': return (pay ? 'Payment request expired' : 'Expired') + ' — ask for a new code';
       default: return v.status;
     }
   }
@@ -81,11 +83,15 @@
       els.request.classList.toggle('answered', v.status !== 'expired');
       els.requestTitle.textContent = kind === 'payment' ? 'Payment' : 'Login';
       els.again.hidden = false;
+      // An expired request: offer a new one of the same kind at once.
+      els.newCode.hidden = v.status !== 'expired';
       if (v.status === 'expired') els.countdown.textContent = '0:00';
       els.otp.setSelectionRange(0, 0);
       if (kind === 'login' && v.status === 'accepted') {
         showSession({ userId: v.loggedInUser || v.userId, amount: els.payAmount.textContent, shopName: els.payShop.textContent });
         els.startPayment.focus();
+      } else if (v.status === 'expired') {
+        els.newCode.focus();
       } else {
         els.again.focus();
       }
@@ -123,6 +129,8 @@
     const button = push ? els.startPaymentPush : kind === 'payment' ? els.startPayment : els.startLogin;
     button.disabled = true;
     current = null;
+    last = { kind, push: !!push };
+    els.newCode.hidden = true;
     els.request.hidden = true;
     els.otp.value = '';
     els.qr.removeAttribute('src');
@@ -161,6 +169,7 @@
   els.startLogin.addEventListener('click', () => start('login'));
   els.startPayment.addEventListener('click', () => start('payment'));
   els.startPaymentPush.addEventListener('click', () => start('payment', true));
+  els.newCode.addEventListener('click', () => { if (last) start(last.kind, last.push); });
   els.again.addEventListener('click', () => {
     stopWatching();
     current = null;
