@@ -243,7 +243,7 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 	otp := protocol.NewOTP()
 	now := h.env.Clock.Now()
 	ttl := time.Duration(t.ExpirySecs) * time.Second
-	x := store.Transaction{ID: protocol.RandomToken(16), OTPHash: protocol.HashOTP(otp), APIClientID: c.ID, Type: t.Name,
+	x := store.Transaction{ID: protocol.NewTransactionID(), OTPHash: protocol.HashOTP(otp), APIClientID: c.ID, Type: t.Name,
 		Message: shown, CallbackURI: p.CallbackURI,
 		LanguageCode: p.LanguageCode, BoundUserID: p.UserID, Status: store.StatusPending, CreatedAt: now.UnixMilli(), ExpiresAt: now.Add(ttl).UnixMilli(),
 		Extras: extras.Encode()}

@@ -37,7 +37,7 @@ func (h *Handler) createPush(w http.ResponseWriter, r *http.Request, c store.API
 	now := h.env.Clock.Now()
 	nowMs := now.UnixMilli()
 	ttl := time.Duration(t.ExpirySecs) * time.Second
-	x := store.Transaction{ID: protocol.RandomToken(16), OTPHash: store.PushOTPHashPrefix + protocol.RandomToken(24), APIClientID: c.ID, Type: t.Name,
+	x := store.Transaction{ID: protocol.NewTransactionID(), OTPHash: store.PushOTPHashPrefix + protocol.RandomToken(24), APIClientID: c.ID, Type: t.Name,
 		Message: shown, CallbackURI: p.CallbackURI, LanguageCode: p.LanguageCode, BoundUserID: p.UserID, Status: store.StatusPending,
 		CreatedAt: nowMs, ExpiresAt: now.Add(ttl).UnixMilli(), Extras: extras.Encode()}
 	pe := h.env.Push
