@@ -111,6 +111,11 @@ type Config struct {
 	// Scopes a client may request (default "openid profile"); the user-info
 	// endpoint needs "openid".
 	Scopes             []string
+	// ImplicitScopes: the scopes an implicit (PIN-less) user token may carry;
+	// DeviceScopes: those of a device (client-credentials) token. Default
+	// "read" each; the user scopes above are never issued by those grants.
+	ImplicitScopes     []string
+	DeviceScopes       []string
 	EnrollmentDisabled bool
 	HistoryRetention   time.Duration // finished transactions and callbacks are kept this long (default 7 days)
 
@@ -215,6 +220,12 @@ func (c *Config) defaults() {
 	}
 	if len(c.Scopes) == 0 {
 		c.Scopes = append([]string(nil), svc.DefaultScopes...)
+	}
+	if len(c.ImplicitScopes) == 0 {
+		c.ImplicitScopes = append([]string(nil), svc.DefaultLimitedScopes...)
+	}
+	if len(c.DeviceScopes) == 0 {
+		c.DeviceScopes = append([]string(nil), svc.DefaultLimitedScopes...)
 	}
 	if c.MaxMessageLen == 0 {
 		c.MaxMessageLen = 155

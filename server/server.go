@@ -92,7 +92,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		Argon: cfg.Argon2, Hashes: svc.NewHashGate(cfg.Argon2, cfg.HashConcurrency), PinLength: cfg.PinLength, PinMaxAttempts: cfg.PinMaxAttempts,
 		SuspendFor: cfg.NotMeSuspension, MatchFailureLimit: cfg.MatchFailureLimit,
 		AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL, CodeTTL: cfg.AuthCodeTTL,
-		MaxMessageLen: cfg.MaxMessageLen, Scopes: cfg.Scopes, EnrollDisabled: cfg.EnrollmentDisabled, DefaultPolicy: cfg.Policy, LoginKey: loginKey,
+		MaxMessageLen: cfg.MaxMessageLen, Scopes: cfg.Scopes, ImplicitScopes: cfg.ImplicitScopes, DeviceScopes: cfg.DeviceScopes, EnrollDisabled: cfg.EnrollmentDisabled, DefaultPolicy: cfg.Policy, LoginKey: loginKey,
 		TxCache: svc.NewTxCache(svc.DefaultTxCacheEntries, min(svc.DefaultTxCacheMargin, cfg.HistoryRetention/2)),
 		Limits: svc.Limiters{
 			ClaimPerClient:       ratelimit.New(cfg.Limits.ClaimPerClient, wall),

@@ -40,6 +40,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, chec
 	gogc := fs.String("gogc", env("gogc", gogcDefault()), "garbage collector target percentage (GOGC) or off; GOMEMLIMIT in the environment caps the heap")
 	masterKeyFile := fs.String("master-key-file", env("master-key-file", ""), "file holding the 32-byte master key (base64 or hex) that encrypts the CA key at rest; or set OMA_MASTER_KEY to the key itself (default for a SQLite store: a development key in master.key next to the database)")
 	scopes := fs.String("scopes", env("scopes", "openid profile"), "the scopes clients may request (space-separated); the user-info endpoint needs openid")
+	implicitScopes := fs.String("implicit-scopes", env("implicit-scopes", "read"), "the only scopes an implicit (PIN-less) user token may carry (space-separated)")
+	deviceScopes := fs.String("device-scopes", env("device-scopes", "read"), "the only scopes a device (client-credentials) token may carry (space-separated)")
 	memLimit := fs.String("memory-limit", env("memory-limit", memoryLimitDefault()), "soft memory limit of the process (runtime/debug.SetMemoryLimit): a size such as 512MiB or 2GiB, or off")
 	suspendFor := fs.Duration("suspend-for", 0, "how long a \"this wasn't me\" answer (or 3 wrong number picks in a row) suspends the user's user-bound requests (default 1h)")
 	matchLimit := fs.Int("match-failure-limit", 0, "wrong number picks in a row that suspend the user's user-bound requests (default 3)")
@@ -105,6 +107,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, chec
 	}
 	cfg.MasterKey = mk
 	cfg.Scopes = strings.Fields(*scopes)
+	cfg.ImplicitScopes = strings.Fields(*implicitScopes)
+	cfg.DeviceScopes = strings.Fields(*deviceScopes)
 	srv, err := server.New(ctx, cfg)
 	if err != nil {
 		return err

@@ -24,11 +24,13 @@ const (
 	// unbound one) whose expiry has passed. The caller proved it holds the
 	// OTP, so saying "expired" reveals nothing it did not know; a request
 	// bound to another user stays not_found.
-	ErrRequestExpired = "request_expired" // 410 → 10013 with reason "expired"
-	ErrAlreadyHandled = "already_handled" // 409 → 9029
-	ErrInvalidAnswer  = "invalid_answer"  // 400 → 10000 (bad signature, hash, nonce, late)
-	ErrRateLimited    = "rate_limited"    // 429 → 9012
-	ErrServerError    = "server_error"    // 500 → 10000
+	ErrRequestExpired    = "request_expired"    // 410 → 10013 with reason "expired"
+	ErrAlreadyHandled    = "already_handled"    // 409 → 9029
+	ErrInvalidAnswer     = "invalid_answer"     // 400 → 10000 (bad signature, hash, nonce, late)
+	ErrRateLimited       = "rate_limited"       // 429 → 9012
+	ErrServerError       = "server_error"       // 500 → 10000
+	ErrInvalidScope      = "invalid_scope"      // 400 → 10000 (a scope the grant may not issue; RFC 6749 §5.2)
+	ErrInsufficientScope = "insufficient_scope" // 403 (a resource's answer: the token's kind or scope does not reach it; RFC 6750 §3.1)
 	// Client registration (DESIGN §10, names from RFC 7591 §3.2.2): the
 	// application is unknown, disabled, or not configured for this platform
 	// or version; the redirect URI is not one of the application's (exact
@@ -43,6 +45,8 @@ const (
 var errStatus = map[string]int{
 	ErrInvalidRequest:          http.StatusBadRequest,
 	ErrInvalidDPoP:             http.StatusUnauthorized,
+	ErrInvalidScope:            http.StatusBadRequest,
+	ErrInsufficientScope:       http.StatusForbidden,
 	ErrInvalidClient:           http.StatusUnauthorized,
 	ErrInvalidToken:            http.StatusUnauthorized,
 	ErrInvalidGrant:            http.StatusBadRequest,

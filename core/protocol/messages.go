@@ -30,6 +30,9 @@ type TokenRequest struct {
 	RefreshToken string `json:"refresh_token,omitempty"`
 	Challenge    string `json:"challenge,omitempty"` // GrantBiometric: from PathAuthenticatorChallenge
 	Signature    string `json:"signature,omitempty"` // GrantBiometric: base64url DER over ChallengeDigest
+	// Scope: space-separated scopes asked for by the client_credentials and
+	// implicit grants (empty: the server's default for that grant).
+	Scope string `json:"scope,omitempty"`
 }
 
 // TokenResponse answers PathToken. Tokens are bound to the client key: every

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/textproto"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -86,6 +87,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle(protocol.PathAuthenticatorDeregister, only(http.MethodPost, h.spendJTI(h.deregisterAuthenticator)))
 	mux.Handle(protocol.PathAuthenticatorChallenge, only(http.MethodPost, h.spendJTI(h.challenge)))
 	mux.Handle(protocol.PathChangePin, only(http.MethodPost, h.spendJTI(h.changePin)))
+	mux.Handle(protocol.PathResourceProfile, only(http.MethodGet, h.spendJTI(h.resourceProfile)))
+	mux.Handle(protocol.PathResourceUserID, only(http.MethodGet, h.spendJTI(h.resourceUserID)))
+	mux.Handle(protocol.PathResourceDevices, only(http.MethodGet, h.spendJTI(h.resourceDevices)))
 }
 
 // only refuses other methods with a JSON 405.
@@ -124,6 +128,15 @@ var dpopHeaderKey = textproto.CanonicalMIMEHeaderKey(protocol.HeaderDPoP)
 // the DPoP-bound access token. The jti is consumed later: with the work in
 // commit, ClaimOnce or AnswerOnce, else by spendJTI before a refusal.
 func (h *Handler) authenticate(r *http.Request, needToken bool) (*caller, *svc.DeviceError) {
+	return h.authenticateKinds(r, needToken, userTokens)
+}
+
+// userTokens: the device API's user endpoints accept only PIN-login tokens.
+var userTokens = []string{store.TokenAccess}
+
+// authenticateKinds is authenticate accepting access tokens of the given
+// kinds (an implicit or device token only where a resource allows it).
+func (h *Handler) authenticateKinds(r *http.Request, needToken bool, kinds []string) (*caller, *svc.DeviceError) {
 	hdr := r.Header[dpopHeaderKey]
 	if len(hdr) != 1 {
 		return nil, svc.DevErr(protocol.ErrInvalidDPoP, "exactly one DPoP header is required")
@@ -161,7 +174,7 @@ func (h *Handler) authenticate(r *http.Request, needToken bool) (*caller, *svc.D
 	if needToken {
 		err := h.env.Store.View(ctx, func(tx store.Tx) error {
 			t, err := tx.GetToken(ctx, svc.TokenHash(tokenStr))
-			if errors.Is(err, store.ErrNotFound) || (err == nil && (t.Kind != store.TokenAccess || t.ClientID != ck.client.ID || h.env.NowMs() >= t.ExpiresAt)) {
+			if errors.Is(err, store.ErrNotFound) || (err == nil && (!slices.Contains(kinds, t.Kind) || t.ClientID != ck.client.ID || h.env.NowMs() >= t.ExpiresAt)) {
 				de = svc.DevErr(protocol.ErrInvalidToken, "access token invalid or expired")
 				return nil
 			} else if err != nil {

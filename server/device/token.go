@@ -34,6 +34,10 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
 		resp, de = h.refreshGrant(r.Context(), c, &req)
 	case protocol.GrantBiometric:
 		resp, de = h.biometricGrant(r.Context(), c, &req)
+	case protocol.GrantClientCredentials:
+		resp, de = h.clientCredentialsGrant(r.Context(), c, &req)
+	case protocol.GrantImplicit:
+		resp, de = h.implicitGrant(r.Context(), c, &req)
 	default:
 		de = svc.DevErr(protocol.ErrInvalidRequest, "unsupported grant_type")
 	}

@@ -339,3 +339,25 @@ func CheckJSONError(t testing.TB, what string, resp *http.Response) {
 		t.Errorf("%s: no error code in %s", what, body)
 	}
 }
+
+// LimitedToken runs the client_credentials grant (profileID empty) or the
+// implicit grant for profileID with scope and returns the access token.
+func (d *Device) LimitedToken(profileID, scope string) (string, error) {
+	req := protocol.TokenRequest{GrantType: protocol.GrantClientCredentials, Scope: scope}
+	if profileID != "" {
+		req = protocol.TokenRequest{GrantType: protocol.GrantImplicit, ProfileID: profileID, Scope: scope}
+	}
+	var tr protocol.TokenResponse
+	err := d.Call(http.MethodPost, protocol.PathToken, false, req, &tr)
+	return tr.AccessToken, err
+}
+
+// GetWith sends a GET of path with token and a fresh proof and decodes a 200
+// answer into out; other answers become *APIError.
+func (d *Device) GetWith(path, token string, out any) error {
+	status, b, err := d.Raw(http.MethodGet, path, d.Proof(http.MethodGet, path, token, nil), token, nil)
+	if err != nil {
+		return err
+	}
+	return decode(status, b, out)
+}

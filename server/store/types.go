@@ -30,6 +30,12 @@ const (
 const (
 	TokenAccess  = "access"
 	TokenRefresh = "refresh"
+	// TokenImplicit: an access token of a profile issued without its PIN
+	// (implicit grant), limited to the implicit scopes; never refreshed.
+	TokenImplicit = "implicit"
+	// TokenDevice: an access token of the app client itself (client
+	// credentials), no profile or user; never refreshed.
+	TokenDevice = "device"
 )
 
 // APIClient is a relying party allowed to use the v4 API.

@@ -68,6 +68,10 @@ type Env struct {
 	// Scopes are the scopes a client may request at the authorization
 	// endpoint (anything else is refused with invalid_scope).
 	Scopes         []string
+	// ImplicitScopes and DeviceScopes are the only scopes the implicit and
+	// client-credentials grants issue (default "read").
+	ImplicitScopes []string
+	DeviceScopes   []string
 	EnrollDisabled bool
 	DefaultPolicy  string
 	Limits         Limiters

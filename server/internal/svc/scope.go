@@ -7,6 +7,10 @@ import "strings"
 // Connect Core §5.3).
 var DefaultScopes = []string{ScopeOpenID, "profile"}
 
+// DefaultLimitedScopes are the implicit and device scopes when the
+// configuration names none.
+var DefaultLimitedScopes = []string{"read"}
+
 // ScopeOpenID is the scope of the user-info endpoint.
 const ScopeOpenID = "openid"
 

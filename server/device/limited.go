@@ -1,0 +1,76 @@
+package device
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/store"
+)
+
+// Limited tokens (issue 17): device authentication (client credentials) and
+// implicit user authentication. Both issue only an access token, DPoP-bound to
+// the calling client's key like every token here (authenticate checks the
+// proof's key is the token's client), never a refresh token, and only the
+// server's configured limited scopes: a user's full scope needs the PIN.
+
+// limitedScope checks a requested scope list against allowed; an empty
+// request asks for all of allowed.
+func limitedScope(requested string, allowed []string) (string, *svc.DeviceError) {
+	if strings.TrimSpace(requested) == "" {
+		return strings.Join(allowed, " "), nil
+	}
+	if ok, bad := svc.ScopesAllowed(requested, allowed); !ok {
+		return "", svc.DevErr(protocol.ErrInvalidScope, "scope not allowed for this grant: "+bad)
+	}
+	return strings.Join(strings.Fields(requested), " "), nil
+}
+
+// issueLimited stores one access token of kind for the client (and profile p
+// when not nil).
+func (h *Handler) issueLimited(ctx context.Context, tx store.Tx, c *caller, kind string, p *store.Profile, scope string) (*protocol.TokenResponse, error) {
+	access := protocol.RandomToken(32)
+	t := store.Token{Hash: svc.TokenHash(access), Kind: kind, ClientID: c.client.ID, Scope: scope, Family: protocol.RandomToken(16),
+		ExpiresAt: h.env.Clock.Now().Add(h.env.AccessTTL).UnixMilli()}
+	resp := &protocol.TokenResponse{AccessToken: access, TokenType: protocol.AuthSchemeDPoP, ExpiresIn: int(h.env.AccessTTL / time.Second), Scope: scope}
+	if p != nil {
+		t.ProfileID, t.UserID = p.ID, p.UserID
+		resp.ProfileID = p.ID
+	}
+	return resp, tx.CreateToken(ctx, t)
+}
+
+// clientCredentialsGrant: device authentication of the registered client.
+func (h *Handler) clientCredentialsGrant(ctx context.Context, c *caller, req *protocol.TokenRequest) (*protocol.TokenResponse, *svc.DeviceError) {
+	scope, de := limitedScope(req.Scope, h.env.DeviceScopes)
+	if de != nil {
+		return nil, h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(store.Tx) (*svc.DeviceError, error) { return de, nil })
+	}
+	var resp *protocol.TokenResponse
+	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+		var err error
+		resp, err = h.issueLimited(ctx, tx, c, store.TokenDevice, nil, scope)
+		return nil, err
+	})
+	return resp, de
+}
+
+// implicitGrant: a PIN-less token of a profile registered on this client.
+func (h *Handler) implicitGrant(ctx context.Context, c *caller, req *protocol.TokenRequest) (*protocol.TokenResponse, *svc.DeviceError) {
+	scope, de := limitedScope(req.Scope, h.env.ImplicitScopes)
+	if de != nil {
+		return nil, h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(store.Tx) (*svc.DeviceError, error) { return de, nil })
+	}
+	var resp *protocol.TokenResponse
+	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+		p, de, err := ownProfile(ctx, tx, c, req.ProfileID, true)
+		if err != nil || de != nil {
+			return de, err
+		}
+		resp, err = h.issueLimited(ctx, tx, c, store.TokenImplicit, &p, scope)
+		return nil, err
+	})
+	return resp, de
+}
