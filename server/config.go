@@ -110,7 +110,7 @@ type Config struct {
 	MaxMessageLen   int           // default 155 (per API client override possible)
 	// Scopes a client may request (default "openid profile"); the user-info
 	// endpoint needs "openid".
-	Scopes             []string
+	Scopes []string
 	// ImplicitScopes: the scopes an implicit (PIN-less) user token may carry;
 	// DeviceScopes: those of a device (client-credentials) token. Default
 	// "read" each; the user scopes above are never issued by those grants.

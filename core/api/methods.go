@@ -27,6 +27,11 @@ const (
 	MethodGetVersion                   = "getVersion"
 	MethodGetRedirectURI               = "getRedirectUri"
 
+	MethodGetResourceBaseURL                    = "getResourceBaseUrl"
+	MethodAuthenticateUserImplicitly            = "authenticateUserImplicitly"
+	MethodAuthenticateDeviceForResource         = "authenticateDeviceForResource"
+	MethodGetImplicitlyAuthenticatedUserProfile = "getImplicitlyAuthenticatedUserProfile"
+
 	MethodEnrollUserForMobileAuthWithPush        = "enrollUserForMobileAuthWithPush"
 	MethodIsUserEnrolledForMobileAuthWithPush    = "isUserEnrolledForMobileAuthWithPush"
 	MethodCanHandlePushMessage                   = "canHandlePushMessage"
@@ -94,8 +99,21 @@ var (
 		"The authenticated user's access token (refreshed when it expired).",
 		server(dispatch.CodeNotStarted, dispatch.CodeNoProfileAuthenticated, dispatch.CodeNotAuthenticated, dispatch.CodeUserDeregistered)...)
 	ResourceRequest = declare[ResourceRequestParams, ResourceResponse](MethodResourceRequest,
-		"Calls a path of the configured server with the authenticated user's access token.",
-		server(dispatch.CodeNotStarted, dispatch.CodeNoProfileAuthenticated, dispatch.CodeNotAuthenticated, dispatch.CodeUserDeregistered)...)
+		"Calls a resource with the token of its type: User (the authenticated user's), ImplicitUser (authenticateUserImplicitly's) or Anonymous (authenticateDeviceForResource's); an absolute URL must be under getResourceBaseUrl (8005 otherwise, nothing sent), a path is on the configured server.",
+		server(dispatch.CodeNotStarted, dispatch.CodeNoProfileAuthenticated, dispatch.CodeNotAuthenticated, dispatch.CodeUserDeregistered,
+			dispatch.CodeResourceCallError, dispatch.CodeNotAuthenticatedImplicitly, dispatch.CodeDeviceNotAuthenticated)...)
+	GetResourceBaseURL = declare[None, string](MethodGetResourceBaseURL,
+		"The resource base URL (the configured server's /resources); resourceRequest sends tokens only under it or to paths of the server.",
+		dispatch.CodeNotStarted)
+	AuthenticateUserImplicitly = declare[ImplicitAuthParams, None](MethodAuthenticateUserImplicitly,
+		"Gets a limited-scope token for a profile registered on this device without its PIN (scopes the server allows implicitly, default read), for ImplicitUser resource requests.",
+		server(dispatch.CodeNotStarted, dispatch.CodeProfileNotFound, dispatch.CodeUserDeregistered)...)
+	AuthenticateDeviceForResource = declare[ScopesParams, None](MethodAuthenticateDeviceForResource,
+		"Gets a device token of this app client (client credentials with the device key; scopes the server allows for devices, default read), for Anonymous resource requests.",
+		server(dispatch.CodeNotStarted)...)
+	GetImplicitlyAuthenticatedUserProfile = declare[None, UserProfile](MethodGetImplicitlyAuthenticatedUserProfile,
+		"The profile of the valid implicit token (9026 when none).",
+		dispatch.CodeNotStarted, dispatch.CodeNotAuthenticatedImplicitly)
 	GetRedirectURI = declare[None, string](MethodGetRedirectURI,
 		"The redirect URI of the started client's configuration (the one registration ends on).",
 		dispatch.CodeNotStarted)
@@ -208,10 +226,29 @@ type PendingMobileAuthRequest struct {
 	TimeToLive    int64       `json:"timeToLive" doc:"Milliseconds left until it expires."`
 }
 
+// Resource request types (the official Types.ResourceRequestType values).
+const (
+	ResourceUser         = "User"
+	ResourceImplicitUser = "ImplicitUser"
+	ResourceAnonymous    = "Anonymous"
+)
+
+// ImplicitAuthParams are authenticateUserImplicitly's parameters.
+type ImplicitAuthParams struct {
+	ProfileID string   `json:"profileId" oma:"nonempty"`
+	Scopes    []string `json:"scopes,omitempty" doc:"The scopes to request (default: the server's implicit scopes)."`
+}
+
+// ScopesParams are authenticateDeviceForResource's parameters.
+type ScopesParams struct {
+	Scopes []string `json:"scopes,omitempty" doc:"The scopes to request (default: the server's device scopes)."`
+}
+
 // ResourceRequestParams describe a resource request.
 type ResourceRequestParams struct {
+	Type    string            `json:"type,omitempty" enum:"User,ImplicitUser,Anonymous" doc:"Whose token: User (default), ImplicitUser or Anonymous."`
 	Method  string            `json:"method,omitempty" enum:"GET,POST,PUT,DELETE,PATCH,HEAD" oma:"fold" doc:"The HTTP method (default GET)."`
-	Path    string            `json:"path" oma:"nonempty" doc:"An absolute path on the configured server, e.g. /resources/user-id."`
+	Path    string            `json:"path" oma:"nonempty" doc:"An absolute URL under getResourceBaseUrl (e.g. base + '/user-id'), or an absolute path on the configured server."`
 	Headers map[string]string `json:"headers,omitempty" doc:"Extra request headers (not Authorization, DPoP, Host, Content-Length)."`
 	Body    JSONValue         `json:"body,omitempty" doc:"The request body: text, or JSON sent as application/json."`
 }
@@ -223,6 +260,7 @@ type AuthData struct {
 
 // ResourceResponse is what resourceRequest resolves to, whatever the status.
 type ResourceResponse struct {
+	OK      bool              `json:"ok" doc:"The status is 2xx."`
 	Status  int               `json:"status"`
 	Headers map[string]string `json:"headers"`
 	Body    string            `json:"body"`

@@ -14,6 +14,9 @@ const (
 	CodeConfiguration Code = 8001
 	// CodeWrongPin: the PIN was wrong; data.remainingFailureCount tells what is left.
 	CodeWrongPin Code = 8004
+	// CodeResourceCallError: a resource request refused before it was sent:
+	// its URL is outside the resource base URL (no token leaves for it).
+	CodeResourceCallError Code = 8005
 	// CodeProfileNotFound: the profile id does not exist on this device.
 	CodeProfileNotFound Code = 8007
 	// CodeBadParameters: malformed envelope or wrong/missing parameters.
@@ -46,6 +49,9 @@ const (
 	CodeCancelled Code = 9006
 	// CodeActionInProgress: the same kind of flow is already running.
 	CodeActionInProgress Code = 9007
+	// CodeNotAuthenticatedImplicitly: an ImplicitUser resource request with no
+	// valid implicit token (authenticateUserImplicitly first).
+	CodeNotAuthenticatedImplicitly Code = 9026
 	// CodeNotAuthenticated: the call needs an authenticated user and there is none.
 	CodeNotAuthenticated Code = 9010
 	// CodePinBlacklisted: the new PIN is one of the easily guessed ones (pinNotAllowed event).
@@ -72,6 +78,9 @@ const (
 	CodeGeneral Code = 10000
 	// CodeRequestNotFound: the mobile authentication request is unknown or expired.
 	CodeRequestNotFound Code = 10013
+	// CodeDeviceNotAuthenticated: an Anonymous resource request with no valid
+	// device token (authenticateDeviceForResource first).
+	CodeDeviceNotAuthenticated Code = 10012
 	// CodeNotHandleable: the OTP is malformed and cannot be handled.
 	CodeNotHandleable Code = 10018
 )
@@ -88,6 +97,7 @@ var codeTable = []CodeInfo{
 	{CodeInternal, "INTERNAL_ERROR", "sdk", "unexpected failure inside the SDK"},
 	{CodeConfiguration, "CONFIGURATION_ERROR", "sdk", "invalid configuration"},
 	{CodeWrongPin, "WRONG_PIN", "pin", "wrong PIN; remaining attempts in data"},
+	{CodeResourceCallError, "RESOURCE_CALL_ERROR", "sdk", "resource URL outside the resource base URL"},
 	{CodeProfileNotFound, "PROFILE_DOES_NOT_EXIST", "user", "profile id does not exist"},
 	{CodeBadParameters, "BAD_PARAMETERS", "sdk", "malformed request or wrong parameters"},
 	{CodeUnknownMethod, "UNKNOWN_METHOD", "sdk", "method not in the method table"},
@@ -113,8 +123,10 @@ var codeTable = []CodeInfo{
 	{CodeEnrolledOnAnotherDevice, "ENROLLED_ON_ANOTHER_DEVICE", "mobileAuth", "single-device policy refuses a second device"},
 	{CodeUserDisenrolled, "USER_DISENROLLED", "mobileAuth", "enrollment removed on the server"},
 	{CodeNotEnrolled, "NOT_ENROLLED", "mobileAuth", "not enrolled for mobile authentication"},
+	{CodeNotAuthenticatedImplicitly, "USER_NOT_AUTHENTICATED_IMPLICITLY", "user", "no implicitly authenticated user"},
 	{CodeAlreadyHandled, "ALREADY_HANDLED", "mobileAuth", "request already handled"},
 	{CodeGeneral, "GENERAL_ERROR", "sdk", "unexpected server answer"},
+	{CodeDeviceNotAuthenticated, "DEVICE_NOT_AUTHENTICATED", "device", "device not authenticated for resources"},
 	{CodeRequestNotFound, "REQUEST_NOT_FOUND", "mobileAuth", "request unknown or expired"},
 	{CodeNotHandleable, "NOT_HANDLEABLE", "mobileAuth", "malformed OTP"},
 }

@@ -36,10 +36,10 @@ func TestE2EResourceRequest(t *testing.T) {
 		t.Fatalf("unknown path: %s", res.Raw)
 	}
 	ts.ResetCounters()
+	for _, outside := range []string{"https://evil.example/steal", "//evil.example/steal", "relative"} {
+		a.expectCode(dispatch.CodeResourceCallError, api.MethodResourceRequest, map[string]any{"path": outside})
+	}
 	for _, bad := range []map[string]any{
-		{"path": "https://evil.example/steal"},
-		{"path": "//evil.example/steal"},
-		{"path": "relative"},
 		{"path": "/x y"},
 		{"path": protocol.PathUserInfo, "method": "TRACE"},
 		{"path": protocol.PathUserInfo, "headers": map[string]string{"Authorization": "Bearer x"}},

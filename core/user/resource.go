@@ -17,10 +17,14 @@ var resourceMethods = map[string]bool{"GET": true, "POST": true, "PUT": true, "P
 // reservedHeaders may not be set by the app: the core sets them.
 var reservedHeaders = map[string]bool{"authorization": true, "dpop": true, "host": true, "content-length": true}
 
-// resourceRequest sends an authenticated request (access token + DPoP proof)
-// to a path of the server and answers {status, headers, body} whatever the
-// status; only paths of the configured server are allowed.
+// resourceRequest sends an authenticated request (access token of the
+// request's type + DPoP proof) to a path of the server or a URL under the
+// resource base URL and answers {ok, status, headers, body} whatever the
+// status; a URL anywhere else is refused before any token is attached.
 func (u *Users) resourceRequest(ctx context.Context, p api.ResourceRequestParams) (api.ResourceResponse, error) {
+	if err := u.c.Started(); err != nil {
+		return api.ResourceResponse{}, err
+	}
 	method := strings.ToUpper(p.Method)
 	if method == "" {
 		method = "GET"
@@ -28,9 +32,12 @@ func (u *Users) resourceRequest(ctx context.Context, p api.ResourceRequestParams
 	if !resourceMethods[method] {
 		return api.ResourceResponse{}, dispatch.Errorf(dispatch.CodeBadParameters, `parameter "method" must be one of GET, POST, PUT, PATCH, DELETE, HEAD`)
 	}
-	path := p.Path
-	if !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "//") || strings.ContainsAny(path, "\\ \r\n#") {
-		return api.ResourceResponse{}, dispatch.Errorf(dispatch.CodeBadParameters, `parameter "path" must be an absolute path on the configured server`)
+	if strings.ContainsAny(p.Path, "\\ \r\n\t#@") {
+		return api.ResourceResponse{}, dispatch.Errorf(dispatch.CodeBadParameters, `parameter "path" must be a URL under the resource base URL or an absolute path on the configured server`)
+	}
+	path, err := u.resourcePath(p.Path)
+	if err != nil {
+		return api.ResourceResponse{}, err
 	}
 	headers := map[string]string{}
 	for k, v := range p.Headers {
@@ -53,7 +60,21 @@ func (u *Users) resourceRequest(ctx context.Context, p api.ResourceRequestParams
 		return api.ResourceResponse{}, dispatch.Errorf(dispatch.CodeBadParameters, `parameter "body" must be a string or a JSON object`)
 	}
 	var resp *client.Response
-	err := u.WithToken(ctx, func(_, tok string) error {
+	if p.Type == api.ResourceImplicitUser || p.Type == api.ResourceAnonymous {
+		implicit := p.Type == api.ResourceImplicitUser
+		t, err := u.limitedToken(implicit)
+		if err != nil {
+			return api.ResourceResponse{}, err
+		}
+		if resp, err = u.c.Raw(ctx, method, path, headers, body, t.token); err != nil {
+			return api.ResourceResponse{}, err
+		}
+		if resp.Status == http.StatusUnauthorized && gjson.Get(resp.Body, "error").Str == protocol.ErrInvalidToken {
+			u.forgetLimited(implicit, t.token) // expired or revoked there: authenticate again
+		}
+		return response(resp), nil
+	}
+	err = u.WithToken(ctx, func(_, tok string) error {
 		var err error
 		resp, err = u.c.Raw(ctx, method, path, headers, body, tok)
 		if err == nil && resp.Status == http.StatusUnauthorized && gjson.Get(resp.Body, "error").Str == protocol.ErrInvalidToken {
@@ -67,5 +88,9 @@ func (u *Users) resourceRequest(ctx context.Context, p api.ResourceRequestParams
 	if err != nil {
 		return api.ResourceResponse{}, err
 	}
-	return api.ResourceResponse{Status: resp.Status, Headers: resp.Headers, Body: resp.Body}, nil
+	return response(resp), nil
+}
+
+func response(r *client.Response) api.ResourceResponse {
+	return api.ResourceResponse{OK: r.Status >= 200 && r.Status < 300, Status: r.Status, Headers: r.Headers, Body: r.Body}
 }

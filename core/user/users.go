@@ -26,6 +26,7 @@ type Users struct {
 	// Timeout bounds every wait for the app (browser callback, PIN).
 	Timeout time.Duration
 	tokMu   sync.Mutex // serialises token refresh
+	lim     limitedTokens
 }
 
 // New returns the user feature over a client.
@@ -59,6 +60,10 @@ func (u *Users) Register(d *dispatch.Dispatcher) error {
 		api.GetAuthenticatedUserProfile.Handle(u.getAuthenticatedUserProfile),
 		api.GetAccessToken.Handle(u.getAccessToken),
 		api.ResourceRequest.Handle(u.resourceRequest),
+		api.GetResourceBaseURL.Handle(u.getResourceBaseURL),
+		api.AuthenticateUserImplicitly.Handle(u.authenticateUserImplicitly),
+		api.AuthenticateDeviceForResource.Handle(u.authenticateDeviceForResource),
+		api.GetImplicitlyAuthenticatedUserProfile.Handle(u.getImplicitlyAuthenticatedUserProfile),
 	)
 }
 

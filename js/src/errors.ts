@@ -17,6 +17,8 @@ export const ErrorCodes = {
   CONFIGURATION_ERROR: 8001,
   /** The PIN was wrong; `data.remainingFailureCount` tells what is left. */
   WRONG_PIN: 8004,
+  /** A resource URL outside the resource base URL: refused, nothing sent. */
+  RESOURCE_CALL_ERROR: 8005,
   /** The profile id does not exist on this device. */
   PROFILE_DOES_NOT_EXIST: 8007,
   /** Malformed request or a wrong/missing argument (the message names it). */
@@ -67,10 +69,14 @@ export const ErrorCodes = {
   USER_DISENROLLED: 9020,
   /** The user is not enrolled for mobile authentication on this device. */
   NOT_ENROLLED: 9021,
+  /** An ImplicitUser resource request without a valid implicit token. */
+  USER_NOT_AUTHENTICATED_IMPLICITLY: 9026,
   /** The mobile authentication request was already answered or claimed. */
   ALREADY_HANDLED: 9029,
   /** A server answer the SDK could not interpret. */
   GENERAL_ERROR: 10000,
+  /** An Anonymous resource request without a valid device token. */
+  DEVICE_NOT_AUTHENTICATED: 10012,
   /** The mobile authentication request is unknown or expired. */
   REQUEST_NOT_FOUND: 10013,
   /** The OTP is malformed and cannot be handled. */
@@ -88,6 +94,7 @@ export const ErrorDomains: Readonly<Record<ErrorCode, string>> = {
   8000: 'sdk',
   8001: 'sdk',
   8004: 'pin',
+  8005: 'sdk',
   8007: 'user',
   8009: 'sdk',
   8011: 'sdk',
@@ -113,8 +120,10 @@ export const ErrorDomains: Readonly<Record<ErrorCode, string>> = {
   9018: 'mobileAuth',
   9020: 'mobileAuth',
   9021: 'mobileAuth',
+  9026: 'user',
   9029: 'mobileAuth',
   10000: 'sdk',
+  10012: 'device',
   10013: 'mobileAuth',
   10018: 'mobileAuth',
 };

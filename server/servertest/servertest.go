@@ -129,7 +129,7 @@ func Start(t testing.TB, o Options) *TestServer {
 	h := srv.Handler()
 	ts.hs = srv.HTTPServer()
 	ts.hs.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/device/") {
+		if strings.HasPrefix(r.URL.Path, "/device/") || strings.HasPrefix(r.URL.Path, "/resources") {
 			ts.deviceReqs.Add(1)
 		}
 		h.ServeHTTP(w, r)
@@ -173,7 +173,8 @@ func (ts *TestServer) AllowCallback(uri string) {
 	}
 }
 
-// DeviceRoundTrips is the number of device-API requests since start or the
+// DeviceRoundTrips is the number of device-API and resource requests (paths
+// under /device/ or /resources) since start or the
 // last ResetCounters.
 func (ts *TestServer) DeviceRoundTrips() int { return int(ts.deviceReqs.Load()) }
 

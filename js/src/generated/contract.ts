@@ -37,6 +37,10 @@ export const Methods = {
   denyMobileAuthConfirmation: 'denyMobileAuthConfirmation',
   getAccessToken: 'getAccessToken',
   resourceRequest: 'resourceRequest',
+  getResourceBaseUrl: 'getResourceBaseUrl',
+  authenticateUserImplicitly: 'authenticateUserImplicitly',
+  authenticateDeviceForResource: 'authenticateDeviceForResource',
+  getImplicitlyAuthenticatedUserProfile: 'getImplicitlyAuthenticatedUserProfile',
   getRedirectUri: 'getRedirectUri',
   enrollUserForMobileAuthWithPush: 'enrollUserForMobileAuthWithPush',
   isUserEnrolledForMobileAuthWithPush: 'isUserEnrolledForMobileAuthWithPush',
@@ -68,6 +72,12 @@ export interface FinishOtpAuthenticationEvent {
 export interface HandleRegistrationCallbackParams {
   /** The redirect URI the browser ended on. */
   uri: string;
+}
+
+export interface ImplicitAuthParams {
+  profileId: string;
+  /** The scopes to request (default: the server's implicit scopes). */
+  scopes?: string[] | null;
 }
 
 export interface IncorrectPinEvent {
@@ -191,9 +201,11 @@ export interface RegistrationURLEvent {
 }
 
 export interface ResourceRequestParams {
+  /** Whose token: User (default), ImplicitUser or Anonymous. */
+  type?: 'User' | 'ImplicitUser' | 'Anonymous' | null;
   /** The HTTP method (default GET). */
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD' | null;
-  /** An absolute path on the configured server, e.g. /resources/user-id. */
+  /** An absolute URL under getResourceBaseUrl (e.g. base + '/user-id'), or an absolute path on the configured server. */
   path: string;
   /** Extra request headers (not Authorization, DPoP, Host, Content-Length). */
   headers?: Record<string, string> | null;
@@ -202,9 +214,16 @@ export interface ResourceRequestParams {
 }
 
 export interface ResourceResponse {
+  /** The status is 2xx. */
+  ok: boolean;
   status: number;
   headers: Record<string, string>;
   body: string;
+}
+
+export interface ScopesParams {
+  /** The scopes to request (default: the server's device scopes). */
+  scopes?: string[] | null;
 }
 
 export interface StartClientParams {
@@ -281,8 +300,16 @@ export interface MethodTypes {
   denyMobileAuthConfirmation: { params: NoParams; result: null };
   /** The authenticated user's access token (refreshed when it expired). */
   getAccessToken: { params: NoParams; result: string };
-  /** Calls a path of the configured server with the authenticated user's access token. */
+  /** Calls a resource with the token of its type: User (the authenticated user's), ImplicitUser (authenticateUserImplicitly's) or Anonymous (authenticateDeviceForResource's); an absolute URL must be under getResourceBaseUrl (8005 otherwise, nothing sent), a path is on the configured server. */
   resourceRequest: { params: ResourceRequestParams; result: ResourceResponse };
+  /** The resource base URL (the configured server's /resources); resourceRequest sends tokens only under it or to paths of the server. */
+  getResourceBaseUrl: { params: NoParams; result: string };
+  /** Gets a limited-scope token for a profile registered on this device without its PIN (scopes the server allows implicitly, default read), for ImplicitUser resource requests. */
+  authenticateUserImplicitly: { params: ImplicitAuthParams; result: null };
+  /** Gets a device token of this app client (client credentials with the device key; scopes the server allows for devices, default read), for Anonymous resource requests. */
+  authenticateDeviceForResource: { params: ScopesParams; result: null };
+  /** The profile of the valid implicit token (9026 when none). */
+  getImplicitlyAuthenticatedUserProfile: { params: NoParams; result: UserProfile };
   /** The redirect URI of the started client's configuration (the one registration ends on). */
   getRedirectUri: { params: NoParams; result: string };
   /** Registers this device's push target (an FCM or APNs token, or a Web Push subscription) on an enrolled profile's mobile-auth enrollment; call again when the token changes. */
@@ -328,7 +355,11 @@ export const MethodErrors: { readonly [M in MethodName]: readonly number[] } = {
   acceptMobileAuthConfirmation: [8000, 8009, 8013, 8020],
   denyMobileAuthConfirmation: [8000, 8009, 8013, 8020],
   getAccessToken: [8000, 8009, 8012, 8020, 9000, 9001, 9002, 9003, 9010, 9012, 10000],
-  resourceRequest: [8000, 8009, 8012, 8020, 9000, 9001, 9002, 9003, 9010, 9012, 10000],
+  resourceRequest: [8000, 8005, 8009, 8012, 8020, 9000, 9001, 9002, 9003, 9010, 9012, 9026, 10000, 10012],
+  getResourceBaseUrl: [8000, 8009, 8020],
+  authenticateUserImplicitly: [8000, 8007, 8009, 8020, 9000, 9001, 9002, 9003, 9012, 10000],
+  authenticateDeviceForResource: [8000, 8009, 8020, 9000, 9001, 9002, 9012, 10000],
+  getImplicitlyAuthenticatedUserProfile: [8000, 8009, 8020, 9026],
   getRedirectUri: [8000, 8009, 8020],
   enrollUserForMobileAuthWithPush: [8000, 8007, 8009, 8020, 9000, 9001, 9020, 9021, 10000],
   isUserEnrolledForMobileAuthWithPush: [8000, 8007, 8009, 8020],
@@ -428,6 +459,33 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
     ],
     "required": [
       "uri"
+    ],
+    "additionalProperties": false
+  },
+  "ImplicitAuthParams": {
+    "type": "object",
+    "properties": {
+      "profileId": {
+        "type": "string",
+        "minLength": 1
+      },
+      "scopes": {
+        "type": [
+          "array",
+          "null"
+        ],
+        "description": "The scopes to request (default: the server's implicit scopes).",
+        "items": {
+          "type": "string"
+        }
+      }
+    },
+    "x-order": [
+      "profileId",
+      "scopes"
+    ],
+    "required": [
+      "profileId"
     ],
     "additionalProperties": false
   },
@@ -928,11 +986,24 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
       },
       "path": {
         "type": "string",
-        "description": "An absolute path on the configured server, e.g. /resources/user-id.",
+        "description": "An absolute URL under getResourceBaseUrl (e.g. base + '/user-id'), or an absolute path on the configured server.",
         "minLength": 1
+      },
+      "type": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "description": "Whose token: User (default), ImplicitUser or Anonymous.",
+        "enum": [
+          "User",
+          "ImplicitUser",
+          "Anonymous"
+        ]
       }
     },
     "x-order": [
+      "type",
       "method",
       "path",
       "headers",
@@ -955,19 +1026,44 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
           "type": "string"
         }
       },
+      "ok": {
+        "type": "boolean",
+        "description": "The status is 2xx."
+      },
       "status": {
         "type": "integer"
       }
     },
     "x-order": [
+      "ok",
       "status",
       "headers",
       "body"
     ],
     "required": [
+      "ok",
       "status",
       "headers",
       "body"
+    ],
+    "additionalProperties": false
+  },
+  "ScopesParams": {
+    "type": "object",
+    "properties": {
+      "scopes": {
+        "type": [
+          "array",
+          "null"
+        ],
+        "description": "The scopes to request (default: the server's device scopes).",
+        "items": {
+          "type": "string"
+        }
+      }
+    },
+    "x-order": [
+      "scopes"
     ],
     "additionalProperties": false
   },
@@ -1122,12 +1218,28 @@ export const MethodSchemas: { readonly [M in MethodName]: { params: JsonSchema; 
       "type": "null"
     }
   },
+  "authenticateDeviceForResource": {
+    "params": {
+      "$ref": "#/$defs/ScopesParams"
+    },
+    "result": {
+      "type": "null"
+    }
+  },
   "authenticateUser": {
     "params": {
       "$ref": "#/$defs/AuthenticateUserParams"
     },
     "result": {
       "$ref": "#/$defs/AuthData"
+    }
+  },
+  "authenticateUserImplicitly": {
+    "params": {
+      "$ref": "#/$defs/ImplicitAuthParams"
+    },
+    "result": {
+      "type": "null"
     }
   },
   "canHandlePushMessage": {
@@ -1210,6 +1322,14 @@ export const MethodSchemas: { readonly [M in MethodName]: { params: JsonSchema; 
       "$ref": "#/$defs/UserProfile"
     }
   },
+  "getImplicitlyAuthenticatedUserProfile": {
+    "params": {
+      "$ref": "#/$defs/NoParams"
+    },
+    "result": {
+      "$ref": "#/$defs/UserProfile"
+    }
+  },
   "getPendingMobileAuthWithPushRequests": {
     "params": {
       "$ref": "#/$defs/NoParams"
@@ -1222,6 +1342,14 @@ export const MethodSchemas: { readonly [M in MethodName]: { params: JsonSchema; 
     }
   },
   "getRedirectUri": {
+    "params": {
+      "$ref": "#/$defs/NoParams"
+    },
+    "result": {
+      "type": "string"
+    }
+  },
+  "getResourceBaseUrl": {
     "params": {
       "$ref": "#/$defs/NoParams"
     },

@@ -67,7 +67,7 @@ type Env struct {
 	MaxMessageLen  int
 	// Scopes are the scopes a client may request at the authorization
 	// endpoint (anything else is refused with invalid_scope).
-	Scopes         []string
+	Scopes []string
 	// ImplicitScopes and DeviceScopes are the only scopes the implicit and
 	// client-credentials grants issue (default "read").
 	ImplicitScopes []string
