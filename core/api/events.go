@@ -42,6 +42,7 @@ type MobileAuthenticationRequest struct {
 	Message       string      `json:"message" doc:"The text to show, e.g. \"Log in to Example Bank from Chrome on Linux\"."`
 	Type          string      `json:"type" doc:"The request type configured on the server."`
 	TransactionID string      `json:"transactionId" doc:"The server's transaction id."`
+	SigningData   string      `json:"signingData" doc:"The exact text the accept signs (its SHA-256 is in the signed answer): the message, as the official SDK's signingData."`
 	UserProfile   UserProfile `json:"userProfile" doc:"The profile that answers."`
 }
 
@@ -99,6 +100,8 @@ type IncorrectPin struct {
 	Flow                  string `json:"flow" const:"Authentication"`
 	ProfileID             string `json:"profileId"`
 	RemainingFailureCount int    `json:"remainingFailureCount" doc:"Wrong PINs the server still accepts before it removes the registration."`
+	ErrorCode             int    `json:"errorCode" doc:"8004 (WRONG_PIN, the official SDKError.WrongPin)."`
+	ErrorMsg              string `json:"errorMsg" doc:"Says the PIN was wrong and how many attempts are left."`
 }
 
 // MobileAuthStart asks the user to accept or deny a mobile authentication.
@@ -109,7 +112,8 @@ type MobileAuthStart struct {
 
 // MobileAuthFinish tells that the mobile authentication flow ended.
 type MobileAuthFinish struct {
-	Action string `json:"action" const:"finishAuthentication"`
+	Action                      string                      `json:"action" const:"finishAuthentication"`
+	MobileAuthenticationRequest MobileAuthenticationRequest `json:"mobileAuthenticationRequest" doc:"The request the flow was about (as in startAuthentication)."`
 }
 
 // The event declarations (cmd/contractgen generates the TypeScript payload

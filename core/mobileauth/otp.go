@@ -63,14 +63,14 @@ func (m *MobileAuth) confirm(ctx context.Context, f *flow.Flow, p *store.Profile
 		return none, dispatch.Errorf(dispatch.CodeNotHandleable, "the request's message cannot be shown safely: %v", err)
 	}
 	f.Expect(inAccept, inDeny)
-	api.MobileAuthStartEvent.Emit(m.emit, api.MobileAuthStart{
-		MobileAuthenticationRequest: api.MobileAuthenticationRequest{
-			Message: tx.Message, Type: tx.Type, TransactionID: tx.TransactionID, UserProfile: api.UserProfile{ID: p.ID},
-		},
-	})
+	req := api.MobileAuthenticationRequest{
+		Message: tx.Message, Type: tx.Type, TransactionID: tx.TransactionID, UserProfile: api.UserProfile{ID: p.ID},
+		SigningData: tx.Message, // what the answer's message_hash covers
+	}
+	api.MobileAuthStartEvent.Emit(m.emit, api.MobileAuthStart{MobileAuthenticationRequest: req})
 	finish := func() {
 		f.Expect()
-		api.MobileAuthFinishEvent.Emit(m.emit, api.MobileAuthFinish{})
+		api.MobileAuthFinishEvent.Emit(m.emit, api.MobileAuthFinish{MobileAuthenticationRequest: req})
 	}
 
 	in, err := f.Await(ctx, inAccept, inDeny)

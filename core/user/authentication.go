@@ -2,6 +2,7 @@ package user
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/openmobileauth/oma/core/api"
@@ -56,7 +57,8 @@ func (u *Users) authenticateUser(ctx context.Context, p api.AuthenticateUserPara
 		}, "", &tr)
 		if e := dispatch.AsError(err); e != nil && e.Code == dispatch.CodeWrongPin {
 			if n, ok := e.Data["remainingFailureCount"].(int); ok {
-				api.IncorrectPinEvent.Emit(u.emit, api.IncorrectPin{ProfileID: pid, RemainingFailureCount: n})
+				api.IncorrectPinEvent.Emit(u.emit, api.IncorrectPin{ProfileID: pid, RemainingFailureCount: n,
+					ErrorCode: int(dispatch.CodeWrongPin), ErrorMsg: fmt.Sprintf("wrong PIN; %d attempt(s) left", n)})
 				in.Reply(nil)
 				continue
 			}

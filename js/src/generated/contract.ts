@@ -67,6 +67,8 @@ export interface AuthenticateUserParams {
 
 export interface FinishOtpAuthenticationEvent {
   action: 'finishAuthentication';
+  /** The request the flow was about (as in startAuthentication). */
+  mobileAuthenticationRequest: MobileAuthenticationRequest;
 }
 
 export interface HandleRegistrationCallbackParams {
@@ -86,6 +88,10 @@ export interface IncorrectPinEvent {
   profileId: string;
   /** Wrong PINs the server still accepts before it removes the registration. */
   remainingFailureCount: number;
+  /** 8004 (WRONG_PIN, the official SDKError.WrongPin). */
+  errorCode: number;
+  /** Says the PIN was wrong and how many attempts are left. */
+  errorMsg: string;
 }
 
 export interface MobileAuthenticationRequest {
@@ -95,6 +101,8 @@ export interface MobileAuthenticationRequest {
   type: string;
   /** The server's transaction id. */
   transactionId: string;
+  /** The exact text the accept signs (its SHA-256 is in the signed answer): the message, as the official SDK's signingData. */
+  signingData: string;
   /** The profile that answers. */
   userProfile: UserProfile;
 }
@@ -435,13 +443,19 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
       "action": {
         "type": "string",
         "const": "finishAuthentication"
+      },
+      "mobileAuthenticationRequest": {
+        "$ref": "#/$defs/MobileAuthenticationRequest",
+        "description": "The request the flow was about (as in startAuthentication)."
       }
     },
     "x-order": [
-      "action"
+      "action",
+      "mobileAuthenticationRequest"
     ],
     "required": [
-      "action"
+      "action",
+      "mobileAuthenticationRequest"
     ],
     "additionalProperties": false
   },
@@ -496,6 +510,14 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
         "type": "string",
         "const": "incorrectPin"
       },
+      "errorCode": {
+        "type": "integer",
+        "description": "8004 (WRONG_PIN, the official SDKError.WrongPin)."
+      },
+      "errorMsg": {
+        "type": "string",
+        "description": "Says the PIN was wrong and how many attempts are left."
+      },
       "flow": {
         "type": "string",
         "const": "Authentication"
@@ -512,13 +534,17 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
       "action",
       "flow",
       "profileId",
-      "remainingFailureCount"
+      "remainingFailureCount",
+      "errorCode",
+      "errorMsg"
     ],
     "required": [
       "action",
       "flow",
       "profileId",
-      "remainingFailureCount"
+      "remainingFailureCount",
+      "errorCode",
+      "errorMsg"
     ],
     "additionalProperties": false
   },
@@ -528,6 +554,10 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
       "message": {
         "type": "string",
         "description": "The text to show, e.g. \"Log in to Example Bank from Chrome on Linux\"."
+      },
+      "signingData": {
+        "type": "string",
+        "description": "The exact text the accept signs (its SHA-256 is in the signed answer): the message, as the official SDK's signingData."
       },
       "transactionId": {
         "type": "string",
@@ -546,12 +576,14 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
       "message",
       "type",
       "transactionId",
+      "signingData",
       "userProfile"
     ],
     "required": [
       "message",
       "type",
       "transactionId",
+      "signingData",
       "userProfile"
     ],
     "additionalProperties": false

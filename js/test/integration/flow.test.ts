@@ -71,13 +71,16 @@ async function rejection(p: Promise<unknown>): Promise<OneginiError> {
 /** Answers the next startAuthentication with accept or deny; collects what the user saw. */
 function answerNextRequest(decision: 'accept' | 'deny'): {
   seen: Types.MobileAuthenticationRequest[];
+  finished: Types.MobileAuthenticationRequest[];
   actions: string[];
   done: () => void;
 } {
   const seen: Types.MobileAuthenticationRequest[] = [];
+  const finished: Types.MobileAuthenticationRequest[] = [];
   const actions: string[] = [];
   const sub = OneginiSdk.addEventListener(Events.SdkNotification.MobileAuthOtp, (e) => {
     actions.push(e.action);
+    if (e.action === Events.MobileAuthOtp.FinishAuthentication) finished.push(e.mobileAuthenticationRequest);
     if (e.action === Events.MobileAuthOtp.StartAuthentication) {
       seen.push(e.mobileAuthenticationRequest);
       const answer =
@@ -85,7 +88,7 @@ function answerNextRequest(decision: 'accept' | 'deny'): {
       answer.catch((err: unknown) => assert.fail(`answering failed: ${String(err)}`));
     }
   });
-  return { seen, actions, done: () => sub.remove() };
+  return { seen, finished, actions, done: () => sub.remove() };
 }
 
 step('startClient', async () => {
@@ -164,6 +167,10 @@ step('an OTP from the relying-party API, accepted in the startAuthentication han
   assert.ok(req.message.includes('Log in to Example Bank'), `message shown: ${req.message}`);
   assert.equal(req.transactionId, started.transaction_id);
   assert.equal(req.userProfile.id, profile!.id);
+  // signingData (official field): the exact text the signed answer covers, i.e. the message shown.
+  assert.equal(req.signingData, req.message);
+  // finishAuthentication carries the same request, as the official event does.
+  assert.deepEqual(answer.finished, [req]);
   assert.deepEqual(answer.actions, ['startAuthentication', 'finishAuthentication']);
   const tx = await server!.transaction(started.transaction_id);
   assert.equal(tx.is_authenticated, true);
@@ -244,6 +251,9 @@ step('logout, then PIN authentication: a wrong PIN first (incorrectPin with the 
   if (wrong.action === Events.PinAuthentication.IncorrectPin) {
     assert.equal(typeof wrong.remainingFailureCount, 'number');
     assert.ok(wrong.remainingFailureCount >= 1);
+    // Official payload fields: errorCode (SDKError.WrongPin) and errorMsg.
+    assert.equal(String(wrong.errorCode), SDKError.WrongPin);
+    assert.ok(wrong.errorMsg.includes(String(wrong.remainingFailureCount)), wrong.errorMsg);
   }
   assert.deepEqual(await OneginiSdk.getAuthenticatedUserProfile(), profile);
 });

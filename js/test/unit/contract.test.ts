@@ -70,7 +70,9 @@ test('the generated validators accept the declared shapes and name what is wrong
   assert.match(checkEvent({ ...ok, extra: 1 }) ?? '', /extra/);
   assert.match(checkEvent({ ...ok, action: 'wave' }) ?? '', /unknown action "wave"/);
   assert.match(checkEvent({ type: 'NO_SUCH_EVENT' }) ?? '', /unknown event type/);
-  assert.equal(checkEvent({ type: Events.SdkNotification.MobileAuthOtp, action: 'finishAuthentication' }), null);
+  const request = { message: 'm', type: 't', transactionId: 'x', signingData: 'm', userProfile: { id: 'P' } };
+  assert.equal(checkEvent({ type: Events.SdkNotification.MobileAuthOtp, action: 'finishAuthentication', mobileAuthenticationRequest: request }), null);
+  assert.match(checkEvent({ type: Events.SdkNotification.MobileAuthOtp, action: 'finishAuthentication' }) ?? '', /mobileAuthenticationRequest" is missing/);
   assert.match(
     checkEvent({ type: Events.SdkNotification.MobileAuthOtp, action: 'startAuthentication', mobileAuthenticationRequest: { message: 'm' } }) ?? '',
     /mobileAuthenticationRequest\.type" is missing/,
