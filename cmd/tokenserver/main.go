@@ -56,6 +56,7 @@ commands:
   otp-type create            create or update an OTP type
   app create|list|disable|enable|delete
                              manage the applications allowed to register clients
+  idp create|list|delete     manage the identity providers of applications (browser, custom registration)
   user create                create a user of the built-in identity provider
   user reset-devices         remove a user's enrolled devices (before enrolling a replacement)
   user unsuspend             lift a user's suspension ("this wasn't me" or wrong number picks)
@@ -84,6 +85,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = otpType(ctx, args[1:], stdout, stderr)
 	case "app":
 		err = app(ctx, args[1:], stdout, stderr)
+	case "idp":
+		err = idp(ctx, args[1:], stdout, stderr)
 	case "user":
 		err = user(ctx, args[1:], stdout, stderr)
 	case "policy":

@@ -30,6 +30,9 @@ var serverCodes = map[string]dispatch.Code{
 	protocol.ErrServerError:             dispatch.CodeGeneral,
 	protocol.ErrInvalidClientMetadata:   dispatch.CodeConfiguration,
 	protocol.ErrInvalidRedirectURI:      dispatch.CodeConfiguration,
+	protocol.ErrInvalidIdentityProvider: dispatch.CodeInvalidIdentityProvider,
+	protocol.ErrCustomRegExpired:        dispatch.CodeCustomRegistrationExpired,
+	protocol.ErrCustomRegFailed:         dispatch.CodeCustomRegistrationFailure,
 }
 
 // SDKCode returns the SDK error code for device API error e (CodeGeneral for an

@@ -83,6 +83,12 @@ const (
 	CodeDeviceNotAuthenticated Code = 10012
 	// CodeNotHandleable: the OTP is malformed and cannot be handled.
 	CodeNotHandleable Code = 10018
+	// CodeInvalidIdentityProvider: the identity provider is unknown to this app's application, or of the wrong kind.
+	CodeInvalidIdentityProvider Code = 10020
+	// CodeCustomRegistrationExpired: the custom registration is unknown, used or expired.
+	CodeCustomRegistrationExpired Code = 10021
+	// CodeCustomRegistrationFailure: the identity provider refused the registration (or its answer was not trusted).
+	CodeCustomRegistrationFailure Code = 10022
 )
 
 // CodeInfo describes one code of the table.
@@ -129,6 +135,9 @@ var codeTable = []CodeInfo{
 	{CodeDeviceNotAuthenticated, "DEVICE_NOT_AUTHENTICATED", "device", "device not authenticated for resources"},
 	{CodeRequestNotFound, "REQUEST_NOT_FOUND", "mobileAuth", "request unknown or expired"},
 	{CodeNotHandleable, "NOT_HANDLEABLE", "mobileAuth", "malformed OTP"},
+	{CodeInvalidIdentityProvider, "INVALID_IDENTITY_PROVIDER", "user", "identity provider unknown to this application"},
+	{CodeCustomRegistrationExpired, "CUSTOM_REGISTRATION_EXPIRED", "user", "custom registration unknown, used or expired"},
+	{CodeCustomRegistrationFailure, "CUSTOM_REGISTRATION_FAILURE", "user", "custom registration refused by the identity provider"},
 }
 
 var codeIndex = func() map[Code]*CodeInfo {

@@ -67,6 +67,9 @@ var errStatus = map[string]int{
 	ErrServerError:             http.StatusInternalServerError,
 	ErrInvalidClientMetadata:   http.StatusBadRequest,
 	ErrInvalidRedirectURI:      http.StatusBadRequest,
+	ErrInvalidIdentityProvider: http.StatusBadRequest,
+	ErrCustomRegExpired:        http.StatusBadRequest,
+	ErrCustomRegFailed:         http.StatusForbidden,
 }
 
 // HTTPStatus returns the HTTP status the server answers with for error e (500

@@ -81,6 +81,12 @@ export const ErrorCodes = {
   REQUEST_NOT_FOUND: 10013,
   /** The OTP is malformed and cannot be handled. */
   NOT_HANDLEABLE: 10018,
+  /** The identity provider is unknown to this app's application, or of the wrong kind. */
+  INVALID_IDENTITY_PROVIDER: 10020,
+  /** The custom registration is unknown, used or expired. */
+  CUSTOM_REGISTRATION_EXPIRED: 10021,
+  /** The identity provider refused the custom registration (or its answer was not trusted). */
+  CUSTOM_REGISTRATION_FAILURE: 10022,
 } as const;
 
 /** The name of an error code, such as `'ACTION_CANCELED'`. */
@@ -126,6 +132,9 @@ export const ErrorDomains: Readonly<Record<ErrorCode, string>> = {
   10012: 'device',
   10013: 'mobileAuth',
   10018: 'mobileAuth',
+  10020: 'user',
+  10021: 'user',
+  10022: 'user',
 };
 
 /** Returns the domain of a code, or "sdk" for a code this table does not know. */

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/idp"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -19,6 +20,9 @@ import (
 // Handler serves the device API.
 type Handler struct {
 	env *svc.Env
+	// idp signs and sends custom registration webhooks (idp.go), made once.
+	idp     *idp.Caller
+	idpOnce sync.Once
 	// keys caches registered clients and their parsed keys: a client row never
 	// changes after registration, so every proof after the first skips a read.
 	keys sync.Map // client id → *clientKey
@@ -90,6 +94,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle(protocol.PathResourceProfile, only(http.MethodGet, h.spendJTI(h.resourceProfile)))
 	mux.Handle(protocol.PathResourceUserID, only(http.MethodGet, h.spendJTI(h.resourceUserID)))
 	mux.Handle(protocol.PathResourceDevices, only(http.MethodGet, h.spendJTI(h.resourceDevices)))
+	mux.Handle(protocol.PathIdentityProviders, only(http.MethodGet, h.spendJTI(h.identityProviders)))
+	mux.Handle(protocol.PathCustomRegistrationInit, only(http.MethodPost, h.spendJTI(h.customInit)))
+	mux.Handle(protocol.PathCustomRegistrationComplete, only(http.MethodPost, h.spendJTI(h.customComplete)))
 }
 
 // only refuses other methods with a JSON 405.

@@ -25,7 +25,7 @@ func TestDocumentCoversTheAPI(t *testing.T) {
 	}
 	for _, p := range []string{protocol.PathClients, protocol.PathToken, protocol.PathLogout, protocol.PathDeregister, protocol.PathUserInfo,
 		protocol.PathEnroll, protocol.PathClaim, protocol.PathAnswer, protocol.PathAuthorize, protocol.PathOpenAPI,
-		protocol.PathPushRegister, protocol.PathPushPending, protocol.PathPushRequest + "{id}", protocol.PathPushClaim,
+		protocol.PathPushRegister, protocol.PathPushPending, protocol.PathPushRequest + "{id}", protocol.PathPushClaim, protocol.PathIdentityProviders, protocol.PathCustomRegistrationInit, protocol.PathCustomRegistrationComplete,
 		rp.PathCreate, rp.PathTransaction + "{id}", rp.PathTransaction + "{id}/events"} {
 		if !strings.Contains(doc, "\n  "+p+":\n") {
 			t.Errorf("path %s missing", p)

@@ -10,6 +10,7 @@ func (t *sqlTx) PurgeExpired(ctx context.Context, now, historyBefore int64) (int
 		arg int64
 	}{
 		{"DELETE FROM auth_codes WHERE expires_at < ?", now},
+		{"DELETE FROM custom_registrations WHERE expires_at < ?", now},
 		{"DELETE FROM tokens WHERE expires_at < ?", now},
 		{"DELETE FROM authn_challenges WHERE expires_at < ?", now},
 		{"DELETE FROM transactions WHERE expires_at < ?", historyBefore},

@@ -227,6 +227,17 @@ type Tx interface {
 	ListApplications(ctx context.Context) ([]Application, error)
 	DeleteApplication(ctx context.Context, id string) error
 
+	// Identity providers and custom registrations (ops_idp.go, issue 17).
+	CreateIdentityProvider(ctx context.Context, p IdentityProvider) error
+	GetIdentityProvider(ctx context.Context, appID, id string) (IdentityProvider, error)
+	// ListIdentityProviders lists one application's ("" = every
+	// application's), ordered by application and id.
+	ListIdentityProviders(ctx context.Context, appID string) ([]IdentityProvider, error)
+	DeleteIdentityProvider(ctx context.Context, appID, id string) error
+	CreateCustomRegistration(ctx context.Context, c CustomRegistration) error
+	// TakeCustomRegistration deletes and returns the session (single use).
+	TakeCustomRegistration(ctx context.Context, sessionHash string) (CustomRegistration, error)
+
 	// Identity provider users.
 	CreateUser(ctx context.Context, u User) error
 	GetUser(ctx context.Context, id string) (User, error)
@@ -373,4 +384,30 @@ type Suspension struct {
 	Until  int64 // unix ms
 	Reason string
 	At     int64 // unix ms
+}
+
+// IdentityProvider is an identity provider of an application (issue 17):
+// Kind "browser" (the login page) or "custom" (custom registration through
+// the operator's backend at URL, webhooks signed with WebhookKey).
+type IdentityProvider struct {
+	ID         string
+	AppID      string
+	Name       string
+	Kind       string
+	URL        string
+	WebhookKey string
+	CreatedAt  int64
+}
+
+// CustomRegistration is a custom registration between its init and complete
+// steps (stored by hash of the session token, single use).
+type CustomRegistration struct {
+	SessionHash   string
+	ClientID      string
+	AppID         string
+	IdPID         string
+	Scope         string
+	CodeChallenge string
+	BackendRef    string // the id the backend saw at init (sent again at complete)
+	ExpiresAt     int64
 }
