@@ -106,6 +106,10 @@ func (s *Server) registerAdminAPI(mux *http.ServeMux) {
 	route("POST /admin/v1/users", h.createUser)
 	route("GET /admin/v1/users/{id}/enrollments", h.listEnrollments)
 	route("POST /admin/v1/users/{id}/reset-devices", h.resetDevices)
+	route("DELETE /admin/v1/users/{id}/enrollments/{enrollment}", h.revokeEnrollment)
+	route("GET /admin/v1/users/{id}/suspension", h.getSuspension)
+	route("DELETE /admin/v1/users/{id}/suspension", h.liftSuspension)
+	route("GET /admin/v1/suspensions", h.listSuspensions)
 	route("GET /admin/v1/policy", h.getPolicy)
 	route("PUT /admin/v1/policy", h.putPolicy)
 }

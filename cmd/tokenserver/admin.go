@@ -23,10 +23,10 @@ func openAdmin(ctx context.Context, storeURL string) (*server.Admin, func(), err
 	return &server.Admin{Store: st, Argon2: server.DefaultArgon2}, func() { _ = st.Close() }, nil
 }
 
-const apiClientUsage = "usage: tokenserver api-client create|list|rotate-secret|rotate-callback-key|add-callback [flags]"
+const apiClientUsage = "usage: tokenserver api-client create|list|rotate-secret|rotate-callback-key|add-callback|disable|enable [flags]"
 
 func apiClient(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cmds := map[string]bool{"create": true, "list": true, "rotate-secret": true, "rotate-callback-key": true, "add-callback": true}
+	cmds := map[string]bool{"create": true, "list": true, "rotate-secret": true, "rotate-callback-key": true, "add-callback": true, "disable": true, "enable": true}
 	if len(args) == 0 || !cmds[args[0]] {
 		fmt.Fprintln(stderr, apiClientUsage)
 		return errUsage
@@ -83,6 +83,11 @@ func apiClient(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 		fmt.Fprintf(stdout, "API client %s: %d callback URI(s) allowed\n", *id, len(callbacks))
+	case "disable", "enable":
+		if err := a.SetAPIClientDisabled(ctx, *id, args[0] == "disable"); err != nil {
+			return fmt.Errorf("API client %s: %w", *id, err)
+		}
+		fmt.Fprintf(stdout, "API client %s %sd\n", *id, args[0])
 	case "list":
 		list, err := a.ListAPIClients(ctx)
 		if err != nil {
@@ -96,8 +101,11 @@ func apiClient(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 func otpType(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && (args[0] == "list" || args[0] == "disable" || args[0] == "enable") {
+		return otpTypeMore(ctx, args, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintln(stderr, "usage: tokenserver otp-type create --name NAME [--expiry 5m] [--template T] [--push] [--number-matching] [--user-verification none|required]")
+		fmt.Fprintln(stderr, "usage: tokenserver otp-type list|disable --name NAME|enable --name NAME\n       tokenserver otp-type create --name NAME [--expiry 5m] [--template T] [--push] [--number-matching] [--user-verification none|required]")
 		return errUsage
 	}
 	fs := newFlags("otp-type create", stderr)
@@ -130,8 +138,12 @@ func otpType(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func user(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && (args[0] == "list" || args[0] == "enrollments" || args[0] == "revoke-enrollment" || args[0] == "suspensions") {
+		return userMore(ctx, args, stdout, stderr)
+	}
 	if len(args) == 0 || (args[0] != "create" && args[0] != "reset-devices" && args[0] != "unsuspend") {
-		fmt.Fprintln(stderr, "usage: tokenserver user create --username NAME --password PW\n       tokenserver user reset-devices --user NAME\n       tokenserver user unsuspend --user NAME")
+		fmt.Fprintln(stderr, "usage: tokenserver user create --username NAME --password PW\n       tokenserver user reset-devices --user NAME\n       tokenserver user unsuspend --user NAME\n"+
+			"       tokenserver user list [--after ID]\n       tokenserver user enrollments --user NAME\n       tokenserver user revoke-enrollment --user NAME --enrollment ID\n       tokenserver user suspensions")
 		return errUsage
 	}
 	fs := newFlags("user "+args[0], stderr)

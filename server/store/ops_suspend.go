@@ -22,3 +22,26 @@ func (t *sqlTx) DeleteSuspension(ctx context.Context, userID string) (bool, erro
 	n, err := t.exec(ctx, "DELETE FROM user_suspensions WHERE user_id = ?", userID)
 	return n == 1, err
 }
+
+// ListSuspensions returns the suspensions still in force at now (unix ms),
+// by user id, at most limit of them (the admin API's list).
+func ListSuspensions(ctx context.Context, s Store, now int64, limit int) ([]Suspension, error) {
+	st, err := sqlOf(s)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.reader.QueryContext(ctx, st.d.q("SELECT user_id, until_ms, reason, at FROM user_suspensions WHERE until_ms > ? ORDER BY user_id LIMIT ?"), now, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Suspension
+	for rows.Next() {
+		var x Suspension
+		if err := rows.Scan(&x.UserID, &x.Until, &x.Reason, &x.At); err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}

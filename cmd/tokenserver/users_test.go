@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openmobileauth/oma/server/rp"
+	"github.com/openmobileauth/oma/server/servertest"
+	"github.com/openmobileauth/oma/server/store"
+)
+
+// The CLI's user, api-client and otp-type commands beside the admin API's,
+// on the store of a running server with an enrolled device.
+func TestUserListEnrollmentsRevokeAndSuspensions(t *testing.T) {
+	ts := servertest.Start(t, servertest.Options{})
+	st := ts.StoreURL
+	d := ts.Enrolled(ts.DemoUser, ts.DemoPassword, "13579")
+	ctx := context.Background()
+
+	c, out, e := runCmd(t, "user", "list", "--store", st)
+	if c != 0 || !strings.Contains(out, ts.DemoUserID+"\tcreated=") {
+		t.Fatalf("user list: %d %q %q", c, out, e)
+	}
+	c, out, e = runCmd(t, "user", "enrollments", "--store", st, "--user", ts.DemoUserID)
+	if c != 0 || !strings.Contains(out, "profile="+d.ProfileID) {
+		t.Fatalf("user enrollments: %d %q %q", c, out, e)
+	}
+	eid := strings.SplitN(out, "\t", 2)[0]
+	if c, _, _ := runCmd(t, "user", "revoke-enrollment", "--store", st, "--user", ts.DemoUserID); c != 2 {
+		t.Error("revoke-enrollment without --enrollment is not a usage error")
+	}
+	if c, _, e := runCmd(t, "user", "revoke-enrollment", "--store", st, "--user", "nobody", "--enrollment", eid); c != 1 || !strings.Contains(e, "not found") {
+		t.Errorf("revoke of another user's enrollment: %d %q", c, e)
+	}
+	c, out, e = runCmd(t, "user", "revoke-enrollment", "--store", st, "--user", ts.DemoUserID, "--enrollment", eid)
+	if c != 0 || !strings.Contains(out, "revoked") {
+		t.Fatalf("revoke-enrollment: %d %q %q", c, out, e)
+	}
+	_, otp, err := ts.CreateAuthRequest(ctx, rp.CreateParams{Message: "hi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Claim(otp); err == nil || !strings.Contains(err.Error(), "user_disenrolled") {
+		t.Fatalf("claim after the revoke: %v", err)
+	}
+	if c, out, _ := runCmd(t, "user", "enrollments", "--store", st, "--user", ts.DemoUserID); c != 0 || out != "" {
+		t.Fatalf("enrollments after the revoke: %q", out)
+	}
+
+	now := time.Now().UnixMilli()
+	if err := ts.Server.Store().InTx(ctx, func(tx store.Tx) error {
+		return tx.PutSuspension(ctx, store.Suspension{UserID: ts.DemoUserID, Until: now + time.Hour.Milliseconds(), Reason: "not_me", At: now})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if c, out, e := runCmd(t, "user", "suspensions", "--store", st); c != 0 || !strings.Contains(out, ts.DemoUserID+"\tuntil=") || !strings.Contains(out, "reason=not_me") {
+		t.Fatalf("user suspensions: %d %q %q", c, out, e)
+	}
+
+	// api-client disable/enable: the RP API refuses, then accepts.
+	if c, out, e := runCmd(t, "api-client", "disable", "--store", st, "--id", ts.APIClientID); c != 0 || !strings.Contains(out, "disabled") {
+		t.Fatalf("api-client disable: %d %q %q", c, out, e)
+	}
+	// Another process's change reaches the running server's cache within
+	// its 2 s reuse time.
+	if !eventually(func() bool { _, _, err := ts.CreateAuthRequest(ctx, rp.CreateParams{Message: "hi"}); return err != nil }) {
+		t.Fatal("a disabled API client still creates requests")
+	}
+	if c, _, e := runCmd(t, "api-client", "enable", "--store", st, "--id", ts.APIClientID); c != 0 {
+		t.Fatalf("api-client enable: %q", e)
+	}
+	if !eventually(func() bool { _, _, err := ts.CreateAuthRequest(ctx, rp.CreateParams{Message: "hi"}); return err == nil }) {
+		t.Fatal("enabled again: still refused")
+	}
+	if c, _, _ := runCmd(t, "api-client", "disable", "--store", st, "--id", "nobody"); c != 1 {
+		t.Error("disable of an unknown API client succeeded")
+	}
+
+	// otp-type list/disable/enable.
+	if c, out, e := runCmd(t, "otp-type", "list", "--store", st); c != 0 || !strings.Contains(out, ts.OTPType+"\texpiry=") {
+		t.Fatalf("otp-type list: %d %q %q", c, out, e)
+	}
+	if c, _, e := runCmd(t, "otp-type", "disable", "--store", st, "--name", ts.OTPType); c != 0 {
+		t.Fatalf("otp-type disable: %q", e)
+	}
+	if c, out, _ := runCmd(t, "otp-type", "list", "--store", st); c != 0 || !strings.Contains(out, "disabled=true") {
+		t.Fatalf("after disable: %q", out)
+	}
+	if c, _, _ := runCmd(t, "otp-type", "disable", "--store", st); c != 2 {
+		t.Error("otp-type disable without --name is not a usage error")
+	}
+	if c, _, e := runCmd(t, "otp-type", "enable", "--store", st, "--name", ts.OTPType); c != 0 {
+		t.Fatalf("otp-type enable: %q", e)
+	}
+}
+
+// eventually polls cond for up to 4 s.
+func eventually(cond func() bool) bool {
+	for end := time.Now().Add(4 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		if cond() {
+			return true
+		}
+	}
+	return false
+}
