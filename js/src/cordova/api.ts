@@ -18,6 +18,7 @@ import { createCordovaTransport, CordovaExec } from '../transports/cordova';
 import type { Config, HttpMethod, ResourceResponse } from '../types';
 import { ResourceRequestType } from '../types';
 import { FlowHandler, withCallbacks } from './flow';
+import { CordovaPush, createCordovaPush } from './push';
 
 /** A profile as the Cordova flavour reports it (both spellings of the id). */
 export interface CordovaProfile {
@@ -182,6 +183,8 @@ export interface Onegini {
        */
       handleRequest(options: { otp: string }): OtpFlow;
     };
+    /** Push mobile authentication (see ./push.ts). */
+    push: CordovaPush;
   };
   resource: {
     /** Calls a resource with the user's access token. */
@@ -418,6 +421,7 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
         return withCallbacks(p, success, failure);
       },
       otp: { handleRequest: handleOtp },
+      push: createCordovaPush(sdk),
     },
     resource: {
       fetch(
