@@ -66,8 +66,9 @@ var (
 		"Cancels the PIN entry that is waiting; the authentication rejects with 9006.",
 		dispatch.CodeNotStarted, dispatch.CodeNoFlowInProgress)
 	AuthenticateUser = declare[AuthenticateUserParams, AuthData](MethodAuthenticateUser,
-		"Authenticates a registered user with the PIN.",
-		server(dispatch.CodeNotStarted, dispatch.CodeProfileNotFound, dispatch.CodeWrongPin, dispatch.CodeUserDeregistered, dispatch.CodeCancelled, dispatch.CodeActionInProgress)...)
+		"Authenticates a registered user with the PIN, or with the biometric authenticator (its id, or null when it is the preferred one): fingerprint events, then accept, deny or fall back to the PIN.",
+		server(dispatch.CodeNotStarted, dispatch.CodeProfileNotFound, dispatch.CodeWrongPin, dispatch.CodeUserDeregistered, dispatch.CodeCancelled, dispatch.CodeActionInProgress,
+			dispatch.CodeAuthenticatorNotSupported, dispatch.CodeAuthenticatorNotRegistered, dispatch.CodeAuthenticatorDeregistered, dispatch.CodeBiometricFailure)...)
 	Logout = declare[None, None](MethodLogout,
 		"Logs the authenticated user out (revokes the session's tokens).",
 		dispatch.CodeNotStarted, dispatch.CodeNoProfileAuthenticated, dispatch.CodeNotAuthenticated)
@@ -184,7 +185,7 @@ type SubmitPinParams struct {
 // AuthenticateUserParams are authenticateUser's parameters.
 type AuthenticateUserParams struct {
 	ProfileID       string  `json:"profileId" oma:"nonempty"`
-	AuthenticatorID *string `json:"authenticatorId,omitempty" doc:"The authenticator, or null for the PIN."`
+	AuthenticatorID *string `json:"authenticatorId,omitempty" doc:"PIN, a BiometricAuthenticatorIds value, or null for the preferred authenticator."`
 }
 
 // ProfileParams name one profile.

@@ -89,6 +89,15 @@ const (
 	CodeCustomRegistrationExpired Code = 10021
 	// CodeCustomRegistrationFailure: the identity provider refused the registration (or its answer was not trusted).
 	CodeCustomRegistrationFailure Code = 10022
+	// CodeAuthenticatorDeregistered: the biometric key is invalid (the enrolled
+	// biometrics changed); the authenticator was removed, register it again.
+	CodeAuthenticatorDeregistered Code = 9022
+	// CodeBiometricFailure: the biometric prompt is locked out or unavailable.
+	CodeBiometricFailure Code = 9030
+	// CodeAuthenticatorNotSupported: this device offers no such authenticator.
+	CodeAuthenticatorNotSupported Code = 10006
+	// CodeAuthenticatorNotRegistered: the authenticator is not registered for the profile.
+	CodeAuthenticatorNotRegistered Code = 10007
 )
 
 // CodeInfo describes one code of the table.
@@ -138,6 +147,10 @@ var codeTable = []CodeInfo{
 	{CodeInvalidIdentityProvider, "INVALID_IDENTITY_PROVIDER", "user", "identity provider unknown to this application"},
 	{CodeCustomRegistrationExpired, "CUSTOM_REGISTRATION_EXPIRED", "user", "custom registration unknown, used or expired"},
 	{CodeCustomRegistrationFailure, "CUSTOM_REGISTRATION_FAILURE", "user", "custom registration refused by the identity provider"},
+	{CodeAuthenticatorDeregistered, "AUTHENTICATOR_DEREGISTERED", "authenticator", "biometric key invalid (biometrics changed); register again"},
+	{CodeBiometricFailure, "BIOMETRIC_AUTHENTICATOR_FAILURE", "authenticator", "biometric prompt locked out or unavailable"},
+	{CodeAuthenticatorNotSupported, "AUTHENTICATOR_NOT_SUPPORTED", "authenticator", "no such authenticator on this device"},
+	{CodeAuthenticatorNotRegistered, "AUTHENTICATOR_NOT_REGISTERED", "authenticator", "authenticator not registered for the profile"},
 }
 
 var codeIndex = func() map[Code]*CodeInfo {

@@ -17,6 +17,9 @@ const AliasClient = "client"
 // MobileAuthAlias is the key store alias of a profile's mobile-authentication key.
 func MobileAuthAlias(profileID string) string { return "mobileauth/" + profileID }
 
+// BiometricAlias is the alias of a profile's user-verified biometric key.
+func BiometricAlias(profileID string) string { return "biometric/" + profileID }
+
 // ErrDigest is returned when Sign is asked to sign anything but a SHA-256 digest.
 var ErrDigest = errors.New("keys: only 32-byte SHA-256 digests can be signed")
 

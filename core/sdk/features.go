@@ -19,6 +19,7 @@ func registerDeviceFeatures(d *Deps) error {
 		return err
 	}
 	u := user.New(c, d.Dispatcher.Emit)
+	u.Biometric = d.Biometric
 	if d.FlowTimeout > 0 {
 		u.Timeout = d.FlowTimeout
 	}

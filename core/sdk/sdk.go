@@ -23,6 +23,8 @@ type Deps struct {
 	Storage device.Storage
 	// Keys is the hardware key store capability.
 	Keys device.KeyStore
+	// Biometric is the user-verified key store (nil: no biometric authenticator).
+	Biometric device.UserVerifiedKeyStore
 	// Log is the redacting logger.
 	Log *zerolog.Logger
 	// Client is the platform and the app configuration (startClient defaults).
@@ -40,6 +42,9 @@ type Options struct {
 	// Storage and Keys are the device capabilities (required).
 	Storage device.Storage
 	Keys    device.KeyStore
+	// Biometric is the optional user-verified key store of the biometric
+	// authenticator (issue 15); nil: the device offers none.
+	Biometric device.UserVerifiedKeyStore
 	// Sink receives events (and the responses of HandleAsync).
 	Sink dispatch.Sink
 	// Logger is a redacting logger from redact.NewLogger; nil means no logging.
@@ -66,7 +71,7 @@ func New(o Options) (*SDK, error) {
 		return nil, dispatch.Errorf(dispatch.CodeConfiguration, "storage and key store capabilities are required")
 	}
 	d := dispatch.New(dispatch.Options{Sink: o.Sink, Logger: o.Logger, MaxRequestSize: o.MaxRequestSize})
-	deps := &Deps{Dispatcher: d, Storage: o.Storage, Keys: o.Keys, Log: d.Logger(), Client: o.Client, FlowTimeout: o.FlowTimeout}
+	deps := &Deps{Dispatcher: d, Storage: o.Storage, Keys: o.Keys, Biometric: o.Biometric, Log: d.Logger(), Client: o.Client, FlowTimeout: o.FlowTimeout}
 	for _, r := range registrars {
 		if err := r(deps); err != nil {
 			d.Close()

@@ -44,6 +44,12 @@ type Profile struct {
 	ID         string      `json:"id"`
 	UserID     string      `json:"userId"`
 	Enrollment *Enrollment `json:"enrollment,omitempty"`
+	// Biometric: the profile's biometric authenticator is registered (its
+	// key is keys.BiometricAlias(ID) in the UserVerifiedKeyStore).
+	Biometric bool `json:"biometric,omitempty"`
+	// Preferred is the authenticator authenticateUser(profileId, null) uses
+	// ("" or "PIN": the PIN).
+	Preferred string `json:"preferred,omitempty"`
 }
 
 // Tokens are a profile's DPoP-bound tokens.

@@ -7,7 +7,9 @@ import (
 
 	"github.com/openmobileauth/oma/core/api"
 	"github.com/openmobileauth/oma/core/dispatch"
+	"github.com/openmobileauth/oma/core/flow"
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/core/store"
 )
 
 // authenticateUser runs PIN authentication of a profile: open, then PINs until
@@ -20,17 +22,38 @@ func (u *Users) authenticateUser(ctx context.Context, p api.AuthenticateUserPara
 		return api.AuthData{}, err
 	}
 	pid := p.ProfileID
-	if a := p.AuthenticatorID; a != nil && *a != "" && !strings.EqualFold(*a, "pin") {
-		return api.AuthData{}, dispatch.Errorf(dispatch.CodeBadParameters, "unknown authenticator; only the PIN authenticator (null or \"PIN\") exists")
-	}
-	if _, err := u.profile(pid); err != nil {
+	prof, err := u.profile(pid)
+	if err != nil {
 		return api.AuthData{}, err
+	}
+	biometric := false
+	if a := p.AuthenticatorID; a == nil || *a == "" {
+		biometric = prof.Biometric && isBiometricID(prof.Preferred)
+	} else if isBiometricID(*a) {
+		if !prof.Biometric {
+			return api.AuthData{}, dispatch.Errorf(dispatch.CodeAuthenticatorNotRegistered, "the biometric authenticator is not registered for this profile")
+		}
+		biometric = true
+	} else if !strings.EqualFold(*a, api.AuthenticatorIDPin) {
+		return api.AuthData{}, dispatch.Errorf(dispatch.CodeAuthenticatorNotSupported, "unknown authenticator; PIN or the biometric id of BiometricAuthenticatorIds")
 	}
 	f, err := u.slot.Begin(u.Timeout)
 	if err != nil {
 		return api.AuthData{}, err
 	}
 	defer f.End()
+	if biometric {
+		return u.authenticateBiometric(ctx, f, reg, pid)
+	}
+	if _, err := u.pinAuth(ctx, f, reg, pid); err != nil {
+		return api.AuthData{}, err
+	}
+	return api.AuthData{UserProfile: api.UserProfile{ID: pid}}, nil
+}
+
+// pinAuth runs the PIN authentication events on f until the server accepts a
+// PIN (stored tokens, session) and returns that PIN.
+func (u *Users) pinAuth(ctx context.Context, f *flow.Flow, reg store.Client, pid string) (string, error) {
 	closeEv := api.PinAuthClose{ProfileID: pid}
 	f.Expect(inPinAuth, inCancelAuth)
 	api.PinAuthOpenEvent.Emit(u.emit, api.PinAuthOpen{ProfileID: pid})
@@ -39,13 +62,13 @@ func (u *Users) authenticateUser(ctx context.Context, p api.AuthenticateUserPara
 		if err != nil {
 			f.Expect()
 			api.PinAuthCloseEvent.Emit(u.emit, closeEv)
-			return api.AuthData{}, err
+			return "", err
 		}
 		if in.Kind == inCancelAuth {
 			f.Expect()
 			api.PinAuthCloseEvent.Emit(u.emit, closeEv)
 			in.Reply(nil)
-			return api.AuthData{}, dispatch.Errorf(dispatch.CodeCancelled, "PIN authentication was cancelled")
+			return "", dispatch.Errorf(dispatch.CodeCancelled, "PIN authentication was cancelled")
 		}
 		if len(in.Value) != reg.PinLength || !isDigits(in.Value) {
 			in.Reply(dispatch.Errorf(dispatch.CodeBadParameters, "the PIN must have %d digits", reg.PinLength))
@@ -85,8 +108,8 @@ func (u *Users) authenticateUser(ctx context.Context, p api.AuthenticateUserPara
 		api.PinAuthCloseEvent.Emit(u.emit, closeEv)
 		in.Reply(nil)
 		if err != nil {
-			return api.AuthData{}, err
+			return "", err
 		}
-		return api.AuthData{UserProfile: api.UserProfile{ID: pid}}, nil
+		return in.Value, nil
 	}
 }

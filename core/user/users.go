@@ -7,6 +7,7 @@ import (
 
 	"github.com/openmobileauth/oma/core/api"
 	"github.com/openmobileauth/oma/core/client"
+	"github.com/openmobileauth/oma/core/device"
 	"github.com/openmobileauth/oma/core/dispatch"
 	"github.com/openmobileauth/oma/core/flow"
 	"github.com/openmobileauth/oma/core/keys"
@@ -23,6 +24,9 @@ type Users struct {
 	st   *store.Store
 	emit Emitter
 	slot *flow.Slot // registration and PIN authentication
+	// Biometric is the user-verified key store of the biometric
+	// authenticator; nil: this device offers none.
+	Biometric device.UserVerifiedKeyStore
 	// Timeout bounds every wait for the app (browser callback, PIN).
 	Timeout time.Duration
 	tokMu   sync.Mutex // serialises token refresh
@@ -46,7 +50,7 @@ const (
 
 // Register adds the user methods to d.
 func (u *Users) Register(d *dispatch.Dispatcher) error {
-	return api.Register(d,
+	return api.Register(d, append([]api.Binding{
 		api.RegisterUser.Handle(u.registerUser),
 		api.HandleRegistrationCallback.Handle(u.handleRegistrationCallback),
 		api.CancelBrowserRegistration.Handle(u.deliver(inCancelBrowser)),
@@ -64,7 +68,7 @@ func (u *Users) Register(d *dispatch.Dispatcher) error {
 		api.AuthenticateUserImplicitly.Handle(u.authenticateUserImplicitly),
 		api.AuthenticateDeviceForResource.Handle(u.authenticateDeviceForResource),
 		api.GetImplicitlyAuthenticatedUserProfile.Handle(u.getImplicitlyAuthenticatedUserProfile),
-	)
+	}, u.registerAuthenticatorMethods()...)...)
 }
 
 // deliver answers a method that hands an input without a value (a cancel) to
@@ -142,6 +146,9 @@ func (u *Users) forgetProfile(id string) error {
 		return internal(err)
 	}
 	_ = u.c.Keys().DeleteKey(keys.MobileAuthAlias(id))
+	if u.Biometric != nil {
+		_ = u.Biometric.DeleteUserVerifiedKey(keys.BiometricAlias(id))
+	}
 	return nil
 }
 

@@ -87,6 +87,14 @@ export const ErrorCodes = {
   CUSTOM_REGISTRATION_EXPIRED: 10021,
   /** The identity provider refused the custom registration (or its answer was not trusted). */
   CUSTOM_REGISTRATION_FAILURE: 10022,
+  /** The biometric key is invalid (the enrolled biometrics changed); the authenticator was removed: register it again. */
+  AUTHENTICATOR_DEREGISTERED: 9022,
+  /** The biometric prompt is locked out or unavailable. */
+  BIOMETRIC_AUTHENTICATOR_FAILURE: 9030,
+  /** This device offers no such authenticator. */
+  AUTHENTICATOR_NOT_SUPPORTED: 10006,
+  /** The authenticator is not registered for the profile. */
+  AUTHENTICATOR_NOT_REGISTERED: 10007,
 } as const;
 
 /** The name of an error code, such as `'ACTION_CANCELED'`. */
@@ -135,6 +143,10 @@ export const ErrorDomains: Readonly<Record<ErrorCode, string>> = {
   10020: 'user',
   10021: 'user',
   10022: 'user',
+  9022: 'authenticator',
+  9030: 'authenticator',
+  10006: 'authenticator',
+  10007: 'authenticator',
 };
 
 /** Returns the domain of a code, or "sdk" for a code this table does not know. */

@@ -1,12 +1,14 @@
 package servertest
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"net/http"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/store"
 )
 
 // NewBiometricKey makes a software P-256 key standing in for the
@@ -63,4 +65,16 @@ func (d *Device) BiometricLogin(profileID, challenge, signature string) error {
 // ChangePin replaces the profile's PIN after the server verified pin.
 func (d *Device) ChangePin(pin, newPin string) error {
 	return d.Call(http.MethodPost, protocol.PathChangePin, true, protocol.ChangePinRequest{ProfileID: d.ProfileID, Pin: pin, NewPin: newPin}, nil)
+}
+
+// ProfileAuthenticator reads the profile's biometric authenticator from the
+// server's store (store.ErrNotFound when there is none).
+func ProfileAuthenticator(ts *TestServer, profileID string) (store.Authenticator, error) {
+	var a store.Authenticator
+	err := ts.Server.Store().View(context.Background(), func(tx store.Tx) error {
+		var err error
+		a, err = tx.GetAuthenticator(context.Background(), profileID, protocol.AuthenticatorBiometric)
+		return err
+	})
+	return a, err
 }

@@ -18,6 +18,18 @@ export interface JsonSchema {
 
 /** The method names of the core's dispatcher, as the JS API calls them. */
 export const Methods = {
+  getAllAuthenticators: 'getAllAuthenticators',
+  getRegisteredAuthenticators: 'getRegisteredAuthenticators',
+  registerAuthenticator: 'registerAuthenticator',
+  deregisterAuthenticator: 'deregisterAuthenticator',
+  setPreferredAuthenticator: 'setPreferredAuthenticator',
+  registerFingerprintAuthenticator: 'registerFingerprintAuthenticator',
+  deregisterFingerprintAuthenticator: 'deregisterFingerprintAuthenticator',
+  submitFingerprintAcceptAuthenticationRequest: 'submitFingerprintAcceptAuthenticationRequest',
+  submitFingerprintDenyAuthenticationRequest: 'submitFingerprintDenyAuthenticationRequest',
+  submitFingerprintFallbackToPin: 'submitFingerprintFallbackToPin',
+  changePin: 'changePin',
+  validatePinWithPolicy: 'validatePinWithPolicy',
   startClient: 'startClient',
   registerUser: 'registerUser',
   handleRegistrationCallback: 'handleRegistrationCallback',
@@ -61,8 +73,27 @@ export interface AuthData {
 
 export interface AuthenticateUserParams {
   profileId: string;
-  /** The authenticator, or null for the PIN. */
+  /** PIN, a BiometricAuthenticatorIds value, or null for the preferred authenticator. */
   authenticatorId?: string | null;
+}
+
+export interface Authenticator {
+  /** PIN, or the biometric id of Types.BiometricAuthenticatorIds. */
+  id: string;
+  name: string;
+  /** PIN, FINGERPRINT (Android, desktop) or Biometric (iOS). */
+  type: string;
+  isPreferred: boolean;
+  isRegistered: boolean;
+  userProfile?: UserProfile;
+}
+
+export interface AuthenticatorParams {
+  authenticatorId: string;
+}
+
+export interface FingerprintProfile {
+  profileId: string;
 }
 
 export interface FinishOtpAuthenticationEvent {
@@ -172,6 +203,11 @@ export interface PinNotAllowedEvent {
   errorMsg: string;
 }
 
+export interface PinParams {
+  /** The PIN (a secret: never logged). */
+  pin: string;
+}
+
 export interface PingResult {
   pong: boolean;
 }
@@ -270,8 +306,49 @@ export interface VersionResult {
   protocol: number;
 }
 
+export interface finishFingerprintAuthenticationEvent {
+  action: 'finishAuthentication';
+}
+
+export interface onFingerprintCapturedEvent {
+  action: 'onFingerprintCaptured';
+}
+
+export interface onNextFingerprintAuthenticationAttemptEvent {
+  action: 'onNextAuthenticationAttempt';
+}
+
+export interface startFingerprintAuthenticationEvent {
+  action: 'startAuthentication';
+  userProfile: FingerprintProfile;
+}
+
 /** Params and result type of every method. */
 export interface MethodTypes {
+  /** Lists the authenticators this device offers for a profile (PIN, and the biometric when a strong biometric is enrolled). */
+  getAllAuthenticators: { params: ProfileParams; result: Authenticator[] };
+  /** Lists the authenticators registered for a profile. */
+  getRegisteredAuthenticators: { params: ProfileParams; result: Authenticator[] };
+  /** Registers an authenticator for the authenticated profile: the biometric asks for the PIN first (PIN authentication events). */
+  registerAuthenticator: { params: AuthenticatorParams; result: null };
+  /** Removes an authenticator of the authenticated profile (not the PIN). */
+  deregisterAuthenticator: { params: AuthenticatorParams; result: null };
+  /** Makes a registered authenticator the one authenticateUser(profileId, null) uses. */
+  setPreferredAuthenticator: { params: AuthenticatorParams; result: null };
+  /** Registers the biometric authenticator for the authenticated profile (asks for the PIN first). */
+  registerFingerprintAuthenticator: { params: ProfileParams; result: null };
+  /** Removes the biometric authenticator of the authenticated profile. */
+  deregisterFingerprintAuthenticator: { params: ProfileParams; result: null };
+  /** Answers startAuthentication: show the biometric prompt. */
+  submitFingerprintAcceptAuthenticationRequest: { params: NoParams; result: null };
+  /** Answers startAuthentication: no biometric; authenticateUser rejects with 9006. */
+  submitFingerprintDenyAuthenticationRequest: { params: NoParams; result: null };
+  /** Answers startAuthentication: authenticate with the PIN instead (PIN authentication events follow). */
+  submitFingerprintFallbackToPin: { params: NoParams; result: null };
+  /** Changes the authenticated profile's PIN: PIN authentication events for the current PIN, then PIN creation events for the new one. */
+  changePin: { params: NoParams; result: null };
+  /** Checks a PIN against the PIN policy: 9011 blacklisted, 9013 similar digits, 9014 wrong length, 8015 a sequence or not digits. */
+  validatePinWithPolicy: { params: PinParams; result: null };
   /** Starts the SDK client: validates the configuration and registers this app instance with the server when needed. */
   startClient: { params: StartClientParams; result: null };
   /** Registers a new user: emits the registration URL, waits for the callback, then for a new PIN. */
@@ -286,7 +363,7 @@ export interface MethodTypes {
   cancelPinCreation: { params: NoParams; result: null };
   /** Cancels the PIN entry that is waiting; the authentication rejects with 9006. */
   cancelPinAuthentication: { params: NoParams; result: null };
-  /** Authenticates a registered user with the PIN. */
+  /** Authenticates a registered user with the PIN, or with the biometric authenticator (its id, or null when it is the preferred one): fingerprint events, then accept, deny or fall back to the PIN. */
   authenticateUser: { params: AuthenticateUserParams; result: AuthData };
   /** Logs the authenticated user out (revokes the session's tokens). */
   logout: { params: NoParams; result: null };
@@ -345,6 +422,18 @@ export type MethodResult<M extends MethodName> = MethodTypes[M]['result'];
 
 /** The error codes each method may answer. */
 export const MethodErrors: { readonly [M in MethodName]: readonly number[] } = {
+  getAllAuthenticators: [8000, 8007, 8009, 8020],
+  getRegisteredAuthenticators: [8000, 8007, 8009, 8020],
+  registerAuthenticator: [8000, 8004, 8007, 8009, 8012, 8020, 9000, 9001, 9002, 9003, 9006, 9007, 9010, 9012, 9030, 10000, 10006, 10007],
+  deregisterAuthenticator: [8000, 8007, 8009, 8012, 8020, 9000, 9001, 9002, 9003, 9007, 9010, 9012, 10000, 10006, 10007],
+  setPreferredAuthenticator: [8000, 8007, 8009, 8012, 8020, 9003, 9007, 9010, 10006, 10007],
+  registerFingerprintAuthenticator: [8000, 8004, 8007, 8009, 8012, 8020, 9000, 9001, 9002, 9003, 9006, 9007, 9010, 9012, 9030, 10000, 10006, 10007],
+  deregisterFingerprintAuthenticator: [8000, 8007, 8009, 8012, 8020, 9000, 9001, 9002, 9003, 9007, 9010, 9012, 10000, 10006, 10007],
+  submitFingerprintAcceptAuthenticationRequest: [8000, 8009, 8014, 8020],
+  submitFingerprintDenyAuthenticationRequest: [8000, 8009, 8014, 8020],
+  submitFingerprintFallbackToPin: [8000, 8009, 8014, 8020],
+  changePin: [8000, 8004, 8009, 8012, 8015, 8020, 9000, 9001, 9002, 9003, 9006, 9007, 9010, 9012, 10000],
+  validatePinWithPolicy: [8000, 8009, 8015, 8020, 9011, 9013, 9014],
   startClient: [8000, 8001, 8009, 8021, 9000, 9001, 9002, 9012, 10000],
   registerUser: [8000, 8009, 8020, 9000, 9001, 9002, 9006, 9007, 9012, 10000],
   handleRegistrationCallback: [8000, 8009, 8014, 8020],
@@ -352,7 +441,7 @@ export const MethodErrors: { readonly [M in MethodName]: readonly number[] } = {
   submitPin: [8000, 8009, 8014, 8020],
   cancelPinCreation: [8000, 8009, 8014, 8020],
   cancelPinAuthentication: [8000, 8009, 8014, 8020],
-  authenticateUser: [8000, 8004, 8007, 8009, 8020, 9000, 9001, 9002, 9003, 9006, 9007, 9012, 10000],
+  authenticateUser: [8000, 8004, 8007, 8009, 8020, 9000, 9001, 9002, 9003, 9006, 9007, 9012, 9022, 9030, 10000, 10006, 10007],
   logout: [8000, 8009, 8012, 8020, 9010],
   deregisterUser: [8000, 8007, 8009, 8020, 9000, 9001, 9002, 9012, 10000],
   getUserProfiles: [8000, 8009, 8020],
@@ -388,12 +477,16 @@ export type PinAuthenticationEvent = PinAuthenticationOpenEvent | PinAuthenticat
 /** Payload of ONEWELCOME_MOBILE_AUTH_OTP_NOTIFICATION. */
 export type MobileAuthOtpEvent = StartOtpAuthenticationEvent | FinishOtpAuthenticationEvent;
 
+/** Payload of ONEWELCOME_FINGERPRINT_NOTIFICATION. */
+export type FingerprintEvent = startFingerprintAuthenticationEvent | onNextFingerprintAuthenticationAttemptEvent | onFingerprintCapturedEvent | finishFingerprintAuthenticationEvent;
+
 /** Maps each event name to its payload type. */
 export interface EventPayloads {
   ONEWELCOME_REGISTRATION_NOTIFICATION: RegistrationURLEvent;
   ONEWELCOME_PIN_CREATE_NOTIFICATION: PinCreateEvent;
   ONEWELCOME_PIN_AUTHENTICATION_NOTIFICATION: PinAuthenticationEvent;
   ONEWELCOME_MOBILE_AUTH_OTP_NOTIFICATION: MobileAuthOtpEvent;
+  ONEWELCOME_FINGERPRINT_NOTIFICATION: FingerprintEvent;
 }
 
 /** The named schemas ($defs of contract.json). */
@@ -421,7 +514,7 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
           "string",
           "null"
         ],
-        "description": "The authenticator, or null for the PIN."
+        "description": "PIN, a BiometricAuthenticatorIds value, or null for the preferred authenticator."
       },
       "profileId": {
         "type": "string",
@@ -431,6 +524,78 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
     "x-order": [
       "profileId",
       "authenticatorId"
+    ],
+    "required": [
+      "profileId"
+    ],
+    "additionalProperties": false
+  },
+  "Authenticator": {
+    "type": "object",
+    "properties": {
+      "id": {
+        "type": "string",
+        "description": "PIN, or the biometric id of Types.BiometricAuthenticatorIds."
+      },
+      "isPreferred": {
+        "type": "boolean"
+      },
+      "isRegistered": {
+        "type": "boolean"
+      },
+      "name": {
+        "type": "string"
+      },
+      "type": {
+        "type": "string",
+        "description": "PIN, FINGERPRINT (Android, desktop) or Biometric (iOS)."
+      },
+      "userProfile": {
+        "$ref": "#/$defs/UserProfile"
+      }
+    },
+    "x-order": [
+      "id",
+      "name",
+      "type",
+      "isPreferred",
+      "isRegistered",
+      "userProfile"
+    ],
+    "required": [
+      "id",
+      "name",
+      "type",
+      "isPreferred",
+      "isRegistered"
+    ],
+    "additionalProperties": false
+  },
+  "AuthenticatorParams": {
+    "type": "object",
+    "properties": {
+      "authenticatorId": {
+        "type": "string",
+        "minLength": 1
+      }
+    },
+    "x-order": [
+      "authenticatorId"
+    ],
+    "required": [
+      "authenticatorId"
+    ],
+    "additionalProperties": false
+  },
+  "FingerprintProfile": {
+    "type": "object",
+    "properties": {
+      "profileId": {
+        "type": "string"
+      }
+    },
+    "x-order": [
+      "profileId"
     ],
     "required": [
       "profileId"
@@ -837,6 +1002,22 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
     ],
     "additionalProperties": false
   },
+  "PinParams": {
+    "type": "object",
+    "properties": {
+      "pin": {
+        "type": "string",
+        "description": "The PIN (a secret: never logged)."
+      }
+    },
+    "x-order": [
+      "pin"
+    ],
+    "required": [
+      "pin"
+    ],
+    "additionalProperties": false
+  },
   "PingResult": {
     "type": "object",
     "properties": {
@@ -1237,6 +1418,75 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
       "protocol"
     ],
     "additionalProperties": false
+  },
+  "finishFingerprintAuthenticationEvent": {
+    "type": "object",
+    "properties": {
+      "action": {
+        "type": "string",
+        "const": "finishAuthentication"
+      }
+    },
+    "x-order": [
+      "action"
+    ],
+    "required": [
+      "action"
+    ],
+    "additionalProperties": false
+  },
+  "onFingerprintCapturedEvent": {
+    "type": "object",
+    "properties": {
+      "action": {
+        "type": "string",
+        "const": "onFingerprintCaptured"
+      }
+    },
+    "x-order": [
+      "action"
+    ],
+    "required": [
+      "action"
+    ],
+    "additionalProperties": false
+  },
+  "onNextFingerprintAuthenticationAttemptEvent": {
+    "type": "object",
+    "properties": {
+      "action": {
+        "type": "string",
+        "const": "onNextAuthenticationAttempt"
+      }
+    },
+    "x-order": [
+      "action"
+    ],
+    "required": [
+      "action"
+    ],
+    "additionalProperties": false
+  },
+  "startFingerprintAuthenticationEvent": {
+    "type": "object",
+    "properties": {
+      "action": {
+        "type": "string",
+        "const": "startAuthentication"
+      },
+      "userProfile": {
+        "$ref": "#/$defs/FingerprintProfile"
+      }
+    },
+    "x-order": [
+      "action",
+      "userProfile"
+    ],
+    "required": [
+      "action",
+      "userProfile"
+    ],
+    "additionalProperties": false
   }
 };
 
@@ -1306,9 +1556,33 @@ export const MethodSchemas: { readonly [M in MethodName]: { params: JsonSchema; 
       "type": "null"
     }
   },
+  "changePin": {
+    "params": {
+      "$ref": "#/$defs/NoParams"
+    },
+    "result": {
+      "type": "null"
+    }
+  },
   "denyMobileAuthConfirmation": {
     "params": {
       "$ref": "#/$defs/NoParams"
+    },
+    "result": {
+      "type": "null"
+    }
+  },
+  "deregisterAuthenticator": {
+    "params": {
+      "$ref": "#/$defs/AuthenticatorParams"
+    },
+    "result": {
+      "type": "null"
+    }
+  },
+  "deregisterFingerprintAuthenticator": {
+    "params": {
+      "$ref": "#/$defs/ProfileParams"
     },
     "result": {
       "type": "null"
@@ -1346,6 +1620,17 @@ export const MethodSchemas: { readonly [M in MethodName]: { params: JsonSchema; 
       "type": "string"
     }
   },
+  "getAllAuthenticators": {
+    "params": {
+      "$ref": "#/$defs/ProfileParams"
+    },
+    "result": {
+      "type": "array",
+      "items": {
+        "$ref": "#/$defs/Authenticator"
+      }
+    }
+  },
   "getAuthenticatedUserProfile": {
     "params": {
       "$ref": "#/$defs/NoParams"
@@ -1379,6 +1664,17 @@ export const MethodSchemas: { readonly [M in MethodName]: { params: JsonSchema; 
     },
     "result": {
       "type": "string"
+    }
+  },
+  "getRegisteredAuthenticators": {
+    "params": {
+      "$ref": "#/$defs/ProfileParams"
+    },
+    "result": {
+      "type": "array",
+      "items": {
+        "$ref": "#/$defs/Authenticator"
+      }
     }
   },
   "getResourceBaseUrl": {
@@ -1472,6 +1768,22 @@ export const MethodSchemas: { readonly [M in MethodName]: { params: JsonSchema; 
       "$ref": "#/$defs/PingResult"
     }
   },
+  "registerAuthenticator": {
+    "params": {
+      "$ref": "#/$defs/AuthenticatorParams"
+    },
+    "result": {
+      "type": "null"
+    }
+  },
+  "registerFingerprintAuthenticator": {
+    "params": {
+      "$ref": "#/$defs/ProfileParams"
+    },
+    "result": {
+      "type": "null"
+    }
+  },
   "registerUser": {
     "params": {
       "$ref": "#/$defs/RegisterUserParams"
@@ -1488,9 +1800,41 @@ export const MethodSchemas: { readonly [M in MethodName]: { params: JsonSchema; 
       "$ref": "#/$defs/ResourceResponse"
     }
   },
+  "setPreferredAuthenticator": {
+    "params": {
+      "$ref": "#/$defs/AuthenticatorParams"
+    },
+    "result": {
+      "type": "null"
+    }
+  },
   "startClient": {
     "params": {
       "$ref": "#/$defs/StartClientParams"
+    },
+    "result": {
+      "type": "null"
+    }
+  },
+  "submitFingerprintAcceptAuthenticationRequest": {
+    "params": {
+      "$ref": "#/$defs/NoParams"
+    },
+    "result": {
+      "type": "null"
+    }
+  },
+  "submitFingerprintDenyAuthenticationRequest": {
+    "params": {
+      "$ref": "#/$defs/NoParams"
+    },
+    "result": {
+      "type": "null"
+    }
+  },
+  "submitFingerprintFallbackToPin": {
+    "params": {
+      "$ref": "#/$defs/NoParams"
     },
     "result": {
       "type": "null"
@@ -1503,11 +1847,25 @@ export const MethodSchemas: { readonly [M in MethodName]: { params: JsonSchema; 
     "result": {
       "type": "null"
     }
+  },
+  "validatePinWithPolicy": {
+    "params": {
+      "$ref": "#/$defs/PinParams"
+    },
+    "result": {
+      "type": "null"
+    }
   }
 };
 
 /** For each event name, the payload schema name of each action ('' when the event has no action). */
 export const EventSchemas: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  "ONEWELCOME_FINGERPRINT_NOTIFICATION": {
+    "finishAuthentication": "finishFingerprintAuthenticationEvent",
+    "onFingerprintCaptured": "onFingerprintCapturedEvent",
+    "onNextAuthenticationAttempt": "onNextFingerprintAuthenticationAttemptEvent",
+    "startAuthentication": "startFingerprintAuthenticationEvent"
+  },
   "ONEWELCOME_MOBILE_AUTH_OTP_NOTIFICATION": {
     "finishAuthentication": "FinishOtpAuthenticationEvent",
     "startAuthentication": "StartOtpAuthenticationEvent"
