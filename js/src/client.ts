@@ -6,7 +6,7 @@
  */
 import { badParameter, OneginiError, toOneginiError } from './errors';
 import { PinFlow, SdkEvent, SdkEventMap, SdkNotification } from './events';
-import type { MethodName, MethodParams, MethodResult, PendingMobileAuthRequest, PushEnrollParams } from './generated/contract';
+import type { Authenticator, MethodName, MethodParams, MethodResult, PendingMobileAuthRequest, PushEnrollParams } from './generated/contract';
 import type { EventParams, Transport } from './transport';
 import type { AuthData, Config, Profile, ResourceResponse, ResourcesDetails } from './types';
 import { ResourceRequestType } from './types';
@@ -34,6 +34,7 @@ export interface OneginiSdkApi {
   addEventListener(eventType: SdkNotification.PinAuth, callback?: (event: SdkEventMap[SdkNotification.PinAuth]) => void): Subscription;
   addEventListener(eventType: SdkNotification.MobileAuthOtp, callback?: (event: SdkEventMap[SdkNotification.MobileAuthOtp]) => void): Subscription;
   addEventListener(eventType: SdkNotification.Registration, callback?: (event: SdkEventMap[SdkNotification.Registration]) => void): Subscription;
+  addEventListener(eventType: SdkNotification.Fingerprint, callback?: (event: SdkEventMap[SdkNotification.Fingerprint]) => void): Subscription;
   addEventListener(eventType: SdkNotification, callback?: (event: SdkEvent) => void): Subscription;
 
   /**
@@ -265,6 +266,44 @@ export interface OneginiSdkApi {
    * const res = await OneginiSdk.resourceRequest('User', { method: 'GET', path: '/resources/user-id' });
    */
   resourceRequest(type: ResourceRequestType, details: ResourcesDetails): Promise<ResourceResponse>;
+
+  /** The authenticators this device offers for a profile (PIN, and the biometric when enrolled). */
+  getAllAuthenticators(profileId: string): Promise<Authenticator[]>;
+  /** The authenticators registered for a profile. */
+  getRegisteredAuthenticators(profileId: string): Promise<Authenticator[]>;
+  /**
+   * Registers an authenticator (a BiometricAuthenticatorIds value) for the
+   * authenticated profile; asks for the PIN first ({@link SdkNotification.PinAuth} events).
+   * @throws 10006 not offered here, 9030 no usable biometric, 9006 cancelled.
+   */
+  registerAuthenticator(authenticatorId: string): Promise<void>;
+  /** Removes an authenticator of the authenticated profile (not the PIN). */
+  deregisterAuthenticator(authenticatorId: string): Promise<void>;
+  /** The authenticator `authenticateUser(profileId, null)` uses. */
+  setPreferredAuthenticator(authenticatorId: string): Promise<void>;
+  /** Registers the biometric authenticator for the authenticated profile (asks for the PIN first). */
+  registerFingerprintAuthenticator(profileId: string): Promise<void>;
+  /** Removes the biometric authenticator of the authenticated profile. */
+  deregisterFingerprintAuthenticator(profileId: string): Promise<void>;
+  /**
+   * Answers {@link SdkNotification.Fingerprint} `startAuthentication`: show the
+   * biometric prompt. authenticateUser then resolves, or rejects with 9006
+   * (prompt cancelled), 9030 (locked out) or 9022 (the enrolled biometrics
+   * changed: the authenticator was removed; use the PIN and register again).
+   */
+  submitFingerprintAcceptAuthenticationRequest(): Promise<void>;
+  /** Answers `startAuthentication`: no biometric; authenticateUser rejects with 9006. */
+  submitFingerprintDenyAuthenticationRequest(): Promise<void>;
+  /** Answers `startAuthentication`: use the PIN instead (PIN authentication events follow). */
+  submitFingerprintFallbackToPin(): Promise<void>;
+  /**
+   * Changes the authenticated profile's PIN: {@link SdkNotification.PinAuth}
+   * events for the current PIN (wrong ones count), then {@link SdkNotification.PinCreate}
+   * events for the new one (`pinNotAllowed` with its code when refused).
+   */
+  changePin(): Promise<void>;
+  /** Checks a PIN against the policy: rejects 9011 blacklisted, 9013 similar digits, 9014 wrong length, 8015 sequence. */
+  validatePinWithPolicy(pin: string): Promise<void>;
 }
 
 /** Where a client gets its transport: a transport, or a function called on first use. */
@@ -454,6 +493,39 @@ export function createOneginiSdk(source: TransportSource): OneginiSdkInstance {
     getAccessToken: (): Promise<string> => call('getAccessToken', {}),
 
     getRedirectUri: (): Promise<string> => call('getRedirectUri', {}),
+
+    getAllAuthenticators: (profileId: string): Promise<Authenticator[]> => call('getAllAuthenticators', { profileId }),
+    getRegisteredAuthenticators: (profileId: string): Promise<Authenticator[]> => call('getRegisteredAuthenticators', { profileId }),
+    async registerAuthenticator(authenticatorId: string): Promise<void> {
+      await call('registerAuthenticator', { authenticatorId });
+    },
+    async deregisterAuthenticator(authenticatorId: string): Promise<void> {
+      await call('deregisterAuthenticator', { authenticatorId });
+    },
+    async setPreferredAuthenticator(authenticatorId: string): Promise<void> {
+      await call('setPreferredAuthenticator', { authenticatorId });
+    },
+    async registerFingerprintAuthenticator(profileId: string): Promise<void> {
+      await call('registerFingerprintAuthenticator', { profileId });
+    },
+    async deregisterFingerprintAuthenticator(profileId: string): Promise<void> {
+      await call('deregisterFingerprintAuthenticator', { profileId });
+    },
+    async submitFingerprintAcceptAuthenticationRequest(): Promise<void> {
+      await call('submitFingerprintAcceptAuthenticationRequest', {});
+    },
+    async submitFingerprintDenyAuthenticationRequest(): Promise<void> {
+      await call('submitFingerprintDenyAuthenticationRequest', {});
+    },
+    async submitFingerprintFallbackToPin(): Promise<void> {
+      await call('submitFingerprintFallbackToPin', {});
+    },
+    async changePin(): Promise<void> {
+      await call('changePin', {});
+    },
+    async validatePinWithPolicy(pin: string): Promise<void> {
+      await call('validatePinWithPolicy', { pin });
+    },
 
     async enrollUserForMobileAuthWithPush(target: string | PushEnrollParams): Promise<void> {
       await call('enrollUserForMobileAuthWithPush', typeof target === 'string' ? { pushToken: target } : target);

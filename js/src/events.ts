@@ -14,6 +14,8 @@ export enum SdkNotification {
   PinAuth = 'ONEWELCOME_PIN_AUTHENTICATION_NOTIFICATION',
   /** A mobile authentication request to confirm: {@link MobileAuthOtpEvent}. */
   MobileAuthOtp = 'ONEWELCOME_MOBILE_AUTH_OTP_NOTIFICATION',
+  /** Biometric authentication stages: {@link FingerprintEvent}. */
+  Fingerprint = 'ONEWELCOME_FINGERPRINT_NOTIFICATION',
 }
 
 /** The `flow` of PIN events and the first argument of `submitPin`. */
@@ -50,6 +52,27 @@ export enum MobileAuthOtp {
   FinishAuthentication = 'finishAuthentication',
 }
 
+/** The `action` of {@link FingerprintEvent}. */
+export enum Fingerprint {
+  /** Offer the biometric: answer with submitFingerprintAcceptAuthenticationRequest, ...Deny... or ...FallbackToPin. */
+  StartAuthentication = 'startAuthentication',
+  /** A biometric was not recognised; the prompt continues. */
+  OnNextAuthenticationAttempt = 'onNextAuthenticationAttempt',
+  /** The biometric was recognised. */
+  OnFingerprintCaptured = 'onFingerprintCaptured',
+  /** The biometric authentication ended. */
+  FinishAuthentication = 'finishAuthentication',
+}
+
+/** UI stages an app may track for the fingerprint events (the official enum). */
+export enum FingerprintStage {
+  Idle = 'idle',
+  Started = 'started',
+  NextAttempt = 'nextAttempt',
+  Captured = 'captured',
+  Finished = 'finished',
+}
+
 // The payload types are generated from core/api (one struct per event action)
 // by cmd/contractgen; the names follow the Onegini RN SDK.
 export type {
@@ -66,6 +89,11 @@ export type {
   StartOtpAuthenticationEvent,
   FinishOtpAuthenticationEvent,
   MobileAuthOtpEvent,
+  startFingerprintAuthenticationEvent,
+  onNextFingerprintAuthenticationAttemptEvent,
+  onFingerprintCapturedEvent,
+  finishFingerprintAuthenticationEvent,
+  FingerprintEvent,
 } from './generated/contract';
 import type { EventPayloads } from './generated/contract';
 
@@ -78,4 +106,5 @@ export interface SdkEventMap {
   [SdkNotification.PinCreate]: EventPayloads['ONEWELCOME_PIN_CREATE_NOTIFICATION'];
   [SdkNotification.PinAuth]: EventPayloads['ONEWELCOME_PIN_AUTHENTICATION_NOTIFICATION'];
   [SdkNotification.MobileAuthOtp]: EventPayloads['ONEWELCOME_MOBILE_AUTH_OTP_NOTIFICATION'];
+  [SdkNotification.Fingerprint]: EventPayloads['ONEWELCOME_FINGERPRINT_NOTIFICATION'];
 }

@@ -102,3 +102,12 @@ export interface ResourceResponse extends CoreResourceResponse {
   /** Whether the status is 2xx. */
   ok: boolean;
 }
+
+/** An authenticator of a profile (the official Types.Authenticator; generated from core/api). */
+export type { Authenticator } from './generated/contract';
+
+/** The ids of the biometric authenticator (the official runtime enum). */
+export enum BiometricAuthenticatorIds {
+  AndroidFingerprint = 'fingerprint',
+  iOSBiometric = 'com.onegini.authenticator.TouchID',
+}
