@@ -32,8 +32,10 @@ export interface TokenServer {
   baseUrl: string;
   demoUser: { username: string; password: string };
   resourcePath: string;
-  startMobileAuth(message: string, userId?: string): Promise<StartedAuth>;
+  startMobileAuth(message: string, userId?: string, type?: string): Promise<StartedAuth>;
   transaction(id: string): Promise<RpTransaction>;
+  /** Runs `tokenserver <args>` against this server's store (e.g. otp-type create --push); resolves its stdout. */
+  admin(args: string[]): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -141,13 +143,24 @@ export async function startTokenServer(): Promise<TokenServer> {
     baseUrl,
     demoUser: { username: seed.username!, password: seed.password! },
     resourcePath: '/device/v1/userinfo',
-    startMobileAuth(message: string, userId?: string): Promise<StartedAuth> {
-      const form = new URLSearchParams({ type: seed.otpType!, message });
+    startMobileAuth(message: string, userId?: string, type?: string): Promise<StartedAuth> {
+      const form = new URLSearchParams({ type: type ?? seed.otpType!, message });
       if (userId) form.set('user_id', userId);
       return rp<StartedAuth>('POST', '/oauth/api/v4/authenticate/user', form);
     },
     transaction(id: string): Promise<RpTransaction> {
       return rp<RpTransaction>('GET', `/oauth/api/v4/authenticate/transaction/${encodeURIComponent(id)}`);
+    },
+    admin(args: string[]): Promise<string> {
+      return new Promise((resolve, reject) => {
+        const c = spawn(bin, [...args, '--store', `sqlite:${join(dir, 'oma.db')}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let errText = '';
+        c.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+        c.stderr!.on('data', (d: Buffer) => (errText += d.toString()));
+        c.on('error', reject);
+        c.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`tokenserver ${args.join(' ')} exited with ${code}: ${errText}`))));
+      });
     },
     stop,
   };
