@@ -20,13 +20,21 @@ type Admin struct {
 	Store  store.Store
 	Argon2 Argon2Params
 
-	changed func() // tells a running server's caches (set by Server.Admin)
+	changed func()       // tells a running server's caches (set by Server.Admin)
+	nowMs   func() int64 // the server's clock (set by Server.Admin; else the wall clock)
+}
+
+func (a *Admin) now() int64 {
+	if a.nowMs != nil {
+		return a.nowMs()
+	}
+	return time.Now().UnixMilli()
 }
 
 // Admin returns the admin operations on the server's store; its changes take
 // effect in the running server at once.
 func (s *Server) Admin() *Admin {
-	return &Admin{Store: s.st, Argon2: s.cfg.Argon2, changed: func() { s.env.ConfigEpoch.Add(1) }}
+	return &Admin{Store: s.st, Argon2: s.cfg.Argon2, changed: func() { s.env.ConfigEpoch.Add(1) }, nowMs: s.env.NowMs}
 }
 
 func (a *Admin) notify() {

@@ -121,7 +121,7 @@ func (a *Admin) ListUsers(ctx context.Context, after string, limit int) ([]store
 
 // ListSuspensions lists the suspensions in force now.
 func (a *Admin) ListSuspensions(ctx context.Context) ([]store.Suspension, error) {
-	return store.ListSuspensions(ctx, a.Store, time.Now().UnixMilli(), 1000)
+	return store.ListSuspensions(ctx, a.Store, a.now(), 1000)
 }
 
 // ListOTPTypes lists the configured OTP types (the CLI's otp-type list).
@@ -133,4 +133,41 @@ func (a *Admin) ListOTPTypes(ctx context.Context) ([]store.OTPType, error) {
 		return err
 	})
 	return ts, err
+}
+
+// DeleteAPIClient removes an API client that has no open request and no
+// undelivered callback (store.ErrInUse otherwise: disable it, let them end,
+// then delete). Its finished requests stay as history.
+func (a *Admin) DeleteAPIClient(ctx context.Context, id string) error {
+	defer a.notify()
+	return store.DeleteAPIClient(ctx, a.Store, id, a.now())
+}
+
+// DeleteOTPType removes an OTP type with no open request (store.ErrInUse
+// otherwise).
+func (a *Admin) DeleteOTPType(ctx context.Context, name string) error {
+	defer a.notify()
+	return store.DeleteOTPType(ctx, a.Store, name, a.now())
+}
+
+// deleteAPIClient: DELETE /admin/v1/api-clients/{id}.
+func (h *adminAPI) deleteAPIClient(w http.ResponseWriter, r *http.Request, t store.AdminToken) {
+	id := r.PathValue("id")
+	err := h.s.Admin().DeleteAPIClient(r.Context(), id)
+	if errors.Is(err, store.ErrInUse) {
+		adminError(w, http.StatusConflict, adminErrConflict, "the API client has open requests or undelivered callbacks: disable it and delete it once they ended")
+		return
+	}
+	h.done(w, t, "api_client_delete", id, err, http.StatusOK, map[string]string{"status": "deleted"})
+}
+
+// deleteOTPType: DELETE /admin/v1/otp-types/{name}.
+func (h *adminAPI) deleteOTPType(w http.ResponseWriter, r *http.Request, t store.AdminToken) {
+	name := r.PathValue("name")
+	err := h.s.Admin().DeleteOTPType(r.Context(), name)
+	if errors.Is(err, store.ErrInUse) {
+		adminError(w, http.StatusConflict, adminErrConflict, "the OTP type has open requests: disable it and delete it once they ended")
+		return
+	}
+	h.done(w, t, "otp_type_delete", name, err, http.StatusOK, map[string]string{"status": "deleted"})
 }

@@ -23,10 +23,10 @@ func openAdmin(ctx context.Context, storeURL string) (*server.Admin, func(), err
 	return &server.Admin{Store: st, Argon2: server.DefaultArgon2}, func() { _ = st.Close() }, nil
 }
 
-const apiClientUsage = "usage: tokenserver api-client create|list|rotate-secret|rotate-callback-key|add-callback|disable|enable [flags]"
+const apiClientUsage = "usage: tokenserver api-client create|list|rotate-secret|rotate-callback-key|add-callback|disable|enable|delete [flags]"
 
 func apiClient(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cmds := map[string]bool{"create": true, "list": true, "rotate-secret": true, "rotate-callback-key": true, "add-callback": true, "disable": true, "enable": true}
+	cmds := map[string]bool{"create": true, "list": true, "rotate-secret": true, "rotate-callback-key": true, "add-callback": true, "disable": true, "enable": true, "delete": true}
 	if len(args) == 0 || !cmds[args[0]] {
 		fmt.Fprintln(stderr, apiClientUsage)
 		return errUsage
@@ -83,6 +83,11 @@ func apiClient(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 		fmt.Fprintf(stdout, "API client %s: %d callback URI(s) allowed\n", *id, len(callbacks))
+	case "delete":
+		if err := a.DeleteAPIClient(ctx, *id); err != nil {
+			return fmt.Errorf("API client %s: %w (an API client with open requests or undelivered callbacks is kept: disable it, delete it once they ended)", *id, err)
+		}
+		fmt.Fprintf(stdout, "API client %s deleted\n", *id)
 	case "disable", "enable":
 		if err := a.SetAPIClientDisabled(ctx, *id, args[0] == "disable"); err != nil {
 			return fmt.Errorf("API client %s: %w", *id, err)
@@ -101,11 +106,11 @@ func apiClient(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 func otpType(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 && (args[0] == "list" || args[0] == "disable" || args[0] == "enable") {
+	if len(args) > 0 && (args[0] == "list" || args[0] == "disable" || args[0] == "enable" || args[0] == "delete") {
 		return otpTypeMore(ctx, args, stdout, stderr)
 	}
 	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintln(stderr, "usage: tokenserver otp-type list|disable --name NAME|enable --name NAME\n       tokenserver otp-type create --name NAME [--expiry 5m] [--template T] [--push] [--number-matching] [--user-verification none|required]")
+		fmt.Fprintln(stderr, "usage: tokenserver otp-type list|disable --name NAME|enable --name NAME|delete --name NAME\n       tokenserver otp-type create --name NAME [--expiry 5m] [--template T] [--push] [--number-matching] [--user-verification none|required]")
 		return errUsage
 	}
 	fs := newFlags("otp-type create", stderr)

@@ -6,7 +6,7 @@ import (
 	"io"
 )
 
-// otpTypeMore runs otp-type list, disable and enable (the admin API's
+// otpTypeMore runs otp-type list, disable, enable and delete (the admin API's
 // GET /admin/v1/otp-types and POST .../{name}/disable|enable).
 func otpTypeMore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("otp-type "+args[0], stderr)
@@ -32,6 +32,13 @@ func otpTypeMore(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		for _, t := range ts {
 			fmt.Fprintf(stdout, "%s\texpiry=%ds\tpush=%t\tdisabled=%t\ttemplate=%q\n", t.Name, t.ExpirySecs, t.Push, t.Disabled, t.MessageTemplate)
 		}
+		return nil
+	}
+	if args[0] == "delete" {
+		if err := a.DeleteOTPType(ctx, *name); err != nil {
+			return fmt.Errorf("OTP type %s: %w (a type with open requests is kept: disable it, delete it once they ended)", *name, err)
+		}
+		fmt.Fprintf(stdout, "OTP type %s deleted\n", *name)
 		return nil
 	}
 	if err := a.SetOTPTypeDisabled(ctx, *name, args[0] == "disable"); err != nil {

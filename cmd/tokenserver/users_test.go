@@ -94,6 +94,30 @@ func TestUserListEnrollmentsRevokeAndSuspensions(t *testing.T) {
 	if c, _, e := runCmd(t, "otp-type", "enable", "--store", st, "--name", ts.OTPType); c != 0 {
 		t.Fatalf("otp-type enable: %q", e)
 	}
+
+	// delete: refused while an open request uses them (the ones created above
+	// are pending), done for an unused type and client.
+	if c, _, e := runCmd(t, "otp-type", "delete", "--store", st, "--name", ts.OTPType); c != 1 || !strings.Contains(e, "in use") {
+		t.Fatalf("otp-type delete in use: %d %q", c, e)
+	}
+	if c, _, e := runCmd(t, "api-client", "delete", "--store", st, "--id", ts.APIClientID); c != 1 || !strings.Contains(e, "in use") {
+		t.Fatalf("api-client delete in use: %d %q", c, e)
+	}
+	if c, _, e := runCmd(t, "otp-type", "create", "--store", st, "--name", "unused"); c != 0 {
+		t.Fatalf("otp-type create: %q", e)
+	}
+	if c, out, e := runCmd(t, "otp-type", "delete", "--store", st, "--name", "unused"); c != 0 || !strings.Contains(out, "deleted") {
+		t.Fatalf("otp-type delete: %d %q %q", c, out, e)
+	}
+	if c, _, _ := runCmd(t, "otp-type", "delete", "--store", st, "--name", "unused"); c != 1 {
+		t.Error("a second delete succeeded")
+	}
+	if c, _, e := runCmd(t, "api-client", "create", "--store", st, "--id", "unused-client"); c != 0 {
+		t.Fatalf("api-client create: %q", e)
+	}
+	if c, out, e := runCmd(t, "api-client", "delete", "--store", st, "--id", "unused-client"); c != 0 || !strings.Contains(out, "deleted") {
+		t.Fatalf("api-client delete: %d %q %q", c, out, e)
+	}
 }
 
 // eventually polls cond for up to 4 s.
