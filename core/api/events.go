@@ -44,6 +44,16 @@ type MobileAuthenticationRequest struct {
 	TransactionID string      `json:"transactionId" doc:"The server's transaction id."`
 	SigningData   string      `json:"signingData" doc:"The exact text the accept signs (its SHA-256 is in the signed answer): the message, as the official SDK's signingData."`
 	UserProfile   UserProfile `json:"userProfile" doc:"The profile that answers."`
+	// DESIGN §13 (absent for requests without them).
+	Details          []TransactionDetail `json:"details,omitempty" doc:"Label/value pairs to show under the message (the answer signs exactly these)."`
+	MatchCandidates  []string            `json:"matchCandidates,omitempty" doc:"Number matching: show these numbers; the user picks the one the relying party's page shows and the accept passes it (acceptMobileAuthConfirmation({matchCode}))."`
+	UserVerification string              `json:"userVerification,omitempty" enum:"required" doc:"required: accepting asks for the PIN (ONEWELCOME_PIN_AUTHENTICATION_NOTIFICATION open, answered with submitPin)."`
+}
+
+// TransactionDetail is one label/value pair of a request's details.
+type TransactionDetail struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
 }
 
 // The payloads, one struct per event action. Fields tagged const always carry

@@ -90,11 +90,11 @@ var (
 	HandleMobileAuthWithOtp = declare[OtpParams, None](MethodHandleMobileAuthWithOtp,
 		"Handles a mobile authentication OTP; settles when the whole flow ends (9006 after a deny).",
 		server(dispatch.CodeNotStarted, dispatch.CodeNotHandleable, dispatch.CodeRequestNotFound, dispatch.CodeAlreadyHandled, dispatch.CodeNotEnrolled, dispatch.CodeUserDisenrolled, dispatch.CodeActionInProgress, dispatch.CodeCancelled, dispatch.CodeUserDeregistered)...)
-	AcceptMobileAuthConfirmation = declare[None, None](MethodAcceptMobileAuthConfirmation,
-		"Accepts the mobile authentication request shown to the user.",
-		dispatch.CodeNotStarted, dispatch.CodeNoMobileAuthInProgress)
-	DenyMobileAuthConfirmation = declare[None, None](MethodDenyMobileAuthConfirmation,
-		"Denies the mobile authentication request shown to the user.",
+	AcceptMobileAuthConfirmation = declare[AcceptMobileAuthParams, None](MethodAcceptMobileAuthConfirmation,
+		"Accepts the mobile authentication request shown to the user (with number matching: the number the user picked, 8009 when missing or not a candidate).",
+		dispatch.CodeNotStarted, dispatch.CodeNoMobileAuthInProgress, dispatch.CodeBadParameters)
+	DenyMobileAuthConfirmation = declare[DenyMobileAuthParams, None](MethodDenyMobileAuthConfirmation,
+		"Denies the mobile authentication request shown to the user; reason not_me reports that the user did not start it (the server suspends requests for that user).",
 		dispatch.CodeNotStarted, dispatch.CodeNoMobileAuthInProgress)
 	GetAccessToken = declare[None, string](MethodGetAccessToken,
 		"The authenticated user's access token (refreshed when it expired).",
@@ -191,6 +191,16 @@ type AuthenticateUserParams struct {
 // ProfileParams name one profile.
 type ProfileParams struct {
 	ProfileID string `json:"profileId" oma:"nonempty"`
+}
+
+// AcceptMobileAuthParams are acceptMobileAuthConfirmation's optional parameters.
+type AcceptMobileAuthParams struct {
+	MatchCode string `json:"matchCode,omitempty" doc:"Number matching: the candidate the user picked (required when the request has matchCandidates)."`
+}
+
+// DenyMobileAuthParams are denyMobileAuthConfirmation's optional parameters.
+type DenyMobileAuthParams struct {
+	Reason string `json:"reason,omitempty" enum:"not_me" doc:"not_me: the user did not start this request (\"this wasn't me\")."`
 }
 
 // OtpParams carry a mobile authentication OTP.

@@ -94,7 +94,7 @@ func BenchmarkOTPFlowDeviceCPU(b *testing.B) {
 		if err := json.Unmarshal(claimAnswer, &tx); err != nil {
 			b.Fatal(err)
 		}
-		a, err := buildAnswer(enr, "p1", &tx, protocol.DecisionAccept, time.Now().Unix())
+		a, err := buildAnswer(enr, "p1", &tx, answer{decision: protocol.DecisionAccept}, time.Now().Unix())
 		if err != nil {
 			b.Fatal(err)
 		}

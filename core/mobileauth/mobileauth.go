@@ -44,19 +44,22 @@ func (m *MobileAuth) Register(d *dispatch.Dispatcher) error {
 		api.EnrollMobileAuthentication.Handle(m.enroll),
 		api.IsUserEnrolledForMobileAuth.Handle(m.isUserEnrolled),
 		api.HandleMobileAuthWithOtp.Handle(m.handleOTP),
-		api.AcceptMobileAuthConfirmation.Handle(m.deliver(inAccept)),
-		api.DenyMobileAuthConfirmation.Handle(m.deliver(inDeny)),
+		api.AcceptMobileAuthConfirmation.Handle(func(ctx context.Context, p api.AcceptMobileAuthParams) (api.None, error) {
+			return m.deliver(ctx, inAccept, p.MatchCode)
+		}),
+		api.DenyMobileAuthConfirmation.Handle(func(ctx context.Context, p api.DenyMobileAuthParams) (api.None, error) {
+			return m.deliver(ctx, inDeny, p.Reason)
+		}),
 	}, m.registerPush()...)...)
 }
 
-// deliver answers accept or deny: hands the decision to the running flow.
-func (m *MobileAuth) deliver(kind string) func(context.Context, api.None) (api.None, error) {
-	return func(ctx context.Context, _ api.None) (api.None, error) {
-		if err := m.c.Started(); err != nil {
-			return api.None{}, err
-		}
-		return api.None{}, m.slot.Deliver(ctx, kind, "")
+// deliver answers accept (value: the match code picked) or deny (value: the
+// reason): hands the decision to the running flow.
+func (m *MobileAuth) deliver(ctx context.Context, kind, value string) (api.None, error) {
+	if err := m.c.Started(); err != nil {
+		return api.None{}, err
 	}
+	return api.None{}, m.slot.Deliver(ctx, kind, value)
 }
 
 func (m *MobileAuth) isUserEnrolled(_ context.Context, params api.ProfileParams) (bool, error) {

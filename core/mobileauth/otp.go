@@ -2,6 +2,7 @@ package mobileauth
 
 import (
 	"context"
+	"slices"
 
 	"github.com/openmobileauth/oma/core/api"
 	"github.com/openmobileauth/oma/core/dispatch"
@@ -62,52 +63,123 @@ func (m *MobileAuth) confirm(ctx context.Context, f *flow.Flow, p *store.Profile
 	if err := protocol.CheckDisplayText(tx.Message); err != nil {
 		return none, dispatch.Errorf(dispatch.CodeNotHandleable, "the request's message cannot be shown safely: %v", err)
 	}
-	f.Expect(inAccept, inDeny)
+	// DESIGN §13: details under the same rule; number matching needs
+	// three distinct candidates.
+	if err := protocol.CheckDetails(tx.Details); err != nil {
+		return none, dispatch.Errorf(dispatch.CodeNotHandleable, "the request's details cannot be shown safely: %v", err)
+	}
+	if n := len(tx.MatchCandidates); n != 0 && (n != protocol.MatchCandidates || !distinct(tx.MatchCandidates)) {
+		return none, dispatch.Errorf(dispatch.CodeNotHandleable, "the request's number-matching candidates are malformed")
+	}
 	req := api.MobileAuthenticationRequest{
 		Message: tx.Message, Type: tx.Type, TransactionID: tx.TransactionID, UserProfile: api.UserProfile{ID: p.ID},
-		SigningData: tx.Message, // what the answer's message_hash covers
+		SigningData:     tx.Message, // what the answer's message_hash covers
+		MatchCandidates: tx.MatchCandidates, UserVerification: tx.UserVerification,
 	}
+	for _, d := range tx.Details {
+		req.Details = append(req.Details, api.TransactionDetail{Label: d.Label, Value: d.Value})
+	}
+	f.Expect(inAccept, inDeny)
 	api.MobileAuthStartEvent.Emit(m.emit, api.MobileAuthStart{MobileAuthenticationRequest: req})
 	finish := func() {
 		f.Expect()
 		api.MobileAuthFinishEvent.Emit(m.emit, api.MobileAuthFinish{MobileAuthenticationRequest: req})
 	}
 
-	in, err := f.Await(ctx, inAccept, inDeny)
-	if err != nil {
-		finish()
-		return none, err
+	var in flow.Input
+	for {
+		var err error
+		if in, err = f.Await(ctx, inAccept, inDeny); err != nil {
+			finish()
+			return none, err
+		}
+		// An accept of a number-matching request needs one of the
+		// candidates; a deny's reason is not_me or nothing. Otherwise the
+		// call is refused (8009) and the request stays shown.
+		if in.Kind == inAccept && len(tx.MatchCandidates) != 0 && !slices.Contains(tx.MatchCandidates, in.Value) {
+			in.Reply(dispatch.Errorf(dispatch.CodeBadParameters, "matchCode: pick one of the request's matchCandidates"))
+			continue
+		}
+		if in.Kind == inAccept && len(tx.MatchCandidates) == 0 && in.Value != "" {
+			in.Reply(dispatch.Errorf(dispatch.CodeBadParameters, "matchCode: this request has no number matching"))
+			continue
+		}
+		if in.Kind == inDeny && in.Value != "" && in.Value != protocol.ReasonNotMe {
+			in.Reply(dispatch.Errorf(dispatch.CodeBadParameters, "reason must be not_me"))
+			continue
+		}
+		break
 	}
 	f.Expect()
 	in.Reply(nil)
-	decision := protocol.DecisionAccept
+	a := answer{decision: protocol.DecisionAccept, matchPick: in.Value}
 	if in.Kind == inDeny {
-		decision = protocol.DecisionDeny
+		a = answer{decision: protocol.DecisionDeny, reason: in.Value}
 	}
 
-	// Round trip 2: the signed answer over the message that was shown.
-	ans, err := buildAnswer(signer, p.ID, tx, decision, m.c.Now().Unix())
-	if err != nil {
-		finish()
-		return none, err
+	// Round trip 2: the signed answer over the message (and details, pick)
+	// that was shown. With user verification required the accept carries
+	// the PIN, asked through the PIN authentication events; a wrong PIN
+	// asks again (the server counts it).
+	send := func(pin string) error {
+		a.pin = pin
+		ans, err := buildAnswer(signer, p.ID, tx, a, m.c.Now().Unix())
+		if err != nil {
+			return err
+		}
+		var ar protocol.AnswerResponse
+		if err := m.c.Call(ctx, "POST", protocol.PathAnswer, ans, "", &ar); err != nil {
+			return err
+		}
+		if ar.Status == "denied" && a.decision == protocol.DecisionAccept {
+			return dispatch.Errorf(dispatch.CodeCancelled, "the number picked was not the one shown: the request was denied")
+		}
+		return nil
 	}
-	var ar protocol.AnswerResponse
-	err = m.c.Call(ctx, "POST", protocol.PathAnswer, ans, "", &ar)
+	var err error
+	if a.decision == protocol.DecisionAccept && tx.UserVerification == protocol.UserVerificationRequired {
+		err = m.u.VerifyWithPin(ctx, p.ID, send)
+	} else {
+		err = send("")
+	}
 	finish()
 	if err != nil {
 		return none, err
 	}
-	if decision == protocol.DecisionDeny {
+	if a.decision == protocol.DecisionDeny {
 		return none, dispatch.Errorf(dispatch.CodeCancelled, "the mobile authentication was denied")
 	}
 	return none, nil
 }
 
+// answer is the user's decision with what DESIGN §13 adds to it.
+type answer struct {
+	decision  string
+	matchPick string
+	reason    string
+	pin       string
+}
+
+func distinct(xs []string) bool {
+	seen := map[string]bool{}
+	for _, x := range xs {
+		if seen[x] {
+			return false
+		}
+		seen[x] = true
+	}
+	return true
+}
+
 // buildAnswer makes the signed answer to tx.
-func buildAnswer(signer *keys.Signer, pid string, tx *protocol.ClaimResponse, decision string, now int64) (*protocol.AnswerRequest, error) {
+func buildAnswer(signer *keys.Signer, pid string, tx *protocol.ClaimResponse, ans answer, now int64) (*protocol.AnswerRequest, error) {
 	a := &protocol.AnswerRequest{
-		TransactionID: tx.TransactionID, ProfileID: pid, Decision: decision,
+		TransactionID: tx.TransactionID, ProfileID: pid, Decision: ans.decision,
 		MessageHash: protocol.MessageHash(tx.Message), Nonce: tx.Nonce, Time: now,
+		DetailsHash: protocol.DetailsHash(tx.Details), MatchPick: ans.matchPick, Reason: ans.reason,
+	}
+	if ans.pin != "" {
+		a.VerificationMethod, a.Pin = protocol.VerificationPIN, ans.pin
 	}
 	if err := protocol.SignAnswer(signer.SignDigest, a); err != nil {
 		return nil, dispatch.Wrap(dispatch.CodeGeneral, err, "signing the answer failed")

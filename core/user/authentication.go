@@ -113,3 +113,61 @@ func (u *Users) pinAuth(ctx context.Context, f *flow.Flow, reg store.Client, pid
 		return in.Value, nil
 	}
 }
+
+// VerifyWithPin asks the user for profile pid's PIN through the PIN
+// authentication events (open, incorrectPin, close; answered with
+// submitPin('Authentication', pin) or cancelled with cancelPinAuthentication)
+// and hands each PIN to try, which sends it to the server: a wrong PIN (8004
+// with remainingFailureCount) emits incorrectPin and asks again; anything
+// else ends the flow with try's result. When the server removed the
+// registration the profile is forgotten locally. Used by mobile
+// authentication when a request requires user verification (DESIGN §13).
+func (u *Users) VerifyWithPin(ctx context.Context, pid string, try func(pin string) error) error {
+	reg, err := u.c.Registration()
+	if err != nil {
+		return err
+	}
+	f, err := u.slot.Begin(u.Timeout)
+	if err != nil {
+		return err
+	}
+	defer f.End()
+	closeEv := api.PinAuthClose{ProfileID: pid}
+	f.Expect(inPinAuth, inCancelAuth)
+	api.PinAuthOpenEvent.Emit(u.emit, api.PinAuthOpen{ProfileID: pid})
+	for {
+		in, err := f.Await(ctx, inPinAuth, inCancelAuth)
+		if err != nil {
+			f.Expect()
+			api.PinAuthCloseEvent.Emit(u.emit, closeEv)
+			return err
+		}
+		if in.Kind == inCancelAuth {
+			f.Expect()
+			api.PinAuthCloseEvent.Emit(u.emit, closeEv)
+			in.Reply(nil)
+			return dispatch.Errorf(dispatch.CodeCancelled, "PIN entry was cancelled")
+		}
+		if len(in.Value) != reg.PinLength || !isDigits(in.Value) {
+			in.Reply(dispatch.Errorf(dispatch.CodeBadParameters, "the PIN must have %d digits", reg.PinLength))
+			continue
+		}
+		err = try(in.Value)
+		if e := dispatch.AsError(err); e != nil && e.Code == dispatch.CodeWrongPin {
+			if n, ok := e.Data["remainingFailureCount"].(int); ok {
+				api.IncorrectPinEvent.Emit(u.emit, api.IncorrectPin{ProfileID: pid, RemainingFailureCount: n})
+				in.Reply(nil)
+				continue
+			}
+		}
+		if e := dispatch.AsError(err); e != nil && e.Code == dispatch.CodeUserDeregistered {
+			if ferr := u.forgetProfile(pid); ferr != nil {
+				u.c.Log().Error().Err(ferr).Msg("removing a deregistered profile failed")
+			}
+		}
+		f.Expect()
+		api.PinAuthCloseEvent.Emit(u.emit, closeEv)
+		in.Reply(nil)
+		return err
+	}
+}

@@ -6,7 +6,16 @@
  */
 import { badParameter, OneginiError, toOneginiError } from './errors';
 import { PinFlow, SdkEvent, SdkEventMap, SdkNotification } from './events';
-import type { Authenticator, MethodName, MethodParams, MethodResult, PendingMobileAuthRequest, PushEnrollParams } from './generated/contract';
+import type {
+  AcceptMobileAuthParams,
+  Authenticator,
+  DenyMobileAuthParams,
+  MethodName,
+  MethodParams,
+  MethodResult,
+  PendingMobileAuthRequest,
+  PushEnrollParams,
+} from './generated/contract';
 import type { EventParams, Transport } from './transport';
 import type { AuthData, Config, Profile, ResourceResponse, ResourcesDetails } from './types';
 import { ResourceRequestType } from './types';
@@ -191,22 +200,29 @@ export interface OneginiSdkApi {
   handleMobileAuthWithOtp(otp: string): Promise<void>;
 
   /**
-   * Accepts the mobile authentication request shown to the user.
+   * Accepts the mobile authentication request shown to the user. With number
+   * matching (the request has `matchCandidates`) pass the number the user
+   * picked; a wrong pick denies the request (handleMobileAuthWithOtp rejects
+   * 9006). When the request says `userVerification: 'required'` accepting
+   * asks for the PIN (`ONEWELCOME_PIN_AUTHENTICATION_NOTIFICATION` open,
+   * answered with submitPin).
    * @returns resolves when the answer was handed over (handleMobileAuthWithOtp settles the flow).
-   * @throws 8013 no mobile authentication waiting.
+   * @throws 8013 no mobile authentication waiting, 8009 matchCode missing or not a candidate.
    * @example
-   * await OneginiSdk.acceptMobileAuthConfirmation();
+   * await OneginiSdk.acceptMobileAuthConfirmation({ matchCode: pickedNumber });
    */
-  acceptMobileAuthConfirmation(): Promise<void>;
+  acceptMobileAuthConfirmation(options?: AcceptMobileAuthParams): Promise<void>;
 
   /**
    * Denies the mobile authentication request shown to the user;
-   * handleMobileAuthWithOtp rejects with 9006.
+   * handleMobileAuthWithOtp rejects with 9006. `{reason: 'not_me'}` reports
+   * that the user did not start the request ("this wasn't me"): the relying
+   * party is told and the server suspends requests for that user.
    * @throws 8013 no mobile authentication waiting.
    * @example
-   * await OneginiSdk.denyMobileAuthConfirmation();
+   * await OneginiSdk.denyMobileAuthConfirmation({ reason: 'not_me' });
    */
-  denyMobileAuthConfirmation(): Promise<void>;
+  denyMobileAuthConfirmation(options?: DenyMobileAuthParams): Promise<void>;
 
   /**
    * The authenticated user's access token.
@@ -482,12 +498,12 @@ export function createOneginiSdk(source: TransportSource): OneginiSdkInstance {
       await call('handleMobileAuthWithOtp', { otp });
     },
 
-    async acceptMobileAuthConfirmation(): Promise<void> {
-      await call('acceptMobileAuthConfirmation', {});
+    async acceptMobileAuthConfirmation(options?: AcceptMobileAuthParams): Promise<void> {
+      await call('acceptMobileAuthConfirmation', { ...(options ?? {}) });
     },
 
-    async denyMobileAuthConfirmation(): Promise<void> {
-      await call('denyMobileAuthConfirmation', {});
+    async denyMobileAuthConfirmation(options?: DenyMobileAuthParams): Promise<void> {
+      await call('denyMobileAuthConfirmation', { ...(options ?? {}) });
     },
 
     getAccessToken: (): Promise<string> => call('getAccessToken', {}),

@@ -74,10 +74,10 @@ export interface PinRequestOptions {
 
 /** Actions given to `onConfirmationRequest`. */
 export interface ConfirmationActions {
-  /** Accepts the request. */
-  accept(): Promise<void>;
-  /** Denies the request (the flow fails with 9006). */
-  deny(): Promise<void>;
+  /** Accepts the request; with number matching pass the number the user picked (`{matchCode}`). */
+  accept(options?: { matchCode?: string }): Promise<void>;
+  /** Denies the request (the flow fails with 9006); `{reason: 'not_me'}`: the user did not start it. */
+  deny(options?: { reason?: 'not_me' }): Promise<void>;
 }
 
 /** The registration flow's handler chain. */
@@ -348,8 +348,8 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
         }
         h(
           {
-            accept: () => quiet(sdk.acceptMobileAuthConfirmation()),
-            deny: () => quiet(sdk.denyMobileAuthConfirmation()),
+            accept: (options?: { matchCode?: string }) => quiet(sdk.acceptMobileAuthConfirmation(options)),
+            deny: (options?: { reason?: 'not_me' }) => quiet(sdk.denyMobileAuthConfirmation(options)),
           },
           e.mobileAuthenticationRequest,
         );

@@ -67,6 +67,11 @@ export const Methods = {
 /** A method name of the core. */
 export type MethodName = (typeof Methods)[keyof typeof Methods];
 
+export interface AcceptMobileAuthParams {
+  /** Number matching: the candidate the user picked (required when the request has matchCandidates). */
+  matchCode?: string | null;
+}
+
 export interface AuthData {
   userProfile: UserProfile;
 }
@@ -90,6 +95,11 @@ export interface Authenticator {
 
 export interface AuthenticatorParams {
   authenticatorId: string;
+}
+
+export interface DenyMobileAuthParams {
+  /** not_me: the user did not start this request ("this wasn't me"). */
+  reason?: 'not_me' | null;
 }
 
 export interface FingerprintProfile {
@@ -136,6 +146,12 @@ export interface MobileAuthenticationRequest {
   signingData: string;
   /** The profile that answers. */
   userProfile: UserProfile;
+  /** Label/value pairs to show under the message (the answer signs exactly these). */
+  details?: TransactionDetail[];
+  /** Number matching: show these numbers; the user picks the one the relying party's page shows and the accept passes it (acceptMobileAuthConfirmation({matchCode})). */
+  matchCandidates?: string[];
+  /** required: accepting asks for the PIN (ONEWELCOME_PIN_AUTHENTICATION_NOTIFICATION open, answered with submitPin). */
+  userVerification?: string;
 }
 
 /** The params of a method without parameters. */
@@ -297,6 +313,11 @@ export interface SubmitPinParams {
   pin: string;
 }
 
+export interface TransactionDetail {
+  label: string;
+  value: string;
+}
+
 export interface UserProfile {
   id: string;
 }
@@ -379,10 +400,10 @@ export interface MethodTypes {
   isUserEnrolledForMobileAuth: { params: ProfileParams; result: boolean };
   /** Handles a mobile authentication OTP; settles when the whole flow ends (9006 after a deny). */
   handleMobileAuthWithOtp: { params: OtpParams; result: null };
-  /** Accepts the mobile authentication request shown to the user. */
-  acceptMobileAuthConfirmation: { params: NoParams; result: null };
-  /** Denies the mobile authentication request shown to the user. */
-  denyMobileAuthConfirmation: { params: NoParams; result: null };
+  /** Accepts the mobile authentication request shown to the user (with number matching: the number the user picked, 8009 when missing or not a candidate). */
+  acceptMobileAuthConfirmation: { params: AcceptMobileAuthParams; result: null };
+  /** Denies the mobile authentication request shown to the user; reason not_me reports that the user did not start it (the server suspends requests for that user). */
+  denyMobileAuthConfirmation: { params: DenyMobileAuthParams; result: null };
   /** The authenticated user's access token (refreshed when it expired). */
   getAccessToken: { params: NoParams; result: string };
   /** Calls a resource with the token of its type: User (the authenticated user's), ImplicitUser (authenticateUserImplicitly's) or Anonymous (authenticateDeviceForResource's); an absolute URL must be under getResourceBaseUrl (8005 otherwise, nothing sent), a path is on the configured server. */
@@ -491,6 +512,22 @@ export interface EventPayloads {
 
 /** The named schemas ($defs of contract.json). */
 export const Defs: Readonly<Record<string, JsonSchema>> = {
+  "AcceptMobileAuthParams": {
+    "type": "object",
+    "properties": {
+      "matchCode": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "description": "Number matching: the candidate the user picked (required when the request has matchCandidates)."
+      }
+    },
+    "x-order": [
+      "matchCode"
+    ],
+    "additionalProperties": false
+  },
   "AuthData": {
     "type": "object",
     "properties": {
@@ -584,6 +621,25 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
     ],
     "required": [
       "authenticatorId"
+    ],
+    "additionalProperties": false
+  },
+  "DenyMobileAuthParams": {
+    "type": "object",
+    "properties": {
+      "reason": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "description": "not_me: the user did not start this request (\"this wasn't me\").",
+        "enum": [
+          "not_me"
+        ]
+      }
+    },
+    "x-order": [
+      "reason"
     ],
     "additionalProperties": false
   },
@@ -716,6 +772,20 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
   "MobileAuthenticationRequest": {
     "type": "object",
     "properties": {
+      "details": {
+        "type": "array",
+        "description": "Label/value pairs to show under the message (the answer signs exactly these).",
+        "items": {
+          "$ref": "#/$defs/TransactionDetail"
+        }
+      },
+      "matchCandidates": {
+        "type": "array",
+        "description": "Number matching: show these numbers; the user picks the one the relying party's page shows and the accept passes it (acceptMobileAuthConfirmation({matchCode})).",
+        "items": {
+          "type": "string"
+        }
+      },
       "message": {
         "type": "string",
         "description": "The text to show, e.g. \"Log in to Example Bank from Chrome on Linux\"."
@@ -735,6 +805,10 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
       "userProfile": {
         "$ref": "#/$defs/UserProfile",
         "description": "The profile that answers."
+      },
+      "userVerification": {
+        "type": "string",
+        "description": "required: accepting asks for the PIN (ONEWELCOME_PIN_AUTHENTICATION_NOTIFICATION open, answered with submitPin)."
       }
     },
     "x-order": [
@@ -742,7 +816,10 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
       "type",
       "transactionId",
       "signingData",
-      "userProfile"
+      "userProfile",
+      "details",
+      "matchCandidates",
+      "userVerification"
     ],
     "required": [
       "message",
@@ -1384,6 +1461,26 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
     ],
     "additionalProperties": false
   },
+  "TransactionDetail": {
+    "type": "object",
+    "properties": {
+      "label": {
+        "type": "string"
+      },
+      "value": {
+        "type": "string"
+      }
+    },
+    "x-order": [
+      "label",
+      "value"
+    ],
+    "required": [
+      "label",
+      "value"
+    ],
+    "additionalProperties": false
+  },
   "UserProfile": {
     "type": "object",
     "properties": {
@@ -1494,7 +1591,7 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
 export const MethodSchemas: { readonly [M in MethodName]: { params: JsonSchema; result: JsonSchema } } = {
   "acceptMobileAuthConfirmation": {
     "params": {
-      "$ref": "#/$defs/NoParams"
+      "$ref": "#/$defs/AcceptMobileAuthParams"
     },
     "result": {
       "type": "null"
@@ -1566,7 +1663,7 @@ export const MethodSchemas: { readonly [M in MethodName]: { params: JsonSchema; 
   },
   "denyMobileAuthConfirmation": {
     "params": {
-      "$ref": "#/$defs/NoParams"
+      "$ref": "#/$defs/DenyMobileAuthParams"
     },
     "result": {
       "type": "null"

@@ -193,6 +193,54 @@ step('the deny path rejects handleMobileAuthWithOtp with 9006 and the web site l
   assert.equal(tx.is_authenticated, false);
 });
 
+step('number matching with details (DESIGN §13): a foreign pick is refused with 8009, the right pick accepted', async () => {
+  const details = [{ label: 'Payee', value: 'Example Shop' }, { label: 'Amount', value: 'EUR 25.00' }];
+  const started = await server!.startMobileAuth('Pay?', undefined, undefined, { number_matching: 'true', details: JSON.stringify(details) });
+  assert.match(started.match_code ?? '', /^[1-9][0-9]$/);
+  const seen: Types.MobileAuthenticationRequest[] = [];
+  const refusals: number[] = [];
+  const sub = OneginiSdk.addEventListener(Events.SdkNotification.MobileAuthOtp, (e) => {
+    if (e.action !== Events.MobileAuthOtp.StartAuthentication) return;
+    seen.push(e.mobileAuthenticationRequest);
+    const foreign = ['00', '01', '02'].find((x) => !e.mobileAuthenticationRequest.matchCandidates!.includes(x))!;
+    OneginiSdk.acceptMobileAuthConfirmation({ matchCode: foreign })
+      .catch((err: unknown) => refusals.push(err instanceof OneginiError ? err.numericCode : -1))
+      // The page shows started.match_code; the user picks it.
+      .then(() => OneginiSdk.acceptMobileAuthConfirmation({ matchCode: started.match_code! }))
+      .catch((err: unknown) => assert.fail(`answering failed: ${String(err)}`));
+  });
+  try {
+    await OneginiSdk.handleMobileAuthWithOtp(started.otp);
+  } finally {
+    sub.remove();
+  }
+  assert.deepEqual(refusals, [OneginiError.Codes.BAD_PARAMETERS]);
+  assert.equal(seen.length, 1);
+  assert.deepEqual(seen[0]!.details, details);
+  assert.equal(seen[0]!.matchCandidates!.length, 3);
+  assert.ok(seen[0]!.matchCandidates!.includes(started.match_code!));
+  assert.equal((await server!.transaction(started.transaction_id)).is_authenticated, true);
+});
+
+step('"this wasn\'t me": denyMobileAuthConfirmation({reason: \'not_me\'}) rejects 9006 and the web site learns it', async () => {
+  const started = await server!.startMobileAuth('Log in to Example Bank');
+  const sub = OneginiSdk.addEventListener(Events.SdkNotification.MobileAuthOtp, (e) => {
+    if (e.action === Events.MobileAuthOtp.StartAuthentication) {
+      OneginiSdk.denyMobileAuthConfirmation({ reason: 'not_me' }).catch((err: unknown) => assert.fail(String(err)));
+    }
+  });
+  let err: OneginiError;
+  try {
+    err = await rejection(OneginiSdk.handleMobileAuthWithOtp(started.otp));
+  } finally {
+    sub.remove();
+  }
+  assert.equal(err.numericCode, OneginiError.Codes.ACTION_CANCELED);
+  const tx = await server!.transaction(started.transaction_id);
+  assert.equal(tx.not_authenticated_reason?.reason, 'not_me');
+  assert.equal(tx.reported_by_user, true);
+});
+
 step('failure cases reach JS with the core\'s codes unchanged', async () => {
   // An OTP that was already answered.
   const started = await server!.startMobileAuth('Once only');

@@ -17,6 +17,7 @@ export interface StartedAuth {
   auth_method: string;
   time_to_live: number;
   otp: string;
+  match_code?: string;
 }
 
 /** A v4 transaction. */
@@ -26,13 +27,14 @@ export interface RpTransaction {
   status?: string;
   user_id?: string;
   not_authenticated_reason?: { reason: string; description: string };
+  reported_by_user?: boolean;
 }
 
 export interface TokenServer {
   baseUrl: string;
   demoUser: { username: string; password: string };
   resourcePath: string;
-  startMobileAuth(message: string, userId?: string, type?: string): Promise<StartedAuth>;
+  startMobileAuth(message: string, userId?: string, type?: string, extra?: Record<string, string>): Promise<StartedAuth>;
   transaction(id: string): Promise<RpTransaction>;
   /** Runs `tokenserver <args>` against this server's store (e.g. otp-type create --push); resolves its stdout. */
   admin(args: string[]): Promise<string>;
@@ -143,8 +145,8 @@ export async function startTokenServer(): Promise<TokenServer> {
     baseUrl,
     demoUser: { username: seed.username!, password: seed.password! },
     resourcePath: '/device/v1/userinfo',
-    startMobileAuth(message: string, userId?: string, type?: string): Promise<StartedAuth> {
-      const form = new URLSearchParams({ type: type ?? seed.otpType!, message });
+    startMobileAuth(message: string, userId?: string, type?: string, extra?: Record<string, string>): Promise<StartedAuth> {
+      const form = new URLSearchParams({ type: type ?? seed.otpType!, message, ...(extra ?? {}) });
       if (userId) form.set('user_id', userId);
       return rp<StartedAuth>('POST', '/oauth/api/v4/authenticate/user', form);
     },
