@@ -104,3 +104,29 @@ func TestImplicitScopesConfigured(t *testing.T) {
 	_, err := d.LimitedToken("", "balance") // not a device scope
 	wantErr(t, err, protocol.ErrInvalidScope)
 }
+
+// Even when an operator lets implicit tokens carry openid, an implicit token
+// is not a user token: the user resource and the device API's user endpoints
+// refuse it by its kind.
+func TestImplicitTokenNeverAUserToken(t *testing.T) {
+	stores(t, func(t *testing.T, o servertest.Options) {
+		o.Config = func(c *server.Config) { c.ImplicitScopes = []string{"read", "openid"}; c.DeviceScopes = []string{"read", "openid"} }
+		ts := servertest.Start(t, o)
+		d := ts.NewDevice()
+		if err := d.RegisterUser(ts.DemoUser, ts.DemoPassword, "13579"); err != nil {
+			t.Fatal(err)
+		}
+		imp, err := d.LimitedToken(d.ProfileID, "read openid")
+		if err != nil {
+			t.Fatal(err)
+		}
+		dev, err := d.LimitedToken("", "read openid")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tok := range []string{imp, dev} {
+			wantErr(t, d.GetWith(protocol.PathResourceProfile, tok, nil), protocol.ErrInsufficientScope)
+			wantErr(t, d.GetWith(protocol.PathUserInfo, tok, nil), protocol.ErrInvalidToken)
+		}
+	})
+}
