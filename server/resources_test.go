@@ -110,7 +110,10 @@ func TestImplicitScopesConfigured(t *testing.T) {
 // refuse it by its kind.
 func TestImplicitTokenNeverAUserToken(t *testing.T) {
 	stores(t, func(t *testing.T, o servertest.Options) {
-		o.Config = func(c *server.Config) { c.ImplicitScopes = []string{"read", "openid"}; c.DeviceScopes = []string{"read", "openid"} }
+		o.Config = func(c *server.Config) {
+			c.ImplicitScopes = []string{"read", "openid"}
+			c.DeviceScopes = []string{"read", "openid"}
+		}
 		ts := servertest.Start(t, o)
 		d := ts.NewDevice()
 		if err := d.RegisterUser(ts.DemoUser, ts.DemoPassword, "13579"); err != nil {
