@@ -274,12 +274,17 @@ export interface OneginiSdkApi {
   handlePendingMobileAuthWithPushRequest(request: PendingMobileAuthRequest): Promise<void>;
 
   /**
-   * Calls a resource on the server with the authenticated user's access token.
-   * Accepts the Onegini form `resourceRequest('User', details)` or just `resourceRequest(details)`.
-   * @returns resolves with `{status, headers, body}`.
-   * @throws 8009 bad details, 9010 no authenticated user, 9000/9001 network.
+   * Calls a resource with the token of `type`: `User` (the authenticated user's),
+   * `ImplicitUser` (after authenticateUserImplicitly) or `Anonymous` (after
+   * authenticateDeviceForResource). `path` is a URL under getResourceBaseUrl()
+   * (as the official apps pass `baseUrl + path`) or a path on the configured server;
+   * any other URL is refused with 8005 and nothing is sent.
+   * @returns resolves with `{ok, status, headers, body}` whatever the status.
+   * @throws 8005 URL outside the resource base, 8009 bad details, 8012/9010 no authenticated user,
+   * 9026 not authenticated implicitly, 10012 device not authenticated, 9000/9001 network.
    * @example
-   * const res = await OneginiSdk.resourceRequest('User', { method: 'GET', path: '/resources/user-id' });
+   * const base = await OneginiSdk.getResourceBaseUrl();
+   * const res = await OneginiSdk.resourceRequest(Types.ResourceRequestType.User, { method: Types.ResourceMethod.GET, path: base + '/profile' });
    */
   resourceRequest(type: ResourceRequestType, details: ResourcesDetails): Promise<ResourceResponse>;
 
@@ -320,6 +325,25 @@ export interface OneginiSdkApi {
   changePin(): Promise<void>;
   /** Checks a PIN against the policy: rejects 9011 blacklisted, 9013 similar digits, 9014 wrong length, 8015 sequence. */
   validatePinWithPolicy(pin: string): Promise<void>;
+
+  /** The resource base URL (the configured server's `/resources`). */
+  getResourceBaseUrl(): Promise<string>;
+
+  /**
+   * Gets a limited-scope token for a registered profile without its PIN (only the
+   * scopes the server allows implicitly, default `read`), for `ImplicitUser` requests.
+   * @throws 8007 unknown profile, 9003 deregistered, 10000 a scope the server does not allow implicitly.
+   */
+  authenticateUserImplicitly(profileId: string, scopes?: string[]): Promise<void>;
+
+  /**
+   * Authenticates this app instance (client credentials with the device key; only the
+   * server's device scopes, default `read`), for `Anonymous` requests.
+   */
+  authenticateDeviceForResource(scopes?: string[]): Promise<void>;
+
+  /** The profile of the valid implicit token (9026 when none). */
+  getImplicitlyAuthenticatedUserProfile(): Promise<Profile>;
 }
 
 /** Where a client gets its transport: a transport, or a function called on first use. */
@@ -563,11 +587,12 @@ export function createOneginiSdk(source: TransportSource): OneginiSdkInstance {
 
     async resourceRequest(a: ResourceRequestType | ResourcesDetails, b?: ResourcesDetails): Promise<ResourceResponse> {
       let details: unknown = a;
+      let type: ResourceRequestType = ResourceRequestType.User;
       if (typeof a === 'string') {
-        if (a === ResourceRequestType.Implicit || a === ResourceRequestType.Anonymous) {
-          throw badParameter(`resourceRequest: argument "type" "${a}" needs implicit or device authentication, which this SDK does not have; use "User"`);
+        if (a !== ResourceRequestType.User && a !== ResourceRequestType.Implicit && a !== ResourceRequestType.Anonymous) {
+          throw badParameter('resourceRequest: argument "type" must be "User", "ImplicitUser" or "Anonymous"');
         }
-        if (a !== ResourceRequestType.User) throw badParameter('resourceRequest: argument "type" must be "User"');
+        type = a;
         details = b;
       }
       const d = details as ResourcesDetails | null | undefined;
@@ -576,9 +601,22 @@ export function createOneginiSdk(source: TransportSource): OneginiSdkInstance {
       if (params !== null && typeof params === 'object' && params.body !== undefined && typeof params.body !== 'string') {
         throw badParameter('resourceRequest: argument "details.body" must be a string');
       }
-      const r = await call('resourceRequest', params as MethodParams<'resourceRequest'>, 'details');
+      const withType = params !== null && typeof params === 'object' ? { ...params, type } : params;
+      const r = await call('resourceRequest', withType as MethodParams<'resourceRequest'>, 'details');
       return { ...r, ok: r.status >= 200 && r.status <= 299 };
     },
+
+    getResourceBaseUrl: (): Promise<string> => call('getResourceBaseUrl', {}),
+
+    async authenticateUserImplicitly(profileId: string, scopes?: string[]): Promise<void> {
+      await call('authenticateUserImplicitly', scopes === undefined ? { profileId } : { profileId, scopes });
+    },
+
+    async authenticateDeviceForResource(scopes?: string[]): Promise<void> {
+      await call('authenticateDeviceForResource', scopes === undefined ? {} : { scopes });
+    },
+
+    getImplicitlyAuthenticatedUserProfile: (): Promise<Profile> => call('getImplicitlyAuthenticatedUserProfile', {}),
   };
   return api;
 }

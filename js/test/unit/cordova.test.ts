@@ -309,7 +309,7 @@ test('user.* and resource.fetch map to the core methods; both call forms', async
     .on('deregisterUser', () => ({ result: null }))
     .on('logout', () => ({ error: { code: 9010, message: 'no authenticated user', data: { domain: 'user' } } }))
     .on('getAccessToken', () => ({ result: 'tok' }))
-    .on('resourceRequest', () => ({ result: { status: 200, headers: {}, body: '{"a":1}' } }));
+    .on('resourceRequest', () => ({ result: { ok: true, status: 200, headers: {}, body: '{"a":1}' } }));
   const { onegini, calls } = loadWithFakeCore(core);
   assert.deepEqual(await onegini.user.getAuthenticatedUserProfile(), { id: 'P1', profileId: 'P1' });
   await new Promise<void>((resolve, reject) => onegini.user.deregister({ profileId: 'P1' }, resolve, reject));
@@ -322,7 +322,7 @@ test('user.* and resource.fetch map to the core methods; both call forms', async
     ['deregisterUser', { profileId: 'P1' }],
     ['logout', {}],
     ['getAccessToken', {}],
-    ['resourceRequest', { method: 'GET', path: '/device/v1/userinfo' }],
+    ['resourceRequest', { method: 'GET', path: '/device/v1/userinfo', type: 'User' }],
   ]);
   await assert.rejects(onegini.user.deregister(undefined as unknown as { profileId: string }), (e: unknown) => (e as OneginiError).numericCode === 8009);
 });

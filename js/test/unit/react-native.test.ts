@@ -76,7 +76,7 @@ test('each method maps to its core method, params and resolved shape', async () 
     .on('acceptMobileAuthConfirmation', () => ({ result: null }))
     .on('denyMobileAuthConfirmation', () => ({ result: null }))
     .on('getAccessToken', () => ({ result: 'tok' }))
-    .on('resourceRequest', () => ({ result: { status: 200, headers: { 'content-type': 'text/plain' }, body: 'hi' } }));
+    .on('resourceRequest', () => ({ result: { ok: true, status: 200, headers: { 'content-type': 'text/plain' }, body: 'hi' } }));
 
   assert.equal(await sdk.startClient({ serverUrl: 'https://example.test', allowInsecureHttp: false }), null);
   await sdk.startClient();
@@ -125,8 +125,8 @@ test('each method maps to its core method, params and resolved shape', async () 
       ['acceptMobileAuthConfirmation', {}],
       ['denyMobileAuthConfirmation', {}],
       ['getAccessToken', {}],
-      ['resourceRequest', { method: 'GET', path: '/resources/user-id' }],
-      ['resourceRequest', { method: 'POST', path: '/x', headers: { a: 'b' }, body: '{}' }],
+      ['resourceRequest', { method: 'GET', path: '/resources/user-id', type: 'User' }],
+      ['resourceRequest', { method: 'POST', path: '/x', headers: { a: 'b' }, body: '{}', type: 'User' }],
     ],
   );
 });
@@ -255,7 +255,7 @@ test('wrong or missing arguments reject with 8009 naming the argument, and never
     ['handleMobileAuthWithOtp', [], 'otp'],
     ['handleMobileAuthWithOtp', [123], 'otp'],
     ['resourceRequest', [], 'details'],
-    ['resourceRequest', ['Anonymous', { method: 'GET', path: '/x' }], 'type'],
+    ['resourceRequest', ['Implicit', { method: 'GET', path: '/x' }], 'type'],
     ['resourceRequest', [{ method: 'FETCH', path: '/x' }], 'details.method'],
     ['resourceRequest', [{ method: 'GET' }], 'details.path'],
     ['resourceRequest', [{ method: 'GET', path: '/x', headers: { a: 1 } }], 'details.headers.a'],
