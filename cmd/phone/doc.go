@@ -8,7 +8,7 @@
 //	phone register   [--user demo --password demo1234] [--pin 24680] [--browser]
 //	phone login      [--pin 24680]          (alias: authenticate)
 //	phone enroll     [--pin 24680]          (authenticates first, then enrolls)
-//	phone scan OTP   [--accept | --deny]    (or: phone scan --qr code.png)
+//	phone scan OTP   [--accept [--match NN] | --deny | --not-me]    (or: phone scan --qr code.png)
 //	phone status     [--json]
 //	phone deregister
 //
@@ -17,6 +17,13 @@
 // --profile ID (when the phone has several registered users), --insecure
 // (allow plain HTTP to a non-loopback server), --timeout, --log-level.
 // Flags may come before or after the command's arguments.
+//
+// A request's details are printed as a table under the message. With number
+// matching the phone shows the three candidates and asks for the number the
+// web page shows (--match NN for scripts; --accept without it is refused and
+// the request denied). "m" at the prompt, or --not-me, answers "this wasn't
+// me". When the request requires user verification, accepting asks for the
+// PIN (--pin for scripts).
 //
 // Without --pin, --user/--password or --accept/--deny the phone asks on the
 // terminal; with them it runs non-interactively for scripts and tests. It exits

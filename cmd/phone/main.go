@@ -26,6 +26,8 @@ type options struct {
 	browser                         bool
 	qr                              string
 	accept, deny                    bool
+	match                           string // number matching: the number shown on the web page
+	notMe                           bool   // deny with "this wasn't me"
 	jsonOut                         bool
 	timeout                         time.Duration
 	listen                          string
@@ -66,6 +68,8 @@ func newFlagSet(o *options, errOut io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.qr, "qr", "", "scan: read the OTP from this QR code image (PNG, JPEG or GIF)")
 	fs.BoolVar(&o.accept, "accept", false, "scan, listen, pending: accept without asking")
 	fs.BoolVar(&o.deny, "deny", false, "scan, listen, pending: deny without asking")
+	fs.StringVar(&o.match, "match", "", "scan, listen, pending: with --accept, the number the web page shows (number matching)")
+	fs.BoolVar(&o.notMe, "not-me", false, "scan, listen, pending: deny as \"this wasn't me\" (the server suspends requests for the user)")
 	fs.BoolVar(&o.jsonOut, "json", false, "status: print JSON")
 	fs.DurationVar(&o.timeout, "timeout", 2*time.Minute, "how long a flow may take (listen: how long to wait for a push)")
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "listen: address of the push receiver")

@@ -2,6 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/openmobileauth/oma/core/api"
 	"github.com/openmobileauth/oma/core/dispatch"
@@ -39,6 +42,10 @@ func (p *phone) scan(args []string) error {
 func (p *phone) confirm(method string, params any) error {
 	decided, accepted := false, false
 	err := p.c.flow(method, params, p.o.timeout, nil, func(ev event) error {
+		if ev.Type == api.EventPinAuthentication {
+			// User verification required: the accept asks for the PIN.
+			return p.enterPin(ev)
+		}
 		if ev.Type != api.EventMobileAuthOtp {
 			return nil
 		}
@@ -51,24 +58,63 @@ func (p *phone) confirm(method string, params any) error {
 		}
 		r := e.MobileAuthenticationRequest
 		p.printf("\nMobile authentication request for %s:\n\n    %s\n\n", p.who(r.UserProfile.ID), terminalText(r.Message))
+		p.printDetails(r.Details)
+		if len(r.MatchCandidates) != 0 {
+			p.printf("Number matching: which number does the web page show?  %s\n\n", strings.Join(r.MatchCandidates, "   "))
+		}
+		if r.UserVerification == "required" {
+			p.printf("(accepting asks for your PIN)\n\n")
+		}
+		notMe := p.o.notMe
 		switch {
 		case p.o.accept:
 			accepted = true
-		case p.o.deny:
+		case p.o.deny || p.o.notMe:
 			accepted = false
 		default:
-			a, err := p.ask.yesNo("Accept? [y/n] ")
+			a, err := p.ask.line("Accept? [y = yes, n = no, m = this wasn't me] ")
+			for err == nil && !validAnswer(a) {
+				a, err = p.ask.line("Please answer y, n or m: ")
+			}
 			if err != nil {
 				_ = p.c.callSync(api.MethodDenyMobileAuthConfirmation, nil, nil)
 				return err
 			}
-			accepted = a
+			a = strings.ToLower(a)
+			accepted = a == "y" || a == "yes"
+			notMe = a == "m"
 		}
 		decided = true
-		if accepted {
+		if !accepted {
+			if notMe {
+				p.printf("Reporting \"this wasn't me\".\n")
+				return p.c.deliver(api.MethodDenyMobileAuthConfirmation, map[string]any{"reason": "not_me"})
+			}
+			return p.c.deliver(api.MethodDenyMobileAuthConfirmation, nil)
+		}
+		if len(r.MatchCandidates) == 0 {
 			return p.c.deliver(api.MethodAcceptMobileAuthConfirmation, nil)
 		}
-		return p.c.deliver(api.MethodDenyMobileAuthConfirmation, nil)
+		pick := p.o.match
+		if pick == "" {
+			if p.o.accept {
+				_ = p.c.callSync(api.MethodDenyMobileAuthConfirmation, nil, nil)
+				return usageError{"this request uses number matching: give --match NN (the number the web page shows) with --accept"}
+			}
+			for {
+				a, err := p.ask.line("Number shown on the web page: ")
+				if err != nil {
+					_ = p.c.callSync(api.MethodDenyMobileAuthConfirmation, nil, nil)
+					return err
+				}
+				if slices.Contains(r.MatchCandidates, strings.TrimSpace(a)) {
+					pick = strings.TrimSpace(a)
+					break
+				}
+				p.printf("Pick one of %s.\n", strings.Join(r.MatchCandidates, ", "))
+			}
+		}
+		return p.c.deliver(api.MethodAcceptMobileAuthConfirmation, map[string]any{"matchCode": pick})
 	})
 	switch {
 	case err == nil && decided && accepted:
@@ -82,4 +128,28 @@ func (p *phone) confirm(method string, params any) error {
 		return nil
 	}
 	return err
+}
+
+func validAnswer(a string) bool {
+	switch strings.ToLower(a) {
+	case "y", "yes", "n", "no", "m":
+		return true
+	}
+	return false
+}
+
+// printDetails prints a request's details (DESIGN §13) as a two-column table.
+func (p *phone) printDetails(ds []api.TransactionDetail) {
+	if len(ds) == 0 {
+		return
+	}
+	w := 0
+	for _, d := range ds {
+		w = max(w, utf8.RuneCountInString(terminalText(d.Label)))
+	}
+	for _, d := range ds {
+		l := terminalText(d.Label)
+		p.printf("    %s%s  %s\n", l, strings.Repeat(" ", w-utf8.RuneCountInString(l)), terminalText(d.Value))
+	}
+	p.printf("\n")
 }
