@@ -109,6 +109,10 @@ func Start(cfg Config, storage device.Storage, keys device.KeyStore, sink dispat
 		}()
 	}
 	lg := redact.NewLogger(w, level)
+	// Desktop, tests and the terminal phone (no platform key store given):
+	// the pure-Go biometric (device.SoftBiometric, every prompt succeeds
+	// unless scripted) keeps its keys beside the soft keys.
+	var bio device.UserVerifiedKeyStore
 	if storage == nil || keys == nil {
 		var backing device.Storage = device.NewMemStorage()
 		if cfg.DataDir != "" {
@@ -131,10 +135,11 @@ func Start(cfg Config, storage device.Storage, keys device.KeyStore, sink dispat
 				kdir = kfs
 			}
 			keys = device.NewSoftKeyStore(kdir)
+			bio = device.NewSoftBiometric(kdir)
 		}
 	}
 	s, err = New(Options{
-		Storage: storage, Keys: keys, Sink: sink, Logger: &lg, MaxRequestSize: cfg.MaxRequestSize,
+		Storage: storage, Keys: keys, Biometric: bio, Sink: sink, Logger: &lg, MaxRequestSize: cfg.MaxRequestSize,
 		Client:      client.Settings{Platform: cfg.Platform, Defaults: cfg.App.Client()},
 		FlowTimeout: cfg.FlowTimeout(),
 	})

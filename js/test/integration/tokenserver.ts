@@ -74,13 +74,13 @@ function freePort(): Promise<number> {
  * store and the demo seed (API client, OTP type, application, user), and waits
  * for /healthz.
  */
-export async function startTokenServer(): Promise<TokenServer> {
+export async function startTokenServer(extraArgs: string[] = []): Promise<TokenServer> {
   const bin = await tokenserverBinary();
   const dir = mkdtempSync(join(tmpdir(), 'oma-tokenserver-'));
   const port = await freePort();
   const child: ChildProcess = spawn(
     bin,
-    ['serve', '--demo', '--listen', `127.0.0.1:${port}`, '--store', `sqlite:${join(dir, 'oma.db')}`, '--log-level', 'warn'],
+    ['serve', '--demo', '--listen', `127.0.0.1:${port}`, '--store', `sqlite:${join(dir, 'oma.db')}`, '--log-level', 'warn', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
