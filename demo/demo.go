@@ -29,6 +29,10 @@ type Config struct {
 	// PushOTPType is a push type for "Confirm payment by push" (optional; the
 	// button is hidden without it).
 	PushOTPType string
+	// NumberMatching asks for number matching on every request (DESIGN §13):
+	// the page shows the 2-digit number beside the QR code or push status and
+	// the phone's user picks it.
+	NumberMatching bool
 	// ShopName is the payee shown in the payment mode; default "Example Shop".
 	ShopName string
 	// Amount is the amount of the payment mode; default "25.00 EUR".
@@ -84,7 +88,7 @@ func New(cfg Config) (*Demo, error) {
 	}
 	d := &Demo{
 		cfg: cfg,
-		rp: &rpClient{base: cfg.APIBaseURL, id: cfg.ClientID, secret: cfg.ClientSecret,
+		rp: &rpClient{base: cfg.APIBaseURL, id: cfg.ClientID, secret: cfg.ClientSecret, numberMatching: cfg.NumberMatching,
 			otpType: cfg.OTPType, http: cfg.HTTPClient, maxWaitS: 25},
 		sess: newSessions(cfg.Now, cfg.SecureCookies),
 		mux:  http.NewServeMux(),

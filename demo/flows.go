@@ -19,6 +19,7 @@ type startedView struct {
 	ExpiresAt     string `json:"expiresAt"` // RFC 3339, server clock
 	Message       string `json:"message"`
 	UserID        string `json:"userId,omitempty"`
+	MatchCode     string `json:"matchCode,omitempty"` // number matching: show it, the user picks it on the phone
 }
 
 // loginMessage is what the phone shows for a QR login.
@@ -97,7 +98,7 @@ func (d *Demo) start(w http.ResponseWriter, r *http.Request, ss *session, kind s
 	exp := d.cfg.Now().Add(time.Duration(st.TimeToLiveMS) * time.Millisecond)
 	d.sess.addTx(ss, &tx{id: st.TransactionID, kind: kind, userID: ar.UserID, expiresAt: exp, status: StatusPending})
 	writeJSON(w, http.StatusOK, startedView{
-		TransactionID: st.TransactionID, Kind: kind, OTP: st.OTP, QR: qr, Push: ar.Push,
+		TransactionID: st.TransactionID, Kind: kind, OTP: st.OTP, QR: qr, Push: ar.Push, MatchCode: st.MatchCode,
 		TimeToLiveMS: st.TimeToLiveMS, ExpiresAt: exp.UTC().Format(time.RFC3339Nano),
 		Message: ar.Message, UserID: ar.UserID,
 	})

@@ -44,6 +44,7 @@ type started struct {
 	AuthMethod    string `json:"auth_method"`
 	TimeToLiveMS  int64  `json:"time_to_live"`
 	OTP           string `json:"otp"`
+	MatchCode     string `json:"match_code"` // with number matching (DESIGN §13)
 }
 
 // transaction is the v4 fetch answer (with the status extension).
@@ -84,12 +85,14 @@ func (e *apiError) Error() string {
 
 // rpClient calls the v4 relying-party API with the API client's credentials.
 type rpClient struct {
-	base     string // no trailing slash
-	id       string
-	secret   string
-	otpType  string
-	http     *http.Client
-	maxWaitS int
+	base    string // no trailing slash
+	id      string
+	secret  string
+	otpType string
+	// numberMatching adds number_matching=true to every start.
+	numberMatching bool
+	http           *http.Client
+	maxWaitS       int
 }
 
 const (
@@ -106,6 +109,9 @@ func (c *rpClient) start(ctx context.Context, r authRequest) (*started, error) {
 	}
 	form.Set("type", typ)
 	form.Set("message", r.Message)
+	if c.numberMatching {
+		form.Set("number_matching", "true")
+	}
 	if r.UserID != "" {
 		form.Set("user_id", r.UserID)
 	}

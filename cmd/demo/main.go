@@ -34,6 +34,7 @@ type options struct {
 	baseURL   string
 	otpExpiry time.Duration
 	logLevel  string
+	matching  bool
 }
 
 func parseFlags(args []string, errOut io.Writer) (options, error) {
@@ -46,6 +47,7 @@ func parseFlags(args []string, errOut io.Writer) (options, error) {
 	fs.StringVar(&o.baseURL, "base-url", "", "public base URL (default http://LISTEN)")
 	fs.DurationVar(&o.otpExpiry, "otp-expiry", 5*time.Minute, "expiry of the demo OTP type (set on every start)")
 	fs.StringVar(&o.logLevel, "log-level", "warn", "Token Server log level: debug, info, warn, error")
+	fs.BoolVar(&o.matching, "number-matching", false, "every request uses number matching: the page shows a 2-digit number, the phone's user picks it (phone scan OTP --match NN)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -107,7 +109,7 @@ func serve(ctx context.Context, o options, out io.Writer) error {
 	lg := redact.NewLogger(os.Stderr, level).With().Str("component", "demo").Logger()
 	page, err := demo.New(demo.Config{
 		APIBaseURL: base, ClientID: seed.clientID, ClientSecret: seed.clientSecret, OTPType: seed.otpType, PushOTPType: demoPushType,
-		SecureCookies: strings.HasPrefix(base, "https://"), Logger: &lg,
+		SecureCookies: strings.HasPrefix(base, "https://"), Logger: &lg, NumberMatching: o.matching,
 	})
 	if err != nil {
 		return err

@@ -67,7 +67,10 @@
       case 'pending': return 'Waiting for your phone…';
       case 'claimed': return 'Opened on the phone — waiting for the answer…';
       case 'accepted': return pay ? 'Payment confirmed by ' + v.userId : 'Approved for ' + v.userId;
-      case 'denied': return pay ? 'Payment denied' : 'Denied';
+      case 'denied':
+        if (v.reason === 'not_me') return 'You reported this request as not yours ("this wasn\'t me"); requests for your account are paused';
+        if (v.reason === 'wrong_match') return 'Denied: the number picked on the phone was not the one shown here';
+        return pay ? 'Payment denied' : 'Denied';
       case 'expired': return (pay ? 'Payment request expired' : 'Expired') + ' — ask for a new code';
       default: return v.status;
     }
@@ -142,6 +145,11 @@
       els.again.hidden = true;
       els.requestTitle.textContent = kind === 'payment' ? 'Confirm the payment on your phone' : 'Scan with your phone';
       els.requestMessage.textContent = t.message;
+      // Number matching: the number the user picks on the phone.
+      const match = document.getElementById('match');
+      match.hidden = !t.matchCode;
+      document.getElementById('match-code').textContent = t.matchCode || '';
+      if (t.matchCode) els.phoneCmd.dataset.match = t.matchCode;
       // A push request has no code: the phone was woken (or pulls it).
       els.pushNote.hidden = !t.push;
       els.requestBody.hidden = !!t.push;
@@ -151,7 +159,7 @@
         els.qr.src = t.qr;
         els.otp.value = t.otp;
         els.copied.textContent = '';
-        els.phoneCmd.textContent = 'go run ./cmd/phone scan ' + t.otp;
+        els.phoneCmd.textContent = 'go run ./cmd/phone scan ' + t.otp + (t.matchCode ? ' --match ' + t.matchCode : '');
       }
       setStatus(kind, { status: 'pending', final: false });
       watch(t);
