@@ -9,15 +9,16 @@ const (
 )
 
 // Events lists every event name.
-var Events = []string{EventRegistration, EventPinCreate, EventPinAuthentication, EventMobileAuthOtp}
+var Events = []string{EventRegistration, EventPinCreate, EventPinAuthentication, EventMobileAuthOtp, EventCustomRegistration}
 
 // EventUnions names, for each event name, the TypeScript type of its payload:
 // the union of its actions' payload types (Onegini RN SDK names).
 var EventUnions = map[string]string{
-	EventRegistration:      "RegistrationURLEvent",
-	EventPinCreate:         "PinCreateEvent",
-	EventPinAuthentication: "PinAuthenticationEvent",
-	EventMobileAuthOtp:     "MobileAuthOtpEvent",
+	EventRegistration:       "RegistrationURLEvent",
+	EventPinCreate:          "PinCreateEvent",
+	EventPinAuthentication:  "PinAuthenticationEvent",
+	EventMobileAuthOtp:      "MobileAuthOtpEvent",
+	EventCustomRegistration: "CustomRegistrationEvent",
 }
 
 // Event actions and flows (values of the payloads' "action" and "flow").

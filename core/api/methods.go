@@ -49,7 +49,8 @@ var (
 		server(dispatch.CodeConfiguration, dispatch.CodeAlreadyStarted)...)
 	RegisterUser = declare[RegisterUserParams, AuthData](MethodRegisterUser,
 		"Registers a new user: emits the registration URL, waits for the callback, then for a new PIN.",
-		server(dispatch.CodeNotStarted, dispatch.CodeCancelled, dispatch.CodeActionInProgress)...)
+		server(dispatch.CodeNotStarted, dispatch.CodeCancelled, dispatch.CodeActionInProgress,
+			dispatch.CodeInvalidIdentityProvider, dispatch.CodeCustomRegistrationExpired, dispatch.CodeCustomRegistrationFailure)...)
 	HandleRegistrationCallback = declare[HandleRegistrationCallbackParams, None](MethodHandleRegistrationCallback,
 		"Hands the redirect URI the browser ended on to the running registration.",
 		dispatch.CodeNotStarted, dispatch.CodeNoFlowInProgress)
@@ -267,6 +268,7 @@ type ResourceRequestParams struct {
 // AuthData is what registerUser and authenticateUser resolve to.
 type AuthData struct {
 	UserProfile UserProfile `json:"userProfile"`
+	CustomInfo  *CustomInfo `json:"customInfo,omitempty" doc:"After a custom registration: the backend's answer to the complete step."`
 }
 
 // ResourceResponse is what resourceRequest resolves to, whatever the status.

@@ -38,11 +38,20 @@ func (u *Users) registerUser(ctx context.Context, p api.RegisterUserParams) (api
 			return api.AuthData{}, dispatch.Errorf(dispatch.CodeBadParameters, "scopes must be non-empty words without spaces")
 		}
 	}
+	kind := protocol.IdPTypeBrowser
+	if idp != "" {
+		if kind, err = u.kindOf(ctx, idp); err != nil {
+			return api.AuthData{}, err
+		}
+	}
 	f, err := u.slot.Begin(u.Timeout)
 	if err != nil {
 		return api.AuthData{}, err
 	}
 	defer f.End()
+	if kind == protocol.IdPTypeCustom {
+		return u.customRegistration(ctx, f, idp, scopes)
+	}
 
 	verifier, challenge := protocol.NewPKCE()
 	state := protocol.RandomToken(16)

@@ -31,6 +31,9 @@ type Users struct {
 	Timeout time.Duration
 	tokMu   sync.Mutex // serialises token refresh
 	lim     limitedTokens
+	// customIdP is the identity provider of the running custom registration.
+	customMu  sync.Mutex
+	customIdP string
 }
 
 // New returns the user feature over a client.
@@ -52,6 +55,9 @@ const (
 func (u *Users) Register(d *dispatch.Dispatcher) error {
 	return api.Register(d, append([]api.Binding{
 		api.RegisterUser.Handle(u.registerUser),
+		api.GetIdentityProviders.Handle(u.getIdentityProviders),
+		api.SubmitCustomRegistrationAction.Handle(u.submitCustomRegistrationAction),
+		api.CancelCustomRegistration.Handle(u.cancelCustomRegistration),
 		api.HandleRegistrationCallback.Handle(u.handleRegistrationCallback),
 		api.CancelBrowserRegistration.Handle(u.deliver(inCancelBrowser)),
 		api.SubmitPin.Handle(u.submitPin),

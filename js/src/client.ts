@@ -10,6 +10,7 @@ import type {
   AcceptMobileAuthParams,
   Authenticator,
   DenyMobileAuthParams,
+  IdentityProvider,
   MethodName,
   MethodParams,
   MethodResult,
@@ -44,6 +45,7 @@ export interface OneginiSdkApi {
   addEventListener(eventType: SdkNotification.MobileAuthOtp, callback?: (event: SdkEventMap[SdkNotification.MobileAuthOtp]) => void): Subscription;
   addEventListener(eventType: SdkNotification.Registration, callback?: (event: SdkEventMap[SdkNotification.Registration]) => void): Subscription;
   addEventListener(eventType: SdkNotification.Fingerprint, callback?: (event: SdkEventMap[SdkNotification.Fingerprint]) => void): Subscription;
+  addEventListener(eventType: SdkNotification.CustomRegistration, callback?: (event: SdkEventMap[SdkNotification.CustomRegistration]) => void): Subscription;
   addEventListener(eventType: SdkNotification, callback?: (event: SdkEvent) => void): Subscription;
 
   /**
@@ -90,6 +92,30 @@ export interface OneginiSdkApi {
    * await OneginiSdk.cancelBrowserRegistration();
    */
   cancelBrowserRegistration(): Promise<void>;
+
+  /**
+   * The identity providers of this app's application: the browser one and the
+   * custom-registration ones (pass an `id` to `registerUser`).
+   * @example
+   * const idps = await OneginiSdk.getIdentityProviders(); // [{id: 'browser', name: 'Browser'}, ...]
+   */
+  getIdentityProviders(): Promise<IdentityProvider[]>;
+
+  /**
+   * Answers a {@link SdkNotification.CustomRegistration} event of a custom
+   * registration: at `initRegistration` a token for the backend's init step (or
+   * null), at `finishRegistration` the user's input (e.g. the code from a letter).
+   * @throws 8009 missing identityProviderId or not the running registration's, 8014 nothing waits.
+   * @example
+   * await OneginiSdk.submitCustomRegistrationAction(e.identityProviderId, code);
+   */
+  submitCustomRegistrationAction(identityProviderId: string, token: string | null): Promise<void>;
+
+  /**
+   * Cancels the custom registration waiting for an action; `registerUser` rejects with 9006.
+   * @throws 8014 nothing waits.
+   */
+  cancelCustomRegistration(message: string): Promise<void>;
 
   /**
    * Answers a PIN event: creates the PIN (`PinFlow.Create`) or authenticates with it
@@ -474,6 +500,21 @@ export function createOneginiSdk(source: TransportSource): OneginiSdkInstance {
       // (anything else is left for the contract check to refuse with 8009).
       const plain = Array.isArray(scopes) ? scopes.map((s) => (s instanceof String ? s.valueOf() : s)) : scopes;
       return call('registerUser', { identityProviderId, scopes: (plain as string[] | undefined) ?? [] });
+    },
+
+    async getIdentityProviders(): Promise<IdentityProvider[]> {
+      return call('getIdentityProviders', {});
+    },
+
+    async submitCustomRegistrationAction(identityProviderId: string, token: string | null): Promise<void> {
+      if (token === undefined) {
+        throw badParameter('submitCustomRegistrationAction: argument "token" must be a string or null, got undefined');
+      }
+      await call('submitCustomRegistrationAction', token === null ? { identityProviderId } : { identityProviderId, token });
+    },
+
+    async cancelCustomRegistration(message: string): Promise<void> {
+      await call('cancelCustomRegistration', { message });
     },
 
     async handleRegistrationCallback(uri: string): Promise<void> {

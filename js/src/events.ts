@@ -16,6 +16,8 @@ export enum SdkNotification {
   MobileAuthOtp = 'ONEWELCOME_MOBILE_AUTH_OTP_NOTIFICATION',
   /** Biometric authentication stages: {@link FingerprintEvent}. */
   Fingerprint = 'ONEWELCOME_FINGERPRINT_NOTIFICATION',
+  /** A custom registration step (custom identity provider): {@link CustomRegistrationEvent}. */
+  CustomRegistration = 'ONEWELCOME_CUSTOM_REGISTRATION_NOTIFICATION',
 }
 
 /** The `flow` of PIN events and the first argument of `submitPin`. */
@@ -73,6 +75,14 @@ export enum FingerprintStage {
   Finished = 'finished',
 }
 
+/** The `action` of {@link CustomRegistrationEvent} (answer with `submitCustomRegistrationAction`). */
+export enum CustomRegistration {
+  /** The registration starts: submit a token for the backend's init step, or null. */
+  InitRegistration = 'initRegistration',
+  /** The backend's init answer is in `customInfo`: submit the user's input. */
+  FinishRegistration = 'finishRegistration',
+}
+
 // The payload types are generated from core/api (one struct per event action)
 // by cmd/contractgen; the names follow the Onegini RN SDK.
 export type {
@@ -94,6 +104,9 @@ export type {
   onFingerprintCapturedEvent,
   finishFingerprintAuthenticationEvent,
   FingerprintEvent,
+  initRegistrationEvent,
+  finishRegistrationEvent,
+  CustomRegistrationEvent,
 } from './generated/contract';
 import type { EventPayloads } from './generated/contract';
 
@@ -107,4 +120,5 @@ export interface SdkEventMap {
   [SdkNotification.PinAuth]: EventPayloads['ONEWELCOME_PIN_AUTHENTICATION_NOTIFICATION'];
   [SdkNotification.MobileAuthOtp]: EventPayloads['ONEWELCOME_MOBILE_AUTH_OTP_NOTIFICATION'];
   [SdkNotification.Fingerprint]: EventPayloads['ONEWELCOME_FINGERPRINT_NOTIFICATION'];
+  [SdkNotification.CustomRegistration]: EventPayloads['ONEWELCOME_CUSTOM_REGISTRATION_NOTIFICATION'];
 }

@@ -8,8 +8,10 @@ export type {
   PinCreateEvent,
   PinAuthenticationEvent,
   MobileAuthOtpEvent,
+  CustomRegistrationEvent,
   SdkEvent,
 } from './events';
+export type { IdentityProvider, CustomInfo } from './generated/contract';
 
 import type {
   AuthData as CoreAuthData,
@@ -24,7 +26,7 @@ export type Profile = UserProfile;
 
 /** What `registerUser` and `authenticateUser` resolve to (the core's AuthData). */
 export interface AuthData extends CoreAuthData {
-  /** Identity-provider specific extras (Onegini); this core sends none. */
+  /** After a custom registration: the identity provider backend's answer (Onegini CustomInfo). */
   customInfo?: { status: number; data: string };
 }
 

@@ -30,6 +30,9 @@ export const Methods = {
   submitFingerprintFallbackToPin: 'submitFingerprintFallbackToPin',
   changePin: 'changePin',
   validatePinWithPolicy: 'validatePinWithPolicy',
+  getIdentityProviders: 'getIdentityProviders',
+  submitCustomRegistrationAction: 'submitCustomRegistrationAction',
+  cancelCustomRegistration: 'cancelCustomRegistration',
   startClient: 'startClient',
   registerUser: 'registerUser',
   handleRegistrationCallback: 'handleRegistrationCallback',
@@ -74,6 +77,8 @@ export interface AcceptMobileAuthParams {
 
 export interface AuthData {
   userProfile: UserProfile;
+  /** After a custom registration: the backend's answer to the complete step. */
+  customInfo?: CustomInfo;
 }
 
 export interface AuthenticateUserParams {
@@ -97,6 +102,18 @@ export interface AuthenticatorParams {
   authenticatorId: string;
 }
 
+export interface CancelCustomRegistrationParams {
+  /** Why (kept in the SDK's log only). */
+  message: string;
+}
+
+export interface CustomInfo {
+  /** The backend's status code (2xxx success, 4xxx refusal by convention). */
+  status: number;
+  /** The backend's data, e.g. a text to show. */
+  data: string;
+}
+
 export interface DenyMobileAuthParams {
   /** not_me: the user did not start this request ("this wasn't me"). */
   reason?: 'not_me' | null;
@@ -115,6 +132,11 @@ export interface FinishOtpAuthenticationEvent {
 export interface HandleRegistrationCallbackParams {
   /** The redirect URI the browser ended on. */
   uri: string;
+}
+
+export interface IdentityProvider {
+  id: string;
+  name: string;
 }
 
 export interface ImplicitAuthParams {
@@ -306,6 +328,13 @@ export interface StartOtpAuthenticationEvent {
   mobileAuthenticationRequest: MobileAuthenticationRequest;
 }
 
+export interface SubmitCustomRegistrationActionParams {
+  /** The identity provider of the event being answered. */
+  identityProviderId: string;
+  /** The data for the backend (null: none); a secret such as a letter code is never logged. */
+  token?: string | null;
+}
+
 export interface SubmitPinParams {
   /** The flow of the PIN event being answered. */
   flow: 'Create' | 'Authentication';
@@ -329,6 +358,18 @@ export interface VersionResult {
 
 export interface finishFingerprintAuthenticationEvent {
   action: 'finishAuthentication';
+}
+
+export interface finishRegistrationEvent {
+  action: 'finishRegistration';
+  identityProviderId: string;
+  customInfo?: CustomInfo;
+}
+
+export interface initRegistrationEvent {
+  action: 'initRegistration';
+  identityProviderId: string;
+  customInfo?: CustomInfo;
 }
 
 export interface onFingerprintCapturedEvent {
@@ -370,6 +411,12 @@ export interface MethodTypes {
   changePin: { params: NoParams; result: null };
   /** Checks a PIN against the PIN policy: 9011 blacklisted, 9013 similar digits, 9014 wrong length, 8015 a sequence or not digits. */
   validatePinWithPolicy: { params: PinParams; result: null };
+  /** Lists the identity providers of this app's application: the browser one and custom-registration ones (registerUser takes their id). */
+  getIdentityProviders: { params: NoParams; result: IdentityProvider[] };
+  /** Answers a custom registration event: at initRegistration an optional token for the backend's init step, at finishRegistration the user's input (e.g. the code from a letter). */
+  submitCustomRegistrationAction: { params: SubmitCustomRegistrationActionParams; result: null };
+  /** Cancels the custom registration waiting for an action; registerUser rejects with 9006. */
+  cancelCustomRegistration: { params: CancelCustomRegistrationParams; result: null };
   /** Starts the SDK client: validates the configuration and registers this app instance with the server when needed. */
   startClient: { params: StartClientParams; result: null };
   /** Registers a new user: emits the registration URL, waits for the callback, then for a new PIN. */
@@ -455,8 +502,11 @@ export const MethodErrors: { readonly [M in MethodName]: readonly number[] } = {
   submitFingerprintFallbackToPin: [8000, 8009, 8014, 8020],
   changePin: [8000, 8004, 8009, 8012, 8015, 8020, 9000, 9001, 9002, 9003, 9006, 9007, 9010, 9012, 10000],
   validatePinWithPolicy: [8000, 8009, 8015, 8020, 9011, 9013, 9014],
+  getIdentityProviders: [8000, 8009, 8020, 9000, 9001, 9002, 9012, 10000],
+  submitCustomRegistrationAction: [8000, 8009, 8014, 8020],
+  cancelCustomRegistration: [8000, 8009, 8014, 8020],
   startClient: [8000, 8001, 8009, 8021, 9000, 9001, 9002, 9012, 10000],
-  registerUser: [8000, 8009, 8020, 9000, 9001, 9002, 9006, 9007, 9012, 10000],
+  registerUser: [8000, 8009, 8020, 9000, 9001, 9002, 9006, 9007, 9012, 10000, 10020, 10021, 10022],
   handleRegistrationCallback: [8000, 8009, 8014, 8020],
   cancelBrowserRegistration: [8000, 8009, 8014, 8020],
   submitPin: [8000, 8009, 8014, 8020],
@@ -498,6 +548,9 @@ export type PinAuthenticationEvent = PinAuthenticationOpenEvent | PinAuthenticat
 /** Payload of ONEWELCOME_MOBILE_AUTH_OTP_NOTIFICATION. */
 export type MobileAuthOtpEvent = StartOtpAuthenticationEvent | FinishOtpAuthenticationEvent;
 
+/** Payload of ONEWELCOME_CUSTOM_REGISTRATION_NOTIFICATION. */
+export type CustomRegistrationEvent = initRegistrationEvent | finishRegistrationEvent;
+
 /** Payload of ONEWELCOME_FINGERPRINT_NOTIFICATION. */
 export type FingerprintEvent = startFingerprintAuthenticationEvent | onNextFingerprintAuthenticationAttemptEvent | onFingerprintCapturedEvent | finishFingerprintAuthenticationEvent;
 
@@ -507,6 +560,7 @@ export interface EventPayloads {
   ONEWELCOME_PIN_CREATE_NOTIFICATION: PinCreateEvent;
   ONEWELCOME_PIN_AUTHENTICATION_NOTIFICATION: PinAuthenticationEvent;
   ONEWELCOME_MOBILE_AUTH_OTP_NOTIFICATION: MobileAuthOtpEvent;
+  ONEWELCOME_CUSTOM_REGISTRATION_NOTIFICATION: CustomRegistrationEvent;
   ONEWELCOME_FINGERPRINT_NOTIFICATION: FingerprintEvent;
 }
 
@@ -531,12 +585,17 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
   "AuthData": {
     "type": "object",
     "properties": {
+      "customInfo": {
+        "$ref": "#/$defs/CustomInfo",
+        "description": "After a custom registration: the backend's answer to the complete step."
+      },
       "userProfile": {
         "$ref": "#/$defs/UserProfile"
       }
     },
     "x-order": [
-      "userProfile"
+      "userProfile",
+      "customInfo"
     ],
     "required": [
       "userProfile"
@@ -624,6 +683,44 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
     ],
     "additionalProperties": false
   },
+  "CancelCustomRegistrationParams": {
+    "type": "object",
+    "properties": {
+      "message": {
+        "type": "string",
+        "description": "Why (kept in the SDK's log only)."
+      }
+    },
+    "x-order": [
+      "message"
+    ],
+    "required": [
+      "message"
+    ],
+    "additionalProperties": false
+  },
+  "CustomInfo": {
+    "type": "object",
+    "properties": {
+      "data": {
+        "type": "string",
+        "description": "The backend's data, e.g. a text to show."
+      },
+      "status": {
+        "type": "integer",
+        "description": "The backend's status code (2xxx success, 4xxx refusal by convention)."
+      }
+    },
+    "x-order": [
+      "status",
+      "data"
+    ],
+    "required": [
+      "status",
+      "data"
+    ],
+    "additionalProperties": false
+  },
   "DenyMobileAuthParams": {
     "type": "object",
     "properties": {
@@ -694,6 +791,26 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
     ],
     "required": [
       "uri"
+    ],
+    "additionalProperties": false
+  },
+  "IdentityProvider": {
+    "type": "object",
+    "properties": {
+      "id": {
+        "type": "string"
+      },
+      "name": {
+        "type": "string"
+      }
+    },
+    "x-order": [
+      "id",
+      "name"
+    ],
+    "required": [
+      "id",
+      "name"
     ],
     "additionalProperties": false
   },
@@ -1434,6 +1551,31 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
     ],
     "additionalProperties": false
   },
+  "SubmitCustomRegistrationActionParams": {
+    "type": "object",
+    "properties": {
+      "identityProviderId": {
+        "type": "string",
+        "description": "The identity provider of the event being answered.",
+        "minLength": 1
+      },
+      "token": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "description": "The data for the backend (null: none); a secret such as a letter code is never logged."
+      }
+    },
+    "x-order": [
+      "identityProviderId",
+      "token"
+    ],
+    "required": [
+      "identityProviderId"
+    ],
+    "additionalProperties": false
+  },
   "SubmitPinParams": {
     "type": "object",
     "properties": {
@@ -1529,6 +1671,56 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
     ],
     "required": [
       "action"
+    ],
+    "additionalProperties": false
+  },
+  "finishRegistrationEvent": {
+    "type": "object",
+    "properties": {
+      "action": {
+        "type": "string",
+        "const": "finishRegistration"
+      },
+      "customInfo": {
+        "$ref": "#/$defs/CustomInfo"
+      },
+      "identityProviderId": {
+        "type": "string"
+      }
+    },
+    "x-order": [
+      "action",
+      "identityProviderId",
+      "customInfo"
+    ],
+    "required": [
+      "action",
+      "identityProviderId"
+    ],
+    "additionalProperties": false
+  },
+  "initRegistrationEvent": {
+    "type": "object",
+    "properties": {
+      "action": {
+        "type": "string",
+        "const": "initRegistration"
+      },
+      "customInfo": {
+        "$ref": "#/$defs/CustomInfo"
+      },
+      "identityProviderId": {
+        "type": "string"
+      }
+    },
+    "x-order": [
+      "action",
+      "identityProviderId",
+      "customInfo"
+    ],
+    "required": [
+      "action",
+      "identityProviderId"
     ],
     "additionalProperties": false
   },
@@ -1637,6 +1829,14 @@ export const MethodSchemas: { readonly [M in MethodName]: { params: JsonSchema; 
       "type": "null"
     }
   },
+  "cancelCustomRegistration": {
+    "params": {
+      "$ref": "#/$defs/CancelCustomRegistrationParams"
+    },
+    "result": {
+      "type": "null"
+    }
+  },
   "cancelPinAuthentication": {
     "params": {
       "$ref": "#/$defs/NoParams"
@@ -1734,6 +1934,17 @@ export const MethodSchemas: { readonly [M in MethodName]: { params: JsonSchema; 
     },
     "result": {
       "$ref": "#/$defs/UserProfile"
+    }
+  },
+  "getIdentityProviders": {
+    "params": {
+      "$ref": "#/$defs/NoParams"
+    },
+    "result": {
+      "type": "array",
+      "items": {
+        "$ref": "#/$defs/IdentityProvider"
+      }
     }
   },
   "getImplicitlyAuthenticatedUserProfile": {
@@ -1913,6 +2124,14 @@ export const MethodSchemas: { readonly [M in MethodName]: { params: JsonSchema; 
       "type": "null"
     }
   },
+  "submitCustomRegistrationAction": {
+    "params": {
+      "$ref": "#/$defs/SubmitCustomRegistrationActionParams"
+    },
+    "result": {
+      "type": "null"
+    }
+  },
   "submitFingerprintAcceptAuthenticationRequest": {
     "params": {
       "$ref": "#/$defs/NoParams"
@@ -1957,6 +2176,10 @@ export const MethodSchemas: { readonly [M in MethodName]: { params: JsonSchema; 
 
 /** For each event name, the payload schema name of each action ('' when the event has no action). */
 export const EventSchemas: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  "ONEWELCOME_CUSTOM_REGISTRATION_NOTIFICATION": {
+    "finishRegistration": "finishRegistrationEvent",
+    "initRegistration": "initRegistrationEvent"
+  },
   "ONEWELCOME_FINGERPRINT_NOTIFICATION": {
     "finishAuthentication": "finishFingerprintAuthenticationEvent",
     "onFingerprintCaptured": "onFingerprintCapturedEvent",

@@ -34,6 +34,8 @@ export interface TokenServer {
   baseUrl: string;
   demoUser: { username: string; password: string };
   resourcePath: string;
+  /** The server's store URL (for `tokenserver <command> --store` while it runs). */
+  storeUrl: string;
   startMobileAuth(message: string, userId?: string, type?: string, extra?: Record<string, string>): Promise<StartedAuth>;
   transaction(id: string): Promise<RpTransaction>;
   /** Runs `tokenserver <args>` against this server's store (e.g. otp-type create --push); resolves its stdout. */
@@ -145,6 +147,7 @@ export async function startTokenServer(extraArgs: string[] = []): Promise<TokenS
     baseUrl,
     demoUser: { username: seed.username!, password: seed.password! },
     resourcePath: '/device/v1/userinfo',
+    storeUrl: `sqlite:${join(dir, 'oma.db')}`,
     startMobileAuth(message: string, userId?: string, type?: string, extra?: Record<string, string>): Promise<StartedAuth> {
       const form = new URLSearchParams({ type: type ?? seed.otpType!, message, ...(extra ?? {}) });
       if (userId) form.set('user_id', userId);
