@@ -41,10 +41,9 @@ export type Config = StartClientParams;
 export type HttpMethod = NonNullable<ResourceRequestParams['method']>;
 
 /**
- * The kind of resource request (the official runtime enum). This SDK supports
- * `User` (the authenticated user's access token); `ImplicitUser` and `Anonymous`
- * need implicit and device authentication, which this SDK does not have yet:
- * `resourceRequest` rejects them with 8009 before anything is sent.
+ * The kind of resource request (the official runtime enum): whose token is
+ * attached — the authenticated user's (`User`), the implicitly authenticated
+ * user's (`ImplicitUser`) or the device's (`Anonymous`).
  */
 export enum ResourceRequestType {
   User = 'User',

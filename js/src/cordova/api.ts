@@ -142,7 +142,13 @@ export interface Onegini {
      * await onegini.user.authenticate({ profileId })
      *   .onPinRequest((actions, options) => askPin(options).then((pin) => actions.providePin(pin)));
      */
-    authenticate(options: { profileId: string; authenticatorId?: string | null }): AuthenticationFlow;
+    authenticate(options: { profileId: string; authenticatorId?: string | null } | string): AuthenticationFlow;
+    /**
+     * Whether a profile is registered on this device (the profile id, or `{profileId}`).
+     * @example
+     * if (await onegini.user.isUserRegistered({ profileId })) { ... }
+     */
+    isUserRegistered(options: { profileId: string } | string, success?: Cb<boolean>, failure?: ErrCb): Promise<boolean>;
     /** Lists the registered profiles. */
     getUserProfiles(success?: Cb<CordovaProfile[]>, failure?: ErrCb): Promise<CordovaProfile[]>;
     /** The authenticated profile (9010 when none). */
@@ -168,7 +174,7 @@ export interface Onegini {
      * @example
      * if (!(await onegini.mobileAuth.isUserEnrolled({ profileId }))) await onegini.mobileAuth.enroll();
      */
-    isUserEnrolled(options: { profileId: string }, success?: Cb<boolean>, failure?: ErrCb): Promise<boolean>;
+    isUserEnrolled(options: { profileId: string } | string, success?: Cb<boolean>, failure?: ErrCb): Promise<boolean>;
     otp: {
       /**
        * Handles an OTP (from a QR code): a handler chain with onConfirmationRequest
@@ -187,13 +193,85 @@ export interface Onegini {
     push: CordovaPush;
   };
   resource: {
-    /** Calls a resource with the user's access token. */
+    /**
+     * Calls a resource with the user's access token (`auth` USER, the default).
+     * The URL (or `path`) is a path on the configured server, or the URL string
+     * alone for a GET. An object body is sent as JSON. Resolves with
+     * `{status, statusText, headers, body, rawBody, json, ok}` for a 2xx answer;
+     * any other status rejects with 8005 and the same object as `err.httpResponse`.
+     * `auth` IMPLICIT uses the implicitly authenticated user's token (9026 without
+     * one), ANONYMOUS (or `anonymous: true`) the device's (10012 without one).
+     * @example
+     * const res = await onegini.resource.fetch({ url: '/resources/user-id' });
+     * console.log(res.json);
+     */
     fetch(
-      options: { method?: HttpMethod; path?: string; url?: string; headers?: Record<string, string>; body?: string },
-      success?: Cb<ResourceResponse>,
+      options: CordovaFetchOptions | string,
+      success?: Cb<CordovaResourceResponse>,
       failure?: ErrCb,
-    ): Promise<ResourceResponse>;
+    ): Promise<CordovaResourceResponse>;
+    /** The `auth` values of `fetch`. */
+    auth: { readonly USER: 'user'; readonly IMPLICIT: 'implicit'; readonly ANONYMOUS: 'anonymous' };
   };
+  /** The older name of {@link Onegini.mobileAuth} (same object). */
+  mobileAuthentication: Onegini['mobileAuth'];
+}
+
+/** Options of `onegini.resource.fetch`. */
+export interface CordovaFetchOptions {
+  url?: string;
+  path?: string;
+  method?: HttpMethod;
+  headers?: Record<string, string>;
+  body?: string | Record<string, unknown> | unknown[];
+  auth?: 'user' | 'implicit' | 'anonymous';
+  anonymous?: boolean;
+}
+
+/** What `onegini.resource.fetch` resolves to (and a non-2xx error's `httpResponse`). */
+export interface CordovaResourceResponse extends ResourceResponse {
+  /** The HTTP reason phrase of the status ("" when unknown). */
+  statusText: string;
+  /** The body as received (text). */
+  rawBody: string;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  json?: unknown;
+}
+
+const RESOURCE_AUTH = Object.freeze({ USER: 'user', IMPLICIT: 'implicit', ANONYMOUS: 'anonymous' } as const);
+
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 301: 'Moved Permanently', 302: 'Found', 304: 'Not Modified',
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict',
+  410: 'Gone', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests',
+  500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+};
+
+function toCordovaResponse(r: ResourceResponse): CordovaResourceResponse {
+  const out: CordovaResourceResponse = { ...r, statusText: STATUS_TEXT[r.status] ?? '', rawBody: r.body };
+  try {
+    out.json = JSON.parse(r.body) as unknown;
+  } catch {
+    // not JSON: json stays undefined
+  }
+  return out;
+}
+
+/** A profile id given as a string or as `{profileId}`. */
+function profileIdOf(method: string, o: unknown): string {
+  if (typeof o === 'string') return o;
+  return optionsObject(method, o).profileId as string;
+}
+
+/** The InAppBrowser of cordova-plugin-inappbrowser, when installed. */
+interface InAppBrowserRef {
+  addEventListener(type: 'loadstart' | 'exit', cb: (e: { url?: string }) => void): void;
+  close(): void;
+}
+function inAppBrowser(): ((url: string, target: string, options?: string) => InAppBrowserRef) | null {
+  const g = globalThis as { cordova?: { InAppBrowser?: { open?: unknown } } };
+  const open = g.cordova?.InAppBrowser?.open;
+  return typeof open === 'function' ? (open as (url: string, target: string, options?: string) => InAppBrowserRef) : null;
 }
 
 function toCordovaProfile(p: { id: string }): CordovaProfile {
@@ -251,8 +329,35 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
         sdk.addEventListener(SdkNotification.Registration, (e) => {
           const h = flow.handler<[RegistrationActions, { url: string }]>('onRegistrationRequest');
           if (!h) {
-            failFlow('user.register: set onRegistrationRequest(...) to answer the registration URL', () =>
-              sdk.cancelBrowserRegistration(),
+            // As the plugin: without a handler the plugin opens the browser itself.
+            // Here through cordova-plugin-inappbrowser (cordova.InAppBrowser.open,
+            // target _blank): the first page load under the configured redirect URI
+            // completes the registration, closing the browser first cancels it.
+            const open = inAppBrowser();
+            if (!open) {
+              failFlow(
+                'user.register: set onRegistrationRequest(...) to answer the registration URL, or install cordova-plugin-inappbrowser so the plugin can open it',
+                () => sdk.cancelBrowserRegistration(),
+              );
+              return;
+            }
+            void sdk.getRedirectUri().then(
+              (redirectUri) => {
+                const ref = open(e.url, '_blank', 'location=yes,clearcache=yes,clearsessioncache=yes');
+                let done = false;
+                ref.addEventListener('loadstart', (ev) => {
+                  if (done || typeof ev.url !== 'string' || !ev.url.startsWith(redirectUri)) return;
+                  done = true;
+                  ref.close();
+                  void quiet(sdk.handleRegistrationCallback(ev.url));
+                });
+                ref.addEventListener('exit', () => {
+                  if (done) return;
+                  done = true;
+                  void quiet(sdk.cancelBrowserRegistration());
+                });
+              },
+              () => void quiet(sdk.cancelBrowserRegistration()),
             );
             return;
           }
@@ -293,11 +398,11 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
     return flow;
   }
 
-  function authenticate(options: { profileId: string; authenticatorId?: string | null }): AuthenticationFlow {
+  function authenticate(options: { profileId: string; authenticatorId?: string | null } | string): AuthenticationFlow {
     let sub: { remove(): void } | null = null;
     let flow!: AuthenticationFlow;
     const run = (async () => {
-      const o = optionsObject('user.authenticate', options);
+      const o = typeof options === 'string' ? { profileId: options } : optionsObject('user.authenticate', options);
       let missing: OneginiError | null = null;
       sub = sdk.addEventListener(SdkNotification.PinAuth, (e) => {
         if (e.action === PinAuthentication.Close) return;
@@ -364,7 +469,7 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
     return flow;
   }
 
-  return {
+  const api: Onegini = {
     start(config?: Config | Cb<void>, success?: Cb<void> | ErrCb, failure?: ErrCb): Promise<void> {
       const [c, s, f] = args3(config, success, failure);
       // secureXhr (the plugin's native XMLHttpRequest switch) has no meaning
@@ -399,6 +504,17 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
         }
         return withCallbacks(p, success, failure);
       },
+      isUserRegistered(options: { profileId: string } | string, success?: Cb<boolean>, failure?: ErrCb): Promise<boolean> {
+        let p: Promise<boolean>;
+        try {
+          const id = profileIdOf('user.isUserRegistered', options);
+          if (typeof id !== 'string' || id === '') throw new OneginiError(8009, 'user.isUserRegistered: argument "profileId" must be a non-empty string');
+          p = sdk.getUserProfiles().then((ps) => ps.some((x) => x.id === id));
+        } catch (err) {
+          p = rejected(err);
+        }
+        return withCallbacks(p, success, failure);
+      },
       logout(success?: Cb<void>, failure?: ErrCb): Promise<void> {
         return withCallbacks(sdk.logout(), success, failure);
       },
@@ -411,10 +527,10 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
         const [, s, f] = args3(options, success, failure);
         return withCallbacks(sdk.enrollMobileAuthentication(), s, f);
       },
-      isUserEnrolled(options: { profileId: string }, success?: Cb<boolean>, failure?: ErrCb): Promise<boolean> {
+      isUserEnrolled(options: { profileId: string } | string, success?: Cb<boolean>, failure?: ErrCb): Promise<boolean> {
         let p: Promise<boolean>;
         try {
-          p = sdk.isUserEnrolledForMobileAuth(optionsObject('mobileAuth.isUserEnrolled', options).profileId as string);
+          p = sdk.isUserEnrolledForMobileAuth(profileIdOf('mobileAuth.isUserEnrolled', options));
         } catch (err) {
           p = rejected(err);
         }
@@ -425,22 +541,44 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
     },
     resource: {
       fetch(
-        options: { method?: HttpMethod; path?: string; url?: string; headers?: Record<string, string>; body?: string },
-        success?: Cb<ResourceResponse>,
+        options: CordovaFetchOptions | string,
+        success?: Cb<CordovaResourceResponse>,
         failure?: ErrCb,
-      ): Promise<ResourceResponse> {
-        let p: Promise<ResourceResponse>;
+      ): Promise<CordovaResourceResponse> {
+        let p: Promise<CordovaResourceResponse>;
         try {
-          const o = optionsObject('resource.fetch', options);
+          const o = typeof options === 'string' ? { url: options } : (optionsObject('resource.fetch', options) as CordovaFetchOptions);
+          const auth = o.anonymous === true ? RESOURCE_AUTH.ANONYMOUS : (o.auth ?? RESOURCE_AUTH.USER);
+          const type =
+            auth === RESOURCE_AUTH.USER ? ResourceRequestType.User
+            : auth === RESOURCE_AUTH.IMPLICIT ? ResourceRequestType.Implicit
+            : auth === RESOURCE_AUTH.ANONYMOUS ? ResourceRequestType.Anonymous
+            : null;
+          if (type === null) throw new OneginiError(8009, 'resource.fetch: argument "auth" must be one of resource.auth.USER, IMPLICIT, ANONYMOUS');
+          const headers: Record<string, string> = { ...(o.headers ?? {}) };
+          let body = o.body;
+          if (body !== undefined && body !== null && typeof body === 'object') {
+            body = JSON.stringify(body);
+            if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+          }
           const details: Record<string, unknown> = { method: o.method ?? 'GET', path: o.path ?? o.url };
-          if (o.headers !== undefined) details.headers = o.headers;
-          if (o.body !== undefined) details.body = o.body;
-          p = sdk.resourceRequest(ResourceRequestType.User, details as never);
+          if (o.headers !== undefined || Object.keys(headers).length > 0) details.headers = headers;
+          if (body !== undefined) details.body = body;
+          p = sdk.resourceRequest(type, details as never).then((r) => {
+            const res = toCordovaResponse(r);
+            if (r.ok) return res;
+            const err = new OneginiError(8005, `resource.fetch: HTTP ${r.status} ${res.statusText}`.trim(), 'resource', { httpResponse: res });
+            throw Object.assign(err, { httpResponse: res });
+          });
         } catch (err) {
           p = rejected(err);
         }
         return withCallbacks(p, success, failure);
       },
+      auth: RESOURCE_AUTH,
     },
+    mobileAuthentication: undefined as unknown as Onegini['mobileAuth'],
   };
+  api.mobileAuthentication = api.mobileAuth;
+  return api;
 }

@@ -51,26 +51,77 @@ test('start, register, enroll, then OTP requests accepted and denied through han
   const s = server!;
   await new Promise<void>((resolve, reject) => onegini.start({ serverUrl: s.baseUrl }, resolve, reject));
 
+  // No onRegistrationRequest: the plugin opens the browser itself through
+  // cordova.InAppBrowser.open. This one logs in on the real server and reports the
+  // page loads a browser would (the redirect URI it ends on), as InAppBrowser does.
+  const opened: string[] = [];
+  let closed = false;
+  (globalThis as { cordova?: unknown }).cordova = {
+    InAppBrowser: {
+      open(url: string, target: string) {
+        opened.push(target);
+        const listeners: Record<string, Array<(e: { url?: string }) => void>> = {};
+        webLogin(url, s.demoUser.username, s.demoUser.password).then(
+          (redirect) => {
+            for (const cb of listeners.loadstart ?? []) cb({ url: url });
+            for (const cb of listeners.loadstart ?? []) cb({ url: redirect });
+          },
+          () => (listeners.exit ?? []).forEach((cb) => cb({})),
+        );
+        return {
+          addEventListener(type: string, cb: (e: { url?: string }) => void) {
+            (listeners[type] ??= []).push(cb);
+          },
+          close() {
+            closed = true;
+          },
+        };
+      },
+    },
+  };
   let pin = '';
   const registered = await onegini.user
     .register({ identityProviderId: null })
-    .onRegistrationRequest((actions, { url }) => {
-      webLogin(url, s.demoUser.username, s.demoUser.password).then(
-        (redirect) => actions.handleRegistrationUrl(redirect),
-        () => actions.cancelRegistration(),
-      );
-    })
     .onCreatePinRequest((actions, options) => {
       pin = '8642097531'.slice(0, options.pinLength);
       void actions.createPin(pin);
     });
+  delete (globalThis as { cordova?: unknown }).cordova;
+  assert.deepEqual(opened, ['_blank']);
+  assert.ok(closed, 'the browser is closed when it reaches the redirect URI');
   const profileId = registered.userProfile.profileId;
   assert.ok(profileId.length > 0);
+  assert.equal(await onegini.user.isUserRegistered({ profileId }), true);
+  assert.equal(await onegini.user.isUserRegistered('no-such-profile'), false);
   assert.deepEqual(await onegini.user.getUserProfiles(), [{ id: profileId, profileId }]);
 
   assert.equal(await onegini.mobileAuth.isUserEnrolled({ profileId }), false);
   await onegini.mobileAuth.enroll();
   assert.equal(await onegini.mobileAuth.isUserEnrolled({ profileId }), true);
+  // String shorthand and the older name of mobileAuth.
+  assert.equal(await onegini.mobileAuthentication.isUserEnrolled(profileId), true);
+
+  // user.authenticate with the profile id alone (string shorthand).
+  await onegini.user.logout();
+  const auth = await onegini.user.authenticate(profileId).onPinRequest((actions) => void actions.providePin(pin));
+  assert.equal(auth.userProfile.profileId, profileId);
+
+  // resource.fetch: the string form (GET, user auth), json/rawBody/statusText;
+  // a non-2xx rejects with 8005 and the response as httpResponse.
+  assert.equal(onegini.resource.auth.USER, 'user');
+  const res = await onegini.resource.fetch(s.resourcePath);
+  assert.equal(res.status, 200);
+  assert.equal(res.statusText, 'OK');
+  assert.equal(res.rawBody, res.body);
+  assert.equal((res.json as { profile_id: string }).profile_id, profileId);
+  const notFound = await onegini.resource.fetch({ url: s.resourcePath + '-no-such-resource', auth: onegini.resource.auth.USER }).then(
+    () => assert.fail('a 404 resolved'),
+    (e: OneginiError & { httpResponse: { status: number } }) => e,
+  );
+  assert.equal(notFound.numericCode, 8005);
+  assert.equal(notFound.httpResponse.status, 404);
+  // auth IMPLICIT reaches the core, which refuses it without an implicit authentication (9026).
+  await assert.rejects(onegini.resource.fetch({ url: s.resourcePath, auth: onegini.resource.auth.IMPLICIT }), (e: unknown) => (e as OneginiError).numericCode === 9026);
 
   // Accepted, awaited as a promise.
   const first = await s.startMobileAuth('Log in from the Cordova app');

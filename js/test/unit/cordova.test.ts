@@ -316,7 +316,9 @@ test('user.* and resource.fetch map to the core methods; both call forms', async
   const err = await new Promise<OneginiError>((resolve, reject) => onegini.user.logout(() => reject(new Error('success')), resolve));
   assert.equal(err.numericCode, 9010);
   assert.equal(await onegini.user.getAccessToken(), 'tok');
-  assert.deepEqual(await onegini.resource.fetch({ url: '/device/v1/userinfo' }), { status: 200, headers: {}, body: '{"a":1}', ok: true });
+  assert.deepEqual(await onegini.resource.fetch({ url: '/device/v1/userinfo' }), {
+    status: 200, statusText: 'OK', headers: {}, body: '{"a":1}', rawBody: '{"a":1}', json: { a: 1 }, ok: true,
+  });
   assert.deepEqual(invokes(calls), [
     ['getAuthenticatedUserProfile', {}],
     ['deregisterUser', { profileId: 'P1' }],
@@ -327,7 +329,7 @@ test('user.* and resource.fetch map to the core methods; both call forms', async
   await assert.rejects(onegini.user.deregister(undefined as unknown as { profileId: string }), (e: unknown) => (e as OneginiError).numericCode === 8009);
 });
 
-test('user.register without onRegistrationRequest cancels the registration and says which handler is missing', async () => {
+test('user.register without onRegistrationRequest and without InAppBrowser cancels the registration and says what is missing', async () => {
   const core = new FakeCore();
   let finish: ((a: { error: { code: number; message: string; data?: Record<string, unknown> } }) => void) | null = null;
   core.on('registerUser', () => {
