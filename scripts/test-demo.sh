@@ -30,4 +30,4 @@ go build -o build/e2e/phone ./cmd/phone
 
 export OMA_E2E_BIN=$ROOT/build/e2e OMA_ARTIFACTS=$ROOT/artifacts
 cd e2e
-node --test --test-concurrency=1 demo.test.mjs quickstart.test.mjs
+node --test --test-concurrency=1 demo.test.mjs quickstart.test.mjs antifatigue.test.mjs

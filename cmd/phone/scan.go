@@ -72,7 +72,7 @@ func (p *phone) confirm(method string, params any) error {
 		case p.o.deny || p.o.notMe:
 			accepted = false
 		default:
-			a, err := p.ask.line("Accept? [y = yes, n = no, m = this wasn't me] ")
+			a, err := p.ask.line("Accept? [y/n] (m: this wasn't me) ")
 			for err == nil && !validAnswer(a) {
 				a, err = p.ask.line("Please answer y, n or m: ")
 			}
