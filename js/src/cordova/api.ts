@@ -159,6 +159,17 @@ export interface Onegini {
     logout(success?: Cb<void>, failure?: ErrCb): Promise<void>;
     /** The authenticated user's access token. */
     getAccessToken(success?: Cb<string>, failure?: ErrCb): Promise<string>;
+    /**
+     * Authenticates a registered profile without its PIN for implicit resources
+     * (`{profileId, scopes?}` or the profile id; only the server's implicit scopes, default read).
+     */
+    authenticateImplicitly(options: { profileId: string; scopes?: string[] } | string, success?: Cb<void>, failure?: ErrCb): Promise<void>;
+    /** The implicitly authenticated profile (9026 when none). */
+    getImplicitlyAuthenticatedUserProfile(success?: Cb<CordovaProfile>, failure?: ErrCb): Promise<CordovaProfile>;
+  };
+  device: {
+    /** Authenticates this app instance for anonymous resources (`{scopes?}`; the server's device scopes, default read). */
+    authenticate(options?: { scopes?: string[] } | Cb<void>, success?: Cb<void> | ErrCb, failure?: ErrCb): Promise<void>;
   };
   mobileAuth: {
     /**
@@ -520,6 +531,31 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
       },
       getAccessToken(success?: Cb<string>, failure?: ErrCb): Promise<string> {
         return withCallbacks(sdk.getAccessToken(), success, failure);
+      },
+      authenticateImplicitly(options: { profileId: string; scopes?: string[] } | string, success?: Cb<void>, failure?: ErrCb): Promise<void> {
+        let p: Promise<void>;
+        try {
+          const o = typeof options === 'string' ? { profileId: options } : optionsObject('user.authenticateImplicitly', options);
+          p = sdk.authenticateUserImplicitly(o.profileId as string, o.scopes as string[] | undefined);
+        } catch (err) {
+          p = rejected(err);
+        }
+        return withCallbacks(p, success, failure);
+      },
+      getImplicitlyAuthenticatedUserProfile(success?: Cb<CordovaProfile>, failure?: ErrCb): Promise<CordovaProfile> {
+        return withCallbacks(sdk.getImplicitlyAuthenticatedUserProfile().then(toCordovaProfile), success, failure);
+      },
+    },
+    device: {
+      authenticate(options?: { scopes?: string[] } | Cb<void>, success?: Cb<void> | ErrCb, failure?: ErrCb): Promise<void> {
+        const [o, s, f] = args3(options, success, failure);
+        let p: Promise<void>;
+        try {
+          p = sdk.authenticateDeviceForResource(optionsObject('device.authenticate', o).scopes as string[] | undefined);
+        } catch (err) {
+          p = rejected(err);
+        }
+        return withCallbacks(p, s as Cb<void> | undefined, f as ErrCb | undefined);
       },
     },
     mobileAuth: {
