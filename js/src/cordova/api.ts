@@ -151,6 +151,8 @@ export interface Onegini {
     isUserRegistered(options: { profileId: string } | string, success?: Cb<boolean>, failure?: ErrCb): Promise<boolean>;
     /** Lists the registered profiles. */
     getUserProfiles(success?: Cb<CordovaProfile[]>, failure?: ErrCb): Promise<CordovaProfile[]>;
+    /** The identity providers of this app's application: `[{id, name}]` (pass an id to `register`). */
+    getIdentityProviders(success?: Cb<{ id: string; name: string }[]>, failure?: ErrCb): Promise<{ id: string; name: string }[]>;
     /** The authenticated profile (9010 when none). */
     getAuthenticatedUserProfile(success?: Cb<CordovaProfile>, failure?: ErrCb): Promise<CordovaProfile>;
     /** Removes a profile. */
@@ -505,6 +507,9 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
       },
       getAuthenticatedUserProfile(success?: Cb<CordovaProfile>, failure?: ErrCb): Promise<CordovaProfile> {
         return withCallbacks(sdk.getAuthenticatedUserProfile().then(toCordovaProfile), success, failure);
+      },
+      getIdentityProviders(success?: Cb<{ id: string; name: string }[]>, failure?: ErrCb): Promise<{ id: string; name: string }[]> {
+        return withCallbacks(sdk.getIdentityProviders(), success, failure);
       },
       deregister(options: { profileId: string }, success?: Cb<void>, failure?: ErrCb): Promise<void> {
         let p: Promise<void>;

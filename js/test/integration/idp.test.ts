@@ -22,6 +22,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { createOneginiSdk, Events, OneginiError, SDKError, Types } from '@openmobileauth/react-native-sdk';
 import { NodeTransport, startBridgeHost } from '@openmobileauth/react-native-sdk/node';
+import { bridgehostExec } from '../support/bridgehost-exec';
+import { loadPlugin } from '../support/cordova-loader';
 import { bridgehostBinary, tokenserverBinary } from './env';
 import { serverUnavailableReason, startTokenServer, TokenServer, webLogin } from './tokenserver';
 
@@ -165,4 +167,22 @@ test('identity providers and custom registration (real core, real server)', asyn
   assert.ok(browser.userProfile.id && browser.userProfile.id !== data.userProfile.id);
   assert.equal(browser.customInfo, undefined);
   for (const s of [custom, pin, auth, reg]) s.remove();
+});
+
+test('Cordova: onegini.user.getIdentityProviders on the real core and server, both call forms', async (t) => {
+  if (skipReason) {
+    t.skip(`SKIPPED (no Token Server): ${skipReason}`);
+    return;
+  }
+  const bridge = bridgehostExec(await bridgehostBinary());
+  try {
+    const onegini = loadPlugin(bridge.exec).onegini;
+    await onegini.start({ serverUrl: server!.baseUrl, appId: 'oma-app', redirectUri: 'oma-app://registration/callback' });
+    const want = [{ id: 'browser', name: 'Browser' }, { id: 'letter', name: 'Code from our letter' }];
+    assert.deepEqual(await onegini.user.getIdentityProviders(), want);
+    const viaCallback = await new Promise((resolve, reject) => onegini.user.getIdentityProviders(resolve, reject));
+    assert.deepEqual(viaCallback, want);
+  } finally {
+    assert.equal(await bridge.close(), 0);
+  }
 });
