@@ -122,3 +122,9 @@ export interface SdkEventMap {
   [SdkNotification.Fingerprint]: EventPayloads['ONEWELCOME_FINGERPRINT_NOTIFICATION'];
   [SdkNotification.CustomRegistration]: EventPayloads['ONEWELCOME_CUSTOM_REGISTRATION_NOTIFICATION'];
 }
+
+import type { FinishOtpAuthenticationEvent, StartOtpAuthenticationEvent } from './generated/contract';
+/** The official SDK's lower-case name of {@link StartOtpAuthenticationEvent}. */
+export type startOtpAuthenticationEvent = StartOtpAuthenticationEvent;
+/** The official SDK's lower-case name of {@link FinishOtpAuthenticationEvent}. */
+export type finishOtpAuthenticationEvent = FinishOtpAuthenticationEvent;
