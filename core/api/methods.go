@@ -119,7 +119,7 @@ var (
 	GetRedirectURI = declare[None, string](MethodGetRedirectURI,
 		"The redirect URI of the started client's configuration (the one registration ends on).",
 		dispatch.CodeNotStarted)
-	EnrollUserForMobileAuthWithPush = declare[PushEnrollParams, None](MethodEnrollUserForMobileAuthWithPush,
+	EnrollUserForMobileAuthWithPush = declare[PushEnrollParams, PushEnrollResult](MethodEnrollUserForMobileAuthWithPush,
 		"Registers this device's push target (an FCM or APNs token, or a Web Push subscription) on an enrolled profile's mobile-auth enrollment; call again when the token changes.",
 		dispatch.CodeNotStarted, dispatch.CodeProfileNotFound, dispatch.CodeNotEnrolled, dispatch.CodeUserDisenrolled, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeGeneral)
 	IsUserEnrolledForMobileAuthWithPush = declare[ProfileParams, bool](MethodIsUserEnrolledForMobileAuthWithPush,
@@ -216,6 +216,11 @@ type PushEnrollParams struct {
 	Provider            string    `json:"provider,omitempty" enum:"fcm,apns,webpush" doc:"fcm (Android) or apns (iOS) with pushToken; webpush with webPushSubscription (the default when one is given)."`
 	PushToken           string    `json:"pushToken,omitempty" doc:"The FCM registration token or the APNs device token (hex)."`
 	WebPushSubscription JSONValue `json:"webPushSubscription,omitempty" doc:"A Web Push subscription as PushSubscription.toJSON() gives it: {endpoint, keys: {p256dh, auth}} (e.g. from a UnifiedPush distributor)."`
+}
+
+// PushEnrollResult is what a push registration tells the app.
+type PushEnrollResult struct {
+	VapidPublicKey string `json:"vapidPublicKey,omitempty" doc:"The server's Web Push application server key (VAPID, base64url P-256 point; the server's vapid_public_key), when it sends Web Push: subscribe with it as applicationServerKey (then enroll again with that subscription). Absent without a Web Push sender."`
 }
 
 // PushMessageParams carry the data of a received push.

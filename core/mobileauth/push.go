@@ -41,8 +41,8 @@ type webPushSubscription struct {
 }
 
 // enrollPush registers the push target on the profile's enrollment.
-func (m *MobileAuth) enrollPush(ctx context.Context, params api.PushEnrollParams) (api.None, error) {
-	none := api.None{}
+func (m *MobileAuth) enrollPush(ctx context.Context, params api.PushEnrollParams) (api.PushEnrollResult, error) {
+	none := api.PushEnrollResult{}
 	if err := m.c.Started(); err != nil {
 		return none, err
 	}
@@ -97,7 +97,7 @@ func (m *MobileAuth) enrollPush(ctx context.Context, params api.PushEnrollParams
 	}); err != nil {
 		return none, dispatch.Wrap(dispatch.CodeInternal, err, "local storage failed")
 	}
-	return none, nil
+	return api.PushEnrollResult{VapidPublicKey: resp.VAPIDPublicKey}, nil
 }
 
 // pushProfile is the named enrolled profile, or the claiming profile.

@@ -105,7 +105,13 @@ func TestE2EPush(t *testing.T) {
 	sub, got := pushService(t)
 	p.expectCode(dispatch.CodeBadParameters, api.MethodEnrollUserForMobileAuthWithPush, map[string]any{"provider": "webpush", "pushToken": "abcdefghij"})
 	p.expectCode(dispatch.CodeBadParameters, api.MethodEnrollUserForMobileAuthWithPush, map[string]any{"webPushSubscription": map[string]any{"endpoint": "x"}})
-	p.do(api.MethodEnrollUserForMobileAuthWithPush, map[string]any{"webPushSubscription": sub})
+	// The server's VAPID public key comes back: the applicationServerKey an app subscribes with.
+	vapidPub := p.do(api.MethodEnrollUserForMobileAuthWithPush, map[string]any{"webPushSubscription": sub}).Get("vapidPublicKey").String()
+	if raw, err := base64.RawURLEncoding.DecodeString(vapidPub); err != nil || len(raw) != 65 {
+		t.Fatalf("enroll result vapidPublicKey %q is not a base64url P-256 point", vapidPub)
+	} else if _, err := ecdh.P256().NewPublicKey(raw); err != nil {
+		t.Fatalf("enroll result vapidPublicKey: %v", err)
+	}
 	if !p.do(api.MethodIsUserEnrolledForMobileAuthWithPush, map[string]any{"profileId": pid}).Bool() {
 		t.Fatal("not push-enrolled")
 	}

@@ -16,6 +16,7 @@ import type {
   MethodResult,
   PendingMobileAuthRequest,
   PushEnrollParams,
+  PushEnrollResult,
 } from './generated/contract';
 import type { EventParams, Transport } from './transport';
 import type { AuthData, Config, Profile, ResourceResponse, ResourcesDetails } from './types';
@@ -275,8 +276,10 @@ export interface OneginiSdkApi {
    * @example
    * await OneginiSdk.enrollUserForMobileAuthWithPush(fcmToken);
    * await OneginiSdk.enrollUserForMobileAuthWithPush({ webPushSubscription: sub.toJSON() });
+   * Resolves `{vapidPublicKey}` when the server sends Web Push: the
+   * applicationServerKey to (re)subscribe with, then enroll that subscription.
    */
-  enrollUserForMobileAuthWithPush(target: string | PushEnrollParams): Promise<void>;
+  enrollUserForMobileAuthWithPush(target: string | PushEnrollParams): Promise<PushEnrollResult>;
 
   /** Whether a profile has a push target registered from this device. */
   isUserEnrolledForMobileAuthWithPush(profileId: string): Promise<boolean>;
@@ -608,8 +611,8 @@ export function createOneginiSdk(source: TransportSource): OneginiSdkInstance {
       await call('validatePinWithPolicy', { pin });
     },
 
-    async enrollUserForMobileAuthWithPush(target: string | PushEnrollParams): Promise<void> {
-      await call('enrollUserForMobileAuthWithPush', typeof target === 'string' ? { pushToken: target } : target);
+    enrollUserForMobileAuthWithPush(target: string | PushEnrollParams): Promise<PushEnrollResult> {
+      return call('enrollUserForMobileAuthWithPush', typeof target === 'string' ? { pushToken: target } : target);
     },
 
     isUserEnrolledForMobileAuthWithPush: (profileId: string): Promise<boolean> => call('isUserEnrolledForMobileAuthWithPush', { profileId }),

@@ -10,7 +10,7 @@
 import type { OneginiSdkApi } from '../client';
 import { OneginiError } from '../errors';
 import { MobileAuthenticationRequest, MobileAuthOtp, SdkNotification } from '../events';
-import type { PendingMobileAuthRequest, PushEnrollParams } from '../generated/contract';
+import type { PendingMobileAuthRequest, PushEnrollParams, PushEnrollResult } from '../generated/contract';
 import { FlowHandler, withCallbacks } from './flow';
 
 type Cb<T> = (value: T) => void;
@@ -97,11 +97,12 @@ export interface CordovaPush {
    * Registers this device's push token on the authenticated (enrolled) user:
    * a string (FCM on Android, APNs on iOS; pass `{pushToken, provider}` to say
    * which) or `{webPushSubscription}`. Fails with 9021 when the profile is not
-   * enrolled for mobile authentication.
+   * enrolled for mobile authentication. Resolves `{vapidPublicKey}` when the
+   * server sends Web Push (the applicationServerKey to subscribe with).
    * @example
    * await onegini.mobileAuth.push.enroll(fcmToken);
    */
-  enroll(pushToken: string | PushEnrollParams, success?: Cb<void>, failure?: ErrCb): Promise<void>;
+  enroll(pushToken: string | PushEnrollParams, success?: Cb<PushEnrollResult>, failure?: ErrCb): Promise<PushEnrollResult>;
   /** Whether a profile has a push target registered from this device. */
   isUserEnrolled(options: { profileId: string }, success?: Cb<boolean>, failure?: ErrCb): Promise<boolean>;
   /**

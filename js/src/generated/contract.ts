@@ -265,6 +265,11 @@ export interface PushEnrollParams {
   webPushSubscription?: string | Record<string, unknown> | unknown[] | null;
 }
 
+export interface PushEnrollResult {
+  /** The server's Web Push application server key (VAPID, base64url P-256 point; the server's vapid_public_key), when it sends Web Push: subscribe with it as applicationServerKey (then enroll again with that subscription). Absent without a Web Push sender. */
+  vapidPublicKey?: string;
+}
+
 export interface PushMessageParams {
   /** The push's data object as the messaging library delivered it. */
   data: string | Record<string, unknown> | unknown[] | null;
@@ -466,7 +471,7 @@ export interface MethodTypes {
   /** The redirect URI of the started client's configuration (the one registration ends on). */
   getRedirectUri: { params: NoParams; result: string };
   /** Registers this device's push target (an FCM or APNs token, or a Web Push subscription) on an enrolled profile's mobile-auth enrollment; call again when the token changes. */
-  enrollUserForMobileAuthWithPush: { params: PushEnrollParams; result: null };
+  enrollUserForMobileAuthWithPush: { params: PushEnrollParams; result: PushEnrollResult };
   /** Tells whether a profile has a push target registered from this device. */
   isUserEnrolledForMobileAuthWithPush: { params: ProfileParams; result: boolean };
   /** Tells whether a received push's data is a mobile authentication request for a profile enrolled on this device (og_transaction_id and og_profile_id at the root or under content). */
@@ -1290,6 +1295,19 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
     ],
     "additionalProperties": false
   },
+  "PushEnrollResult": {
+    "type": "object",
+    "properties": {
+      "vapidPublicKey": {
+        "type": "string",
+        "description": "The server's Web Push application server key (VAPID, base64url P-256 point; the server's vapid_public_key), when it sends Web Push: subscribe with it as applicationServerKey (then enroll again with that subscription). Absent without a Web Push sender."
+      }
+    },
+    "x-order": [
+      "vapidPublicKey"
+    ],
+    "additionalProperties": false
+  },
   "PushMessageParams": {
     "type": "object",
     "properties": {
@@ -1906,7 +1924,7 @@ export const MethodSchemas: { readonly [M in MethodName]: { params: JsonSchema; 
       "$ref": "#/$defs/PushEnrollParams"
     },
     "result": {
-      "type": "null"
+      "$ref": "#/$defs/PushEnrollResult"
     }
   },
   "getAccessToken": {

@@ -64,9 +64,10 @@ test('Cordova push: enroll, RP push create, pull pending, accept → RP authenti
   await onegini.mobileAuth.enroll();
 
   assert.equal(await onegini.mobileAuth.push.isUserEnrolled({ profileId }), false);
-  await new Promise<void>((resolve, reject) =>
+  const enrolled = await new Promise<unknown>((resolve, reject) =>
     void onegini.mobileAuth.push.enroll({ pushToken: 'fcm-token-of-the-cordova-test', provider: 'fcm' }, resolve, reject),
   );
+  assert.deepEqual(enrolled, {}, 'no Web Push sender here, so no VAPID key');
   assert.equal(await onegini.mobileAuth.push.isUserEnrolled({ profileId }), true);
   assert.deepEqual(await onegini.mobileAuth.push.getPendingRequests(), []);
 

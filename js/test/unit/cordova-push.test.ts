@@ -53,11 +53,13 @@ function pushCore(start: string): FakeCore {
 }
 
 test('push.enroll: a token string and a Web Push subscription reach the core; bad input is 8009 before exec', async () => {
-  const core = new FakeCore().on('enrollUserForMobileAuthWithPush', () => ({ result: null }));
+  let n = 0;
+  const core = new FakeCore().on('enrollUserForMobileAuthWithPush', () => ({ result: n++ === 0 ? {} : { vapidPublicKey: 'BVAPIDKEY' } }));
   const { onegini, invokes } = load(core);
-  await onegini.mobileAuth.push.enroll('push-token-123');
+  assert.deepEqual(await onegini.mobileAuth.push.enroll('push-token-123'), {});
   const sub = { endpoint: 'https://push.example/x', keys: { p256dh: 'BP', auth: 'AA' } };
-  await new Promise<void>((resolve, reject) => void onegini.mobileAuth.push.enroll({ webPushSubscription: sub }, resolve, reject));
+  const viaCb = await new Promise((resolve, reject) => void onegini.mobileAuth.push.enroll({ webPushSubscription: sub }, resolve, reject));
+  assert.deepEqual(viaCb, { vapidPublicKey: 'BVAPIDKEY' }, 'the server\'s VAPID key reaches the app');
   assert.deepEqual(invokes, [
     ['enrollUserForMobileAuthWithPush', { pushToken: 'push-token-123' }],
     ['enrollUserForMobileAuthWithPush', { webPushSubscription: sub }],
