@@ -11,18 +11,14 @@ import type { OneginiSdkApi } from '../client';
 import { OneginiError } from '../errors';
 import { MobileAuthenticationRequest, MobileAuthOtp, SdkNotification } from '../events';
 import type { PendingMobileAuthRequest, PushEnrollParams, PushEnrollResult } from '../generated/contract';
+import type { ConfirmationActions } from './api';
 import { FlowHandler, withCallbacks } from './flow';
 
 type Cb<T> = (value: T) => void;
 type ErrCb = (err: OneginiError) => void;
 
-/** Actions given to `onConfirmationRequest` of a push request. */
-export interface PushConfirmationActions {
-  /** Accepts the request. */
-  accept(): Promise<void>;
-  /** Denies the request (the flow fails with 9006). */
-  deny(): Promise<void>;
-}
+/** Actions given to `onConfirmationRequest` of a push request: the OTP flow's (accept({matchCode}), deny({reason})). */
+export type PushConfirmationActions = ConfirmationActions;
 
 type ConfirmationCb = (actions: PushConfirmationActions, request: MobileAuthenticationRequest) => void;
 
@@ -192,8 +188,8 @@ export function createCordovaPush(sdk: OneginiSdkApi): CordovaPush {
         }
         h(
           {
-            accept: () => quiet(sdk.acceptMobileAuthConfirmation()),
-            deny: () => quiet(sdk.denyMobileAuthConfirmation()),
+            accept: (options?: { matchCode?: string }) => quiet(sdk.acceptMobileAuthConfirmation(options)),
+            deny: (options?: { reason?: 'not_me' }) => quiet(sdk.denyMobileAuthConfirmation(options)),
           },
           e.mobileAuthenticationRequest,
         );
