@@ -112,3 +112,15 @@ export enum BiometricAuthenticatorIds {
   AndroidFingerprint = 'fingerprint',
   iOSBiometric = 'com.onegini.authenticator.TouchID',
 }
+
+/** The official shape of an implicit resource's answer (the app parses it from `body`). */
+export interface ImplicitUserDetails {
+  decoratedUserId: string;
+}
+
+/** The official shape of an anonymous application-details resource's answer (parsed from `body`). */
+export interface AppDetailsResources {
+  applicationIdentifier: string;
+  applicationPlatform: string;
+  applicationVersion: string;
+}
