@@ -33,6 +33,8 @@ var serverCodes = map[string]dispatch.Code{
 	protocol.ErrInvalidIdentityProvider: dispatch.CodeInvalidIdentityProvider,
 	protocol.ErrCustomRegExpired:        dispatch.CodeCustomRegistrationExpired,
 	protocol.ErrCustomRegFailed:         dispatch.CodeCustomRegistrationFailure,
+	protocol.ErrInvalidScope:            dispatch.CodeGeneral,
+	protocol.ErrInsufficientScope:       dispatch.CodeGeneral,
 }
 
 // SDKCode returns the SDK error code for device API error e (CodeGeneral for an
