@@ -83,7 +83,12 @@ step "unit tests"
 node --test build/js-test/unit/
 
 step "integration tests (real Go core, real Token Server on 127.0.0.1)"
+export OMA_CONTRACT_CAPTURE_DIR=$ROOT/build/contract-capture
+rm -rf "$OMA_CONTRACT_CAPTURE_DIR"
 node --test build/js-test/integration/
+
+step "the integration flows together captured every declared result and event, all valid"
+node js/tools/contract-coverage.mjs
 
 step "npm pack --dry-run"
 npm pack --dry-run --json --ignore-scripts --loglevel=error >"$tmp/pack.json"  # built above; prepack would rebuild

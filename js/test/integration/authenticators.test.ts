@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { createOneginiSdk, Events, OneginiError, Types } from '@openmobileauth/react-native-sdk';
 import { NodeTransport, startBridgeHost } from '@openmobileauth/react-native-sdk/node';
 import { bridgehostBinary } from './env';
+import { recording } from './contract-capture';
 import { serverUnavailableReason, startTokenServer, TokenServer, webLogin } from './tokenserver';
 
 let server: TokenServer | null = null;
@@ -47,7 +48,7 @@ test('biometric authenticator, change PIN and the PIN policy through JS on the r
     t.skip(`SKIPPED (no Token Server): ${skipReason}`);
     return;
   }
-  const sdk = createOneginiSdk(host!);
+  const sdk = createOneginiSdk(recording(host!));
   await sdk.startClient({ serverUrl: server!.baseUrl, appId: 'oma-app', redirectUri: 'oma-app://registration/callback' });
   let pin = '';
   let pinLength = 5;

@@ -25,6 +25,7 @@ import { NodeTransport, startBridgeHost } from '@openmobileauth/react-native-sdk
 import { bridgehostExec } from '../support/bridgehost-exec';
 import { loadPlugin } from '../support/cordova-loader';
 import { bridgehostBinary, tokenserverBinary } from './env';
+import { recording } from './contract-capture';
 import { serverUnavailableReason, startTokenServer, TokenServer, webLogin } from './tokenserver';
 
 let server: TokenServer | null = null;
@@ -107,7 +108,7 @@ test('identity providers and custom registration (real core, real server)', asyn
     t.skip(`SKIPPED (no Token Server): ${skipReason}`);
     return;
   }
-  const sdk = createOneginiSdk(host!);
+  const sdk = createOneginiSdk(recording(host!));
   assert.equal(await sdk.startClient({ serverUrl: server!.baseUrl, appId: 'oma-app', redirectUri: 'oma-app://registration/callback' }), null);
 
   const idps: Types.IdentityProvider[] = await sdk.getIdentityProviders();
