@@ -69,6 +69,9 @@ func TestCallsBeforeStartClientAre8020(t *testing.T) {
 		api.MethodSubmitFingerprintFallbackToPin:               {},
 		api.MethodChangePin:                                    {},
 		api.MethodValidatePinWithPolicy:                        {"pin": "13579"},
+		api.MethodGetIdentityProviders:                         {},
+		api.MethodSubmitCustomRegistrationAction:               {"identityProviderId": "letter", "token": "code"},
+		api.MethodCancelCustomRegistration:                     {"message": "not now"},
 	}
 	for _, m := range api.MethodNames() {
 		if m == api.MethodStartClient || m == api.MethodPing || m == api.MethodGetVersion {
