@@ -76,7 +76,7 @@ type Worker struct {
 	cfg    Config
 	client *http.Client
 	log    zerolog.Logger
-	wake   chan struct{}
+	poll   Poller
 	now    func() time.Time
 
 	beat     atomic.Int64 // unix ms of the last scan (Alive)
@@ -117,32 +117,14 @@ func NewWorker(st store.Store, cfg Config, client *http.Client, log zerolog.Logg
 	if client == nil {
 		client = &http.Client{Timeout: cfg.Timeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
-	return &Worker{st: st, cfg: cfg, client: client, log: log, wake: make(chan struct{}, 1), now: time.Now}
+	return &Worker{st: st, cfg: cfg, client: client, log: log, poll: NewPoller(), now: time.Now}
 }
 
 // Wake asks the worker to scan now (after an answer queued a callback).
-func (w *Worker) Wake() {
-	select {
-	case w.wake <- struct{}{}:
-	default:
-	}
-}
+func (w *Worker) Wake() { w.poll.Wake() }
 
 // Run delivers until ctx ends.
-func (w *Worker) Run(ctx context.Context) {
-	t := time.NewTicker(w.cfg.PollInterval)
-	defer t.Stop()
-	for {
-		for w.RunOnce(ctx) > 0 && ctx.Err() == nil {
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-w.wake:
-		}
-	}
-}
+func (w *Worker) Run(ctx context.Context) { w.poll.Run(ctx, w.cfg.PollInterval, w.RunOnce) }
 
 // RunOnce delivers one batch of due callbacks and returns how many it tried.
 //

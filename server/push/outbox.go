@@ -9,6 +9,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/outbox"
 	"github.com/openmobileauth/oma/server/store"
 )
 
@@ -60,7 +61,7 @@ type Outbox struct {
 	server string
 	cfg    OutboxConfig
 	log    zerolog.Logger
-	wake   chan struct{}
+	poll   outbox.Poller
 	now    func() time.Time
 
 	observe func(provider, result string)
@@ -74,32 +75,14 @@ func (o *Outbox) OnResult(fn func(provider, result string)) { o.observe = fn }
 // (the public base URL).
 func NewOutbox(st store.Store, sender Sender, server string, cfg OutboxConfig, log zerolog.Logger) *Outbox {
 	cfg.defaults()
-	return &Outbox{st: st, sender: sender, server: server, cfg: cfg, log: log, wake: make(chan struct{}, 1), now: time.Now}
+	return &Outbox{st: st, sender: sender, server: server, cfg: cfg, log: log, poll: outbox.NewPoller(), now: time.Now}
 }
 
 // Wake asks the worker to scan now (after a create queued jobs).
-func (o *Outbox) Wake() {
-	select {
-	case o.wake <- struct{}{}:
-	default:
-	}
-}
+func (o *Outbox) Wake() { o.poll.Wake() }
 
 // Run sends until ctx ends.
-func (o *Outbox) Run(ctx context.Context) {
-	t := time.NewTicker(o.cfg.PollInterval)
-	defer t.Stop()
-	for {
-		for o.RunOnce(ctx) > 0 && ctx.Err() == nil {
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-o.wake:
-		}
-	}
-}
+func (o *Outbox) Run(ctx context.Context) { o.poll.Run(ctx, o.cfg.PollInterval, o.RunOnce) }
 
 // RunOnce sends one batch of due jobs and returns how many it tried.
 func (o *Outbox) RunOnce(ctx context.Context) int {
