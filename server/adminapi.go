@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/openapi"
 	"github.com/openmobileauth/oma/server/store"
@@ -120,7 +121,7 @@ func adminError(w http.ResponseWriter, status int, code, desc string) {
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="oma-admin"`)
 	}
-	svc.WriteJSON(w, status, map[string]string{"error": code, "error_description": desc})
+	httpio.WriteJSON(w, status, map[string]string{"error": code, "error_description": desc})
 }
 
 // auth checks the bearer token and its scope (a read token may only GET).
@@ -163,7 +164,7 @@ func (h *adminAPI) done(w http.ResponseWriter, t store.AdminToken, action, targe
 		return
 	}
 	h.s.env.Audit("admin_change").Str("admin", t.Name).Str("action", action).Str("target", target).Msg("admin change")
-	svc.WriteJSON(w, status, v)
+	httpio.WriteJSON(w, status, v)
 }
 
 func (h *adminAPI) read(w http.ResponseWriter, v any, err error) {
@@ -172,14 +173,14 @@ func (h *adminAPI) read(w http.ResponseWriter, v any, err error) {
 		adminError(w, http.StatusInternalServerError, adminErrInternal, "internal error")
 		return
 	}
-	svc.WriteJSON(w, http.StatusOK, v)
+	httpio.WriteJSON(w, http.StatusOK, v)
 }
 
 // body decodes a JSON body strictly (unknown fields refused).
 func body(w http.ResponseWriter, r *http.Request, v any) bool {
-	b, err := svc.ReadBody(w, r, 64<<10)
+	b, err := httpio.ReadBody(w, r, 64<<10)
 	if err == nil {
-		err = svc.DecodeStrictJSON(b, v)
+		err = httpio.DecodeStrictJSON(b, v)
 	}
 	if err != nil {
 		adminError(w, http.StatusBadRequest, adminErrInvalid, "the body must be a JSON object of the documented fields")

@@ -6,7 +6,8 @@ import (
 	"time"
 
 	"github.com/openmobileauth/oma/core/protocol"
-	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/clientip"
+	"github.com/openmobileauth/oma/server/httpio"
 )
 
 // hstsValue is the Strict-Transport-Security header sent when serving TLS.
@@ -56,7 +57,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				}
 				s.log.Error().Str("path", r.URL.Path).Msg("handler panic")
 				if sw.status == 0 {
-					svc.WriteJSON(sw, http.StatusInternalServerError, protocol.ErrorResponse{Error: protocol.ErrServerError, ErrorDescription: "internal error"})
+					httpio.WriteJSON(sw, http.StatusInternalServerError, protocol.ErrorResponse{Error: protocol.ErrServerError, ErrorDescription: "internal error"})
 				}
 			}
 			s.metrics.HTTP(r.Pattern, sw.status, time.Since(start))
@@ -68,7 +69,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				Float64("ms", float64(time.Since(start).Microseconds())/1000).Msg("request")
 		}()
 		if len(s.cfg.TrustedProxies) > 0 {
-			r = svc.WithClientIP(r, svc.ForwardedClientIP(r, s.cfg.TrustedProxies))
+			r = clientip.With(r, clientip.Forwarded(r, s.cfg.TrustedProxies))
 		}
 		next.ServeHTTP(sw, r)
 	})

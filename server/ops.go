@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/metrics"
 	"github.com/openmobileauth/oma/server/ratelimit"
@@ -99,7 +100,7 @@ func snake(name string) string {
 
 // live: the process runs and serves HTTP.
 func (s *Server) live(w http.ResponseWriter, r *http.Request) {
-	svc.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	httpio.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 // Readiness failures (the "reason" of a 503 from /healthz/ready).
@@ -137,10 +138,10 @@ func (s *Server) Ready(ctx context.Context) error {
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	if err := s.Ready(r.Context()); err != nil {
 		s.log.Warn().Str("reason", err.Error()).Msg("not ready")
-		svc.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": err.Error()})
+		httpio.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": err.Error()})
 		return
 	}
-	svc.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "store": s.st.Dialect()})
+	httpio.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "store": s.st.Dialect()})
 }
 
 // CountExpired adds the requests that expired unanswered since the last

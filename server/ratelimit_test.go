@@ -5,7 +5,7 @@ import (
 
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server"
-	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/ratelimit"
 	"github.com/openmobileauth/oma/server/rp"
 	"github.com/openmobileauth/oma/server/servertest"
@@ -44,7 +44,7 @@ func TestRateLimitsBite(t *testing.T) {
 		}
 	}
 	_, _, err = ts.CreateAuthRequest(ctx, rp.CreateParams{Message: "hi"})
-	wantRPErr(t, err, 429, svc.RPCodeRateLimited)
+	wantRPErr(t, err, 429, httpio.RPCodeRateLimited)
 
 	// Logins: the demo user has used 2 (two registrations); 2 more, then refused.
 	f := ts.NewDevice()

@@ -12,7 +12,7 @@ import (
 
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server"
-	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/rp"
 	"github.com/openmobileauth/oma/server/servertest"
 )
@@ -21,20 +21,20 @@ func TestRPCreateValidation(t *testing.T) {
 	ts := servertest.Start(t, servertest.Options{})
 	long := strings.Repeat("é", 156)
 	_, _, err := ts.CreateAuthRequest(ctx, rp.CreateParams{Message: long})
-	wantRPErr(t, err, 400, svc.RPCodeMessageTooLong)
+	wantRPErr(t, err, 400, httpio.RPCodeMessageTooLong)
 	if _, _, err := ts.CreateAuthRequest(ctx, rp.CreateParams{Message: long[:155*2]}); err != nil {
 		t.Fatalf("155 characters refused: %v", err)
 	}
 	_, _, err = ts.CreateAuthRequest(ctx, rp.CreateParams{Message: "hi", CallbackURI: "https://evil.example/cb"})
-	wantRPErr(t, err, 400, svc.RPCodeInvalidParam)
+	wantRPErr(t, err, 400, httpio.RPCodeInvalidParam)
 	_, _, err = ts.CreateAuthRequest(ctx, rp.CreateParams{Message: "hi", Type: "no-such-type"})
-	wantRPErr(t, err, 400, svc.RPCodeInvalidParam)
+	wantRPErr(t, err, 400, httpio.RPCodeInvalidParam)
 	_, _, err = ts.CreateAuthRequest(ctx, rp.CreateParams{Message: "hi", UserID: "nobody"})
-	wantRPErr(t, err, 400, svc.RPCodeInvalidParam)
+	wantRPErr(t, err, 400, httpio.RPCodeInvalidParam)
 	_, _, err = ts.CreateAuthRequest(ctx, rp.CreateParams{Message: "hi", IPAddress: "999.1.1.1"})
-	wantRPErr(t, err, 400, svc.RPCodeInvalidParam)
+	wantRPErr(t, err, 400, httpio.RPCodeInvalidParam)
 	_, _, err = ts.CreateAuthRequest(ctx, rp.CreateParams{})
-	wantRPErr(t, err, 400, svc.RPCodeInvalidParam)
+	wantRPErr(t, err, 400, httpio.RPCodeInvalidParam)
 
 	// A per-client maximum overrides the default.
 	if _, err := ts.Server.Admin().CreateAPIClient(ctx, server.APIClientSpec{ID: "verbose", Secret: "verbose-secret-0123456789abcdefghij", MaxMessageLen: 300}); err != nil {
@@ -56,9 +56,9 @@ func TestRPCreateValidation(t *testing.T) {
 	}
 	// Another API client cannot see it.
 	_, err = ts.Transaction(ctx, cr.TransactionID)
-	wantRPErr(t, err, 404, svc.RPCodeNotFound)
+	wantRPErr(t, err, 404, httpio.RPCodeNotFound)
 	_, err = ts.Transaction(ctx, "no-such-transaction")
-	wantRPErr(t, err, 404, svc.RPCodeNotFound)
+	wantRPErr(t, err, 404, httpio.RPCodeNotFound)
 }
 
 func TestRPBasicAuth(t *testing.T) {
@@ -80,7 +80,7 @@ func TestRPBasicAuth(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var e svc.RPError
+			var e httpio.RPError
 			_ = json.NewDecoder(resp.Body).Decode(&e)
 			resp.Body.Close()
 			if resp.StatusCode != 401 || e.Err != "invalid_client" || e.Code == 0 || resp.Header.Get("WWW-Authenticate") == "" {
@@ -158,9 +158,9 @@ func TestRPLongPollAndEvents(t *testing.T) {
 		t.Fatalf("wait=0: %+v %v", tr, err)
 	}
 	err = ts.RPDo(ctx, http.MethodGet, rp.PathTransaction+id+"?wait=31", "", nil, nil)
-	wantRPErr(t, err, 400, svc.RPCodeInvalidParam)
+	wantRPErr(t, err, 400, httpio.RPCodeInvalidParam)
 	err = ts.RPDo(ctx, http.MethodGet, rp.PathTransaction+id+"?wait=soon", "", nil, nil)
-	wantRPErr(t, err, 400, svc.RPCodeInvalidParam)
+	wantRPErr(t, err, 400, httpio.RPCodeInvalidParam)
 }
 
 // A long poll on a pending transaction ends at its wait time with the state.
@@ -202,7 +202,7 @@ func TestAdminChangesApplyAtOnce(t *testing.T) {
 	ts := servertest.Start(t, servertest.Options{})
 	cb := "https://rp.example/late-callback"
 	_, _, err := ts.CreateAuthRequest(ctx, rp.CreateParams{Message: "hi", CallbackURI: cb})
-	wantRPErr(t, err, 400, svc.RPCodeInvalidParam) // caches the API client
+	wantRPErr(t, err, 400, httpio.RPCodeInvalidParam) // caches the API client
 	ts.AllowCallback(cb)
 	if _, _, err := ts.CreateAuthRequest(ctx, rp.CreateParams{Message: "hi", CallbackURI: cb}); err != nil {
 		t.Fatalf("callback allowed just now: %v", err)

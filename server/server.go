@@ -15,6 +15,7 @@ import (
 
 	"github.com/openmobileauth/oma/core/redact"
 	"github.com/openmobileauth/oma/server/device"
+	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/metrics"
 	"github.com/openmobileauth/oma/server/oauth"
@@ -291,16 +292,16 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 		return err
 	})
 	if err != nil {
-		svc.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		httpio.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
 		return
 	}
-	svc.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "store": s.st.Dialect()})
+	httpio.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "store": s.st.Dialect()})
 }
 
 func notFound(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/" && r.Method == http.MethodGet {
-		svc.WriteJSON(w, http.StatusOK, map[string]string{"service": "oma-tokenserver", "openapi": openapiPath})
+		httpio.WriteJSON(w, http.StatusOK, map[string]string{"service": "oma-tokenserver", "openapi": openapiPath})
 		return
 	}
-	svc.WriteJSON(w, http.StatusNotFound, map[string]any{"error": "not_found", "error_code": svc.RPCodeNotFound, "error_description": "no such endpoint"})
+	httpio.WriteJSON(w, http.StatusNotFound, map[string]any{"error": "not_found", "error_code": httpio.RPCodeNotFound, "error_description": "no such endpoint"})
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server"
-	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/rp"
 	"github.com/openmobileauth/oma/server/servertest"
 	"github.com/openmobileauth/oma/server/store"
@@ -112,7 +112,7 @@ func TestNotEnrolledAndDisabled(t *testing.T) {
 	waitFor(t, "disabled client refused", func() bool {
 		_, _, err := ts.CreateAuthRequest(ctx, rp.CreateParams{Message: "hi"})
 		re, ok := err.(*servertest.RPError)
-		return ok && re.Status == 403 && re.Code == svc.RPCodeDisabled
+		return ok && re.Status == 403 && re.Code == httpio.RPCodeDisabled
 	})
 
 	ts2 := servertest.Start(t, servertest.Options{Config: func(c *server.Config) { c.EnrollmentDisabled = true }})

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -39,7 +40,7 @@ type userVerifier interface {
 	// the proof's jti). A failed check answers its error and records no
 	// answer (what the check itself counts, such as a failure counter,
 	// still commits).
-	verifyAndAnswer(ctx context.Context, c *caller, req *protocol.AnswerRequest, answer func(tx store.Tx) (*svc.DeviceError, error)) *svc.DeviceError
+	verifyAndAnswer(ctx context.Context, c *caller, req *protocol.AnswerRequest, answer func(tx store.Tx) (*httpio.DeviceError, error)) *httpio.DeviceError
 }
 
 // verifiers are the factors by AnswerRequest.VerificationMethod.
@@ -52,8 +53,8 @@ func (h *Handler) verifiers() map[string]userVerifier {
 // profile row locked).
 type pinVerifier struct{ h *Handler }
 
-func (v pinVerifier) verifyAndAnswer(ctx context.Context, c *caller, req *protocol.AnswerRequest, answer func(tx store.Tx) (*svc.DeviceError, error)) *svc.DeviceError {
-	var refused *svc.DeviceError
+func (v pinVerifier) verifyAndAnswer(ctx context.Context, c *caller, req *protocol.AnswerRequest, answer func(tx store.Tx) (*httpio.DeviceError, error)) *httpio.DeviceError {
+	var refused *httpio.DeviceError
 	de := v.h.checkPin(ctx, c, req.ProfileID, req.Pin, func(tx store.Tx, _ store.Profile) error {
 		d, err := answer(tx)
 		if err != nil {
@@ -85,7 +86,7 @@ func claimExtras(resp *protocol.ClaimResponse, tr store.Transaction) error {
 
 // checkDetailsHash: the answer signs the hash of exactly the details the
 // request holds (none: no hash).
-func checkDetailsHash(req *protocol.AnswerRequest, tr store.Transaction) *svc.DeviceError {
+func checkDetailsHash(req *protocol.AnswerRequest, tr store.Transaction) *httpio.DeviceError {
 	want := ""
 	if tr.Extras != "" {
 		x, err := svc.ParseExtras(tr.Extras)
@@ -95,15 +96,15 @@ func checkDetailsHash(req *protocol.AnswerRequest, tr store.Transaction) *svc.De
 		want = protocol.DetailsHash(x.Details)
 	}
 	if req.DetailsHash != want {
-		return svc.DevErr(protocol.ErrInvalidAnswer, "details hash does not match the request")
+		return httpio.DevErr(protocol.ErrInvalidAnswer, "details hash does not match the request")
 	}
 	return nil
 }
 
-var errWrongReason = svc.DevErr(protocol.ErrInvalidAnswer, "reason: only a deny may carry one, and only not_me")
+var errWrongReason = httpio.DevErr(protocol.ErrInvalidAnswer, "reason: only a deny may carry one, and only not_me")
 
 // answerExtended answers tr (read from the store, claimed by enr) with req.
-func (h *Handler) answerExtended(ctx context.Context, c *caller, req *protocol.AnswerRequest, tr store.Transaction, enr store.Enrollment, jti string) (store.Transaction, string, *svc.DeviceError) {
+func (h *Handler) answerExtended(ctx context.Context, c *caller, req *protocol.AnswerRequest, tr store.Transaction, enr store.Enrollment, jti string) (store.Transaction, string, *httpio.DeviceError) {
 	if de := h.checkAnswer(c, req, tr, enr); de != nil {
 		return tr, "", de
 	}
@@ -117,7 +118,7 @@ func (h *Handler) answerExtended(ctx context.Context, c *caller, req *protocol.A
 		return tr, "", errWrongReason
 	}
 	if req.VerificationMethod != "" && (!accept || x.UserVerification != protocol.UserVerificationRequired) {
-		return tr, "", svc.DevErr(protocol.ErrInvalidAnswer, "verification_method: this answer needs none")
+		return tr, "", httpio.DevErr(protocol.ErrInvalidAnswer, "verification_method: this answer needs none")
 	}
 	if req.Pin != "" && req.VerificationMethod != protocol.VerificationPIN {
 		return tr, "", badField("pin")
@@ -129,21 +130,21 @@ func (h *Handler) answerExtended(ctx context.Context, c *caller, req *protocol.A
 		status = store.StatusAccepted
 		if x.MatchCode != "" {
 			if req.MatchPick == "" {
-				return tr, "", svc.DevErr(protocol.ErrInvalidAnswer, "this request needs the number the user picked (match_pick)")
+				return tr, "", httpio.DevErr(protocol.ErrInvalidAnswer, "this request needs the number the user picked (match_pick)")
 			}
 			if !slices.Contains(x.Candidates, req.MatchPick) {
-				return tr, "", svc.DevErr(protocol.ErrInvalidAnswer, "match_pick is not one of the candidates")
+				return tr, "", httpio.DevErr(protocol.ErrInvalidAnswer, "match_pick is not one of the candidates")
 			}
 			if subtle.ConstantTimeCompare([]byte(req.MatchPick), []byte(x.MatchCode)) != 1 {
 				status, out.Reason = store.StatusDenied, protocol.ReasonWrongMatch
 			}
 		} else if req.MatchPick != "" {
-			return tr, "", svc.DevErr(protocol.ErrInvalidAnswer, "match_pick: this request has no number matching")
+			return tr, "", httpio.DevErr(protocol.ErrInvalidAnswer, "match_pick: this request has no number matching")
 		}
 		if status == store.StatusAccepted && x.UserVerification == protocol.UserVerificationRequired {
 			v, ok := h.verifiers()[req.VerificationMethod]
 			if !ok {
-				return tr, "", svc.DevErr(protocol.ErrInvalidAnswer, "this request needs user verification (verification_method pin with the PIN)")
+				return tr, "", httpio.DevErr(protocol.ErrInvalidAnswer, "this request needs user verification (verification_method pin with the PIN)")
 			}
 			ver = v
 			out.Verification = req.VerificationMethod
@@ -157,7 +158,7 @@ func (h *Handler) answerExtended(ctx context.Context, c *caller, req *protocol.A
 		suspended  *svc.Suspension
 		matchFails int
 	)
-	answer := func(tx store.Tx) (*svc.DeviceError, error) {
+	answer := func(tx store.Tx) (*httpio.DeviceError, error) {
 		// The claiming enrollment must still exist (deregistration, PIN
 		// removal, override).
 		if _, err := tx.GetEnrollment(ctx, enr.ID); errors.Is(err, store.ErrNotFound) {
@@ -208,7 +209,7 @@ func (h *Handler) answerExtended(ctx context.Context, c *caller, req *protocol.A
 		}
 		return nil, nil
 	}
-	var de *svc.DeviceError
+	var de *httpio.DeviceError
 	if ver != nil {
 		de = ver.verifyAndAnswer(ctx, c, req, answer)
 	} else {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/core/protocol/pinpolicy"
+	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -17,16 +18,16 @@ import (
 // single-use challenge bound to the profile and the calling client.
 
 var (
-	errNoAuthenticator = svc.DevErr(protocol.ErrNotFound, "no biometric authenticator is registered for this profile")
-	errBadChallenge    = svc.DevErr(protocol.ErrInvalidGrant, "unknown, used, expired or foreign challenge")
-	errBadSignature    = svc.DevErr(protocol.ErrInvalidGrant, "challenge signature does not verify")
-	errNeedPinLogin    = svc.DevErr(protocol.ErrInvalidToken, "this needs an access token of a PIN login")
-	errTokenProfile    = svc.DevErr(protocol.ErrInvalidToken, "the access token is for another profile")
-	errBiometricLimit  = svc.DevErr(protocol.ErrRateLimited, "too many biometric attempts; wait and retry")
+	errNoAuthenticator = httpio.DevErr(protocol.ErrNotFound, "no biometric authenticator is registered for this profile")
+	errBadChallenge    = httpio.DevErr(protocol.ErrInvalidGrant, "unknown, used, expired or foreign challenge")
+	errBadSignature    = httpio.DevErr(protocol.ErrInvalidGrant, "challenge signature does not verify")
+	errNeedPinLogin    = httpio.DevErr(protocol.ErrInvalidToken, "this needs an access token of a PIN login")
+	errTokenProfile    = httpio.DevErr(protocol.ErrInvalidToken, "the access token is for another profile")
+	errBiometricLimit  = httpio.DevErr(protocol.ErrRateLimited, "too many biometric attempts; wait and retry")
 )
 
 // tokenFor authenticates a request that needs an access token of profileID.
-func (h *Handler) tokenFor(r *http.Request, profileID string) (*caller, *svc.DeviceError) {
+func (h *Handler) tokenFor(r *http.Request, profileID string) (*caller, *httpio.DeviceError) {
 	c, de := h.authenticate(r, true)
 	if de != nil {
 		return nil, de
@@ -69,7 +70,7 @@ func (h *Handler) registerAuthenticator(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	ctx := r.Context()
-	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
 		p, de, err := ownProfile(ctx, tx, c, req.ProfileID, true)
 		if err != nil || de != nil {
 			return de, err
@@ -77,7 +78,7 @@ func (h *Handler) registerAuthenticator(w http.ResponseWriter, r *http.Request) 
 		// The token must still exist under the lock (a removal in between
 		// revoked it).
 		if _, err := tx.GetToken(ctx, c.token.Hash); errors.Is(err, store.ErrNotFound) {
-			return svc.DevErr(protocol.ErrInvalidToken, "access token invalid or expired"), nil
+			return httpio.DevErr(protocol.ErrInvalidToken, "access token invalid or expired"), nil
 		} else if err != nil {
 			return nil, err
 		}
@@ -88,7 +89,7 @@ func (h *Handler) registerAuthenticator(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	h.env.Log.Info().Str("profile_id", req.ProfileID).Str("type", req.Type).Msg("authenticator registered")
-	svc.WriteJSON(w, http.StatusOK, protocol.AuthenticatorRegisterResponse{Type: req.Type})
+	httpio.WriteJSON(w, http.StatusOK, protocol.AuthenticatorRegisterResponse{Type: req.Type})
 }
 
 // deregisterAuthenticator: POST PathAuthenticatorDeregister.
@@ -108,7 +109,7 @@ func (h *Handler) deregisterAuthenticator(w http.ResponseWriter, r *http.Request
 		return
 	}
 	ctx := r.Context()
-	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
 		if _, de, err := ownProfile(ctx, tx, c, req.ProfileID, true); err != nil || de != nil {
 			return de, err
 		}
@@ -123,7 +124,7 @@ func (h *Handler) deregisterAuthenticator(w http.ResponseWriter, r *http.Request
 		return
 	}
 	h.env.Log.Info().Str("profile_id", req.ProfileID).Str("type", req.Type).Msg("authenticator deregistered")
-	svc.WriteJSON(w, http.StatusOK, map[string]string{})
+	httpio.WriteJSON(w, http.StatusOK, map[string]string{})
 }
 
 // challenge: POST PathAuthenticatorChallenge. Rate-limited per profile
@@ -150,7 +151,7 @@ func (h *Handler) challenge(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	challenge := protocol.RandomToken(32)
-	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
 		if _, de, err := ownProfile(ctx, tx, c, req.ProfileID, false); err != nil || de != nil {
 			return de, err
 		}
@@ -166,13 +167,13 @@ func (h *Handler) challenge(w http.ResponseWriter, r *http.Request) {
 		fail(w, de)
 		return
 	}
-	svc.WriteJSON(w, http.StatusOK, protocol.ChallengeResponse{Challenge: challenge, ExpiresIn: protocol.ChallengeTTLSeconds})
+	httpio.WriteJSON(w, http.StatusOK, protocol.ChallengeResponse{Challenge: challenge, ExpiresIn: protocol.ChallengeTTLSeconds})
 }
 
 // biometricGrant logs in with a challenge signed by the profile's biometric
 // key. The challenge is taken (deleted) in the same transaction whatever the
 // outcome: it is never usable twice.
-func (h *Handler) biometricGrant(ctx context.Context, c *caller, req *protocol.TokenRequest) (*protocol.TokenResponse, *svc.DeviceError) {
+func (h *Handler) biometricGrant(ctx context.Context, c *caller, req *protocol.TokenRequest) (*protocol.TokenResponse, *httpio.DeviceError) {
 	if req.ProfileID == "" || len(req.ProfileID) > 128 || req.Challenge == "" || len(req.Challenge) > 128 || req.Signature == "" || len(req.Signature) > 160 {
 		return nil, badField("profile_id, challenge or signature")
 	}
@@ -182,7 +183,7 @@ func (h *Handler) biometricGrant(ctx context.Context, c *caller, req *protocol.T
 	}
 	var resp *protocol.TokenResponse
 	var userID string
-	de := h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+	de := h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
 		ch, err := tx.TakeChallenge(ctx, svc.TokenHash(req.Challenge))
 		if errors.Is(err, store.ErrNotFound) {
 			return errBadChallenge, nil
@@ -239,7 +240,7 @@ func (h *Handler) changePin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if res := svc.PinPolicy(req.NewPin, h.env.PinLength); res != pinpolicy.OK {
-		fail(w, svc.DevErr(protocol.ErrPinNotAllowed, "PIN does not meet the policy: "+res.Message(h.env.PinLength)))
+		fail(w, httpio.DevErr(protocol.ErrPinNotAllowed, "PIN does not meet the policy: "+res.Message(h.env.PinLength)))
 		return
 	}
 	newHash, err := h.env.Hashes.Hash(req.NewPin)
@@ -255,5 +256,5 @@ func (h *Handler) changePin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.env.Log.Info().Str("profile_id", req.ProfileID).Msg("PIN changed")
-	svc.WriteJSON(w, http.StatusOK, map[string]string{})
+	httpio.WriteJSON(w, http.StatusOK, map[string]string{})
 }

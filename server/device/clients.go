@@ -8,7 +8,8 @@ import (
 	"slices"
 
 	"github.com/openmobileauth/oma/core/protocol"
-	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/clientip"
+	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/store"
 )
 
@@ -18,22 +19,22 @@ import (
 // (DESIGN §10); registrations are rate-limited per client IP (the only key
 // an anonymous caller cannot mint afresh).
 func (h *Handler) registerClient(w http.ResponseWriter, r *http.Request) {
-	if !h.env.Limits.RegisterPerIP.Allow(svc.ClientIP(r)) {
-		fail(w, svc.DevErr(protocol.ErrRateLimited, "too many client registrations from this address"))
+	if !h.env.Limits.RegisterPerIP.Allow(clientip.From(r)) {
+		fail(w, httpio.DevErr(protocol.ErrRateLimited, "too many client registrations from this address"))
 		return
 	}
 	hdr := r.Header.Values(protocol.HeaderDPoP)
 	if len(hdr) != 1 {
-		fail(w, svc.DevErr(protocol.ErrInvalidDPoP, "exactly one DPoP header is required"))
+		fail(w, httpio.DevErr(protocol.ErrInvalidDPoP, "exactly one DPoP header is required"))
 		return
 	}
 	p, err := protocol.ParseProof(hdr[0])
 	if err != nil {
-		fail(w, svc.DevErr(protocol.ErrInvalidDPoP, err.Error()))
+		fail(w, httpio.DevErr(protocol.ErrInvalidDPoP, err.Error()))
 		return
 	}
 	if p.JWK == nil {
-		fail(w, svc.DevErr(protocol.ErrInvalidDPoP, "registration proof must carry the client key as jwk"))
+		fail(w, httpio.DevErr(protocol.ErrInvalidDPoP, "registration proof must carry the client key as jwk"))
 		return
 	}
 	var req protocol.ClientRegistrationRequest
@@ -47,11 +48,11 @@ func (h *Handler) registerClient(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if protocol.KeyThumbprint(key) != protocol.KeyThumbprint(p.JWK) {
-		fail(w, svc.DevErr(protocol.ErrInvalidDPoP, "proof jwk differs from client_key"))
+		fail(w, httpio.DevErr(protocol.ErrInvalidDPoP, "proof jwk differs from client_key"))
 		return
 	}
 	if err := p.Verify(p.JWK, r.Method, h.env.BaseURL+r.URL.Path, h.env.Wall.Now(), ""); err != nil {
-		fail(w, svc.DevErr(protocol.ErrInvalidDPoP, err.Error()))
+		fail(w, httpio.DevErr(protocol.ErrInvalidDPoP, err.Error()))
 		return
 	}
 	// The proof verified: whatever the answer now, it is spent (issue 11 item 6).
@@ -72,7 +73,7 @@ func (h *Handler) registerClient(w http.ResponseWriter, r *http.Request) {
 	wire, _ := protocol.EncodePublicKey(key)
 	c := store.Client{ID: protocol.RandomToken(16), PublicKey: wire, AppID: req.AppID, AppVersion: req.AppVersion,
 		Platform: req.Platform, RedirectURI: req.RedirectURI, CreatedAt: h.env.NowMs()}
-	de := h.commit(r.Context(), jtiKey("reg:"+protocol.KeyThumbprint(key), p.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+	de := h.commit(r.Context(), jtiKey("reg:"+protocol.KeyThumbprint(key), p.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
 		return nil, tx.CreateClient(r.Context(), c)
 	})
 	if de != nil {
@@ -80,14 +81,14 @@ func (h *Handler) registerClient(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.env.Log.Info().Str("client_id", c.ID).Str("app_id", c.AppID).Msg("client registered")
-	svc.WriteJSON(w, http.StatusOK, protocol.ClientRegistrationResponse{ClientID: c.ID, PinLength: h.env.PinLength})
+	httpio.WriteJSON(w, http.StatusOK, protocol.ClientRegistrationResponse{ClientID: c.ID, PinLength: h.env.PinLength})
 }
 
 // checkApplication refuses a registration that does not name an enabled
 // application, one of its redirect URIs (byte-for-byte: no normalisation,
 // so no javascript:, data: or other host gets through), and, when the
 // application lists them, one of its platforms and versions.
-func (h *Handler) checkApplication(ctx context.Context, req *protocol.ClientRegistrationRequest) *svc.DeviceError {
+func (h *Handler) checkApplication(ctx context.Context, req *protocol.ClientRegistrationRequest) *httpio.DeviceError {
 	var app store.Application
 	err := h.env.Store.View(ctx, func(tx store.Tx) error {
 		var err error
@@ -96,18 +97,18 @@ func (h *Handler) checkApplication(ctx context.Context, req *protocol.ClientRegi
 	})
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return svc.DevErr(protocol.ErrInvalidClientMetadata, "app_id names no application configured on this server")
+		return httpio.DevErr(protocol.ErrInvalidClientMetadata, "app_id names no application configured on this server")
 	case err != nil:
 		h.env.Log.Error().Err(err).Msg("reading application")
 		return errInternal
 	case app.Disabled:
-		return svc.DevErr(protocol.ErrInvalidClientMetadata, "the application is disabled on this server")
+		return httpio.DevErr(protocol.ErrInvalidClientMetadata, "the application is disabled on this server")
 	case !slices.Contains(app.RedirectURIs, req.RedirectURI):
-		return svc.DevErr(protocol.ErrInvalidRedirectURI, "redirect_uri is not one of the application's redirect URIs")
+		return httpio.DevErr(protocol.ErrInvalidRedirectURI, "redirect_uri is not one of the application's redirect URIs")
 	case len(app.Platforms) > 0 && !slices.Contains(app.Platforms, req.Platform):
-		return svc.DevErr(protocol.ErrInvalidClientMetadata, "the application is not configured for this platform")
+		return httpio.DevErr(protocol.ErrInvalidClientMetadata, "the application is not configured for this platform")
 	case len(app.Versions) > 0 && !slices.Contains(app.Versions, req.AppVersion):
-		return svc.DevErr(protocol.ErrInvalidClientMetadata, "this version of the application is not allowed")
+		return httpio.DevErr(protocol.ErrInvalidClientMetadata, "this version of the application is not allowed")
 	}
 	return nil
 }

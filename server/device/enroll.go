@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -29,7 +30,7 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if h.env.EnrollDisabled {
-		fail(w, svc.DevErr(protocol.ErrEnrollmentDisabled, "mobile authentication enrollment is disabled"))
+		fail(w, httpio.DevErr(protocol.ErrEnrollmentDisabled, "mobile authentication enrollment is disabled"))
 		return
 	}
 	der, err := protocol.B64.DecodeString(req.CSR)
@@ -48,7 +49,7 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := csr.CheckSignature(); err != nil {
-		fail(w, svc.DevErr(protocol.ErrInvalidRequest, "csr signature does not verify (proof of possession)"))
+		fail(w, httpio.DevErr(protocol.ErrInvalidRequest, "csr signature does not verify (proof of possession)"))
 		return
 	}
 	wire, _ := protocol.EncodePublicKey(pub)
@@ -61,18 +62,18 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	enr.Certificate = protocol.B64.EncodeToString(cert)
-	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
 		// The profile row is locked first: a concurrent removal (wrong PINs,
 		// deregistration) either committed before (then the profile and its
 		// tokens are gone and nothing is enrolled) or waits for this
 		// transaction and then deletes the new enrollment with the profile.
 		if _, err := tx.LockProfile(ctx, c.token.ProfileID); errors.Is(err, store.ErrNotFound) {
-			return svc.DevErr(protocol.ErrUserDeregistered, "profile is not registered"), nil
+			return httpio.DevErr(protocol.ErrUserDeregistered, "profile is not registered"), nil
 		} else if err != nil {
 			return nil, err
 		}
 		if _, err := tx.GetToken(ctx, c.token.Hash); errors.Is(err, store.ErrNotFound) {
-			return svc.DevErr(protocol.ErrInvalidToken, "access token invalid or expired"), nil
+			return httpio.DevErr(protocol.ErrInvalidToken, "access token invalid or expired"), nil
 		} else if err != nil {
 			return nil, err
 		}
@@ -90,7 +91,7 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 		var others []store.Enrollment
 		for _, e := range existing {
 			if e.ClientID == c.client.ID {
-				return svc.DevErr(protocol.ErrAlreadyEnrolled, "this user is already enrolled on this device"), nil
+				return httpio.DevErr(protocol.ErrAlreadyEnrolled, "this user is already enrolled on this device"), nil
 			}
 			others = append(others, e)
 		}
@@ -104,7 +105,7 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 			if policy == svc.PolicyOverride {
 				desc += "; replacing it needs the operator to reset the user's devices first"
 			}
-			return svc.DevErr(protocol.ErrEnrolledOnAnotherDevice, desc), nil
+			return httpio.DevErr(protocol.ErrEnrolledOnAnotherDevice, desc), nil
 		}
 		if err := tx.DeleteSetting(ctx, disenrolledKey(enr.ProfileID)); err != nil {
 			return nil, err
@@ -117,7 +118,7 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 	}
 	h.env.TxCache.PutEnrollment(&svc.CachedEnrollment{Enrollment: enr, Pub: pub})
 	h.env.AuditInfo(svc.AuditEnrolled).Str("user_id", enr.UserID).Str("client_id", enr.ClientID).Str("profile_id", enr.ProfileID).Str("enrollment_id", enr.ID).Msg("enrolled for mobile authentication")
-	svc.WriteJSON(w, http.StatusOK, protocol.EnrollResponse{EnrollmentID: enr.ID, Certificate: enr.Certificate})
+	httpio.WriteJSON(w, http.StatusOK, protocol.EnrollResponse{EnrollmentID: enr.ID, Certificate: enr.Certificate})
 }
 
 // removeProfile deletes a profile with its tokens, enrollments and marks.

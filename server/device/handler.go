@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/clientip"
+	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/idp"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/store"
@@ -42,7 +44,7 @@ const maxCachedClients = 100000
 var cachedClients atomic.Int64
 
 // clientKey returns a registered client and its key, from the cache or the store.
-func (h *Handler) clientKey(ctx context.Context, id string) (*clientKey, *svc.DeviceError) {
+func (h *Handler) clientKey(ctx context.Context, id string) (*clientKey, *httpio.DeviceError) {
 	if v, ok := h.keys.Load(id); ok {
 		return v.(*clientKey), nil
 	}
@@ -60,7 +62,7 @@ func (h *Handler) clientKey(ctx context.Context, id string) (*clientKey, *svc.De
 		return nil
 	})
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, svc.DevErr(protocol.ErrInvalidClient, "unknown client")
+		return nil, httpio.DevErr(protocol.ErrInvalidClient, "unknown client")
 	} else if err != nil {
 		h.env.Log.Error().Err(err).Msg("client lookup")
 		return nil, errInternal
@@ -104,7 +106,7 @@ func only(method string, fn http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != method {
 			w.Header().Set("Allow", method)
-			svc.WriteDeviceError(w, &svc.DeviceError{Code: protocol.ErrInvalidRequest, Description: "method not allowed", Status: http.StatusMethodNotAllowed})
+			httpio.WriteDeviceError(w, &httpio.DeviceError{Code: protocol.ErrInvalidRequest, Description: "method not allowed", Status: http.StatusMethodNotAllowed})
 			return
 		}
 		fn(w, r)
@@ -121,8 +123,8 @@ type caller struct {
 }
 
 var (
-	errReplay   = svc.DevErr(protocol.ErrInvalidDPoP, "proof already used")
-	errInternal = svc.DevErr(protocol.ErrServerError, "internal error")
+	errReplay   = httpio.DevErr(protocol.ErrInvalidDPoP, "proof already used")
+	errInternal = httpio.DevErr(protocol.ErrServerError, "internal error")
 	errRollback = errors.New("rollback")
 )
 
@@ -134,7 +136,7 @@ var dpopHeaderKey = textproto.CanonicalMIMEHeaderKey(protocol.HeaderDPoP)
 // authenticate checks the DPoP proof (kid = client id) and, when needToken,
 // the DPoP-bound access token. The jti is consumed later: with the work in
 // commit, ClaimOnce or AnswerOnce, else by spendJTI before a refusal.
-func (h *Handler) authenticate(r *http.Request, needToken bool) (*caller, *svc.DeviceError) {
+func (h *Handler) authenticate(r *http.Request, needToken bool) (*caller, *httpio.DeviceError) {
 	return h.authenticateKinds(r, needToken, userTokens)
 }
 
@@ -143,38 +145,38 @@ var userTokens = []string{store.TokenAccess}
 
 // authenticateKinds is authenticate accepting access tokens of the given
 // kinds (an implicit or device token only where a resource allows it).
-func (h *Handler) authenticateKinds(r *http.Request, needToken bool, kinds []string) (*caller, *svc.DeviceError) {
+func (h *Handler) authenticateKinds(r *http.Request, needToken bool, kinds []string) (*caller, *httpio.DeviceError) {
 	hdr := r.Header[dpopHeaderKey]
 	if len(hdr) != 1 {
-		return nil, svc.DevErr(protocol.ErrInvalidDPoP, "exactly one DPoP header is required")
+		return nil, httpio.DevErr(protocol.ErrInvalidDPoP, "exactly one DPoP header is required")
 	}
 	p, err := protocol.ParseProof(hdr[0])
 	if err != nil {
-		return nil, svc.DevErr(protocol.ErrInvalidDPoP, err.Error())
+		return nil, httpio.DevErr(protocol.ErrInvalidDPoP, err.Error())
 	}
 	if p.Kid == "" {
-		return nil, svc.DevErr(protocol.ErrInvalidDPoP, "proof needs the client id as kid")
+		return nil, httpio.DevErr(protocol.ErrInvalidDPoP, "proof needs the client id as kid")
 	}
 	tokenStr := ""
 	if a := r.Header.Get("Authorization"); a != "" {
 		scheme, tok, ok := strings.Cut(a, " ")
 		if !ok || !strings.EqualFold(scheme, protocol.AuthSchemeDPoP) || tok == "" {
-			return nil, svc.DevErr(protocol.ErrInvalidToken, "Authorization must use the DPoP scheme")
+			return nil, httpio.DevErr(protocol.ErrInvalidToken, "Authorization must use the DPoP scheme")
 		}
 		tokenStr = tok
 	}
 	if needToken && tokenStr == "" {
-		return nil, svc.DevErr(protocol.ErrInvalidToken, "access token required")
+		return nil, httpio.DevErr(protocol.ErrInvalidToken, "access token required")
 	}
 	ctx := r.Context()
 	ck, de := h.clientKey(ctx, p.Kid)
 	if de != nil {
 		return nil, de
 	}
-	c := &caller{proof: p, client: ck.client, pub: ck.pub, ip: svc.ClientIP(r)}
+	c := &caller{proof: p, client: ck.client, pub: ck.pub, ip: clientip.From(r)}
 	// The signature first: nothing else is looked up for a forged proof.
 	if err := p.VerifyRequest(ck.pub, r.Method, h.env.BaseURL, r.URL.Path, h.env.Wall.Now(), tokenStr); err != nil {
-		return nil, svc.DevErr(protocol.ErrInvalidDPoP, err.Error())
+		return nil, httpio.DevErr(protocol.ErrInvalidDPoP, err.Error())
 	}
 	// A verified proof is spent by whatever answer this request gets.
 	verified(ctx, jtiKey(ck.client.ID, p.Claims.JTI))
@@ -182,7 +184,7 @@ func (h *Handler) authenticateKinds(r *http.Request, needToken bool, kinds []str
 		err := h.env.Store.View(ctx, func(tx store.Tx) error {
 			t, err := tx.GetToken(ctx, svc.TokenHash(tokenStr))
 			if errors.Is(err, store.ErrNotFound) || (err == nil && (!slices.Contains(kinds, t.Kind) || t.ClientID != ck.client.ID || h.env.NowMs() >= t.ExpiresAt)) {
-				de = svc.DevErr(protocol.ErrInvalidToken, "access token invalid or expired")
+				de = httpio.DevErr(protocol.ErrInvalidToken, "access token invalid or expired")
 				return nil
 			} else if err != nil {
 				return err
@@ -207,8 +209,8 @@ func jtiKey(clientID, jti string) string { return clientID + ":" + jti }
 // commit runs fn in a store transaction after recording the proof's jti. A
 // DeviceError returned by fn is answered, but the transaction still commits
 // (the proof is spent and counters stay counted); an error rolls back.
-func (h *Handler) commit(ctx context.Context, key string, fn func(tx store.Tx) (*svc.DeviceError, error)) *svc.DeviceError {
-	var de *svc.DeviceError
+func (h *Handler) commit(ctx context.Context, key string, fn func(tx store.Tx) (*httpio.DeviceError, error)) *httpio.DeviceError {
+	var de *httpio.DeviceError
 	exp := h.jtiExpiry()
 	err := h.env.Store.InTx(ctx, func(tx store.Tx) error {
 		ok, err := tx.UseJTI(ctx, key, exp)
@@ -240,30 +242,30 @@ func (h *Handler) commit(ctx context.Context, key string, fn func(tx store.Tx) (
 }
 
 // readJSON reads a strict JSON body into v.
-func readJSON(w http.ResponseWriter, r *http.Request, v any) *svc.DeviceError {
-	if mt := svc.MediaType(r); mt != "application/json" {
-		return &svc.DeviceError{Code: protocol.ErrInvalidRequest, Description: "Content-Type must be application/json", Status: http.StatusUnsupportedMediaType}
+func readJSON(w http.ResponseWriter, r *http.Request, v any) *httpio.DeviceError {
+	if mt := httpio.MediaType(r); mt != "application/json" {
+		return &httpio.DeviceError{Code: protocol.ErrInvalidRequest, Description: "Content-Type must be application/json", Status: http.StatusUnsupportedMediaType}
 	}
-	body, err := svc.ReadBody(w, r, protocol.MaxRequestBody)
-	if errors.Is(err, svc.ErrTooLarge) {
-		return &svc.DeviceError{Code: protocol.ErrInvalidRequest, Description: "request body too large", Status: http.StatusRequestEntityTooLarge}
+	body, err := httpio.ReadBody(w, r, protocol.MaxRequestBody)
+	if errors.Is(err, httpio.ErrTooLarge) {
+		return &httpio.DeviceError{Code: protocol.ErrInvalidRequest, Description: "request body too large", Status: http.StatusRequestEntityTooLarge}
 	}
-	if err != nil || svc.DecodeStrictJSON(body, v) != nil {
-		return svc.DevErr(protocol.ErrInvalidRequest, "malformed JSON body (unknown field, wrong type or trailing data)")
+	if err != nil || httpio.DecodeStrictJSON(body, v) != nil {
+		return httpio.DevErr(protocol.ErrInvalidRequest, "malformed JSON body (unknown field, wrong type or trailing data)")
 	}
 	return nil
 }
 
-func fail(w http.ResponseWriter, de *svc.DeviceError) { svc.WriteDeviceError(w, de) }
+func fail(w http.ResponseWriter, de *httpio.DeviceError) { httpio.WriteDeviceError(w, de) }
 
-func badField(name string) *svc.DeviceError {
-	return svc.DevErr(protocol.ErrInvalidRequest, "missing or invalid "+name)
+func badField(name string) *httpio.DeviceError {
+	return httpio.DevErr(protocol.ErrInvalidRequest, "missing or invalid "+name)
 }
 
 // ownProfile loads a profile that must belong to the calling client (with
 // its row locked when lock: see store.Tx.LockProfile). A missing profile
 // answers user_deregistered.
-func ownProfile(ctx context.Context, tx store.Tx, c *caller, id string, lock bool) (store.Profile, *svc.DeviceError, error) {
+func ownProfile(ctx context.Context, tx store.Tx, c *caller, id string, lock bool) (store.Profile, *httpio.DeviceError, error) {
 	if id == "" || len(id) > 128 {
 		return store.Profile{}, badField("profile_id"), nil
 	}
@@ -273,13 +275,13 @@ func ownProfile(ctx context.Context, tx store.Tx, c *caller, id string, lock boo
 	}
 	p, err := get(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return p, svc.DevErr(protocol.ErrUserDeregistered, "profile is not registered"), nil
+		return p, httpio.DevErr(protocol.ErrUserDeregistered, "profile is not registered"), nil
 	}
 	if err != nil {
 		return p, nil, err
 	}
 	if p.ClientID != c.client.ID {
-		return p, svc.DevErr(protocol.ErrUserDeregistered, "profile is not registered on this client"), nil
+		return p, httpio.DevErr(protocol.ErrUserDeregistered, "profile is not registered on this client"), nil
 	}
 	return p, nil, nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/idp"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/store"
@@ -22,10 +23,10 @@ const customRegTTL = 10 * time.Minute
 const maxCustomData = 4096
 
 var (
-	errNoIdP      = svc.DevErr(protocol.ErrInvalidIdentityProvider, "no such custom identity provider for this application")
-	errRegExpired = svc.DevErr(protocol.ErrCustomRegExpired, "unknown, used or expired custom registration")
-	errRegFailed  = svc.DevErr(protocol.ErrCustomRegFailed, "the identity provider did not register the user")
-	errAppGone    = svc.DevErr(protocol.ErrInvalidClient, "the client's application is not available on this server")
+	errNoIdP      = httpio.DevErr(protocol.ErrInvalidIdentityProvider, "no such custom identity provider for this application")
+	errRegExpired = httpio.DevErr(protocol.ErrCustomRegExpired, "unknown, used or expired custom registration")
+	errRegFailed  = httpio.DevErr(protocol.ErrCustomRegFailed, "the identity provider did not register the user")
+	errAppGone    = httpio.DevErr(protocol.ErrInvalidClient, "the client's application is not available on this server")
 )
 
 func (h *Handler) idpCaller() *idp.Caller {
@@ -64,12 +65,12 @@ func (h *Handler) identityProviders(w http.ResponseWriter, r *http.Request) {
 	if !hasBrowser {
 		out.IdentityProviders = append([]protocol.IdentityProvider{{ID: protocol.BrowserIdPID, Name: "Browser", Type: protocol.IdPTypeBrowser}}, out.IdentityProviders...)
 	}
-	svc.WriteJSON(w, http.StatusOK, out)
+	httpio.WriteJSON(w, http.StatusOK, out)
 }
 
 // customIdP returns the caller's application's custom identity provider id:
 // an identity provider of another application is not found.
-func (h *Handler) customIdP(ctx context.Context, c *caller, id string) (store.IdentityProvider, *svc.DeviceError) {
+func (h *Handler) customIdP(ctx context.Context, c *caller, id string) (store.IdentityProvider, *httpio.DeviceError) {
 	var p store.IdentityProvider
 	var app store.Application
 	err := h.env.Store.View(ctx, func(tx store.Tx) error {
@@ -98,14 +99,14 @@ func (h *Handler) customIdP(ctx context.Context, c *caller, id string) (store.Id
 
 // backendErr maps a failed webhook call; the reason is logged, the app
 // learns only that the registration failed.
-func (h *Handler) backendErr(c *caller, p store.IdentityProvider, step string, err error) *svc.DeviceError {
+func (h *Handler) backendErr(c *caller, p store.IdentityProvider, step string, err error) *httpio.DeviceError {
 	ev := h.env.Log.Warn()
 	if errors.Is(err, idp.ErrRefused) {
 		ev = h.env.Log.Info()
 	}
 	ev.Str("client_id", c.client.ID).Str("idp", p.ID).Str("step", step).Str("reason", err.Error()).Msg("custom registration not completed")
 	if errors.Is(err, idp.ErrUnreachable) {
-		return &svc.DeviceError{Code: protocol.ErrServerError, Description: "the identity provider's backend is not available", Status: http.StatusBadGateway}
+		return &httpio.DeviceError{Code: protocol.ErrServerError, Description: "the identity provider's backend is not available", Status: http.StatusBadGateway}
 	}
 	return errRegFailed
 }
@@ -128,11 +129,11 @@ func (h *Handler) customInit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ok, bad := svc.ScopesAllowed(req.Scope, h.env.Scopes); !ok {
-		fail(w, svc.DevErr("invalid_scope", "scope not allowed: "+bad))
+		fail(w, httpio.DevErr("invalid_scope", "scope not allowed: "+bad))
 		return
 	}
 	if !h.env.Limits.LoginPerIP.Allow(c.ip) {
-		fail(w, svc.DevErr(protocol.ErrRateLimited, "too many registration attempts; wait and retry"))
+		fail(w, httpio.DevErr(protocol.ErrRateLimited, "too many registration attempts; wait and retry"))
 		return
 	}
 	ctx := r.Context()
@@ -151,13 +152,13 @@ func (h *Handler) customInit(w http.ResponseWriter, r *http.Request) {
 	session := protocol.RandomToken(32)
 	cr := store.CustomRegistration{SessionHash: svc.TokenHash(session), ClientID: c.client.ID, AppID: p.AppID, IdPID: p.ID, Scope: req.Scope,
 		CodeChallenge: req.CodeChallenge, BackendRef: ref, ExpiresAt: h.env.Clock.Now().Add(customRegTTL).UnixMilli()}
-	if de := h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+	if de := h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
 		return nil, tx.CreateCustomRegistration(ctx, cr)
 	}); de != nil {
 		fail(w, de)
 		return
 	}
-	svc.WriteJSON(w, http.StatusOK, protocol.CustomRegistrationInitResponse{Session: session, Status: ans.Status, Data: ans.Data, ExpiresIn: int(customRegTTL / time.Second)})
+	httpio.WriteJSON(w, http.StatusOK, protocol.CustomRegistrationInitResponse{Session: session, Status: ans.Status, Data: ans.Data, ExpiresIn: int(customRegTTL / time.Second)})
 }
 
 // customComplete: POST PathCustomRegistrationComplete. The session is spent
@@ -181,7 +182,7 @@ func (h *Handler) customComplete(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	var cr store.CustomRegistration
-	if de := h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+	if de := h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
 		var err error
 		cr, err = tx.TakeCustomRegistration(ctx, svc.TokenHash(req.Session))
 		if errors.Is(err, store.ErrNotFound) {
@@ -227,5 +228,5 @@ func (h *Handler) customComplete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.env.AuditInfo(svc.AuditLoginSucceeded).Str("ip", c.ip).Str("client_id", c.client.ID).Str("user_id", ans.UserID).Str("idp", p.ID).Msg("custom registration succeeded")
-	svc.WriteJSON(w, http.StatusOK, protocol.CustomRegistrationCompleteResponse{Code: code, Status: ans.Status, Data: ans.Data})
+	httpio.WriteJSON(w, http.StatusOK, protocol.CustomRegistrationCompleteResponse{Code: code, Status: ans.Status, Data: ans.Data})
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -18,12 +19,12 @@ import (
 
 // limitedScope checks a requested scope list against allowed; an empty
 // request asks for all of allowed.
-func limitedScope(requested string, allowed []string) (string, *svc.DeviceError) {
+func limitedScope(requested string, allowed []string) (string, *httpio.DeviceError) {
 	if strings.TrimSpace(requested) == "" {
 		return strings.Join(allowed, " "), nil
 	}
 	if ok, bad := svc.ScopesAllowed(requested, allowed); !ok {
-		return "", svc.DevErr(protocol.ErrInvalidScope, "scope not allowed for this grant: "+bad)
+		return "", httpio.DevErr(protocol.ErrInvalidScope, "scope not allowed for this grant: "+bad)
 	}
 	return strings.Join(strings.Fields(requested), " "), nil
 }
@@ -43,13 +44,13 @@ func (h *Handler) issueLimited(ctx context.Context, tx store.Tx, c *caller, kind
 }
 
 // clientCredentialsGrant: device authentication of the registered client.
-func (h *Handler) clientCredentialsGrant(ctx context.Context, c *caller, req *protocol.TokenRequest) (*protocol.TokenResponse, *svc.DeviceError) {
+func (h *Handler) clientCredentialsGrant(ctx context.Context, c *caller, req *protocol.TokenRequest) (*protocol.TokenResponse, *httpio.DeviceError) {
 	scope, de := limitedScope(req.Scope, h.env.DeviceScopes)
 	if de != nil {
-		return nil, h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(store.Tx) (*svc.DeviceError, error) { return de, nil })
+		return nil, h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(store.Tx) (*httpio.DeviceError, error) { return de, nil })
 	}
 	var resp *protocol.TokenResponse
-	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
 		var err error
 		resp, err = h.issueLimited(ctx, tx, c, store.TokenDevice, nil, scope)
 		return nil, err
@@ -58,13 +59,13 @@ func (h *Handler) clientCredentialsGrant(ctx context.Context, c *caller, req *pr
 }
 
 // implicitGrant: a PIN-less token of a profile registered on this client.
-func (h *Handler) implicitGrant(ctx context.Context, c *caller, req *protocol.TokenRequest) (*protocol.TokenResponse, *svc.DeviceError) {
+func (h *Handler) implicitGrant(ctx context.Context, c *caller, req *protocol.TokenRequest) (*protocol.TokenResponse, *httpio.DeviceError) {
 	scope, de := limitedScope(req.Scope, h.env.ImplicitScopes)
 	if de != nil {
-		return nil, h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(store.Tx) (*svc.DeviceError, error) { return de, nil })
+		return nil, h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(store.Tx) (*httpio.DeviceError, error) { return de, nil })
 	}
 	var resp *protocol.TokenResponse
-	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
 		p, de, err := ownProfile(ctx, tx, c, req.ProfileID, true)
 		if err != nil || de != nil {
 			return de, err

@@ -8,21 +8,23 @@ import (
 	"net/http"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/clientip"
+	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/outbox"
 	"github.com/openmobileauth/oma/server/store"
 )
 
-var errTxNotFound = svc.DevErr(protocol.ErrNotFound, "no such authentication request")
+var errTxNotFound = httpio.DevErr(protocol.ErrNotFound, "no such authentication request")
 
 // errTxExpired answers a claim of the caller's own (or an unbound) request
 // after its expiry: the caller holds the OTP, so this reveals nothing new.
-var errTxExpired = svc.DevErr(protocol.ErrRequestExpired, "the request has expired; ask the site for a new code")
+var errTxExpired = httpio.DevErr(protocol.ErrRequestExpired, "the request has expired; ask the site for a new code")
 
 // enrollmentOf returns the profile's enrollment on the calling client (one
 // query in the common case; the profile is read only to tell a removed
 // registration from a missing enrollment).
-func enrollmentOf(ctx context.Context, tx store.Tx, c *caller, profileID string) (store.Enrollment, *svc.DeviceError, error) {
+func enrollmentOf(ctx context.Context, tx store.Tx, c *caller, profileID string) (store.Enrollment, *httpio.DeviceError, error) {
 	if profileID == "" || len(profileID) > 128 {
 		return store.Enrollment{}, badField("profile_id"), nil
 	}
@@ -40,11 +42,11 @@ func enrollmentOf(ctx context.Context, tx store.Tx, c *caller, profileID string)
 		return store.Enrollment{}, de, err
 	}
 	if _, err := tx.GetSetting(ctx, disenrolledKey(profileID)); err == nil {
-		return store.Enrollment{}, svc.DevErr(protocol.ErrUserDisenrolled, "this device's enrollment was replaced by another device's"), nil
+		return store.Enrollment{}, httpio.DevErr(protocol.ErrUserDisenrolled, "this device's enrollment was replaced by another device's"), nil
 	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return store.Enrollment{}, nil, err
 	}
-	return store.Enrollment{}, svc.DevErr(protocol.ErrNotEnrolled, "profile is not enrolled for mobile authentication"), nil
+	return store.Enrollment{}, httpio.DevErr(protocol.ErrNotEnrolled, "profile is not enrolled for mobile authentication"), nil
 }
 
 // claim: POST PathClaim {otp, profile_id} → the message to confirm and a nonce.
@@ -67,13 +69,13 @@ func (h *Handler) claim(w http.ResponseWriter, r *http.Request) {
 		fail(w, de)
 		return
 	}
-	if !h.env.Limits.ClaimPerClient.Allow(c.client.ID) || !h.env.Limits.ClaimPerIP.Allow(svc.ClientIP(r)) {
-		fail(w, svc.DevErr(protocol.ErrRateLimited, "too many claims; wait and retry"))
+	if !h.env.Limits.ClaimPerClient.Allow(c.client.ID) || !h.env.Limits.ClaimPerIP.Allow(clientip.From(r)) {
+		fail(w, httpio.DevErr(protocol.ErrRateLimited, "too many claims; wait and retry"))
 		return
 	}
 	otp, ok := protocol.NormalizeOTP(req.OTP)
 	if !ok {
-		fail(w, svc.DevErr(protocol.ErrOTPMalformed, "the code is not a valid OTP"))
+		fail(w, httpio.DevErr(protocol.ErrOTPMalformed, "the code is not a valid OTP"))
 		return
 	}
 	ctx := r.Context()
@@ -96,7 +98,7 @@ func (h *Handler) claim(w http.ResponseWriter, r *http.Request) {
 		fail(w, errInternal)
 		return
 	}
-	svc.WriteJSON(w, http.StatusOK, resp)
+	httpio.WriteJSON(w, http.StatusOK, resp)
 }
 
 // claimResult is a committed claim.
@@ -117,11 +119,11 @@ const (
 )
 
 // errAlreadyClaimed answers a claim of a request that is no longer pending.
-var errAlreadyClaimed = svc.DevErr(protocol.ErrAlreadyHandled, "this request was already claimed")
+var errAlreadyClaimed = httpio.DevErr(protocol.ErrAlreadyHandled, "this request was already claimed")
 
 // claimFast claims from the cache; done false sends the request to
 // claimSlow (with what the fast path's statement did, if it ran).
-func (h *Handler) claimFast(ctx context.Context, c *caller, profileID, otpHash, jti string) (claimResult, bool, onceOutcome, *svc.DeviceError) {
+func (h *Handler) claimFast(ctx context.Context, c *caller, profileID, otpHash, jti string) (claimResult, bool, onceOutcome, *httpio.DeviceError) {
 	cache := h.env.TxCache
 	now := h.env.NowMs()
 	ct, ok := cache.ByOTP(otpHash, now)
@@ -159,12 +161,12 @@ func (h *Handler) claimFast(ctx context.Context, c *caller, profileID, otpHash, 
 
 // claimSlow reads the transaction and the enrollment from the store, checks
 // them and, unless prior says the fast path's statement already ran, claims.
-func (h *Handler) claimSlow(ctx context.Context, c *caller, profileID, otpHash, jti string, prior onceOutcome) (claimResult, *svc.DeviceError) {
+func (h *Handler) claimSlow(ctx context.Context, c *caller, profileID, otpHash, jti string, prior onceOutcome) (claimResult, *httpio.DeviceError) {
 	for attempt := 0; ; attempt++ {
 		var (
 			enr store.Enrollment
 			tr  store.Transaction
-			de  *svc.DeviceError
+			de  *httpio.DeviceError
 		)
 		err := h.env.Store.View(ctx, func(tx store.Tx) error {
 			// The common case in one query: the transaction and this profile's
@@ -311,8 +313,8 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request) {
 	if tr.CallbackURI != "" && h.env.WakeOutbox != nil {
 		h.env.WakeOutbox()
 	}
-	h.env.AuditInfo(svc.AuditAnswered).Str("transaction_id", tr.ID).Str("api_client_id", tr.APIClientID).Str("profile_id", req.ProfileID).Str("decision", status).Str("ip", svc.ClientIP(r)).Msg("authentication request answered")
-	svc.WriteJSON(w, http.StatusOK, protocol.AnswerResponse{TransactionID: tr.ID, Status: status})
+	h.env.AuditInfo(svc.AuditAnswered).Str("transaction_id", tr.ID).Str("api_client_id", tr.APIClientID).Str("profile_id", req.ProfileID).Str("decision", status).Str("ip", clientip.From(r)).Msg("authentication request answered")
+	httpio.WriteJSON(w, http.StatusOK, protocol.AnswerResponse{TransactionID: tr.ID, Status: status})
 }
 
 // callbackRow is the outbox row of an answer to tr (nil without a callback URI).
@@ -325,11 +327,11 @@ func callbackRow(tr store.Transaction, now int64) *store.Callback {
 }
 
 // errAlreadyAnswered answers an answer the conditional update refused.
-var errAlreadyAnswered = svc.DevErr(protocol.ErrAlreadyHandled, "this request was already answered or has expired")
+var errAlreadyAnswered = httpio.DevErr(protocol.ErrAlreadyHandled, "this request was already answered or has expired")
 
 // answerFast answers from this instance's claim record; done false sends
 // the request to answerSlow (with what the fast path's statement did).
-func (h *Handler) answerFast(ctx context.Context, c *caller, req *protocol.AnswerRequest, jti, status string) (store.Transaction, bool, onceOutcome, *svc.DeviceError) {
+func (h *Handler) answerFast(ctx context.Context, c *caller, req *protocol.AnswerRequest, jti, status string) (store.Transaction, bool, onceOutcome, *httpio.DeviceError) {
 	cache := h.env.TxCache
 	now := h.env.NowMs()
 	ct, ok := cache.ByID(req.TransactionID, now)
@@ -372,11 +374,11 @@ func (h *Handler) answerFast(ctx context.Context, c *caller, req *protocol.Answe
 // answerSlow reads the transaction and its claiming enrollment, checks the
 // answer and, unless prior says the fast path's statement already ran,
 // records it.
-func (h *Handler) answerSlow(ctx context.Context, c *caller, req *protocol.AnswerRequest, jti, status string, prior onceOutcome) (store.Transaction, string, *svc.DeviceError) {
+func (h *Handler) answerSlow(ctx context.Context, c *caller, req *protocol.AnswerRequest, jti, status string, prior onceOutcome) (store.Transaction, string, *httpio.DeviceError) {
 	var (
 		enr store.Enrollment
 		tr  store.Transaction
-		de  *svc.DeviceError
+		de  *httpio.DeviceError
 	)
 	err := h.env.Store.View(ctx, func(tx store.Tx) error {
 		// The transaction and its claiming enrollment in one query.
@@ -453,22 +455,22 @@ func (h *Handler) answerSlow(ctx context.Context, c *caller, req *protocol.Answe
 
 // enrollmentGone explains why the enrollment that claimed a request is gone
 // (deregistration, override): this device can no longer answer.
-func enrollmentGone(ctx context.Context, tx store.Tx, c *caller, profileID string) (*svc.DeviceError, error) {
+func enrollmentGone(ctx context.Context, tx store.Tx, c *caller, profileID string) (*httpio.DeviceError, error) {
 	_, de, err := enrollmentOf(ctx, tx, c, profileID)
 	if de == nil && err == nil {
-		de = svc.DevErr(protocol.ErrInvalidAnswer, "this request was claimed by another enrollment")
+		de = httpio.DevErr(protocol.ErrInvalidAnswer, "this request was claimed by another enrollment")
 	}
 	return de, err
 }
 
 // checkAnswer applies every answer check that does not need the write lock.
-func (h *Handler) checkAnswer(c *caller, req *protocol.AnswerRequest, tr store.Transaction, enr store.Enrollment) *svc.DeviceError {
+func (h *Handler) checkAnswer(c *caller, req *protocol.AnswerRequest, tr store.Transaction, enr store.Enrollment) *httpio.DeviceError {
 	switch tr.Status {
 	case store.StatusAccepted, store.StatusDenied:
-		return svc.DevErr(protocol.ErrAlreadyHandled, "this request was already answered")
+		return httpio.DevErr(protocol.ErrAlreadyHandled, "this request was already answered")
 	case store.StatusClaimed:
 	default:
-		return svc.DevErr(protocol.ErrInvalidAnswer, "this request was not claimed")
+		return httpio.DevErr(protocol.ErrInvalidAnswer, "this request was not claimed")
 	}
 	return h.verifyAnswer(c, req, tr, enr, nil)
 }
@@ -477,23 +479,23 @@ func (h *Handler) checkAnswer(c *caller, req *protocol.AnswerRequest, tr store.T
 // pub, or nil to parse enr's): the claiming enrollment is this client's for
 // the profile named, the request has not expired, the answer's time is
 // fresh, and the nonce, message hash and signature match.
-func (h *Handler) verifyAnswer(c *caller, req *protocol.AnswerRequest, tr store.Transaction, enr store.Enrollment, pub *ecdsa.PublicKey) *svc.DeviceError {
+func (h *Handler) verifyAnswer(c *caller, req *protocol.AnswerRequest, tr store.Transaction, enr store.Enrollment, pub *ecdsa.PublicKey) *httpio.DeviceError {
 	// The claiming enrollment must be this client's, for the profile named.
 	if enr.ID == "" || tr.EnrollmentID != enr.ID || enr.ClientID != c.client.ID || enr.ProfileID != req.ProfileID || tr.ProfileID != req.ProfileID {
-		return svc.DevErr(protocol.ErrInvalidAnswer, "this request was claimed by another enrollment")
+		return httpio.DevErr(protocol.ErrInvalidAnswer, "this request was claimed by another enrollment")
 	}
 	if h.env.NowMs() >= tr.ExpiresAt {
-		return svc.DevErr(protocol.ErrInvalidAnswer, "the request has expired")
+		return httpio.DevErr(protocol.ErrInvalidAnswer, "the request has expired")
 	}
 	wall := h.env.Wall.Now().Unix()
 	if d := wall - req.Time; d > protocol.AnswerMaxAgeSecs || d < -protocol.AnswerMaxAgeSecs {
-		return svc.DevErr(protocol.ErrInvalidAnswer, "answer time outside the accepted window")
+		return httpio.DevErr(protocol.ErrInvalidAnswer, "answer time outside the accepted window")
 	}
 	if subtle.ConstantTimeCompare([]byte(req.Nonce), []byte(tr.Nonce)) != 1 {
-		return svc.DevErr(protocol.ErrInvalidAnswer, "nonce does not match")
+		return httpio.DevErr(protocol.ErrInvalidAnswer, "nonce does not match")
 	}
 	if req.MessageHash != protocol.MessageHash(tr.Message) {
-		return svc.DevErr(protocol.ErrInvalidAnswer, "message hash does not match the request")
+		return httpio.DevErr(protocol.ErrInvalidAnswer, "message hash does not match the request")
 	}
 	if de := checkDetailsHash(req, tr); de != nil {
 		return de
@@ -505,7 +507,7 @@ func (h *Handler) verifyAnswer(c *caller, req *protocol.AnswerRequest, tr store.
 		}
 	}
 	if err := protocol.VerifyAnswerSignature(pub, req); err != nil {
-		return svc.DevErr(protocol.ErrInvalidAnswer, "answer signature does not verify")
+		return httpio.DevErr(protocol.ErrInvalidAnswer, "answer signature does not verify")
 	}
 	return nil
 }

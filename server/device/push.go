@@ -9,7 +9,8 @@ import (
 	"strings"
 
 	"github.com/openmobileauth/oma/core/protocol"
-	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/clientip"
+	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/push"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -25,7 +26,7 @@ import (
 // maxPendingListed bounds one pending list.
 const maxPendingListed = 20
 
-var errPushLimited = svc.DevErr(protocol.ErrRateLimited, "too many push requests from this device; wait and retry")
+var errPushLimited = httpio.DevErr(protocol.ErrRateLimited, "too many push requests from this device; wait and retry")
 
 // registerPush: POST PathPushRegister.
 func (h *Handler) registerPush(w http.ResponseWriter, r *http.Request) {
@@ -49,7 +50,7 @@ func (h *Handler) registerPush(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
 		e, de, err := enrollmentOf(ctx, tx, c, req.ProfileID)
 		if de != nil || err != nil {
 			return de, err
@@ -63,18 +64,18 @@ func (h *Handler) registerPush(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.env.Log.Info().Str("profile_id", req.ProfileID).Str("provider", req.Provider).Msg("push target registered")
-	svc.WriteJSON(w, http.StatusOK, protocol.PushRegisterResponse{ProfileID: req.ProfileID, Provider: req.Provider, VAPIDPublicKey: h.env.Push.VAPIDPublicKey})
+	httpio.WriteJSON(w, http.StatusOK, protocol.PushRegisterResponse{ProfileID: req.ProfileID, Provider: req.Provider, VAPIDPublicKey: h.env.Push.VAPIDPublicKey})
 }
 
 // pushTarget checks a registration. Tokens are opaque to the server but must
 // be printable ASCII of sane length; a Web Push subscription must be an
 // https endpoint with a P-256 public key and a 16-byte auth secret.
-func (h *Handler) pushTarget(req *protocol.PushRegisterRequest) (store.PushTarget, *svc.DeviceError) {
+func (h *Handler) pushTarget(req *protocol.PushRegisterRequest) (store.PushTarget, *httpio.DeviceError) {
 	if !push.KnownProvider(req.Provider) {
 		return store.PushTarget{}, badField("provider (fcm, apns or webpush)")
 	}
 	if h.env.Push.Supports == nil || !h.env.Push.Supports(req.Provider) {
-		return store.PushTarget{}, svc.DevErr(protocol.ErrInvalidRequest, "this server does not send "+req.Provider+" pushes")
+		return store.PushTarget{}, httpio.DevErr(protocol.ErrInvalidRequest, "this server does not send "+req.Provider+" pushes")
 	}
 	t := store.PushTarget{Provider: req.Provider}
 	if req.Provider == push.ProviderWebPush {
@@ -130,7 +131,7 @@ func (h *Handler) pending(w http.ResponseWriter, r *http.Request) {
 	profileID := r.URL.Query().Get("profile_id")
 	ctx := r.Context()
 	resp := protocol.PendingResponse{Requests: []protocol.PendingRequest{}}
-	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
 		e, de, err := enrollmentOf(ctx, tx, c, profileID)
 		if de != nil || err != nil {
 			return de, err
@@ -148,7 +149,7 @@ func (h *Handler) pending(w http.ResponseWriter, r *http.Request) {
 		fail(w, de)
 		return
 	}
-	svc.WriteJSON(w, http.StatusOK, resp)
+	httpio.WriteJSON(w, http.StatusOK, resp)
 }
 
 func pendingOf(t store.Transaction, e store.Enrollment) protocol.PendingRequest {
@@ -176,7 +177,7 @@ func (h *Handler) pushRequest(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	var out protocol.PendingRequest
-	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
 		e, de, err := enrollmentOf(ctx, tx, c, profileID)
 		if de != nil || err != nil {
 			return de, err
@@ -195,13 +196,13 @@ func (h *Handler) pushRequest(w http.ResponseWriter, r *http.Request) {
 		fail(w, de)
 		return
 	}
-	svc.WriteJSON(w, http.StatusOK, out)
+	httpio.WriteJSON(w, http.StatusOK, out)
 }
 
 // openPushRequest reads push request id for enrollment e: not_found unless it
 // is a push request bound to e's user and unexpired (nothing of another
 // user's request is revealed).
-func (h *Handler) openPushRequest(ctx context.Context, tx store.Tx, id string, e store.Enrollment) (store.Transaction, *svc.DeviceError, error) {
+func (h *Handler) openPushRequest(ctx context.Context, tx store.Tx, id string, e store.Enrollment) (store.Transaction, *httpio.DeviceError, error) {
 	t, err := tx.GetTransaction(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return t, errTxNotFound, nil
@@ -236,8 +237,8 @@ func (h *Handler) pushClaim(w http.ResponseWriter, r *http.Request) {
 		fail(w, de)
 		return
 	}
-	if !h.env.Limits.ClaimPerClient.Allow(c.client.ID) || !h.env.Limits.ClaimPerIP.Allow(svc.ClientIP(r)) {
-		fail(w, svc.DevErr(protocol.ErrRateLimited, "too many claims; wait and retry"))
+	if !h.env.Limits.ClaimPerClient.Allow(c.client.ID) || !h.env.Limits.ClaimPerIP.Allow(clientip.From(r)) {
+		fail(w, httpio.DevErr(protocol.ErrRateLimited, "too many claims; wait and retry"))
 		return
 	}
 	if req.TransactionID == "" || len(req.TransactionID) > 128 {
@@ -300,7 +301,7 @@ func (h *Handler) pushClaim(w http.ResponseWriter, r *http.Request) {
 		}
 		h.env.Hub.Notify(tr.ID)
 		h.env.Log.Info().Str("transaction_id", tr.ID).Str("profile_id", enr.ProfileID).Msg("push request claimed")
-		svc.WriteJSON(w, http.StatusOK, protocol.ClaimResponse{TransactionID: tr.ID, Message: tr.Message, Type: tr.Type, Nonce: nonce,
+		httpio.WriteJSON(w, http.StatusOK, protocol.ClaimResponse{TransactionID: tr.ID, Message: tr.Message, Type: tr.Type, Nonce: nonce,
 			ExpiresAt: tr.ExpiresAt / 1000, ProfileID: enr.ProfileID, UserID: enr.UserID})
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -20,17 +21,17 @@ import (
 func (h *Handler) resource(w http.ResponseWriter, r *http.Request, kinds []string, want string) *caller {
 	c, de := h.authenticateKinds(r, true, kinds)
 	if de == nil && want != "" && !svc.HasScope(c.token.Scope, want) {
-		de = svc.DevErr(protocol.ErrInsufficientScope, "the access token lacks the "+want+" scope")
+		de = httpio.DevErr(protocol.ErrInsufficientScope, "the access token lacks the "+want+" scope")
 	}
 	if de == nil {
-		de = h.commit(r.Context(), jtiKey(c.client.ID, c.proof.Claims.JTI), func(store.Tx) (*svc.DeviceError, error) { return nil, nil })
+		de = h.commit(r.Context(), jtiKey(c.client.ID, c.proof.Claims.JTI), func(store.Tx) (*httpio.DeviceError, error) { return nil, nil })
 	}
 	if de != nil {
 		if de.Code == protocol.ErrInvalidToken && c == nil {
 			// A valid token of another kind: a scope problem, not an expired token
 			// (the SDK must not try to refresh it).
 			if _, de2 := h.authenticateKinds(r, true, allTokenKinds); de2 == nil {
-				de = svc.DevErr(protocol.ErrInsufficientScope, "this resource does not accept this kind of token")
+				de = httpio.DevErr(protocol.ErrInsufficientScope, "this resource does not accept this kind of token")
 			}
 		}
 		fail(w, de)
@@ -48,7 +49,7 @@ func (h *Handler) resourceProfile(w http.ResponseWriter, r *http.Request) {
 	if c == nil {
 		return
 	}
-	svc.WriteJSON(w, http.StatusOK, map[string]string{"user_id": c.token.UserID, "profile_id": c.token.ProfileID, "scope": c.token.Scope})
+	httpio.WriteJSON(w, http.StatusOK, map[string]string{"user_id": c.token.UserID, "profile_id": c.token.ProfileID, "scope": c.token.Scope})
 }
 
 // resourceUserID: GET PathResourceUserID, the user's id for a PIN-login
@@ -60,10 +61,10 @@ func (h *Handler) resourceUserID(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if c.token.Kind == store.TokenImplicit && !svc.HasScope(c.token.Scope, protocol.ScopeRead) {
-		fail(w, svc.DevErr(protocol.ErrInsufficientScope, "the access token lacks the read scope"))
+		fail(w, httpio.DevErr(protocol.ErrInsufficientScope, "the access token lacks the read scope"))
 		return
 	}
-	svc.WriteJSON(w, http.StatusOK, map[string]string{"decorated_user_id": c.token.UserID})
+	httpio.WriteJSON(w, http.StatusOK, map[string]string{"decorated_user_id": c.token.UserID})
 }
 
 // resourceDevices: GET PathResourceDevices, an anonymous resource: a device
@@ -74,6 +75,6 @@ func (h *Handler) resourceDevices(w http.ResponseWriter, r *http.Request) {
 	if c == nil {
 		return
 	}
-	svc.WriteJSON(w, http.StatusOK, map[string]string{"application_identifier": c.client.AppID,
+	httpio.WriteJSON(w, http.StatusOK, map[string]string{"application_identifier": c.client.AppID,
 		"application_platform": c.client.Platform, "application_version": c.client.AppVersion})
 }

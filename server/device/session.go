@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -15,14 +16,14 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 		fail(w, de)
 		return
 	}
-	de = h.commit(r.Context(), jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+	de = h.commit(r.Context(), jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
 		return nil, tx.DeleteProfileTokens(r.Context(), c.token.ProfileID)
 	})
 	if de != nil {
 		fail(w, de)
 		return
 	}
-	svc.WriteJSON(w, http.StatusOK, map[string]string{})
+	httpio.WriteJSON(w, http.StatusOK, map[string]string{})
 }
 
 // deregister: POST PathDeregister removes a profile of this client with its
@@ -43,7 +44,7 @@ func (h *Handler) deregister(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
 		p, de, err := ownProfile(ctx, tx, c, req.ProfileID, true)
 		if err != nil || de != nil {
 			if de != nil && de.Code == protocol.ErrUserDeregistered {
@@ -61,7 +62,7 @@ func (h *Handler) deregister(w http.ResponseWriter, r *http.Request) {
 	// learns from its next refused claim or answer).
 	h.env.TxCache.ForgetEnrollment(req.ProfileID, c.client.ID)
 	h.env.AuditInfo(svc.AuditDeregistered).Str("client_id", c.client.ID).Str("profile_id", req.ProfileID).Msg("profile deregistered")
-	svc.WriteJSON(w, http.StatusOK, map[string]string{})
+	httpio.WriteJSON(w, http.StatusOK, map[string]string{})
 }
 
 // userInfo: GET PathUserInfo with the access token.
@@ -72,12 +73,12 @@ func (h *Handler) userInfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !svc.HasScope(c.token.Scope, svc.ScopeOpenID) {
-		fail(w, svc.DevErr(protocol.ErrInvalidToken, "the access token lacks the openid scope"))
+		fail(w, httpio.DevErr(protocol.ErrInvalidToken, "the access token lacks the openid scope"))
 		return
 	}
 	ctx := r.Context()
 	var resp protocol.UserInfoResponse
-	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
 		es, err := tx.EnrollmentsOfProfile(ctx, c.token.ProfileID)
 		resp = protocol.UserInfoResponse{UserID: c.token.UserID, ProfileID: c.token.ProfileID, Enrolled: len(es) > 0}
 		return nil, err
@@ -86,5 +87,5 @@ func (h *Handler) userInfo(w http.ResponseWriter, r *http.Request) {
 		fail(w, de)
 		return
 	}
-	svc.WriteJSON(w, http.StatusOK, resp)
+	httpio.WriteJSON(w, http.StatusOK, resp)
 }

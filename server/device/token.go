@@ -8,6 +8,7 @@ import (
 
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/core/protocol/pinpolicy"
+	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -39,13 +40,13 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
 	case protocol.GrantImplicit:
 		resp, de = h.implicitGrant(r.Context(), c, &req)
 	default:
-		de = svc.DevErr(protocol.ErrInvalidRequest, "unsupported grant_type")
+		de = httpio.DevErr(protocol.ErrInvalidRequest, "unsupported grant_type")
 	}
 	if de != nil {
 		fail(w, de)
 		return
 	}
-	svc.WriteJSON(w, http.StatusOK, resp)
+	httpio.WriteJSON(w, http.StatusOK, resp)
 }
 
 // issue stores a fresh access and refresh token for p and returns them. An
@@ -76,20 +77,20 @@ func (h *Handler) issue(ctx context.Context, tx store.Tx, p store.Profile, scope
 // can ask for another PIN and retry with the same code. The code is checked
 // before the PIN is hashed: without a valid code no argon2 work is done
 // (issue 11, item 3).
-func (h *Handler) codeGrant(ctx context.Context, c *caller, req *protocol.TokenRequest) (*protocol.TokenResponse, *svc.DeviceError) {
+func (h *Handler) codeGrant(ctx context.Context, c *caller, req *protocol.TokenRequest) (*protocol.TokenResponse, *httpio.DeviceError) {
 	if req.Code == "" || req.CodeVerifier == "" || req.RedirectURI == "" || len(req.Code) > 256 || len(req.CodeVerifier) > 256 {
 		return nil, badField("code, code_verifier or redirect_uri")
 	}
 	if r := svc.PinPolicy(req.Pin, h.env.PinLength); r != pinpolicy.OK {
-		return nil, svc.DevErr(protocol.ErrPinNotAllowed, "PIN does not meet the policy: "+r.Message(h.env.PinLength))
+		return nil, httpio.DevErr(protocol.ErrPinNotAllowed, "PIN does not meet the policy: "+r.Message(h.env.PinLength))
 	}
 	codeHash := svc.TokenHash(req.Code)
 	matches := func(code store.AuthCode) bool {
 		return code.ClientID == c.client.ID && code.RedirectURI == req.RedirectURI && h.env.NowMs() < code.ExpiresAt &&
 			protocol.PKCEMatches(req.CodeVerifier, code.CodeChallenge)
 	}
-	errNoCode := svc.DevErr(protocol.ErrInvalidGrant, "unknown or used authorization code")
-	errMismatch := svc.DevErr(protocol.ErrInvalidGrant, "authorization code does not match")
+	errNoCode := httpio.DevErr(protocol.ErrInvalidGrant, "unknown or used authorization code")
+	errMismatch := httpio.DevErr(protocol.ErrInvalidGrant, "authorization code does not match")
 	var code store.AuthCode
 	err := h.env.Store.View(ctx, func(tx store.Tx) error {
 		var err error
@@ -98,13 +99,13 @@ func (h *Handler) codeGrant(ctx context.Context, c *caller, req *protocol.TokenR
 	})
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return nil, h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) { return errNoCode, nil })
+		return nil, h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) { return errNoCode, nil })
 	case err != nil:
 		h.env.Log.Error().Err(err).Msg("authorization code lookup")
 		return nil, errInternal
 	case !matches(code):
 		// A code presented with the wrong verifier, client or redirect is spent.
-		return nil, h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+		return nil, h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
 			_, err := tx.TakeAuthCode(ctx, codeHash)
 			if errors.Is(err, store.ErrNotFound) {
 				err = nil
@@ -117,7 +118,7 @@ func (h *Handler) codeGrant(ctx context.Context, c *caller, req *protocol.TokenR
 		return nil, errHashBusy
 	}
 	var resp *protocol.TokenResponse
-	de := h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+	de := h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
 		code, err := tx.TakeAuthCode(ctx, codeHash)
 		if errors.Is(err, store.ErrNotFound) {
 			return errNoCode, nil // a concurrent request redeemed it first
@@ -142,7 +143,7 @@ func (h *Handler) codeGrant(ctx context.Context, c *caller, req *protocol.TokenR
 }
 
 // errHashBusy answers a request that found every argon2 slot taken.
-var errHashBusy = &svc.DeviceError{Code: protocol.ErrRateLimited, Description: "server busy checking PINs; retry in a moment", Status: http.StatusServiceUnavailable}
+var errHashBusy = &httpio.DeviceError{Code: protocol.ErrRateLimited, Description: "server busy checking PINs; retry in a moment", Status: http.StatusServiceUnavailable}
 
 // pinGrant verifies the PIN with the durable failure counter; the last
 // allowed failure removes the registration.
@@ -156,7 +157,7 @@ var errHashBusy = &svc.DeviceError{Code: protocol.ErrRateLimited, Description: "
 // in one transaction, so concurrent PIN requests of one profile are applied
 // one after the other: a correct PIN that comes after the removal finds no
 // profile, and no token or enrollment can outlive it (issue 11, item 2).
-func (h *Handler) pinGrant(ctx context.Context, c *caller, req *protocol.TokenRequest) (*protocol.TokenResponse, *svc.DeviceError) {
+func (h *Handler) pinGrant(ctx context.Context, c *caller, req *protocol.TokenRequest) (*protocol.TokenResponse, *httpio.DeviceError) {
 	var resp *protocol.TokenResponse
 	de := h.checkPin(ctx, c, req.ProfileID, req.Pin, func(tx store.Tx, cur store.Profile) error {
 		var err error
@@ -172,12 +173,12 @@ func (h *Handler) pinGrant(ctx context.Context, c *caller, req *protocol.TokenRe
 // checkPin verifies pin for the caller's profile with the durable failure
 // counter (see pinGrant) and, when it is right, resets the counter and runs
 // onOK in the same transaction with the profile row locked.
-func (h *Handler) checkPin(ctx context.Context, c *caller, profileID, pin string, onOK func(tx store.Tx, cur store.Profile) error) *svc.DeviceError {
+func (h *Handler) checkPin(ctx context.Context, c *caller, profileID, pin string, onOK func(tx store.Tx, cur store.Profile) error) *httpio.DeviceError {
 	if pin == "" || len(pin) > 64 {
 		return badField("pin")
 	}
 	var prof store.Profile
-	var de *svc.DeviceError
+	var de *httpio.DeviceError
 	if err := h.env.Store.View(ctx, func(tx store.Tx) error {
 		var err error
 		prof, de, err = ownProfile(ctx, tx, c, profileID, false)
@@ -189,10 +190,10 @@ func (h *Handler) checkPin(ctx context.Context, c *caller, profileID, pin string
 		return de
 	}
 	if prof.PinFailures >= h.env.PinMaxAttempts {
-		return svc.DevErr(protocol.ErrUserDeregistered, "profile is not registered")
+		return httpio.DevErr(protocol.ErrUserDeregistered, "profile is not registered")
 	}
 	if !h.env.Limits.PinPerProfile.Allow(prof.ID) {
-		return svc.DevErr(protocol.ErrRateLimited, "too many PIN attempts; wait and retry")
+		return httpio.DevErr(protocol.ErrRateLimited, "too many PIN attempts; wait and retry")
 	}
 	ok, err := h.env.Hashes.Verify(prof.PinHash, pin) // slow hash: outside the transaction
 	if errors.Is(err, svc.ErrHashBusy) {
@@ -202,10 +203,10 @@ func (h *Handler) checkPin(ctx context.Context, c *caller, profileID, pin string
 		return errInternal
 	}
 	removed, failures := false, 0
-	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+	de = h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
 		cur, err := tx.LockProfile(ctx, prof.ID)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && (cur.ClientID != c.client.ID || cur.PinHash != prof.PinHash)) {
-			return svc.DevErr(protocol.ErrUserDeregistered, "profile is not registered"), nil
+			return httpio.DevErr(protocol.ErrUserDeregistered, "profile is not registered"), nil
 		} else if err != nil {
 			return nil, err
 		}
@@ -229,9 +230,9 @@ func (h *Handler) checkPin(ctx context.Context, c *caller, profileID, pin string
 			// remaining_attempts 0 tells the SDK this was the last wrong PIN
 			// (not a registration removed earlier), so it can say both.
 			none := 0
-			return &svc.DeviceError{Code: protocol.ErrUserDeregistered, Description: "too many wrong PINs; the registration was removed", RemainingAttempts: &none}, nil
+			return &httpio.DeviceError{Code: protocol.ErrUserDeregistered, Description: "too many wrong PINs; the registration was removed", RemainingAttempts: &none}, nil
 		}
-		return &svc.DeviceError{Code: protocol.ErrInvalidPin, Description: "wrong PIN", RemainingAttempts: &left}, nil
+		return &httpio.DeviceError{Code: protocol.ErrInvalidPin, Description: "wrong PIN", RemainingAttempts: &left}, nil
 	})
 	if failures > 0 {
 		h.env.Audit(svc.AuditPinFailed).Str("ip", c.ip).Str("user_id", prof.UserID).Str("profile_id", prof.ID).
@@ -249,15 +250,15 @@ func (h *Handler) checkPin(ctx context.Context, c *caller, profileID, pin string
 // copied, so the whole family (every access and refresh token descending
 // from the same login, including the ones the legitimate rotation produced)
 // is revoked (issue 11, item 10; OAuth 2.0 Security BCP, RFC 9700 §4.14.2).
-func (h *Handler) refreshGrant(ctx context.Context, c *caller, req *protocol.TokenRequest) (*protocol.TokenResponse, *svc.DeviceError) {
+func (h *Handler) refreshGrant(ctx context.Context, c *caller, req *protocol.TokenRequest) (*protocol.TokenResponse, *httpio.DeviceError) {
 	if req.RefreshToken == "" || len(req.RefreshToken) > 256 {
 		return nil, badField("refresh_token")
 	}
-	errInvalid := svc.DevErr(protocol.ErrInvalidGrant, "refresh token invalid or expired")
+	errInvalid := httpio.DevErr(protocol.ErrInvalidGrant, "refresh token invalid or expired")
 	var resp *protocol.TokenResponse
 	var reused *store.Token
 	var revoked int64
-	de := h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*svc.DeviceError, error) {
+	de := h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
 		t, err := tx.GetToken(ctx, svc.TokenHash(req.RefreshToken))
 		if errors.Is(err, store.ErrNotFound) || (err == nil && (t.Kind != store.TokenRefresh || t.ClientID != c.client.ID || h.env.NowMs() >= t.ExpiresAt)) {
 			return errInvalid, nil
@@ -266,7 +267,7 @@ func (h *Handler) refreshGrant(ctx context.Context, c *caller, req *protocol.Tok
 		}
 		p, err := tx.LockProfile(ctx, t.ProfileID)
 		if errors.Is(err, store.ErrNotFound) {
-			return svc.DevErr(protocol.ErrUserDeregistered, "profile is not registered"), nil
+			return httpio.DevErr(protocol.ErrUserDeregistered, "profile is not registered"), nil
 		} else if err != nil {
 			return nil, err
 		}

@@ -7,6 +7,8 @@ import (
 	"net/url"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/clientip"
+	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -36,7 +38,7 @@ type authRequest struct {
 }
 
 func oauthErr(w http.ResponseWriter, status int, desc string) {
-	svc.WriteJSON(w, status, protocol.ErrorResponse{Error: protocol.ErrInvalidRequest, ErrorDescription: desc})
+	httpio.WriteJSON(w, status, protocol.ErrorResponse{Error: protocol.ErrInvalidRequest, ErrorDescription: desc})
 }
 
 // parse validates the query; errors are answered here (never redirected: the
@@ -67,7 +69,7 @@ func (h *Handler) parse(w http.ResponseWriter, r *http.Request) (*authRequest, b
 	}
 	// Only scopes the server grants may be requested (issue 11, item 10).
 	if ok, bad := svc.ScopesAllowed(q.Get("scope"), h.env.Scopes); !ok {
-		svc.WriteJSON(w, http.StatusBadRequest, protocol.ErrorResponse{Error: "invalid_scope", ErrorDescription: "scope not allowed: " + bad})
+		httpio.WriteJSON(w, http.StatusBadRequest, protocol.ErrorResponse{Error: "invalid_scope", ErrorDescription: "scope not allowed: " + bad})
 		return nil, false
 	}
 	ar := &authRequest{redirect: q.Get("redirect_uri"), state: q.Get("state"), scope: q.Get("scope"), challenge: q.Get("code_challenge")}
@@ -91,7 +93,7 @@ func (h *Handler) parse(w http.ResponseWriter, r *http.Request) (*authRequest, b
 		oauthErr(w, http.StatusBadRequest, "unknown client_id")
 		return nil, false
 	} else if err != nil {
-		svc.WriteJSON(w, http.StatusInternalServerError, protocol.ErrorResponse{Error: protocol.ErrServerError, ErrorDescription: "internal error"})
+		httpio.WriteJSON(w, http.StatusInternalServerError, protocol.ErrorResponse{Error: protocol.ErrServerError, ErrorDescription: "internal error"})
 		return nil, false
 	}
 	if ar.redirect != ar.client.RedirectURI {
@@ -116,12 +118,12 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 		h.page(w, http.StatusOK, ar, nonce, "", "")
 		return
 	}
-	if svc.MediaType(r) != "application/x-www-form-urlencoded" {
+	if httpio.MediaType(r) != "application/x-www-form-urlencoded" {
 		oauthErr(w, http.StatusUnsupportedMediaType, "the login form must be application/x-www-form-urlencoded")
 		return
 	}
-	body, err := svc.ReadBody(w, r, maxFormBody)
-	if errors.Is(err, svc.ErrTooLarge) {
+	body, err := httpio.ReadBody(w, r, maxFormBody)
+	if errors.Is(err, httpio.ErrTooLarge) {
 		oauthErr(w, http.StatusRequestEntityTooLarge, "request body too large")
 		return
 	}
@@ -142,7 +144,7 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	// Limits before any argon2 work: per peer IP across user names (password
 	// spraying), then per user name (guessing one password).
-	ip := svc.ClientIP(r)
+	ip := clientip.From(r)
 	if !h.env.Limits.LoginPerIP.Allow(ip) {
 		h.env.Audit(svc.AuditLoginLimited).Str("ip", ip).Str("user", username).Str("client_id", ar.client.ID).Msg("login refused: too many attempts from this address")
 		h.page(w, http.StatusTooManyRequests, ar, nonce, username, "Too many attempts. Wait a minute and try again.")

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/httpio"
 )
 
 // BenchmarkParseCreateForm is the create body the load generator sends.
@@ -29,6 +29,6 @@ func BenchmarkWriteTransaction(b *testing.B) {
 		UserID: "loadgen-user-7", IsAuthenticated: true, AuthenticationMethod: AuthMethod, Status: "accepted"}
 	b.ReportAllocs()
 	for b.Loop() {
-		svc.WriteJSON(&discard{h: http.Header{}}, http.StatusOK, t)
+		httpio.WriteJSON(&discard{h: http.Header{}}, http.StatusOK, t)
 	}
 }

@@ -11,7 +11,7 @@ import (
 
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server"
-	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/rp"
 	"github.com/openmobileauth/oma/server/servertest"
 	"github.com/openmobileauth/oma/server/store"
@@ -88,8 +88,8 @@ func TestFetchFromCache(t *testing.T) {
 			t.Fatalf("owner's long poll: HTTP %d, %d statements", st, n.Load())
 		}
 		st, body := get(t, ts, rp.PathTransaction+id, "other-rp", "other-rp-secret-0123456789abcdefghij")
-		var e svc.RPError
-		if st != http.StatusNotFound || json.Unmarshal(body, &e) != nil || e.Code != svc.RPCodeNotFound {
+		var e httpio.RPError
+		if st != http.StatusNotFound || json.Unmarshal(body, &e) != nil || e.Code != httpio.RPCodeNotFound {
 			t.Fatalf("another API client's fetch of a cached request: HTTP %d %s", st, body)
 		}
 		if st, body := get(t, ts, rp.PathTransaction+id+"/events", "other-rp", "other-rp-secret-0123456789abcdefghij"); st != http.StatusNotFound {

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/httpio"
 )
 
 // MaxWait is the longest long poll.
@@ -25,21 +25,21 @@ func (h *Handler) fetch(w http.ResponseWriter, r *http.Request) {
 	}
 	c, e := h.authenticate(r)
 	if e != nil {
-		svc.WriteRPError(w, e)
+		httpio.WriteRPError(w, e)
 		return
 	}
 	wait := 0
 	if ws := r.URL.Query().Get("wait"); ws != "" {
 		n, err := strconv.Atoi(ws)
 		if err != nil || n < 0 || n > MaxWait {
-			svc.WriteRPError(w, invalid(fmt.Sprintf("wait must be an integer from 0 to %d", MaxWait)))
+			httpio.WriteRPError(w, invalid(fmt.Sprintf("wait must be an integer from 0 to %d", MaxWait)))
 			return
 		}
 		wait = n
 	}
 	id := r.PathValue("id")
 	if len(id) > 128 {
-		svc.WriteRPError(w, errTxNotFound)
+		httpio.WriteRPError(w, errTxNotFound)
 		return
 	}
 	ctx := r.Context()
@@ -63,9 +63,9 @@ func (h *Handler) fetch(w http.ResponseWriter, r *http.Request) {
 		if e != nil || Final(t.Status) || left <= 0 {
 			release()
 			if e != nil {
-				svc.WriteRPError(w, e)
+				httpio.WriteRPError(w, e)
 			} else {
-				svc.WriteJSON(w, http.StatusOK, t)
+				httpio.WriteJSON(w, http.StatusOK, t)
 			}
 			return
 		}
@@ -94,14 +94,14 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request) {
 	}
 	c, e := h.authenticate(r)
 	if e != nil {
-		svc.WriteRPError(w, e)
+		httpio.WriteRPError(w, e)
 		return
 	}
 	id := r.PathValue("id")
 	ctx := r.Context()
 	t, e := h.load(ctx, c, id)
 	if e != nil {
-		svc.WriteRPError(w, e)
+		httpio.WriteRPError(w, e)
 		return
 	}
 	rc := http.NewResponseController(w)

@@ -12,6 +12,8 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/clientip"
+	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -96,10 +98,10 @@ func (h *Handler) Register(mux *http.ServeMux) {
 }
 
 var (
-	errUnauthorized   = &svc.RPError{Status: http.StatusUnauthorized, Err: "invalid_client", Code: svc.RPCodeUnauthorized, Description: "API client authentication failed"}
-	errInternal       = &svc.RPError{Status: http.StatusInternalServerError, Err: "server_error", Code: svc.RPCodeInternal, Description: "internal error"}
-	errTxNotFound     = &svc.RPError{Status: http.StatusNotFound, Err: "not_found", Code: svc.RPCodeNotFound, Description: "transaction not found"}
-	errMessageTooLong = &svc.RPError{Status: http.StatusBadRequest, Err: "message_too_long", Code: svc.RPCodeMessageTooLong, Description: "message is too long"}
+	errUnauthorized   = &httpio.RPError{Status: http.StatusUnauthorized, Err: "invalid_client", Code: httpio.RPCodeUnauthorized, Description: "API client authentication failed"}
+	errInternal       = &httpio.RPError{Status: http.StatusInternalServerError, Err: "server_error", Code: httpio.RPCodeInternal, Description: "internal error"}
+	errTxNotFound     = &httpio.RPError{Status: http.StatusNotFound, Err: "not_found", Code: httpio.RPCodeNotFound, Description: "transaction not found"}
+	errMessageTooLong = &httpio.RPError{Status: http.StatusBadRequest, Err: "message_too_long", Code: httpio.RPCodeMessageTooLong, Description: "message is too long"}
 )
 
 // MaxMessageBytes bounds the UTF-8 size of the message parameter, whatever
@@ -109,23 +111,23 @@ const MaxMessageBytes = 1024
 // dummyHash keeps the verification time the same for unknown clients.
 var dummyHash = store.HashAPISecret(protocol.RandomToken(32))
 
-var errAuthRateLimited = &svc.RPError{Status: http.StatusTooManyRequests, Err: "rate_limited", Code: svc.RPCodeRateLimited, Description: "too many failed authentications; wait and retry"}
+var errAuthRateLimited = &httpio.RPError{Status: http.StatusTooManyRequests, Err: "rate_limited", Code: httpio.RPCodeRateLimited, Description: "too many failed authentications; wait and retry"}
 
 // authenticate checks HTTP Basic credentials against the stored hash in
 // constant time (DESIGN §10). Failures are limited per client id and per
 // peer IP: while either budget is exhausted every attempt is refused (429)
 // before the secret is looked at, so guessing gains nothing.
-func (h *Handler) authenticate(r *http.Request) (store.APIClient, *svc.RPError) {
+func (h *Handler) authenticate(r *http.Request) (store.APIClient, *httpio.RPError) {
 	id, secret, ok := r.BasicAuth()
 	if !ok || id == "" || len(id) > 128 || len(secret) > 256 || !utf8.ValidString(id) {
 		return store.APIClient{}, errUnauthorized
 	}
 	lim := &h.env.Limits
-	ip := svc.ClientIP(r)
+	ip := clientip.From(r)
 	if lim.APIAuthFailPerClient.Exhausted(id) || lim.APIAuthFailPerIP.Exhausted(ip) {
 		return store.APIClient{}, errAuthRateLimited
 	}
-	failed := func() *svc.RPError {
+	failed := func() *httpio.RPError {
 		// Both budgets are charged; either one running out refuses this
 		// attempt's successors.
 		a, b := lim.APIAuthFailPerClient.Allow(id), lim.APIAuthFailPerIP.Allow(ip)
@@ -147,14 +149,14 @@ func (h *Handler) authenticate(r *http.Request) (store.APIClient, *svc.RPError) 
 		return c, failed()
 	}
 	if c.Disabled {
-		return c, &svc.RPError{Status: http.StatusForbidden, Err: "disabled", Code: svc.RPCodeDisabled, Description: "API client is disabled"}
+		return c, &httpio.RPError{Status: http.StatusForbidden, Err: "disabled", Code: httpio.RPCodeDisabled, Description: "API client is disabled"}
 	}
 	return c, nil
 }
 
 func methodNotAllowed(w http.ResponseWriter, allow string) {
 	w.Header().Set("Allow", allow)
-	svc.WriteRPError(w, &svc.RPError{Status: http.StatusMethodNotAllowed, Err: "invalid_request", Code: svc.RPCodeInvalidParam, Description: "method not allowed"})
+	httpio.WriteRPError(w, &httpio.RPError{Status: http.StatusMethodNotAllowed, Err: "invalid_request", Code: httpio.RPCodeInvalidParam, Description: "method not allowed"})
 }
 
 // create: POST PathCreate.
@@ -165,24 +167,24 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 	}
 	c, e := h.authenticate(r)
 	if e != nil {
-		svc.WriteRPError(w, e)
+		httpio.WriteRPError(w, e)
 		return
 	}
-	body, err := svc.ReadBody(w, r, maxBody)
-	if errors.Is(err, svc.ErrTooLarge) {
-		svc.WriteRPError(w, &svc.RPError{Status: http.StatusRequestEntityTooLarge, Err: "invalid_request", Code: svc.RPCodeInvalidParam, Description: "request body too large"})
+	body, err := httpio.ReadBody(w, r, maxBody)
+	if errors.Is(err, httpio.ErrTooLarge) {
+		httpio.WriteRPError(w, &httpio.RPError{Status: http.StatusRequestEntityTooLarge, Err: "invalid_request", Code: httpio.RPCodeInvalidParam, Description: "request body too large"})
 		return
 	} else if err != nil {
-		svc.WriteRPError(w, invalid("unreadable body"))
+		httpio.WriteRPError(w, invalid("unreadable body"))
 		return
 	}
-	p, e := ParseCreate(svc.MediaType(r), body)
+	p, e := ParseCreate(httpio.MediaType(r), body)
 	if e != nil {
-		svc.WriteRPError(w, e)
+		httpio.WriteRPError(w, e)
 		return
 	}
 	if !h.env.Limits.CreatePerAPIClient.Allow(c.ID) {
-		svc.WriteRPError(w, &svc.RPError{Status: http.StatusTooManyRequests, Err: "rate_limited", Code: svc.RPCodeRateLimited, Description: "too many requests; slow down"})
+		httpio.WriteRPError(w, &httpio.RPError{Status: http.StatusTooManyRequests, Err: "rate_limited", Code: httpio.RPCodeRateLimited, Description: "too many requests; slow down"})
 		return
 	}
 	maxLen := h.env.MaxMessageLen
@@ -192,25 +194,25 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 	// Characters as configured, and bytes: a long run of 4-byte characters
 	// (or a large configured limit) cannot make the shown text huge.
 	if utf8.RuneCountInString(p.Message) > maxLen || len(p.Message) > MaxMessageBytes {
-		svc.WriteRPError(w, errMessageTooLong)
+		httpio.WriteRPError(w, errMessageTooLong)
 		return
 	}
 	if p.CallbackURI != "" && !slices.Contains(c.CallbackURIs, p.CallbackURI) {
-		svc.WriteRPError(w, invalid("callback_uri is not registered for this API client"))
+		httpio.WriteRPError(w, invalid("callback_uri is not registered for this API client"))
 		return
 	}
 	ctx := r.Context()
 	t, err := h.otpType(ctx, p.Type)
 	if errors.Is(err, store.ErrNotFound) {
-		svc.WriteRPError(w, invalid("unknown type"))
+		httpio.WriteRPError(w, invalid("unknown type"))
 		return
 	} else if err != nil {
 		h.env.Log.Error().Err(err).Msg("reading OTP type")
-		svc.WriteRPError(w, errInternal)
+		httpio.WriteRPError(w, errInternal)
 		return
 	}
 	if t.Disabled {
-		svc.WriteRPError(w, &svc.RPError{Status: http.StatusForbidden, Err: "disabled", Code: svc.RPCodeDisabled, Description: "this type is disabled"})
+		httpio.WriteRPError(w, &httpio.RPError{Status: http.StatusForbidden, Err: "disabled", Code: httpio.RPCodeDisabled, Description: "this type is disabled"})
 		return
 	}
 	// The text shown is checked again as a whole: the type's template is
@@ -222,10 +224,10 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 	if err := protocol.CheckDisplayText(shown); err != nil {
 		var de *protocol.DisplayTextError
 		if errors.As(err, &de) && de.Class == protocol.ClassTooLong {
-			svc.WriteRPError(w, errMessageTooLong)
+			httpio.WriteRPError(w, errMessageTooLong)
 		} else {
 			h.env.Log.Warn().Str("type", t.Name).Msg("the OTP type's message template cannot be shown: " + err.Error())
-			svc.WriteRPError(w, invalid("type: its message template cannot be shown ("+err.Error()+")"))
+			httpio.WriteRPError(w, invalid("type: its message template cannot be shown ("+err.Error()+")"))
 		}
 		return
 	}
@@ -265,11 +267,11 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 	})
 	if err != nil {
 		h.env.Log.Error().Err(err).Msg("creating transaction")
-		svc.WriteRPError(w, errInternal)
+		httpio.WriteRPError(w, errInternal)
 		return
 	}
 	if e != nil {
-		svc.WriteRPError(w, e)
+		httpio.WriteRPError(w, e)
 		return
 	}
 	// The device's claim and answer on this instance start from these
@@ -277,7 +279,7 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 	h.env.TxCache.Put(x)
 	h.env.Metrics.TxCreated(x.Type, svc.MethodOf(x))
 	h.env.Log.Info().Str("api_client_id", c.ID).Str("transaction_id", resp.TransactionID).Str("type", p.Type).Bool("user_bound", p.UserID != "").Msg("authentication request created")
-	svc.WriteJSON(w, http.StatusOK, resp)
+	httpio.WriteJSON(w, http.StatusOK, resp)
 }
 
 // view maps a stored transaction to the fetch answer.
@@ -322,7 +324,7 @@ func view(x store.Transaction, nowMs int64) Transaction {
 
 // notCreated says why a user-bound request was not inserted: the user is
 // suspended (DESIGN §13: 1000 with the end time) or unknown (1003).
-func (h *Handler) notCreated(ctx context.Context, tx store.Tx, userID string) (*svc.RPError, error) {
+func (h *Handler) notCreated(ctx context.Context, tx store.Tx, userID string) (*httpio.RPError, error) {
 	s, on, err := svc.SuspensionOf(ctx, tx, userID, h.env.NowMs())
 	if err != nil {
 		return nil, err
@@ -334,7 +336,7 @@ func (h *Handler) notCreated(ctx context.Context, tx store.Tx, userID string) (*
 	if s.Reason == protocol.ReasonWrongMatch {
 		why = "the user picked wrong numbers repeatedly"
 	}
-	return &svc.RPError{Status: http.StatusForbidden, Err: "disabled", Code: svc.RPCodeDisabled,
+	return &httpio.RPError{Status: http.StatusForbidden, Err: "disabled", Code: httpio.RPCodeDisabled,
 		Description: "mobile authentication requests for this user are suspended until " + time.UnixMilli(s.Until).UTC().Format(time.RFC3339) +
 			" (" + why + "); an operator can lift it (tokenserver user unsuspend)"}, nil
 }
@@ -347,7 +349,7 @@ func Final(status string) bool {
 // load reads the transaction id of API client c. A final answer this
 // instance recorded itself (accepted and denied never change) comes from the
 // cache, with the same ownership check; anything else from the store.
-func (h *Handler) load(ctx context.Context, c store.APIClient, id string) (Transaction, *svc.RPError) {
+func (h *Handler) load(ctx context.Context, c store.APIClient, id string) (Transaction, *httpio.RPError) {
 	now := h.env.NowMs()
 	if ct, ok := h.env.TxCache.ByID(id, now); ok && ct.Final() {
 		if ct.APIClientID != c.ID {

@@ -9,7 +9,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/openmobileauth/oma/core/protocol"
-	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/httpio"
 )
 
 var createFields = map[string]bool{"type": true, "message": true, "callback_uri": true, "language_code": true, "ip_address": true, "user_agent": true, "user_id": true, "number_matching": true, "details": true}
@@ -20,11 +20,11 @@ var createFields = map[string]bool{"type": true, "message": true, "callback_uri"
 // characters that cannot be shown safely (protocol.CheckDisplayText); both
 // come back in NFC. Message length is checked by the caller (it depends on
 // the API client).
-func ParseCreate(mt string, body []byte) (CreateParams, *svc.RPError) {
+func ParseCreate(mt string, body []byte) (CreateParams, *httpio.RPError) {
 	var p CreateParams
 	switch mt {
 	case "application/json":
-		if err := svc.DecodeStrictJSON(body, &p); err != nil {
+		if err := httpio.DecodeStrictJSON(body, &p); err != nil {
 			return p, invalid("malformed JSON body (unknown field, wrong type or trailing data)")
 		}
 	case "application/x-www-form-urlencoded":
@@ -56,12 +56,12 @@ func ParseCreate(mt string, body []byte) (CreateParams, *svc.RPError) {
 			return p, invalid("number_matching must be true or false")
 		}
 		if d := f.Get("details"); d != "" {
-			if err := svc.DecodeStrictJSON([]byte(d), &p.Details); err != nil {
+			if err := httpio.DecodeStrictJSON([]byte(d), &p.Details); err != nil {
 				return p, invalid("details must be a JSON array of {label, value} objects")
 			}
 		}
 	default:
-		return p, &svc.RPError{Status: 415, Err: "invalid_request", Code: svc.RPCodeInvalidParam, Description: "Content-Type must be application/x-www-form-urlencoded or application/json"}
+		return p, &httpio.RPError{Status: 415, Err: "invalid_request", Code: httpio.RPCodeInvalidParam, Description: "Content-Type must be application/x-www-form-urlencoded or application/json"}
 	}
 	return p, validate(&p)
 }
@@ -122,7 +122,7 @@ func (p *CreateParams) formField(name string) (*string, uint8) {
 	return nil, 0
 }
 
-func validate(p *CreateParams) *svc.RPError {
+func validate(p *CreateParams) *httpio.RPError {
 	for _, s := range []string{p.Type, p.Message, p.CallbackURI, p.LanguageCode, p.IPAddress, p.UserAgent, p.UserID} {
 		if !utf8.ValidString(s) {
 			return invalid("parameters must be UTF-8")
@@ -147,7 +147,7 @@ func validate(p *CreateParams) *svc.RPError {
 	// stored in NFC and may not hold anything that could mislead the user
 	// (line breaks, bidi controls, invisible characters, ...): the rule the
 	// SDK core applies again before it shows the message.
-	var e *svc.RPError
+	var e *httpio.RPError
 	if p.Message, e = displayParam("message", p.Message); e != nil {
 		return e
 	}
@@ -176,7 +176,7 @@ func validate(p *CreateParams) *svc.RPError {
 
 // displayParam returns parameter name's value v in NFC, or a 1003 error
 // naming the parameter and the class of character refused.
-func displayParam(name, v string) (string, *svc.RPError) {
+func displayParam(name, v string) (string, *httpio.RPError) {
 	if v == "" || printableASCII(v) {
 		return v, nil // NFC already, and nothing to refuse
 	}
@@ -202,8 +202,8 @@ func printableASCII(v string) bool {
 	return true
 }
 
-func invalid(desc string) *svc.RPError {
-	return &svc.RPError{Status: 400, Err: "invalid_parameter", Code: svc.RPCodeInvalidParam, Description: desc}
+func invalid(desc string) *httpio.RPError {
+	return &httpio.RPError{Status: 400, Err: "invalid_parameter", Code: httpio.RPCodeInvalidParam, Description: desc}
 }
 
 func clip(s string, n int) string {

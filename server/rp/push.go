@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/push"
 	"github.com/openmobileauth/oma/server/store"
@@ -18,7 +19,7 @@ import (
 // never sees a request swapped under the one being read, and an attacker's
 // request cannot displace the user's own). Repeated creation for one user
 // backs off exponentially.
-var errTooManyPending = &svc.RPError{Status: http.StatusTooManyRequests, Err: "too_many_pending", Code: svc.RPCodeRateLimited,
+var errTooManyPending = &httpio.RPError{Status: http.StatusTooManyRequests, Err: "too_many_pending", Code: httpio.RPCodeRateLimited,
 	Description: "the user already has an open push request; wait for its answer or expiry"}
 
 var errNoDevice = invalid("user_id: the user has no device enrolled for mobile authentication")
@@ -30,7 +31,7 @@ var errRollback = errors.New("rollback")
 // transaction. Sending happens in the push outbox, never in this request.
 func (h *Handler) createPush(w http.ResponseWriter, r *http.Request, c store.APIClient, p CreateParams, t store.OTPType, shown string, extras svc.Extras) {
 	if p.UserID == "" {
-		svc.WriteRPError(w, invalid("user_id is required for a push type"))
+		httpio.WriteRPError(w, invalid("user_id is required for a push type"))
 		return
 	}
 	ctx := r.Context()
@@ -42,7 +43,7 @@ func (h *Handler) createPush(w http.ResponseWriter, r *http.Request, c store.API
 		CreatedAt: nowMs, ExpiresAt: now.Add(ttl).UnixMilli(), Extras: extras.Encode()}
 	pe := h.env.Push
 	var (
-		e       *svc.RPError
+		e       *httpio.RPError
 		retryIn time.Duration
 		jobs    int
 	)
@@ -65,7 +66,7 @@ func (h *Handler) createPush(w http.ResponseWriter, r *http.Request, c store.API
 		}
 		if wait := pe.PushBackoff(streak); wait > 0 && nowMs < st.LastCreatedAt+wait.Milliseconds() {
 			retryIn = time.Duration(st.LastCreatedAt+wait.Milliseconds()-nowMs) * time.Millisecond
-			e = &svc.RPError{Status: http.StatusTooManyRequests, Err: "rate_limited", Code: svc.RPCodeRateLimited,
+			e = &httpio.RPError{Status: http.StatusTooManyRequests, Err: "rate_limited", Code: httpio.RPCodeRateLimited,
 				Description: "push requests for this user are backing off; retry later"}
 			return errRollback
 		}
@@ -112,14 +113,14 @@ func (h *Handler) createPush(w http.ResponseWriter, r *http.Request, c store.API
 		if retryIn > 0 {
 			w.Header().Set("Retry-After", strconv.FormatInt(int64((retryIn+time.Second-1)/time.Second), 10))
 		}
-		svc.WriteRPError(w, e)
+		httpio.WriteRPError(w, e)
 		return
 	}
 	if err != nil {
 		if !errors.Is(err, context.Canceled) {
 			h.env.Log.Error().Err(err).Msg("creating push request")
 		}
-		svc.WriteRPError(w, errInternal)
+		httpio.WriteRPError(w, errInternal)
 		return
 	}
 	h.env.TxCache.Put(x)
@@ -128,7 +129,7 @@ func (h *Handler) createPush(w http.ResponseWriter, r *http.Request, c store.API
 		pe.Wake()
 	}
 	h.env.Log.Info().Str("api_client_id", c.ID).Str("transaction_id", x.ID).Str("type", t.Name).Int("pushes", jobs).Msg("push authentication request created")
-	svc.WriteJSON(w, http.StatusOK, CreateResponse{TransactionID: x.ID, AuthMethod: protocol.AuthMethodPush, TimeToLive: ttl.Milliseconds(), MatchCode: extras.MatchCode})
+	httpio.WriteJSON(w, http.StatusOK, CreateResponse{TransactionID: x.ID, AuthMethod: protocol.AuthMethodPush, TimeToLive: ttl.Milliseconds(), MatchCode: extras.MatchCode})
 }
 
 // authMethodOf is the authentication method of a stored request.

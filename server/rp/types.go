@@ -4,7 +4,7 @@ import (
 	"errors"
 
 	"github.com/openmobileauth/oma/core/protocol"
-	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/httpio"
 )
 
 // API paths.
@@ -58,17 +58,17 @@ type CreateResponse struct {
 	MatchCode     string `json:"match_code,omitempty"` // DESIGN §13: the number the RP shows the user
 }
 
-// AppendJSON appends r as encoding/json encodes it (svc.JSONAppender).
+// AppendJSON appends r as encoding/json encodes it (httpio.JSONAppender).
 func (r CreateResponse) AppendJSON(b []byte) []byte {
 	b = append(b, '{')
-	b = svc.AppendJSONField(b, "transaction_id", r.TransactionID)
-	b = svc.AppendJSONField(b, "auth_method", r.AuthMethod)
-	b = svc.AppendJSONInt(b, "time_to_live", r.TimeToLive)
+	b = httpio.AppendJSONField(b, "transaction_id", r.TransactionID)
+	b = httpio.AppendJSONField(b, "auth_method", r.AuthMethod)
+	b = httpio.AppendJSONInt(b, "time_to_live", r.TimeToLive)
 	if r.OTP != "" {
-		b = svc.AppendJSONField(b, "otp", r.OTP)
+		b = httpio.AppendJSONField(b, "otp", r.OTP)
 	}
 	if r.MatchCode != "" {
-		b = svc.AppendJSONField(b, "match_code", r.MatchCode)
+		b = httpio.AppendJSONField(b, "match_code", r.MatchCode)
 	}
 	return append(b, '}')
 }
@@ -93,22 +93,22 @@ type Transaction struct {
 	ReportedByUser bool `json:"reported_by_user,omitempty"`
 }
 
-// AppendJSON appends t as encoding/json encodes it (svc.JSONAppender).
+// AppendJSON appends t as encoding/json encodes it (httpio.JSONAppender).
 func (t Transaction) AppendJSON(b []byte) []byte {
 	b = append(b, '{')
-	b = svc.AppendJSONField(b, "transaction_id", t.TransactionID)
-	b = svc.AppendJSONField(b, "callback_uri", t.CallbackURI)
-	b = svc.AppendJSONInt(b, "timestamp", t.Timestamp)
-	b = svc.AppendJSONField(b, "user_id", t.UserID)
-	b = svc.AppendJSONBool(b, "is_authenticated", t.IsAuthenticated)
-	b = svc.AppendJSONField(b, "authentication_method", t.AuthenticationMethod)
+	b = httpio.AppendJSONField(b, "transaction_id", t.TransactionID)
+	b = httpio.AppendJSONField(b, "callback_uri", t.CallbackURI)
+	b = httpio.AppendJSONInt(b, "timestamp", t.Timestamp)
+	b = httpio.AppendJSONField(b, "user_id", t.UserID)
+	b = httpio.AppendJSONBool(b, "is_authenticated", t.IsAuthenticated)
+	b = httpio.AppendJSONField(b, "authentication_method", t.AuthenticationMethod)
 	b = append(b, `,"not_authenticated_reason":{`...)
-	b = svc.AppendJSONField(b, "reason", t.NotAuthenticatedReason.Reason)
-	b = svc.AppendJSONField(b, "description", t.NotAuthenticatedReason.Description)
+	b = httpio.AppendJSONField(b, "reason", t.NotAuthenticatedReason.Reason)
+	b = httpio.AppendJSONField(b, "description", t.NotAuthenticatedReason.Description)
 	b = append(b, '}')
-	b = svc.AppendJSONField(b, "status", t.Status)
+	b = httpio.AppendJSONField(b, "status", t.Status)
 	if t.ReportedByUser {
-		b = svc.AppendJSONBool(b, "reported_by_user", true)
+		b = httpio.AppendJSONBool(b, "reported_by_user", true)
 	}
 	return append(b, '}')
 }

@@ -1,5 +1,6 @@
 // Package svc holds what the Token Server's HTTP packages (device, oauth, rp)
-// share: the Env of dependencies (store, clocks, logger, limits, CA, password
-// hashing, the change hub), strict request decoding and the JSON error
-// writers of both APIs.
+// still share and has not yet moved to a package of its own (issue 12): the
+// Env of dependencies (store, clocks, logger, limits, CA, password hashing,
+// the change hub). HTTP JSON I/O is server/httpio, client addresses
+// server/clientip.
 package svc

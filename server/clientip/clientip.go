@@ -1,4 +1,4 @@
-package svc
+package clientip
 
 import (
 	"context"
@@ -10,18 +10,18 @@ import (
 
 type clientIPKey struct{}
 
-// ClientIP is the address of the client that sent r: the one WithClientIP
+// From is the address of the client that sent r: the one With
 // stored (the server's middleware does, honouring trusted proxies), else the
 // TCP peer. Per-IP rate limits key on it.
-func ClientIP(r *http.Request) string {
+func From(r *http.Request) string {
 	if ip, ok := r.Context().Value(clientIPKey{}).(string); ok {
 		return ip
 	}
-	return PeerIP(r)
+	return Peer(r)
 }
 
-// PeerIP is the TCP peer address of r (no forwarding header is looked at).
-func PeerIP(r *http.Request) string {
+// Peer is the TCP peer address of r (no forwarding header is looked at).
+func Peer(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
@@ -29,20 +29,20 @@ func PeerIP(r *http.Request) string {
 	return host
 }
 
-// WithClientIP returns r with ip as its ClientIP.
-func WithClientIP(r *http.Request, ip string) *http.Request {
+// With returns r with ip as its client address (what From returns).
+func With(r *http.Request, ip string) *http.Request {
 	return r.WithContext(context.WithValue(r.Context(), clientIPKey{}, ip))
 }
 
-// ForwardedClientIP finds the client address of r behind reverse proxies:
+// Forwarded finds the client address of r behind reverse proxies:
 // when the TCP peer is one of trusted, X-Forwarded-For is read from the
 // right (each proxy appends the address it received the request from) and
 // the first address that is not a trusted proxy is the client. Left of that
 // the header is written by the client and proves nothing. With no trusted
 // proxies, or a peer that is not one, the header is ignored. A malformed hop
 // ends the walk at the last trusted address seen.
-func ForwardedClientIP(r *http.Request, trusted []netip.Prefix) string {
-	peer := PeerIP(r)
+func Forwarded(r *http.Request, trusted []netip.Prefix) string {
+	peer := Peer(r)
 	if len(trusted) == 0 {
 		return peer
 	}

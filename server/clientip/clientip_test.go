@@ -1,4 +1,4 @@
-package svc
+package clientip
 
 import (
 	"net/http/httptest"
@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// ForwardedClientIP: X-Forwarded-For counts only when the peer is a trusted
+// Forwarded: X-Forwarded-For counts only when the peer is a trusted
 // proxy, and then only up to the right-most hop that is not one.
 func TestForwardedClientIP(t *testing.T) {
 	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("2001:db8::/32")}
@@ -33,18 +33,18 @@ func TestForwardedClientIP(t *testing.T) {
 		for _, v := range c.xff {
 			r.Header.Add("X-Forwarded-For", v)
 		}
-		if got := ForwardedClientIP(r, c.trusted); got != c.want {
+		if got := Forwarded(r, c.trusted); got != c.want {
 			t.Errorf("%s: %q, want %q", name, got, c.want)
 		}
-		if got := ClientIP(WithClientIP(r, "192.0.2.77")); got != "192.0.2.77" {
-			t.Errorf("%s: ClientIP ignores the stored address: %q", name, got)
+		if got := From(With(r, "192.0.2.77")); got != "192.0.2.77" {
+			t.Errorf("%s: From ignores the stored address: %q", name, got)
 		}
 	}
 	r := httptest.NewRequest("GET", "/", nil)
 	r.RemoteAddr = "10.1.1.1:5000"
 	r.Header.Set("X-Forwarded-For", "192.0.2.1")
-	if got := ClientIP(r); got != "10.1.1.1" {
-		t.Errorf("ClientIP without the middleware believes the header: %q", got)
+	if got := From(r); got != "10.1.1.1" {
+		t.Errorf("From without the middleware believes the header: %q", got)
 	}
 }
 
@@ -57,7 +57,7 @@ func BenchmarkForwardedClientIP(b *testing.B) {
 	r.Header.Set("X-Forwarded-For", "6.6.6.6, 192.0.2.1, 10.2.2.2")
 	b.ReportAllocs()
 	for b.Loop() {
-		if ForwardedClientIP(r, trusted) != "192.0.2.1" {
+		if Forwarded(r, trusted) != "192.0.2.1" {
 			b.Fatal("wrong client")
 		}
 	}
