@@ -146,7 +146,7 @@ func TestPushFlow(t *testing.T) {
 			t.Fatalf("pending %+v %v", pend, err)
 		}
 		one, err := d.PushRequest(id)
-		if err != nil || one != pend[0] {
+		if err != nil || !reflect.DeepEqual(one, pend[0]) {
 			t.Fatalf("fetch by id %+v %v", one, err)
 		}
 		c, err := d.PushClaim(id)

@@ -241,6 +241,10 @@ type PendingMobileAuthRequest struct {
 	Type          string      `json:"type"`
 	Date          int64       `json:"date" doc:"Creation time, unix milliseconds."`
 	TimeToLive    int64       `json:"timeToLive" doc:"Milliseconds left until it expires."`
+	// DESIGN §13, as in MobileAuthenticationRequest (absent for requests without them).
+	Details          []TransactionDetail `json:"details,omitempty" doc:"Label/value pairs the request will show under the message (the answer signs exactly these)."`
+	MatchCandidates  []string            `json:"matchCandidates,omitempty" doc:"Number matching: the numbers the request will offer; the user picks the one the relying party's page shows."`
+	UserVerification string              `json:"userVerification,omitempty" enum:"required" doc:"required: accepting will ask for user verification (the PIN, or the registered biometric authenticator when it is the preferred one)."`
 }
 
 // Resource request types (the official Types.ResourceRequestType values).

@@ -68,7 +68,7 @@ func (m *MobileAuth) confirm(ctx context.Context, f *flow.Flow, p *store.Profile
 	if err := protocol.CheckDetails(tx.Details); err != nil {
 		return none, dispatch.Errorf(dispatch.CodeNotHandleable, "the request's details cannot be shown safely: %v", err)
 	}
-	if n := len(tx.MatchCandidates); n != 0 && (n != protocol.MatchCandidates || !distinct(tx.MatchCandidates)) {
+	if !candidatesOK(tx.MatchCandidates) {
 		return none, dispatch.Errorf(dispatch.CodeNotHandleable, "the request's number-matching candidates are malformed")
 	}
 	req := api.MobileAuthenticationRequest{
@@ -158,6 +158,11 @@ type answer struct {
 	matchPick string
 	reason    string
 	pin       string
+}
+
+// candidatesOK: no number matching, or protocol.MatchCandidates distinct candidates.
+func candidatesOK(cs []string) bool {
+	return len(cs) == 0 || len(cs) == protocol.MatchCandidates && distinct(cs)
 }
 
 func distinct(xs []string) bool {

@@ -288,11 +288,16 @@ func (m *MobileAuth) pendingPush(ctx context.Context, _ api.None) ([]api.Pending
 			return nil, err
 		}
 		for _, r := range resp.Requests {
-			if protocol.CheckDisplayText(r.Message) != nil {
-				continue // never offered for display (DESIGN §5); the server refuses such text anyway
+			if protocol.CheckDisplayText(r.Message) != nil || protocol.CheckDetails(r.Details) != nil || !candidatesOK(r.MatchCandidates) {
+				continue // never offered for display (DESIGN §5, §13); the server refuses such text anyway
 			}
-			out = append(out, api.PendingMobileAuthRequest{TransactionID: r.TransactionID, UserProfile: api.UserProfile{ID: p.ID},
-				Message: r.Message, Type: r.Type, Date: r.CreatedAt * 1000, TimeToLive: max(0, r.ExpiresAt*1000-now)})
+			pr := api.PendingMobileAuthRequest{TransactionID: r.TransactionID, UserProfile: api.UserProfile{ID: p.ID},
+				Message: r.Message, Type: r.Type, Date: r.CreatedAt * 1000, TimeToLive: max(0, r.ExpiresAt*1000-now),
+				MatchCandidates: r.MatchCandidates, UserVerification: r.UserVerification}
+			for _, d := range r.Details {
+				pr.Details = append(pr.Details, api.TransactionDetail{Label: d.Label, Value: d.Value})
+			}
+			out = append(out, pr)
 		}
 	}
 	return out, nil

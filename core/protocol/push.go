@@ -60,6 +60,14 @@ type PendingRequest struct {
 	Message       string `json:"message"`
 	CreatedAt     int64  `json:"created_at"` // unix seconds
 	ExpiresAt     int64  `json:"expires_at"` // unix seconds
+	// DESIGN §13, as in ClaimResponse (absent for requests without them):
+	// the structured details, the number-matching candidates and the user
+	// verification the accept needs, so a list can show what will be asked.
+	// The claim (PathPushClaim) carries them again; the answer signs the
+	// claim's.
+	Details          []Detail `json:"details,omitempty"`
+	MatchCandidates  []string `json:"match_candidates,omitempty"`
+	UserVerification string   `json:"user_verification,omitempty"`
 }
 
 // PendingResponse answers PathPushPending: open (unclaimed, unexpired)

@@ -5,12 +5,14 @@ import (
 	"crypto/ecdh"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server/clientip"
 	"github.com/openmobileauth/oma/server/httpio"
+	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/push"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -141,7 +143,11 @@ func (h *Handler) pending(w http.ResponseWriter, r *http.Request) {
 			if t.BoundUserID != e.UserID { // the store's join guarantees it; never list another user's
 				continue
 			}
-			resp.Requests = append(resp.Requests, pendingOf(t, e))
+			pr, err := pendingOf(t, e)
+			if err != nil {
+				return nil, err
+			}
+			resp.Requests = append(resp.Requests, pr)
 		}
 		return nil, err
 	})
@@ -152,9 +158,16 @@ func (h *Handler) pending(w http.ResponseWriter, r *http.Request) {
 	httpio.WriteJSON(w, http.StatusOK, resp)
 }
 
-func pendingOf(t store.Transaction, e store.Enrollment) protocol.PendingRequest {
+// pendingOf is push request t as listed to enrollment e, with its DESIGN §13
+// extras (details, number-matching candidates, user verification).
+func pendingOf(t store.Transaction, e store.Enrollment) (protocol.PendingRequest, error) {
+	x, err := svc.ParseExtras(t.Extras)
+	if err != nil {
+		return protocol.PendingRequest{}, fmt.Errorf("transaction %s: stored request extras unreadable: %w", t.ID, err)
+	}
 	return protocol.PendingRequest{TransactionID: t.ID, ProfileID: e.ProfileID, Type: t.Type, Message: t.Message,
-		CreatedAt: t.CreatedAt / 1000, ExpiresAt: t.ExpiresAt / 1000}
+		CreatedAt: t.CreatedAt / 1000, ExpiresAt: t.ExpiresAt / 1000,
+		Details: x.Details, MatchCandidates: x.Candidates, UserVerification: x.UserVerification}, nil
 }
 
 // pushRequest: GET PathPushRequest{id}?profile_id= → one open push request
@@ -189,8 +202,8 @@ func (h *Handler) pushRequest(w http.ResponseWriter, r *http.Request) {
 		if t.Status != store.StatusPending {
 			return errAlreadyClaimed, nil
 		}
-		out = pendingOf(t, e)
-		return nil, nil
+		out, err = pendingOf(t, e)
+		return nil, err
 	})
 	if de != nil {
 		fail(w, de)
@@ -301,8 +314,16 @@ func (h *Handler) pushClaim(w http.ResponseWriter, r *http.Request) {
 		}
 		h.env.Hub.Notify(tr.ID)
 		h.env.Log.Info().Str("transaction_id", tr.ID).Str("profile_id", enr.ProfileID).Msg("push request claimed")
-		httpio.WriteJSON(w, http.StatusOK, protocol.ClaimResponse{TransactionID: tr.ID, Message: tr.Message, Type: tr.Type, Nonce: nonce,
-			ExpiresAt: tr.ExpiresAt / 1000, ProfileID: enr.ProfileID, UserID: enr.UserID})
+		resp := protocol.ClaimResponse{TransactionID: tr.ID, Message: tr.Message, Type: tr.Type, Nonce: nonce,
+			ExpiresAt: tr.ExpiresAt / 1000, ProfileID: enr.ProfileID, UserID: enr.UserID}
+		// DESIGN §13 on the push path as on the OTP claim: the details the
+		// answer must sign, the candidates, the user verification.
+		if err := claimExtras(&resp, tr); err != nil {
+			h.env.Log.Error().Err(err).Str("transaction_id", tr.ID).Msg("stored request extras unreadable")
+			fail(w, errInternal)
+			return
+		}
+		httpio.WriteJSON(w, http.StatusOK, resp)
 		return
 	}
 }

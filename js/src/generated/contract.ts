@@ -194,6 +194,12 @@ export interface PendingMobileAuthRequest {
   date: number;
   /** Milliseconds left until it expires. */
   timeToLive: number;
+  /** Label/value pairs the request will show under the message (the answer signs exactly these). */
+  details?: TransactionDetail[];
+  /** Number matching: the numbers the request will offer; the user picks the one the relying party's page shows. */
+  matchCandidates?: string[];
+  /** required: accepting will ask for user verification (the PIN, or the registered biometric authenticator when it is the preferred one). */
+  userVerification?: string;
 }
 
 export interface PendingRequestParams {
@@ -979,6 +985,20 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
         "type": "integer",
         "description": "Creation time, unix milliseconds."
       },
+      "details": {
+        "type": "array",
+        "description": "Label/value pairs the request will show under the message (the answer signs exactly these).",
+        "items": {
+          "$ref": "#/$defs/TransactionDetail"
+        }
+      },
+      "matchCandidates": {
+        "type": "array",
+        "description": "Number matching: the numbers the request will offer; the user picks the one the relying party's page shows.",
+        "items": {
+          "type": "string"
+        }
+      },
       "message": {
         "type": "string",
         "description": "The text the request will ask the user to confirm."
@@ -995,6 +1015,10 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
       },
       "userProfile": {
         "$ref": "#/$defs/UserProfile"
+      },
+      "userVerification": {
+        "type": "string",
+        "description": "required: accepting will ask for user verification (the PIN, or the registered biometric authenticator when it is the preferred one)."
       }
     },
     "x-order": [
@@ -1003,7 +1027,10 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
       "message",
       "type",
       "date",
-      "timeToLive"
+      "timeToLive",
+      "details",
+      "matchCandidates",
+      "userVerification"
     ],
     "required": [
       "transactionId",
