@@ -355,6 +355,51 @@ step('push: a push target registered for the enrolled profile', async () => {
   assert.equal(await OneginiSdk.isUserEnrolledForMobileAuthWithPush(profile!.id), true);
 });
 
+step('push with details, number matching and PIN to approve (DESIGN §12, §13): the pending list and the request shown carry them; pick + PIN accept', async () => {
+  assert.match(
+    await server!.admin(['otp-type', 'create', '--name', 'push-af', '--push', '--number-matching', '--user-verification', 'required']),
+    /push true/,
+  );
+  // The "this wasn't me" step above suspended the user's user-bound requests: the operator lifts it.
+  await server!.admin(['user', 'unsuspend', '--user', server!.demoUser.username]);
+  const details = [{ label: 'Payee', value: 'Example Shop' }, { label: 'IBAN', value: 'NL91 ABNA 0417 1643 00' }];
+  const started = await server!.startMobileAuth('Pay 25.00 EUR?', server!.demoUser.username, 'push-af', { details: JSON.stringify(details) });
+  assert.equal(started.auth_method, 'PUSH');
+  assert.match(started.match_code ?? '', /^[1-9][0-9]$/);
+  const pending = await OneginiSdk.getPendingMobileAuthWithPushRequests();
+  assert.equal(pending.length, 1);
+  const listed = pending[0]!;
+  assert.equal(listed.transactionId, started.transaction_id);
+  assert.deepEqual(listed.details, details);
+  assert.equal(listed.userVerification, 'required');
+  assert.equal(listed.matchCandidates!.length, 3);
+  assert.ok(listed.matchCandidates!.includes(started.match_code!));
+  const shown: Types.MobileAuthenticationRequest[] = [];
+  const pinActions: string[] = [];
+  const sub = OneginiSdk.addEventListener(Events.SdkNotification.MobileAuthOtp, (e) => {
+    if (e.action !== Events.MobileAuthOtp.StartAuthentication) return;
+    shown.push(e.mobileAuthenticationRequest);
+    void OneginiSdk.acceptMobileAuthConfirmation({ matchCode: started.match_code! });
+  });
+  const pinSub = OneginiSdk.addEventListener(Events.SdkNotification.PinAuth, (e) => {
+    pinActions.push(e.action);
+    if (e.action === Events.PinAuthentication.Open) void OneginiSdk.submitPin(Events.PinFlow.Authentication, PIN);
+  });
+  try {
+    await OneginiSdk.handlePendingMobileAuthWithPushRequest(listed);
+  } finally {
+    sub.remove();
+    pinSub.remove();
+  }
+  assert.equal(shown.length, 1);
+  assert.deepEqual(shown[0]!.details, details);
+  assert.deepEqual(shown[0]!.matchCandidates, listed.matchCandidates);
+  assert.deepEqual(pinActions, ['open', 'close']);
+  const tx = await server!.transaction(started.transaction_id);
+  assert.equal(tx.is_authenticated, true);
+  assert.equal(tx.authentication_method, 'PUSH_WITH_PIN');
+});
+
 step('deregisterUser removes the profile', async () => {
   await OneginiSdk.deregisterUser(profile!.id);
   assert.deepEqual(await OneginiSdk.getUserProfiles(), []);

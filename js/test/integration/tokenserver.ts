@@ -28,6 +28,7 @@ export interface RpTransaction {
   user_id?: string;
   not_authenticated_reason?: { reason: string; description: string };
   reported_by_user?: boolean;
+  authentication_method?: string;
 }
 
 export interface TokenServer {
