@@ -14,6 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/openmobileauth/oma/core/redact"
+	"github.com/openmobileauth/oma/server/ca"
 	"github.com/openmobileauth/oma/server/device"
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
@@ -25,6 +26,7 @@ import (
 	"github.com/openmobileauth/oma/server/ratelimit"
 	"github.com/openmobileauth/oma/server/rp"
 	"github.com/openmobileauth/oma/server/store"
+	"github.com/openmobileauth/oma/server/txcache"
 )
 
 // Server is a running Token Server (store open, background work started).
@@ -71,15 +73,15 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	ca, caState, err := svc.LoadOrCreateCA(ctx, st, cfg.MasterKey)
+	authority, caState, err := ca.LoadOrCreate(ctx, st, cfg.MasterKey)
 	if err != nil {
 		_ = st.Close()
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	switch caState {
-	case svc.CAKeyPlain:
+	case ca.KeyPlain:
 		log.Warn().Msg("the enrollment CA private key is stored unencrypted: give a master key (--master-key-file or OMA_MASTER_KEY) in production")
-	case svc.CAKeyNowSealed:
+	case ca.KeyNowSealed:
 		log.Info().Msg("the enrollment CA private key is now stored encrypted under the master key")
 	}
 	loginKey, err := svc.LoadOrCreateKey(ctx, st, svc.SettingLoginKey)
@@ -89,12 +91,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	wall := func() time.Time { return time.Now() }
 	env := &svc.Env{
-		Store: st, Clock: cfg.Clock, Wall: cfg.WallClock, Log: log, BaseURL: cfg.PublicBaseURL, Hub: svc.NewHub(), CA: ca,
+		Store: st, Clock: cfg.Clock, Wall: cfg.WallClock, Log: log, BaseURL: cfg.PublicBaseURL, Hub: svc.NewHub(), CA: authority,
 		Argon: cfg.Argon2, Hashes: svc.NewHashGate(cfg.Argon2, cfg.HashConcurrency), PinLength: cfg.PinLength, PinMaxAttempts: cfg.PinMaxAttempts,
 		SuspendFor: cfg.NotMeSuspension, MatchFailureLimit: cfg.MatchFailureLimit,
 		AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL, CodeTTL: cfg.AuthCodeTTL,
 		MaxMessageLen: cfg.MaxMessageLen, Scopes: cfg.Scopes, ImplicitScopes: cfg.ImplicitScopes, DeviceScopes: cfg.DeviceScopes, EnrollDisabled: cfg.EnrollmentDisabled, DefaultPolicy: cfg.Policy, LoginKey: loginKey,
-		TxCache: svc.NewTxCache(svc.DefaultTxCacheEntries, min(svc.DefaultTxCacheMargin, cfg.HistoryRetention/2)),
+		TxCache: txcache.New(txcache.DefaultEntries, min(txcache.DefaultMargin, cfg.HistoryRetention/2)),
 		Limits: svc.Limiters{
 			ClaimPerClient:       ratelimit.New(cfg.Limits.ClaimPerClient, wall),
 			ClaimPerIP:           ratelimit.New(cfg.Limits.ClaimPerIP, wall),
@@ -164,7 +166,7 @@ func (s *Server) Store() store.Store { return s.st }
 func (s *Server) CACertificate() *x509.Certificate { return s.env.CA.Cert() }
 
 // ParseMasterKey reads a master key (32 bytes, base64 or hex encoded).
-func ParseMasterKey(text string) ([]byte, error) { return svc.ParseMasterKey(text) }
+func ParseMasterKey(text string) ([]byte, error) { return ca.ParseMasterKey(text) }
 
 // HashStats are the counters of the server's argon2 gate.
 type HashStats = svc.HashGateStats

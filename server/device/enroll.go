@@ -12,6 +12,7 @@ import (
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/store"
+	"github.com/openmobileauth/oma/server/txcache"
 )
 
 // enroll: POST PathEnroll with the access token and a CSR signed by the new
@@ -116,7 +117,7 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 		fail(w, de)
 		return
 	}
-	h.env.TxCache.PutEnrollment(&svc.CachedEnrollment{Enrollment: enr, Pub: pub})
+	h.env.TxCache.PutEnrollment(&txcache.Enrollment{Enrollment: enr, Pub: pub})
 	h.env.AuditInfo(svc.AuditEnrolled).Str("user_id", enr.UserID).Str("client_id", enr.ClientID).Str("profile_id", enr.ProfileID).Str("enrollment_id", enr.ID).Msg("enrolled for mobile authentication")
 	httpio.WriteJSON(w, http.StatusOK, protocol.EnrollResponse{EnrollmentID: enr.ID, Certificate: enr.Certificate})
 }

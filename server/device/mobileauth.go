@@ -13,6 +13,7 @@ import (
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/outbox"
 	"github.com/openmobileauth/oma/server/store"
+	"github.com/openmobileauth/oma/server/txcache"
 )
 
 var errTxNotFound = httpio.DevErr(protocol.ErrNotFound, "no such authentication request")
@@ -251,7 +252,7 @@ func (h *Handler) claimSlow(ctx context.Context, c *caller, profileID, otpHash, 
 
 // cacheEnrollment caches e (read from the store) with its parsed key; nil
 // when the key does not parse.
-func (h *Handler) cacheEnrollment(e store.Enrollment) *svc.CachedEnrollment {
+func (h *Handler) cacheEnrollment(e store.Enrollment) *txcache.Enrollment {
 	if ce, ok := h.env.TxCache.Enrollment(e.ProfileID, e.ClientID); ok && ce.Enrollment == e {
 		return ce
 	}
@@ -259,7 +260,7 @@ func (h *Handler) cacheEnrollment(e store.Enrollment) *svc.CachedEnrollment {
 	if err != nil {
 		return nil
 	}
-	ce := &svc.CachedEnrollment{Enrollment: e, Pub: pub}
+	ce := &txcache.Enrollment{Enrollment: e, Pub: pub}
 	h.env.TxCache.PutEnrollment(ce)
 	return ce
 }

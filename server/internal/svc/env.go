@@ -9,9 +9,11 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/openmobileauth/oma/server/ca"
 	"github.com/openmobileauth/oma/server/metrics"
 	"github.com/openmobileauth/oma/server/ratelimit"
 	"github.com/openmobileauth/oma/server/store"
+	"github.com/openmobileauth/oma/server/txcache"
 )
 
 // Re-enrollment policies (DESIGN §6.7).
@@ -54,7 +56,7 @@ type Env struct {
 	Log     zerolog.Logger
 	BaseURL string // public base URL, no trailing slash (htu and links)
 	Hub     *Hub
-	CA      *CA
+	CA      *ca.Authority
 	Argon   Argon2Params
 	// Hashes runs every argon2 computation of the request paths with a bound
 	// on how many run at once.
@@ -83,7 +85,7 @@ type Env struct {
 	// TxCache holds the immutable facts of recent transactions and this
 	// instance's own claims and answers (nil: no cache, every request reads
 	// the store).
-	TxCache *TxCache
+	TxCache *txcache.Cache
 	// Push is push mobile authentication's part (DESIGN §12).
 	Push PushEnv
 	// SuspendFor is how long a "this wasn't me" answer (or MatchFailureLimit

@@ -1,4 +1,4 @@
-package svc
+package txcache
 
 import (
 	"crypto/ecdsa"
@@ -17,16 +17,16 @@ func cacheTx(i int, exp int64) store.Transaction {
 		Message: "m", CallbackURI: "https://rp/cb", BoundUserID: "bob", Status: store.StatusPending, CreatedAt: 1, ExpiresAt: exp}
 }
 
-func cacheEnr(t testing.TB, profile, client string) *CachedEnrollment {
+func cacheEnr(t testing.TB, profile, client string) *Enrollment {
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &CachedEnrollment{Enrollment: store.Enrollment{ID: "e-" + profile, ProfileID: profile, ClientID: client, UserID: "bob"}, Pub: &k.PublicKey}
+	return &Enrollment{Enrollment: store.Enrollment{ID: "e-" + profile, ProfileID: profile, ClientID: client, UserID: "bob"}, Pub: &k.PublicKey}
 }
 
 func TestTxCacheLifecycle(t *testing.T) {
-	c := NewTxCache(100, time.Second)
+	c := New(100, time.Second)
 	x := cacheTx(1, 10_000)
 	c.Put(x)
 	got, ok := c.ByOTP("h1", 5)
@@ -86,7 +86,7 @@ func TestTxCacheLifecycle(t *testing.T) {
 		t.Fatal("forgotten entry still found by OTP")
 	}
 	// A nil cache is a cache that never hits.
-	var nc *TxCache
+	var nc *Cache
 	nc.Put(x)
 	nc.Claimed(x, "n", e)
 	nc.PutEnrollment(e)
@@ -99,7 +99,7 @@ func TestTxCacheLifecycle(t *testing.T) {
 }
 
 func TestTxCacheBounded(t *testing.T) {
-	c := NewTxCache(10, time.Minute)
+	c := New(10, time.Minute)
 	for i := 0; i < 1000; i++ {
 		c.Put(cacheTx(i, 1e12))
 		if n := c.Len(); n > 10 {
@@ -138,7 +138,7 @@ func TestTxCacheBounded(t *testing.T) {
 // TestTxCacheConcurrent exercises every operation from many goroutines
 // (meaningful under -race).
 func TestTxCacheConcurrent(t *testing.T) {
-	c := NewTxCache(64, time.Second)
+	c := New(64, time.Second)
 	e := cacheEnr(t, "p", "cl")
 	var wg sync.WaitGroup
 	for g := 0; g < 8; g++ {

@@ -1,4 +1,4 @@
-package svc
+package ca
 
 import (
 	"context"
@@ -22,13 +22,13 @@ func TestCAConcurrentCreation(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	cas := make([]*CA, 6)
+	cas := make([]*Authority, 6)
 	var wg sync.WaitGroup
 	for i := range cas {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			ca, _, err := LoadOrCreateCA(ctx, st, nil)
+			ca, _, err := LoadOrCreate(ctx, st, nil)
 			if err != nil {
 				t.Error(err)
 				return

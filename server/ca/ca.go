@@ -1,4 +1,4 @@
-package svc
+package ca
 
 import (
 	"context"
@@ -23,37 +23,37 @@ const (
 	settingCACert = "ca_cert"
 )
 
-// CA issues enrollment certificates.
-type CA struct {
+// Authority is the enrollment CA: it issues enrollment certificates.
+type Authority struct {
 	key  *ecdsa.PrivateKey
 	cert *x509.Certificate
 }
 
 // Cert is the CA certificate.
-func (c *CA) Cert() *x509.Certificate { return c.cert }
+func (c *Authority) Cert() *x509.Certificate { return c.cert }
 
-// errCAExists tells LoadOrCreateCA that another instance stored a CA first.
-var errCAExists = errors.New("svc: CA created concurrently")
+// errCAExists tells LoadOrCreate that another instance stored a CA first.
+var errCAExists = errors.New("ca: CA created concurrently")
 
-// CAKeyState says how the CA's private key was found at start.
-type CAKeyState int
+// KeyState says how the CA's private key was found at start.
+type KeyState int
 
-// The states LoadOrCreateCA reports.
+// The states LoadOrCreate reports.
 const (
-	CAKeyPlain     CAKeyState = iota // stored unencrypted (no master key given)
-	CAKeySealed                      // stored encrypted under the master key
-	CAKeyNowSealed                   // was stored unencrypted; encrypted now
+	KeyPlain     KeyState = iota // stored unencrypted (no master key given)
+	KeySealed                    // stored encrypted under the master key
+	KeyNowSealed                 // was stored unencrypted; encrypted now
 )
 
-// LoadOrCreateCA reads the CA from the store or creates and stores a new one.
+// LoadOrCreate reads the CA from the store or creates and stores a new one.
 // Several instances starting at once on one store end up with the same CA:
 // the key is inserted only if absent, and a loser reads the winner's.
 //
 // With a master key (kek, 32 bytes) the private key is stored encrypted with
 // AES-256-GCM (issue 11, item 11); a CA key found unencrypted is encrypted in
 // place. Without one an encrypted key is refused with ErrMasterKeyNeeded, and
-// a new or unencrypted key stays unencrypted (CAKeyPlain: the caller warns).
-func LoadOrCreateCA(ctx context.Context, s store.Store, kek []byte) (*CA, CAKeyState, error) {
+// a new or unencrypted key stays unencrypted (KeyPlain: the caller warns).
+func LoadOrCreate(ctx context.Context, s store.Store, kek []byte) (*Authority, KeyState, error) {
 	if kek != nil && len(kek) != MasterKeySize {
 		return nil, 0, ErrMasterKeyFormat
 	}
@@ -77,13 +77,13 @@ func LoadOrCreateCA(ctx context.Context, s store.Store, kek []byte) (*CA, CAKeyS
 		if err != nil {
 			return nil, 0, err
 		}
-		stored, state := plainKey, CAKeyPlain
+		stored, state := plainKey, KeyPlain
 		if kek != nil {
 			der, _ := protocol.B64.DecodeString(plainKey)
 			if stored, err = seal(kek, der, caKeyAAD); err != nil {
 				return nil, 0, err
 			}
-			state = CAKeySealed
+			state = KeySealed
 		}
 		err = s.InTx(ctx, func(tx store.Tx) error {
 			ok, err := tx.InsertSetting(ctx, settingCAKey, stored)
@@ -103,12 +103,12 @@ func LoadOrCreateCA(ctx context.Context, s store.Store, kek []byte) (*CA, CAKeyS
 			return nil, 0, err
 		}
 	}
-	return nil, 0, errors.New("svc: could not load or create the enrollment CA")
+	return nil, 0, errors.New("ca: could not load or create the enrollment CA")
 }
 
 // loadCA opens a stored CA key (sealed or not) and seals an unsealed one
 // when a master key is given.
-func loadCA(ctx context.Context, s store.Store, kek []byte, k, c string) (*CA, CAKeyState, error) {
+func loadCA(ctx context.Context, s store.Store, kek []byte, k, c string) (*Authority, KeyState, error) {
 	if isSealed(k) {
 		if kek == nil {
 			return nil, 0, ErrMasterKeyNeeded
@@ -118,11 +118,11 @@ func loadCA(ctx context.Context, s store.Store, kek []byte, k, c string) (*CA, C
 			return nil, 0, err
 		}
 		ca, err := parseCA(protocol.B64.EncodeToString(der), c)
-		return ca, CAKeySealed, err
+		return ca, KeySealed, err
 	}
 	ca, err := parseCA(k, c)
 	if err != nil || kek == nil {
-		return ca, CAKeyPlain, err
+		return ca, KeyPlain, err
 	}
 	der, _ := protocol.B64.DecodeString(k)
 	sealed, err := seal(kek, der, caKeyAAD)
@@ -141,7 +141,7 @@ func loadCA(ctx context.Context, s store.Store, kek []byte, k, c string) (*CA, C
 	if err != nil {
 		return nil, 0, err
 	}
-	return ca, CAKeyNowSealed, nil
+	return ca, KeyNowSealed, nil
 }
 
 // newCA makes a CA key and self-signed certificate (wire forms).
@@ -171,25 +171,25 @@ func newCA() (key, cert string, err error) {
 	return protocol.B64.EncodeToString(kder), protocol.B64.EncodeToString(der), nil
 }
 
-func parseCA(k, c string) (*CA, error) {
+func parseCA(k, c string) (*Authority, error) {
 	kder, err1 := protocol.B64.DecodeString(k)
 	cder, err2 := protocol.B64.DecodeString(c)
 	if err1 != nil || err2 != nil {
-		return nil, errors.New("svc: stored CA is not base64url")
+		return nil, errors.New("ca: stored CA is not base64url")
 	}
 	key, err := x509.ParsePKCS8PrivateKey(kder)
 	if err != nil {
-		return nil, fmt.Errorf("svc: stored CA key: %w", err)
+		return nil, fmt.Errorf("ca: stored CA key: %w", err)
 	}
 	ek, ok := key.(*ecdsa.PrivateKey)
 	if !ok {
-		return nil, errors.New("svc: stored CA key is not ECDSA")
+		return nil, errors.New("ca: stored CA key is not ECDSA")
 	}
 	cert, err := x509.ParseCertificate(cder)
 	if err != nil {
-		return nil, fmt.Errorf("svc: stored CA cert: %w", err)
+		return nil, fmt.Errorf("ca: stored CA cert: %w", err)
 	}
-	return &CA{key: ek, cert: cert}, nil
+	return &Authority{key: ek, cert: cert}, nil
 }
 
 func randomSerial() *big.Int {
@@ -199,7 +199,7 @@ func randomSerial() *big.Int {
 
 // Issue signs a client-authentication certificate for pub, naming the
 // enrollment and the user.
-func (c *CA) Issue(pub *ecdsa.PublicKey, enrollmentID, userID string, now time.Time) ([]byte, error) {
+func (c *Authority) Issue(pub *ecdsa.PublicKey, enrollmentID, userID string, now time.Time) ([]byte, error) {
 	tpl := &x509.Certificate{
 		SerialNumber: randomSerial(),
 		Subject:      pkix.Name{CommonName: enrollmentID, OrganizationalUnit: []string{"user:" + userID}},

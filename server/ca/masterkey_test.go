@@ -1,4 +1,4 @@
-package svc
+package ca
 
 import (
 	"bytes"
@@ -39,8 +39,8 @@ func TestCAKeyEncryptedAtRest(t *testing.T) {
 	defer st.Close()
 	kek := make([]byte, MasterKeySize)
 	_, _ = rand.Read(kek)
-	ca, state, err := LoadOrCreateCA(ctx, st, kek)
-	if err != nil || state != CAKeySealed {
+	ca, state, err := LoadOrCreate(ctx, st, kek)
+	if err != nil || state != KeySealed {
 		t.Fatalf("create: %v %v", state, err)
 	}
 	der, err := x509.MarshalPKCS8PrivateKey(ca.key)
@@ -55,19 +55,19 @@ func TestCAKeyEncryptedAtRest(t *testing.T) {
 	if bytes.Contains(raw, der[len(der)-32:]) {
 		t.Fatal("the sealed value contains the private key bytes")
 	}
-	again, state, err := LoadOrCreateCA(ctx, st, kek)
-	if err != nil || state != CAKeySealed || !again.key.Equal(ca.key) || string(again.Cert().Raw) != string(ca.Cert().Raw) {
+	again, state, err := LoadOrCreate(ctx, st, kek)
+	if err != nil || state != KeySealed || !again.key.Equal(ca.key) || string(again.Cert().Raw) != string(ca.Cert().Raw) {
 		t.Fatalf("reopen with the key: %v %v", state, err)
 	}
-	if _, _, err := LoadOrCreateCA(ctx, st, nil); !errors.Is(err, ErrMasterKeyNeeded) {
+	if _, _, err := LoadOrCreate(ctx, st, nil); !errors.Is(err, ErrMasterKeyNeeded) {
 		t.Fatalf("no master key: %v, want ErrMasterKeyNeeded", err)
 	}
 	other := make([]byte, MasterKeySize)
 	_, _ = rand.Read(other)
-	if _, _, err := LoadOrCreateCA(ctx, st, other); !errors.Is(err, ErrMasterKeyWrong) {
+	if _, _, err := LoadOrCreate(ctx, st, other); !errors.Is(err, ErrMasterKeyWrong) {
 		t.Fatalf("wrong master key: %v, want ErrMasterKeyWrong", err)
 	}
-	if _, _, err := LoadOrCreateCA(ctx, st, kek[:16]); !errors.Is(err, ErrMasterKeyFormat) {
+	if _, _, err := LoadOrCreate(ctx, st, kek[:16]); !errors.Is(err, ErrMasterKeyFormat) {
 		t.Fatalf("short master key: %v", err)
 	}
 
@@ -77,15 +77,15 @@ func TestCAKeyEncryptedAtRest(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st2.Close()
-	plain, state, err := LoadOrCreateCA(ctx, st2, nil)
-	if err != nil || state != CAKeyPlain || isSealed(caKeySetting(t, st2)) {
+	plain, state, err := LoadOrCreate(ctx, st2, nil)
+	if err != nil || state != KeyPlain || isSealed(caKeySetting(t, st2)) {
 		t.Fatalf("without a key: %v %v", state, err)
 	}
-	sealed, state, err := LoadOrCreateCA(ctx, st2, kek)
-	if err != nil || state != CAKeyNowSealed || !sealed.key.Equal(plain.key) || !isSealed(caKeySetting(t, st2)) {
+	sealed, state, err := LoadOrCreate(ctx, st2, kek)
+	if err != nil || state != KeyNowSealed || !sealed.key.Equal(plain.key) || !isSealed(caKeySetting(t, st2)) {
 		t.Fatalf("sealing in place: %v %v", state, err)
 	}
-	if _, _, err := LoadOrCreateCA(ctx, st2, nil); !errors.Is(err, ErrMasterKeyNeeded) {
+	if _, _, err := LoadOrCreate(ctx, st2, nil); !errors.Is(err, ErrMasterKeyNeeded) {
 		t.Fatalf("after sealing, no key: %v", err)
 	}
 }

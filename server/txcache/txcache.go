@@ -1,4 +1,4 @@
-package svc
+package txcache
 
 import (
 	"crypto/ecdsa"
@@ -8,7 +8,7 @@ import (
 	"github.com/openmobileauth/oma/server/store"
 )
 
-// TxCache is a bounded in-memory write-through cache of authentication
+// Cache is a bounded in-memory write-through cache of authentication
 // requests (transactions) and enrollments, shared by the device and
 // relying-party handlers of one server instance.
 //
@@ -34,33 +34,33 @@ import (
 // without scanning; a transaction is not returned once it is more than the
 // margin past its expiry (the margin is kept well below the store's history
 // retention, so a cached final state never outlives the stored row).
-type TxCache struct {
+type Cache struct {
 	mu       sync.Mutex
 	half     int
 	margin   int64 // ms
 	cur, old txGen
-	enrCur   map[string]*CachedEnrollment
-	enrOld   map[string]*CachedEnrollment
+	enrCur   map[string]*Enrollment
+	enrOld   map[string]*Enrollment
 }
 
 type txGen struct {
-	byID  map[string]*CachedTx
-	byOTP map[string]*CachedTx
+	byID  map[string]*Entry
+	byOTP map[string]*Entry
 }
 
 func newTxGen(n int) txGen {
-	return txGen{byID: make(map[string]*CachedTx, n), byOTP: make(map[string]*CachedTx, n)}
+	return txGen{byID: make(map[string]*Entry, n), byOTP: make(map[string]*Entry, n)}
 }
 
-// CachedEnrollment is an enrollment with its parsed public key. It is shared
+// Enrollment is an enrollment with its parsed public key. It is shared
 // between goroutines and never modified after it is stored.
-type CachedEnrollment struct {
+type Enrollment struct {
 	store.Enrollment
 	Pub *ecdsa.PublicKey
 }
 
-// CachedTx is a copy of a cached transaction.
-type CachedTx struct {
+// Entry is a copy of a cached transaction.
+type Entry struct {
 	ID          string
 	OTPHash     string
 	APIClientID string
@@ -76,21 +76,21 @@ type CachedTx struct {
 	// after this instance's claim committed, and store.StatusAccepted or
 	// store.StatusDenied after this instance's answer committed.
 	Status     string
-	Nonce      string            // this instance's claim
-	Enrollment *CachedEnrollment // the claiming enrollment (this instance's claim)
-	UserID     string            // the claiming user
-	AnsweredAt int64             // unix ms, with a final Status
+	Nonce      string      // this instance's claim
+	Enrollment *Enrollment // the claiming enrollment (this instance's claim)
+	UserID     string      // the claiming user
+	AnsweredAt int64       // unix ms, with a final Status
 }
 
 // Final reports whether this instance recorded the answer (accepted or
 // denied, which never change).
-func (c *CachedTx) Final() bool {
+func (c *Entry) Final() bool {
 	return c.Status == store.StatusAccepted || c.Status == store.StatusDenied
 }
 
 // Transaction returns the cached facts as a store row (fields this instance
 // does not know are empty).
-func (c *CachedTx) Transaction() store.Transaction {
+func (c *Entry) Transaction() store.Transaction {
 	x := store.Transaction{ID: c.ID, OTPHash: c.OTPHash, APIClientID: c.APIClientID, Type: c.Type, Message: c.Message,
 		CallbackURI: c.CallbackURI, BoundUserID: c.BoundUserID, Status: c.Status, Nonce: c.Nonce, UserID: c.UserID,
 		CreatedAt: c.CreatedAt, ExpiresAt: c.ExpiresAt, AnsweredAt: c.AnsweredAt, Extras: c.Extras}
@@ -103,29 +103,29 @@ func (c *CachedTx) Transaction() store.Transaction {
 	return x
 }
 
-// Default bounds of the cache built by NewTxCache's callers.
+// Default bounds of the cache built by New's callers.
 const (
-	DefaultTxCacheEntries = 32768
-	// DefaultTxCacheMargin is how long past its expiry a transaction stays
-	// visible (its final state may still be fetched); NewTxCache callers
+	DefaultEntries = 32768
+	// DefaultMargin is how long past its expiry a transaction stays
+	// visible (its final state may still be fetched); New callers
 	// keep it below the history retention.
-	DefaultTxCacheMargin = time.Minute
+	DefaultMargin = time.Minute
 )
 
-// NewTxCache returns a cache of at most max transactions (and max
+// New returns a cache of at most max transactions (and max
 // enrollments), each visible until margin past its expiry.
-func NewTxCache(max int, margin time.Duration) *TxCache {
+func New(max int, margin time.Duration) *Cache {
 	if max < 2 {
 		max = 2
 	}
-	c := &TxCache{half: max / 2, margin: margin.Milliseconds()}
+	c := &Cache{half: max / 2, margin: margin.Milliseconds()}
 	c.cur, c.old = newTxGen(0), newTxGen(0)
-	c.enrCur, c.enrOld = map[string]*CachedEnrollment{}, map[string]*CachedEnrollment{}
+	c.enrCur, c.enrOld = map[string]*Enrollment{}, map[string]*Enrollment{}
 	return c
 }
 
 // Len is the number of transactions held (both generations).
-func (c *TxCache) Len() int {
+func (c *Cache) Len() int {
 	if c == nil {
 		return 0
 	}
@@ -136,7 +136,7 @@ func (c *TxCache) Len() int {
 
 // insert adds e to the current generation (c.mu held), starting a new one
 // when it is full.
-func (c *TxCache) insert(e *CachedTx) {
+func (c *Cache) insert(e *Entry) {
 	if len(c.cur.byID) >= c.half {
 		c.old = c.cur
 		c.cur = newTxGen(c.half)
@@ -146,7 +146,7 @@ func (c *TxCache) insert(e *CachedTx) {
 }
 
 // find returns the entry of id (c.mu held).
-func (c *TxCache) find(id string) *CachedTx {
+func (c *Cache) find(id string) *Entry {
 	if e := c.cur.byID[id]; e != nil {
 		return e
 	}
@@ -154,12 +154,12 @@ func (c *TxCache) find(id string) *CachedTx {
 }
 
 // remove drops e from both generations (c.mu held).
-func (c *TxCache) remove(e *CachedTx) {
+func (c *Cache) remove(e *Entry) {
 	removeFrom(c.cur, e)
 	removeFrom(c.old, e)
 }
 
-func removeFrom(g txGen, e *CachedTx) {
+func removeFrom(g txGen, e *Entry) {
 	if g.byID[e.ID] == e {
 		delete(g.byID, e.ID)
 	}
@@ -170,13 +170,13 @@ func removeFrom(g txGen, e *CachedTx) {
 
 // live returns a copy of e unless it is past expiry + margin (then it is
 // dropped). c.mu held.
-func (c *TxCache) live(e *CachedTx, now int64) (CachedTx, bool) {
+func (c *Cache) live(e *Entry, now int64) (Entry, bool) {
 	if e == nil {
-		return CachedTx{}, false
+		return Entry{}, false
 	}
 	if now > e.ExpiresAt+c.margin {
 		c.remove(e)
-		return CachedTx{}, false
+		return Entry{}, false
 	}
 	return *e, true
 }
@@ -184,7 +184,7 @@ func (c *TxCache) live(e *CachedTx, now int64) (CachedTx, bool) {
 // Put caches the immutable fields of x (a transaction just created, or read
 // from the store). An entry already present is kept: it may hold this
 // instance's claim or answer.
-func (c *TxCache) Put(x store.Transaction) {
+func (c *Cache) Put(x store.Transaction) {
 	if c == nil || x.ID == "" || x.OTPHash == "" {
 		return
 	}
@@ -196,16 +196,16 @@ func (c *TxCache) Put(x store.Transaction) {
 	c.insert(immutable(x))
 }
 
-func immutable(x store.Transaction) *CachedTx {
-	return &CachedTx{ID: x.ID, OTPHash: x.OTPHash, APIClientID: x.APIClientID, Type: x.Type, Message: x.Message,
+func immutable(x store.Transaction) *Entry {
+	return &Entry{ID: x.ID, OTPHash: x.OTPHash, APIClientID: x.APIClientID, Type: x.Type, Message: x.Message,
 		CallbackURI: x.CallbackURI, BoundUserID: x.BoundUserID, CreatedAt: x.CreatedAt, ExpiresAt: x.ExpiresAt, Extras: x.Extras}
 }
 
 // ByID returns transaction id if cached and not past expiry + margin (now
 // in unix ms, the expiry clock).
-func (c *TxCache) ByID(id string, now int64) (CachedTx, bool) {
+func (c *Cache) ByID(id string, now int64) (Entry, bool) {
 	if c == nil {
-		return CachedTx{}, false
+		return Entry{}, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -213,9 +213,9 @@ func (c *TxCache) ByID(id string, now int64) (CachedTx, bool) {
 }
 
 // ByOTP returns the transaction with the OTP hash, as ByID.
-func (c *TxCache) ByOTP(otpHash string, now int64) (CachedTx, bool) {
+func (c *Cache) ByOTP(otpHash string, now int64) (Entry, bool) {
 	if c == nil {
-		return CachedTx{}, false
+		return Entry{}, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -228,7 +228,7 @@ func (c *TxCache) ByOTP(otpHash string, now int64) (CachedTx, bool) {
 
 // Claimed records that this instance's claim of x committed, with nonce and
 // the claiming enrollment e.
-func (c *TxCache) Claimed(x store.Transaction, nonce string, e *CachedEnrollment) {
+func (c *Cache) Claimed(x store.Transaction, nonce string, e *Enrollment) {
 	if c == nil || e == nil {
 		return
 	}
@@ -247,7 +247,7 @@ func (c *TxCache) Claimed(x store.Transaction, nonce string, e *CachedEnrollment
 // Answered records that this instance's answer of x committed with the
 // final status at answeredAt (x.UserID is the claiming user). A final state
 // already recorded is kept (final states never change).
-func (c *TxCache) Answered(x store.Transaction, status string, answeredAt int64) {
+func (c *Cache) Answered(x store.Transaction, status string, answeredAt int64) {
 	if c == nil || x.ID == "" || (status != store.StatusAccepted && status != store.StatusDenied) {
 		return
 	}
@@ -272,7 +272,7 @@ func (c *TxCache) Answered(x store.Transaction, status string, answeredAt int64)
 
 // Forget drops transaction id (after a conditional write based on it was
 // refused: the store's state is not what this instance recorded).
-func (c *TxCache) Forget(id string) {
+func (c *Cache) Forget(id string) {
 	if c == nil {
 		return
 	}
@@ -286,7 +286,7 @@ func (c *TxCache) Forget(id string) {
 func enrKey(profileID, clientID string) string { return profileID + "\x00" + clientID }
 
 // PutEnrollment caches e as the enrollment of its profile on its client.
-func (c *TxCache) PutEnrollment(e *CachedEnrollment) {
+func (c *Cache) PutEnrollment(e *Enrollment) {
 	if c == nil || e == nil || e.Pub == nil {
 		return
 	}
@@ -296,14 +296,14 @@ func (c *TxCache) PutEnrollment(e *CachedEnrollment) {
 	delete(c.enrOld, k)
 	if len(c.enrCur) >= c.half {
 		c.enrOld = c.enrCur
-		c.enrCur = make(map[string]*CachedEnrollment, c.half)
+		c.enrCur = make(map[string]*Enrollment, c.half)
 	}
 	c.enrCur[k] = e
 }
 
 // Enrollment returns the cached enrollment of profileID on clientID. It may
-// have been deleted since: see TxCache.
-func (c *TxCache) Enrollment(profileID, clientID string) (*CachedEnrollment, bool) {
+// have been deleted since: see Cache.
+func (c *Cache) Enrollment(profileID, clientID string) (*Enrollment, bool) {
 	if c == nil {
 		return nil, false
 	}
@@ -318,7 +318,7 @@ func (c *TxCache) Enrollment(profileID, clientID string) (*CachedEnrollment, boo
 }
 
 // ForgetEnrollment drops the cached enrollment of profileID on clientID.
-func (c *TxCache) ForgetEnrollment(profileID, clientID string) {
+func (c *Cache) ForgetEnrollment(profileID, clientID string) {
 	if c == nil {
 		return
 	}

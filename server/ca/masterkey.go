@@ -1,4 +1,4 @@
-package svc
+package ca
 
 import (
 	"crypto/aes"
@@ -65,7 +65,7 @@ func seal(kek []byte, plain []byte, aad string) (string, error) {
 func open(kek []byte, sealed, aad string) ([]byte, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(sealed, sealedPrefix))
 	if err != nil {
-		return nil, errors.New("svc: sealed value is not base64url")
+		return nil, errors.New("ca: sealed value is not base64url")
 	}
 	aead, err := newGCM(kek)
 	if err != nil {
