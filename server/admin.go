@@ -11,6 +11,7 @@ import (
 
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/store"
 )
 
@@ -111,7 +112,7 @@ func (a *Admin) CreateUser(ctx context.Context, username, password string) (stri
 	if len(password) < 8 || len(password) > 256 {
 		return "", errors.New("password must be 8..256 characters")
 	}
-	h := svc.HashSecret(a.Argon2, password)
+	h := secrethash.Hash(a.Argon2, password)
 	err := a.Store.InTx(ctx, func(tx store.Tx) error {
 		return tx.CreateUser(ctx, store.User{ID: username, PasswordHash: h, CreatedAt: time.Now().UnixMilli()})
 	})
@@ -177,7 +178,7 @@ func (a *Admin) seedDemo(ctx context.Context) (DemoSeed, error) {
 			return err
 		}
 		if _, err := tx.GetUser(ctx, DemoUsername); errors.Is(err, store.ErrNotFound) {
-			return tx.CreateUser(ctx, store.User{ID: DemoUsername, PasswordHash: svc.HashSecret(a.Argon2, DemoPassword), CreatedAt: time.Now().UnixMilli()})
+			return tx.CreateUser(ctx, store.User{ID: DemoUsername, PasswordHash: secrethash.Hash(a.Argon2, DemoPassword), CreatedAt: time.Now().UnixMilli()})
 		} else if err != nil {
 			return err
 		}

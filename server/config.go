@@ -10,6 +10,7 @@ import (
 	"github.com/openmobileauth/oma/server/outbox"
 	"github.com/openmobileauth/oma/server/push"
 	"github.com/openmobileauth/oma/server/ratelimit"
+	"github.com/openmobileauth/oma/server/secrethash"
 )
 
 // Clock tells the time used for expiries (OTPs, codes, tokens). Tests pass a
@@ -17,12 +18,12 @@ import (
 type Clock interface{ Now() time.Time }
 
 // Argon2Params are the argon2id costs for PINs and passwords.
-type Argon2Params = svc.Argon2Params
+type Argon2Params = secrethash.Params
 
 // DefaultArgon2 is the production default; CheapArgon2 is for tests.
 var (
-	DefaultArgon2 = svc.DefaultArgon2
-	CheapArgon2   = svc.CheapArgon2
+	DefaultArgon2 = secrethash.DefaultParams
+	CheapArgon2   = secrethash.CheapParams
 )
 
 // Re-enrollment policies.
@@ -97,7 +98,7 @@ type Config struct {
 	Argon2         Argon2Params
 	// HashConcurrency bounds concurrent argon2 computations (PIN and password
 	// checks, new PIN hashes); a request finding all slots taken is refused
-	// at once with 503 (default svc.DefaultHashConcurrency = 8).
+	// at once with 503 (default secrethash.DefaultConcurrency = 8).
 	HashConcurrency int
 	// MasterKey is the 32-byte key-encryption key of the enrollment CA's
 	// private key (AES-256-GCM at rest). Nil: a store whose CA key is

@@ -14,8 +14,8 @@ import (
 
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server"
-	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/ratelimit"
+	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/servertest"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -151,7 +151,7 @@ func pinRaceTrial(t *testing.T, ts *servertest.TestServer, d *servertest.Device,
 			t.Errorf("%d enrollment(s) outlived the removal: %+v", len(es), es)
 		}
 		for _, tok := range tokens {
-			if _, err := tx.GetToken(ctx, svc.TokenHash(tok)); !errors.Is(err, store.ErrNotFound) {
+			if _, err := tx.GetToken(ctx, secrethash.Token(tok)); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("a token of the removed profile is still stored (err %v)", err)
 			}
 		}

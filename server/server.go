@@ -25,6 +25,7 @@ import (
 	"github.com/openmobileauth/oma/server/push"
 	"github.com/openmobileauth/oma/server/ratelimit"
 	"github.com/openmobileauth/oma/server/rp"
+	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/store"
 	"github.com/openmobileauth/oma/server/txcache"
 )
@@ -92,7 +93,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	wall := func() time.Time { return time.Now() }
 	env := &svc.Env{
 		Store: st, Clock: cfg.Clock, Wall: cfg.WallClock, Log: log, BaseURL: cfg.PublicBaseURL, Hub: svc.NewHub(), CA: authority,
-		Argon: cfg.Argon2, Hashes: svc.NewHashGate(cfg.Argon2, cfg.HashConcurrency), PinLength: cfg.PinLength, PinMaxAttempts: cfg.PinMaxAttempts,
+		Argon: cfg.Argon2, Hashes: secrethash.NewGate(cfg.Argon2, cfg.HashConcurrency), PinLength: cfg.PinLength, PinMaxAttempts: cfg.PinMaxAttempts,
 		SuspendFor: cfg.NotMeSuspension, MatchFailureLimit: cfg.MatchFailureLimit,
 		AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL, CodeTTL: cfg.AuthCodeTTL,
 		MaxMessageLen: cfg.MaxMessageLen, Scopes: cfg.Scopes, ImplicitScopes: cfg.ImplicitScopes, DeviceScopes: cfg.DeviceScopes, EnrollDisabled: cfg.EnrollmentDisabled, DefaultPolicy: cfg.Policy, LoginKey: loginKey,
@@ -169,7 +170,7 @@ func (s *Server) CACertificate() *x509.Certificate { return s.env.CA.Cert() }
 func ParseMasterKey(text string) ([]byte, error) { return ca.ParseMasterKey(text) }
 
 // HashStats are the counters of the server's argon2 gate.
-type HashStats = svc.HashGateStats
+type HashStats = secrethash.GateStats
 
 // HashStats reports how many argon2 computations ran, the most that ran at
 // once and how many requests the gate turned away (tests, diagnostics).

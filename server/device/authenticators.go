@@ -9,6 +9,7 @@ import (
 	"github.com/openmobileauth/oma/core/protocol/pinpolicy"
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/store"
 )
 
@@ -160,7 +161,7 @@ func (h *Handler) challenge(w http.ResponseWriter, r *http.Request) {
 		} else if err != nil {
 			return nil, err
 		}
-		return nil, tx.CreateChallenge(ctx, store.Challenge{Hash: svc.TokenHash(challenge), ProfileID: req.ProfileID, ClientID: c.client.ID,
+		return nil, tx.CreateChallenge(ctx, store.Challenge{Hash: secrethash.Token(challenge), ProfileID: req.ProfileID, ClientID: c.client.ID,
 			ExpiresAt: h.env.NowMs() + protocol.ChallengeTTLSeconds*1000})
 	})
 	if de != nil {
@@ -184,7 +185,7 @@ func (h *Handler) biometricGrant(ctx context.Context, c *caller, req *protocol.T
 	var resp *protocol.TokenResponse
 	var userID string
 	de := h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
-		ch, err := tx.TakeChallenge(ctx, svc.TokenHash(req.Challenge))
+		ch, err := tx.TakeChallenge(ctx, secrethash.Token(req.Challenge))
 		if errors.Is(err, store.ErrNotFound) {
 			return errBadChallenge, nil
 		} else if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/idp"
 	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/store"
 )
 
@@ -182,7 +183,7 @@ func (h *Handler) authenticateKinds(r *http.Request, needToken bool, kinds []str
 	verified(ctx, jtiKey(ck.client.ID, p.Claims.JTI))
 	if needToken {
 		err := h.env.Store.View(ctx, func(tx store.Tx) error {
-			t, err := tx.GetToken(ctx, svc.TokenHash(tokenStr))
+			t, err := tx.GetToken(ctx, secrethash.Token(tokenStr))
 			if errors.Is(err, store.ErrNotFound) || (err == nil && (!slices.Contains(kinds, t.Kind) || t.ClientID != ck.client.ID || h.env.NowMs() >= t.ExpiresAt)) {
 				de = httpio.DevErr(protocol.ErrInvalidToken, "access token invalid or expired")
 				return nil

@@ -10,6 +10,7 @@ import (
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/idp"
 	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/store"
 )
 
@@ -150,7 +151,7 @@ func (h *Handler) customInit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	session := protocol.RandomToken(32)
-	cr := store.CustomRegistration{SessionHash: svc.TokenHash(session), ClientID: c.client.ID, AppID: p.AppID, IdPID: p.ID, Scope: req.Scope,
+	cr := store.CustomRegistration{SessionHash: secrethash.Token(session), ClientID: c.client.ID, AppID: p.AppID, IdPID: p.ID, Scope: req.Scope,
 		CodeChallenge: req.CodeChallenge, BackendRef: ref, ExpiresAt: h.env.Clock.Now().Add(customRegTTL).UnixMilli()}
 	if de := h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
 		return nil, tx.CreateCustomRegistration(ctx, cr)
@@ -184,7 +185,7 @@ func (h *Handler) customComplete(w http.ResponseWriter, r *http.Request) {
 	var cr store.CustomRegistration
 	if de := h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
 		var err error
-		cr, err = tx.TakeCustomRegistration(ctx, svc.TokenHash(req.Session))
+		cr, err = tx.TakeCustomRegistration(ctx, secrethash.Token(req.Session))
 		if errors.Is(err, store.ErrNotFound) {
 			return errRegExpired, nil
 		}
@@ -209,7 +210,7 @@ func (h *Handler) customComplete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code := protocol.RandomToken(32)
-	ac := store.AuthCode{CodeHash: svc.TokenHash(code), ClientID: c.client.ID, UserID: ans.UserID, RedirectURI: c.client.RedirectURI,
+	ac := store.AuthCode{CodeHash: secrethash.Token(code), ClientID: c.client.ID, UserID: ans.UserID, RedirectURI: c.client.RedirectURI,
 		CodeChallenge: cr.CodeChallenge, Scope: cr.Scope, ExpiresAt: h.env.Clock.Now().Add(h.env.CodeTTL).UnixMilli()}
 	if err := h.env.Store.InTx(ctx, func(tx store.Tx) error {
 		if _, err := tx.GetUser(ctx, ans.UserID); errors.Is(err, store.ErrNotFound) {

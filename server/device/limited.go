@@ -8,6 +8,7 @@ import (
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/store"
 )
 
@@ -33,7 +34,7 @@ func limitedScope(requested string, allowed []string) (string, *httpio.DeviceErr
 // when not nil).
 func (h *Handler) issueLimited(ctx context.Context, tx store.Tx, c *caller, kind string, p *store.Profile, scope string) (*protocol.TokenResponse, error) {
 	access := protocol.RandomToken(32)
-	t := store.Token{Hash: svc.TokenHash(access), Kind: kind, ClientID: c.client.ID, Scope: scope, Family: protocol.RandomToken(16),
+	t := store.Token{Hash: secrethash.Token(access), Kind: kind, ClientID: c.client.ID, Scope: scope, Family: protocol.RandomToken(16),
 		ExpiresAt: h.env.Clock.Now().Add(h.env.AccessTTL).UnixMilli()}
 	resp := &protocol.TokenResponse{AccessToken: access, TokenType: protocol.AuthSchemeDPoP, ExpiresIn: int(h.env.AccessTTL / time.Second), Scope: scope}
 	if p != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/openmobileauth/oma/core/protocol/pinpolicy"
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/store"
 )
 
@@ -61,8 +62,8 @@ func (h *Handler) issue(ctx context.Context, tx store.Tx, p store.Profile, scope
 	}
 	access, refresh := protocol.RandomToken(32), protocol.RandomToken(32)
 	for _, t := range []store.Token{
-		{Hash: svc.TokenHash(access), Kind: store.TokenAccess, ProfileID: p.ID, ClientID: p.ClientID, UserID: p.UserID, Scope: scope, Family: family, AMR: amr, ExpiresAt: now.Add(h.env.AccessTTL).UnixMilli()},
-		{Hash: svc.TokenHash(refresh), Kind: store.TokenRefresh, ProfileID: p.ID, ClientID: p.ClientID, UserID: p.UserID, Scope: scope, Family: family, AMR: amr, ExpiresAt: now.Add(h.env.RefreshTTL).UnixMilli()},
+		{Hash: secrethash.Token(access), Kind: store.TokenAccess, ProfileID: p.ID, ClientID: p.ClientID, UserID: p.UserID, Scope: scope, Family: family, AMR: amr, ExpiresAt: now.Add(h.env.AccessTTL).UnixMilli()},
+		{Hash: secrethash.Token(refresh), Kind: store.TokenRefresh, ProfileID: p.ID, ClientID: p.ClientID, UserID: p.UserID, Scope: scope, Family: family, AMR: amr, ExpiresAt: now.Add(h.env.RefreshTTL).UnixMilli()},
 	} {
 		if err := tx.CreateToken(ctx, t); err != nil {
 			return nil, err
@@ -84,7 +85,7 @@ func (h *Handler) codeGrant(ctx context.Context, c *caller, req *protocol.TokenR
 	if r := svc.PinPolicy(req.Pin, h.env.PinLength); r != pinpolicy.OK {
 		return nil, httpio.DevErr(protocol.ErrPinNotAllowed, "PIN does not meet the policy: "+r.Message(h.env.PinLength))
 	}
-	codeHash := svc.TokenHash(req.Code)
+	codeHash := secrethash.Token(req.Code)
 	matches := func(code store.AuthCode) bool {
 		return code.ClientID == c.client.ID && code.RedirectURI == req.RedirectURI && h.env.NowMs() < code.ExpiresAt &&
 			protocol.PKCEMatches(req.CodeVerifier, code.CodeChallenge)
@@ -196,7 +197,7 @@ func (h *Handler) checkPin(ctx context.Context, c *caller, profileID, pin string
 		return httpio.DevErr(protocol.ErrRateLimited, "too many PIN attempts; wait and retry")
 	}
 	ok, err := h.env.Hashes.Verify(prof.PinHash, pin) // slow hash: outside the transaction
-	if errors.Is(err, svc.ErrHashBusy) {
+	if errors.Is(err, secrethash.ErrBusy) {
 		return errHashBusy
 	} else if err != nil {
 		h.env.Log.Error().Err(err).Str("profile_id", prof.ID).Msg("stored PIN hash unreadable")
@@ -259,7 +260,7 @@ func (h *Handler) refreshGrant(ctx context.Context, c *caller, req *protocol.Tok
 	var reused *store.Token
 	var revoked int64
 	de := h.commit(ctx, jtiKey(c.client.ID, c.proof.Claims.JTI), func(tx store.Tx) (*httpio.DeviceError, error) {
-		t, err := tx.GetToken(ctx, svc.TokenHash(req.RefreshToken))
+		t, err := tx.GetToken(ctx, secrethash.Token(req.RefreshToken))
 		if errors.Is(err, store.ErrNotFound) || (err == nil && (t.Kind != store.TokenRefresh || t.ClientID != c.client.ID || h.env.NowMs() >= t.ExpiresAt)) {
 			return errInvalid, nil
 		} else if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/openmobileauth/oma/server/clientip"
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/store"
 )
 
@@ -174,7 +175,7 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 	default:
 		good, err = h.env.Hashes.Verify(user.PasswordHash, password)
 	}
-	if errors.Is(err, svc.ErrHashBusy) {
+	if errors.Is(err, secrethash.ErrBusy) {
 		w.Header().Set("Retry-After", "1")
 		h.page(w, http.StatusServiceUnavailable, ar, nonce, username, "The server is busy. Try again in a moment.")
 		return
@@ -185,7 +186,7 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code := protocol.RandomToken(32)
-	ac := store.AuthCode{CodeHash: svc.TokenHash(code), ClientID: ar.client.ID, UserID: user.ID, RedirectURI: ar.redirect,
+	ac := store.AuthCode{CodeHash: secrethash.Token(code), ClientID: ar.client.ID, UserID: user.ID, RedirectURI: ar.redirect,
 		CodeChallenge: ar.challenge, Scope: ar.scope, ExpiresAt: h.env.Clock.Now().Add(h.env.CodeTTL).UnixMilli()}
 	if err := h.env.Store.InTx(ctx, func(tx store.Tx) error { return tx.CreateAuthCode(ctx, ac) }); err != nil {
 		h.env.Log.Error().Err(err).Msg("storing authorization code")

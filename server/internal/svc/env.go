@@ -12,6 +12,7 @@ import (
 	"github.com/openmobileauth/oma/server/ca"
 	"github.com/openmobileauth/oma/server/metrics"
 	"github.com/openmobileauth/oma/server/ratelimit"
+	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/store"
 	"github.com/openmobileauth/oma/server/txcache"
 )
@@ -57,10 +58,10 @@ type Env struct {
 	BaseURL string // public base URL, no trailing slash (htu and links)
 	Hub     *Hub
 	CA      *ca.Authority
-	Argon   Argon2Params
+	Argon   secrethash.Params
 	// Hashes runs every argon2 computation of the request paths with a bound
 	// on how many run at once.
-	Hashes         *HashGate
+	Hashes         *secrethash.Gate
 	PinLength      int
 	PinMaxAttempts int
 	AccessTTL      time.Duration

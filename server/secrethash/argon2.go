@@ -1,4 +1,4 @@
-package svc
+package secrethash
 
 import (
 	"crypto/rand"
@@ -11,25 +11,25 @@ import (
 	"golang.org/x/crypto/argon2"
 )
 
-// Argon2Params are the argon2id cost parameters for PINs and passwords.
-type Argon2Params struct {
+// Params are the argon2id cost parameters for PINs and passwords.
+type Params struct {
 	Time      uint32 // iterations
 	MemoryKiB uint32
 	Threads   uint8
 }
 
-// DefaultArgon2 is strong enough for production (OWASP's argon2id minimum:
+// DefaultParams is strong enough for production (OWASP's argon2id minimum:
 // 19 MiB, 2 iterations, 1 lane).
-var DefaultArgon2 = Argon2Params{Time: 2, MemoryKiB: 19 * 1024, Threads: 1}
+var DefaultParams = Params{Time: 2, MemoryKiB: 19 * 1024, Threads: 1}
 
-// CheapArgon2 is for tests only.
-var CheapArgon2 = Argon2Params{Time: 1, MemoryKiB: 64, Threads: 1}
+// CheapParams is for tests only.
+var CheapParams = Params{Time: 1, MemoryKiB: 64, Threads: 1}
 
 var b64 = base64.RawStdEncoding
 
-// HashSecret returns an encoded argon2id hash of secret with a random salt:
+// Hash returns an encoded argon2id hash of secret with a random salt:
 // $argon2id$v=19$m=..,t=..,p=..$salt$hash.
-func HashSecret(p Argon2Params, secret string) string {
+func Hash(p Params, secret string) string {
 	salt := make([]byte, 16)
 	_, _ = rand.Read(salt)
 	sum := argon2.IDKey([]byte(secret), salt, p.Time, p.MemoryKiB, p.Threads, 32)
@@ -37,17 +37,17 @@ func HashSecret(p Argon2Params, secret string) string {
 }
 
 // ErrBadHash is returned for a stored hash this package cannot read.
-var ErrBadHash = errors.New("svc: unreadable password hash")
+var ErrBadHash = errors.New("secrethash: unreadable password hash")
 
-// VerifySecret checks secret against an encoded hash (parameters are read from
+// Verify checks secret against an encoded hash (parameters are read from
 // the hash, so old hashes keep working when the defaults change).
-func VerifySecret(encoded, secret string) (bool, error) {
+func Verify(encoded, secret string) (bool, error) {
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false, ErrBadHash
 	}
 	var v int
-	var p Argon2Params
+	var p Params
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &v); err != nil || v != argon2.Version {
 		return false, ErrBadHash
 	}
@@ -65,10 +65,6 @@ func VerifySecret(encoded, secret string) (bool, error) {
 
 // DummyVerify spends the time of one verification, so an unknown user name
 // takes as long as a wrong password.
-func DummyVerify(p Argon2Params) {
+func DummyVerify(p Params) {
 	_ = argon2.IDKey([]byte("x"), []byte("0123456789abcdef"), p.Time, p.MemoryKiB, p.Threads, 32)
 }
-
-// TokenHash is how bearer-like secrets (access/refresh tokens, authorization
-// codes) are stored: hex SHA-256 (they carry 256 random bits).
-func TokenHash(token string) string { return hashHex(token) }

@@ -1,4 +1,4 @@
-package svc
+package secrethash
 
 import (
 	"errors"
@@ -9,8 +9,8 @@ import (
 // The gate never runs more than its slots at once and turns the overflow
 // away at once instead of queueing it.
 func TestHashGateBoundsConcurrency(t *testing.T) {
-	g := NewHashGate(Argon2Params{Time: 3, MemoryKiB: 4 * 1024, Threads: 1}, 3)
-	stored := HashSecret(CheapArgon2, "13579")
+	g := NewGate(Params{Time: 3, MemoryKiB: 4 * 1024, Threads: 1}, 3)
+	stored := Hash(CheapParams, "13579")
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	busy := 0
@@ -29,7 +29,7 @@ func TestHashGateBoundsConcurrency(t *testing.T) {
 			default:
 				err = g.Dummy()
 			}
-			if errors.Is(err, ErrHashBusy) {
+			if errors.Is(err, ErrBusy) {
 				mu.Lock()
 				busy++
 				mu.Unlock()
