@@ -3,7 +3,8 @@
 # included) plus a short fuzz run of the dispatcher, the cross-compile of core and
 # bridge for the mobile targets, gobind generation of the bridge without skipped
 # symbols, the JS contract check, and the side-by-side measurement that keeps
-# the dispatcher's hand-written JSON codecs only while they earn their place.
+# the dispatcher's and the load generator's hand-written JSON codecs (and the
+# load generator's fasthttp client) only while they earn their place.
 # Works on a fresh machine with Go installed.
 # Usage: scripts/test-go.sh    Env: FUZZTIME (default 10s; 0 skips the fuzz run)
 set -uo pipefail
@@ -57,7 +58,7 @@ step "cross-compile" "$ROOT/scripts/cross-compile.sh"
 step "gobind" "$ROOT/scripts/gobind-check.sh"
 step "contract" contract_check
 step "deploy guide (PostgreSQL)" "$ROOT/scripts/test-deploy.sh"
-step "fast paths" env OMA_FASTPATH_BENCH=1 go test -count=1 -v -run '^TestFastPathsEarnTheirPlace$' ./core/dispatch
+step "fast paths" env OMA_FASTPATH_BENCH=1 go test -count=1 -v -run '^TestFastPathsEarnTheirPlace$' ./core/dispatch ./server/loadgen
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo "go suite FAILED: ${failed[*]}"

@@ -3,6 +3,7 @@ package server_test
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -21,11 +22,11 @@ func loginStatus(d *servertest.Device, user, password string) int {
 	if err == nil {
 		return 302
 	}
-	var st int
-	if _, e := fmt.Sscanf(err.Error(), "login: HTTP %d", &st); e != nil {
+	var ae *servertest.APIError
+	if !errors.As(err, &ae) {
 		return -1
 	}
-	return st
+	return ae.Status
 }
 
 // Issue 11, item 3: password spraying from one address is limited across

@@ -262,7 +262,7 @@ func oneFlow(ctx context.Context, rp *loadgen.RP, dev *loadgen.Device, callback 
 		decision = protocol.DecisionDeny
 	}
 	inFlight.Add(1)
-	a, err := dev.Answer(ctx, c, decision)
+	a, err := dev.Respond(ctx, c, decision)
 	inFlight.Add(-1)
 	if err != nil {
 		return err

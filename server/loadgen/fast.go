@@ -139,11 +139,9 @@ func (c *FastClient) do(ctx context.Context, op string, b *txBuf) error {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	if status/100 != 2 {
-		var e struct {
-			Error string `json:"error"`
-		}
-		_ = json.Unmarshal(body, &e)
-		return &HTTPError{Op: op, Status: status, Code: e.Error, Body: string(body)}
+		e := &HTTPError{Op: op, Status: status}
+		_ = json.Unmarshal(body, &e.ErrorResponse)
+		return e
 	}
 	return nil
 }
@@ -160,7 +158,7 @@ type deviceHot struct {
 
 func (d *Device) hotState() (*deviceHot, error) {
 	d.hotOnce.Do(func() {
-		if d.ClientID == "" || d.ProfileID == "" || d.encKey == nil {
+		if d.ClientID == "" || d.ProfileID == "" || d.EnrollKey == nil {
 			d.hotErr = errors.New("device not set up")
 			return
 		}
@@ -175,8 +173,8 @@ func (d *Device) hotState() (*deviceHot, error) {
 		}
 		h := &deviceHot{
 			proofHeader: base64.RawURLEncoding.AppendEncode(nil, hb),
-			htuClaim:    appendJSONString(nil, d.base+protocol.PathClaim),
-			htuAnswer:   appendJSONString(nil, d.base+protocol.PathAnswer),
+			htuClaim:    appendJSONString(nil, d.BaseURL+protocol.PathClaim),
+			htuAnswer:   appendJSONString(nil, d.BaseURL+protocol.PathAnswer),
 			profileJSON: appendJSONString(nil, d.ProfileID),
 		}
 		if d.UserID != "" {
@@ -315,7 +313,7 @@ func fastTransaction(ctx context.Context, c *FastClient, rp *RP, dev *Device, p 
 	body = append(body, h.profileJSON...)
 	body = append(body, '}')
 	b.body = body
-	if b.proof, err = appendProof(b.proof[:0], h, dev.key, h.htuClaim); err != nil {
+	if b.proof, err = appendProof(b.proof[:0], h, dev.ClientKey, h.htuClaim); err != nil {
 		return st.TransactionID, fmt.Errorf("claim: %w", err)
 	}
 	b.req = hotRequest{method: "POST", path: append(b.path[:0], protocol.PathClaim...), contentType: protocol.ContentTypeJSON,
@@ -346,7 +344,7 @@ func fastTransaction(ctx context.Context, c *FastClient, rp *RP, dev *Device, p 
 		TransactionID: cl.TransactionID, ProfileID: dev.ProfileID, Decision: protocol.DecisionAccept,
 		MessageHash: protocol.MessageHash(cl.Message), Nonce: cl.Nonce, Time: time.Now().Unix(),
 	}
-	if err := protocol.SignAnswer(func(d []byte) ([]byte, error) { return signDeterministic(dev.encKey, d) }, &a); err != nil {
+	if err := protocol.SignAnswer(func(d []byte) ([]byte, error) { return signDeterministic(dev.EnrollKey, d) }, &a); err != nil {
 		return st.TransactionID, fmt.Errorf("answer: %w", err)
 	}
 	body = append(b.body[:0], `{"transaction_id":`...)
@@ -363,7 +361,7 @@ func fastTransaction(ctx context.Context, c *FastClient, rp *RP, dev *Device, p 
 	body = appendJSONString(body, a.Signature)
 	body = append(body, '}')
 	b.body = body
-	if b.proof, err = appendProof(b.proof[:0], h, dev.key, h.htuAnswer); err != nil {
+	if b.proof, err = appendProof(b.proof[:0], h, dev.ClientKey, h.htuAnswer); err != nil {
 		return st.TransactionID, fmt.Errorf("answer: %w", err)
 	}
 	b.req = hotRequest{method: "POST", path: append(b.path[:0], protocol.PathAnswer...), contentType: protocol.ContentTypeJSON,

@@ -56,7 +56,7 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.jtis[p.Claims.JTI] = true
-		if err := p.Verify(&f.dev.key.PublicKey, "POST", "http://"+r.Host+path, time.Now(), ""); err != nil {
+		if err := p.Verify(&f.dev.ClientKey.PublicKey, "POST", "http://"+r.Host+path, time.Now(), ""); err != nil {
 			f.t.Errorf("%s: proof: %v", path, err)
 		}
 		f.checks++
@@ -100,7 +100,7 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			f.t.Errorf("answer body %s: %v", body, err)
 		}
 		if a.TransactionID != fakeTx || !f.nonces[a.Nonce] || a.MessageHash != protocol.MessageHash(f.msg) || a.Decision != protocol.DecisionAccept ||
-			a.ProfileID != f.dev.ProfileID || protocol.VerifyAnswerSignature(&f.dev.encKey.PublicKey, &a) != nil {
+			a.ProfileID != f.dev.ProfileID || protocol.VerifyAnswerSignature(&f.dev.EnrollKey.PublicKey, &a) != nil {
 			f.t.Errorf("answer not signed over the claim: %s", body)
 		}
 		f.checks++
@@ -145,10 +145,10 @@ func fakeDevice(t *testing.T, base string) *Device {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.encKey, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
+	if d.EnrollKey, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
 		t.Fatal(err)
 	}
-	d.ClientID, d.ProfileID, d.UserID, d.EnrollmentID = "client-1", "profile-\"1\"", "user 1&x=2", "enr-1"
+	d.ClientID, d.ProfileID, d.UserID, d.Enrollment = "client-1", "profile-\"1\"", "user 1&x=2", "enr-1"
 	return d
 }
 

@@ -54,7 +54,7 @@ func TestRunSmokeFastClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loadgen.SetEnrollmentKey(devs[1], wrong)
+	devs[1].EnrollKey = wrong
 	for _, f := range []*loadgen.FastClient{fc, nil} {
 		rep, err := loadgen.Run(ctx, rp, devs[1:], loadgen.Plan{Fast: f, Concurrency: 1, Count: 2, Type: ts.OTPType, Bound: true})
 		if err != nil {

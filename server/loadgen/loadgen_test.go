@@ -50,7 +50,7 @@ func startWithDevices(t *testing.T) (*servertest.TestServer, *http.Client, []*lo
 func TestRunSmoke(t *testing.T) {
 	ts, hc, devs := startWithDevices(t)
 	ctx := context.Background()
-	if devs[0].UserID != "lg-0" || devs[1].UserID != "lg-1" || devs[0].EnrollmentID == "" {
+	if devs[0].UserID != "lg-0" || devs[1].UserID != "lg-1" || devs[0].Enrollment == "" {
 		t.Fatalf("devices not set up as asked: %+v %+v", devs[0], devs[1])
 	}
 	rp := loadgen.NewRP(ts.URL, hc, ts.APIClientID, ts.APIClientSecret)

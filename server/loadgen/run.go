@@ -101,7 +101,7 @@ func Transaction(ctx context.Context, rp *RP, dev *Device, p *Plan) (txID string
 	if c.TransactionID != st.TransactionID {
 		return st.TransactionID, errors.New("claim: transaction id differs from the started one")
 	}
-	a, err := dev.Answer(ctx, c, protocol.DecisionAccept)
+	a, err := dev.Respond(ctx, c, protocol.DecisionAccept)
 	if err != nil {
 		return st.TransactionID, err
 	}
@@ -122,7 +122,7 @@ func Transaction(ctx context.Context, rp *RP, dev *Device, p *Plan) (txID string
 func errKind(err error) string {
 	var he *HTTPError
 	if errors.As(err, &he) {
-		return fmt.Sprintf("%s: HTTP %d %s", he.Op, he.Status, he.Code)
+		return fmt.Sprintf("%s: HTTP %d %s", he.Op, he.Status, he.ErrorResponse.Error)
 	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || errors.Is(err, os.ErrDeadlineExceeded) {
 		return "timeout/cancelled"

@@ -81,7 +81,7 @@ func get(fc *FastClient, path string) (status int, body string, err error) {
 	err = fc.do(context.Background(), "get", b)
 	var he *HTTPError
 	if errors.As(err, &he) {
-		return he.Status, he.Body, err
+		return he.Status, string(b.resp), err
 	}
 	return 200, string(b.resp), err
 }
@@ -222,7 +222,7 @@ func TestTransportBadAnswers(t *testing.T) {
 		switch path {
 		case "/500":
 			var he *HTTPError
-			if !errors.As(err, &he) || he.Status != 500 || he.Code != "boom" {
+			if !errors.As(err, &he) || he.Status != 500 || he.ErrorResponse.Error != "boom" {
 				t.Errorf("/500: %v", err)
 			}
 		case "/slow", "/slow-body":

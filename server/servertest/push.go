@@ -8,6 +8,7 @@ import (
 
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server/rp"
+	"github.com/openmobileauth/oma/server/softdevice"
 )
 
 // RegisterPush registers the device's push target on its enrollment.
@@ -27,7 +28,7 @@ func (d *Device) getWithProfile(path string, out any) error {
 	if err != nil {
 		return err
 	}
-	return decode(status, b, out)
+	return softdevice.Decode(path, status, b, out)
 }
 
 // Pending lists the open push requests of the device's user.
