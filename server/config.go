@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/oauthscope"
 	"github.com/openmobileauth/oma/server/outbox"
 	"github.com/openmobileauth/oma/server/push"
 	"github.com/openmobileauth/oma/server/ratelimit"
@@ -220,13 +221,13 @@ func (c *Config) defaults() {
 		c.HistoryRetention = 7 * 24 * time.Hour
 	}
 	if len(c.Scopes) == 0 {
-		c.Scopes = append([]string(nil), svc.DefaultScopes...)
+		c.Scopes = append([]string(nil), oauthscope.Default...)
 	}
 	if len(c.ImplicitScopes) == 0 {
-		c.ImplicitScopes = append([]string(nil), svc.DefaultLimitedScopes...)
+		c.ImplicitScopes = append([]string(nil), oauthscope.DefaultLimited...)
 	}
 	if len(c.DeviceScopes) == 0 {
-		c.DeviceScopes = append([]string(nil), svc.DefaultLimitedScopes...)
+		c.DeviceScopes = append([]string(nil), oauthscope.DefaultLimited...)
 	}
 	if c.MaxMessageLen == 0 {
 		c.MaxMessageLen = 155

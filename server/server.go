@@ -28,6 +28,7 @@ import (
 	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/store"
 	"github.com/openmobileauth/oma/server/txcache"
+	"github.com/openmobileauth/oma/server/wakeup"
 )
 
 // Server is a running Token Server (store open, background work started).
@@ -92,7 +93,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	wall := func() time.Time { return time.Now() }
 	env := &svc.Env{
-		Store: st, Clock: cfg.Clock, Wall: cfg.WallClock, Log: log, BaseURL: cfg.PublicBaseURL, Hub: svc.NewHub(), CA: authority,
+		Store: st, Clock: cfg.Clock, Wall: cfg.WallClock, Log: log, BaseURL: cfg.PublicBaseURL, Hub: wakeup.NewHub(), CA: authority,
 		Argon: cfg.Argon2, Hashes: secrethash.NewGate(cfg.Argon2, cfg.HashConcurrency), PinLength: cfg.PinLength, PinMaxAttempts: cfg.PinMaxAttempts,
 		SuspendFor: cfg.NotMeSuspension, MatchFailureLimit: cfg.MatchFailureLimit,
 		AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL, CodeTTL: cfg.AuthCodeTTL,

@@ -240,7 +240,7 @@ func (h *Handler) changePin(w http.ResponseWriter, r *http.Request) {
 		fail(w, de)
 		return
 	}
-	if res := svc.PinPolicy(req.NewPin, h.env.PinLength); res != pinpolicy.OK {
+	if res := pinpolicy.Check(req.NewPin, h.env.PinLength); res != pinpolicy.OK {
 		fail(w, httpio.DevErr(protocol.ErrPinNotAllowed, "PIN does not meet the policy: "+res.Message(h.env.PinLength)))
 		return
 	}

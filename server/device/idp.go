@@ -10,6 +10,7 @@ import (
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/idp"
 	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/oauthscope"
 	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -129,7 +130,7 @@ func (h *Handler) customInit(w http.ResponseWriter, r *http.Request) {
 		fail(w, badField("identity_provider_id, code_challenge, scope or data"))
 		return
 	}
-	if ok, bad := svc.ScopesAllowed(req.Scope, h.env.Scopes); !ok {
+	if ok, bad := oauthscope.Allowed(req.Scope, h.env.Scopes); !ok {
 		fail(w, httpio.DevErr("invalid_scope", "scope not allowed: "+bad))
 		return
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server/httpio"
-	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/oauthscope"
 	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -24,7 +24,7 @@ func limitedScope(requested string, allowed []string) (string, *httpio.DeviceErr
 	if strings.TrimSpace(requested) == "" {
 		return strings.Join(allowed, " "), nil
 	}
-	if ok, bad := svc.ScopesAllowed(requested, allowed); !ok {
+	if ok, bad := oauthscope.Allowed(requested, allowed); !ok {
 		return "", httpio.DevErr(protocol.ErrInvalidScope, "scope not allowed for this grant: "+bad)
 	}
 	return strings.Join(strings.Fields(requested), " "), nil

@@ -5,7 +5,7 @@ import (
 
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server/httpio"
-	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/oauthscope"
 	"github.com/openmobileauth/oma/server/store"
 )
 
@@ -20,7 +20,7 @@ import (
 // carrying scope want (empty: any scope), spending the proof.
 func (h *Handler) resource(w http.ResponseWriter, r *http.Request, kinds []string, want string) *caller {
 	c, de := h.authenticateKinds(r, true, kinds)
-	if de == nil && want != "" && !svc.HasScope(c.token.Scope, want) {
+	if de == nil && want != "" && !oauthscope.Has(c.token.Scope, want) {
 		de = httpio.DevErr(protocol.ErrInsufficientScope, "the access token lacks the "+want+" scope")
 	}
 	if de == nil {
@@ -45,7 +45,7 @@ var allTokenKinds = []string{store.TokenAccess, store.TokenImplicit, store.Token
 // resourceProfile: GET PathResourceProfile, a user resource: only a token of a
 // PIN login (never an implicit or device token), scope openid.
 func (h *Handler) resourceProfile(w http.ResponseWriter, r *http.Request) {
-	c := h.resource(w, r, userTokens, svc.ScopeOpenID)
+	c := h.resource(w, r, userTokens, oauthscope.OpenID)
 	if c == nil {
 		return
 	}
@@ -60,7 +60,7 @@ func (h *Handler) resourceUserID(w http.ResponseWriter, r *http.Request) {
 	if c == nil {
 		return
 	}
-	if c.token.Kind == store.TokenImplicit && !svc.HasScope(c.token.Scope, protocol.ScopeRead) {
+	if c.token.Kind == store.TokenImplicit && !oauthscope.Has(c.token.Scope, protocol.ScopeRead) {
 		fail(w, httpio.DevErr(protocol.ErrInsufficientScope, "the access token lacks the read scope"))
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/oauthscope"
 	"github.com/openmobileauth/oma/server/store"
 )
 
@@ -72,7 +73,7 @@ func (h *Handler) userInfo(w http.ResponseWriter, r *http.Request) {
 		fail(w, de)
 		return
 	}
-	if !svc.HasScope(c.token.Scope, svc.ScopeOpenID) {
+	if !oauthscope.Has(c.token.Scope, oauthscope.OpenID) {
 		fail(w, httpio.DevErr(protocol.ErrInvalidToken, "the access token lacks the openid scope"))
 		return
 	}

@@ -82,7 +82,7 @@ func (h *Handler) codeGrant(ctx context.Context, c *caller, req *protocol.TokenR
 	if req.Code == "" || req.CodeVerifier == "" || req.RedirectURI == "" || len(req.Code) > 256 || len(req.CodeVerifier) > 256 {
 		return nil, badField("code, code_verifier or redirect_uri")
 	}
-	if r := svc.PinPolicy(req.Pin, h.env.PinLength); r != pinpolicy.OK {
+	if r := pinpolicy.Check(req.Pin, h.env.PinLength); r != pinpolicy.OK {
 		return nil, httpio.DevErr(protocol.ErrPinNotAllowed, "PIN does not meet the policy: "+r.Message(h.env.PinLength))
 	}
 	codeHash := secrethash.Token(req.Code)

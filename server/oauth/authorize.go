@@ -10,6 +10,7 @@ import (
 	"github.com/openmobileauth/oma/server/clientip"
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/oauthscope"
 	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -69,7 +70,7 @@ func (h *Handler) parse(w http.ResponseWriter, r *http.Request) (*authRequest, b
 		return nil, false
 	}
 	// Only scopes the server grants may be requested (issue 11, item 10).
-	if ok, bad := svc.ScopesAllowed(q.Get("scope"), h.env.Scopes); !ok {
+	if ok, bad := oauthscope.Allowed(q.Get("scope"), h.env.Scopes); !ok {
 		httpio.WriteJSON(w, http.StatusBadRequest, protocol.ErrorResponse{Error: "invalid_scope", ErrorDescription: "scope not allowed: " + bad})
 		return nil, false
 	}

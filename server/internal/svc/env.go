@@ -15,6 +15,7 @@ import (
 	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/store"
 	"github.com/openmobileauth/oma/server/txcache"
+	"github.com/openmobileauth/oma/server/wakeup"
 )
 
 // Re-enrollment policies (DESIGN §6.7).
@@ -56,7 +57,7 @@ type Env struct {
 	Wall    Clock // freshness of device-signed times
 	Log     zerolog.Logger
 	BaseURL string // public base URL, no trailing slash (htu and links)
-	Hub     *Hub
+	Hub     *wakeup.Hub
 	CA      *ca.Authority
 	Argon   secrethash.Params
 	// Hashes runs every argon2 computation of the request paths with a bound
