@@ -48,7 +48,7 @@ type MobileAuthenticationRequest struct {
 	// DESIGN §13 (absent for requests without them).
 	Details          []TransactionDetail `json:"details,omitempty" doc:"Label/value pairs to show under the message (the answer signs exactly these)."`
 	MatchCandidates  []string            `json:"matchCandidates,omitempty" doc:"Number matching: show these numbers; the user picks the one the relying party's page shows and the accept passes it (acceptMobileAuthConfirmation({matchCode}))."`
-	UserVerification string              `json:"userVerification,omitempty" enum:"required" doc:"required: accepting asks for the PIN (ONEWELCOME_PIN_AUTHENTICATION_NOTIFICATION open, answered with submitPin)."`
+	UserVerification string              `json:"userVerification,omitempty" enum:"required" doc:"required: accepting asks for user verification: the PIN (ONEWELCOME_PIN_AUTHENTICATION_NOTIFICATION open, answered with submitPin) or, when the fingerprint authenticator is registered and preferred, the biometric (ONEWELCOME_FINGERPRINT_NOTIFICATION startAuthentication, answered with submitFingerprintAcceptAuthenticationRequest, ...Deny... or ...FallbackToPin)."`
 }
 
 // TransactionDetail is one label/value pair of a request's details.

@@ -10,6 +10,7 @@ import (
 	"github.com/openmobileauth/oma/core/device"
 	"github.com/openmobileauth/oma/core/keys"
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/core/user"
 )
 
 // BenchmarkEnrollmentDeviceCPU is the device's CPU for an enrollment: a new
@@ -94,7 +95,7 @@ func BenchmarkOTPFlowDeviceCPU(b *testing.B) {
 		if err := json.Unmarshal(claimAnswer, &tx); err != nil {
 			b.Fatal(err)
 		}
-		a, err := buildAnswer(enr, "p1", &tx, answer{decision: protocol.DecisionAccept}, time.Now().Unix())
+		a, err := buildAnswer(enr, "p1", &tx, answer{decision: protocol.DecisionAccept}, user.Verification{}, time.Now().Unix())
 		if err != nil {
 			b.Fatal(err)
 		}

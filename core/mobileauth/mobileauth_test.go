@@ -44,7 +44,7 @@ func TestAnswerIsSignedOverTheShownMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	tx := &protocol.ClaimResponse{TransactionID: "tx1", Message: "Log in to Example Bank", Nonce: "n1"}
-	a, err := buildAnswer(s, "p1", tx, answer{decision: protocol.DecisionAccept}, 1_800_000_000)
+	a, err := buildAnswer(s, "p1", tx, answer{decision: protocol.DecisionAccept}, user.Verification{}, 1_800_000_000)
 	if err != nil {
 		t.Fatal(err)
 	}

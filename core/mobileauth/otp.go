@@ -10,6 +10,7 @@ import (
 	"github.com/openmobileauth/oma/core/keys"
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/core/store"
+	"github.com/openmobileauth/oma/core/user"
 )
 
 // handleOTP runs one OTP flow; see the package documentation.
@@ -119,11 +120,11 @@ func (m *MobileAuth) confirm(ctx context.Context, f *flow.Flow, p *store.Profile
 
 	// Round trip 2: the signed answer over the message (and details, pick)
 	// that was shown. With user verification required the accept carries
-	// the PIN, asked through the PIN authentication events; a wrong PIN
-	// asks again (the server counts it).
-	send := func(pin string) error {
-		a.pin = pin
-		ans, err := buildAnswer(signer, p.ID, tx, a, m.c.Now().Unix())
+	// the PIN (PIN authentication events; a wrong PIN asks again, the
+	// server counts it) or, when it is the preferred authenticator, the
+	// biometric key's signature (fingerprint events): user.VerifyUser.
+	send := func(v user.Verification) error {
+		ans, err := buildAnswer(signer, p.ID, tx, a, v, m.c.Now().Unix())
 		if err != nil {
 			return err
 		}
@@ -138,9 +139,9 @@ func (m *MobileAuth) confirm(ctx context.Context, f *flow.Flow, p *store.Profile
 	}
 	var err error
 	if a.decision == protocol.DecisionAccept && tx.UserVerification == protocol.UserVerificationRequired {
-		err = m.u.VerifyWithPin(ctx, p.ID, send)
+		err = m.u.VerifyUser(ctx, p.ID, send)
 	} else {
-		err = send("")
+		err = send(user.Verification{})
 	}
 	finish()
 	if err != nil {
@@ -157,7 +158,6 @@ type answer struct {
 	decision  string
 	matchPick string
 	reason    string
-	pin       string
 }
 
 // candidatesOK: no number matching, or protocol.MatchCandidates distinct candidates.
@@ -177,14 +177,22 @@ func distinct(xs []string) bool {
 }
 
 // buildAnswer makes the signed answer to tx.
-func buildAnswer(signer *keys.Signer, pid string, tx *protocol.ClaimResponse, ans answer, now int64) (*protocol.AnswerRequest, error) {
+// With a biometric verification the user-verified key signs first (the
+// prompt); its failure ends the answer before the device key signs.
+func buildAnswer(signer *keys.Signer, pid string, tx *protocol.ClaimResponse, ans answer, v user.Verification, now int64) (*protocol.AnswerRequest, error) {
 	a := &protocol.AnswerRequest{
 		TransactionID: tx.TransactionID, ProfileID: pid, Decision: ans.decision,
 		MessageHash: protocol.MessageHash(tx.Message), Nonce: tx.Nonce, Time: now,
 		DetailsHash: protocol.DetailsHash(tx.Details), MatchPick: ans.matchPick, Reason: ans.reason,
 	}
-	if ans.pin != "" {
-		a.VerificationMethod, a.Pin = protocol.VerificationPIN, ans.pin
+	switch v.Method {
+	case protocol.VerificationPIN:
+		a.VerificationMethod, a.Pin = protocol.VerificationPIN, v.Pin
+	case protocol.VerificationBiometric:
+		a.VerificationMethod = protocol.VerificationBiometric
+		if err := protocol.SignUV(v.SignUV, a); err != nil {
+			return nil, dispatch.Wrap(dispatch.CodeBiometricFailure, err, "the biometric verification did not sign")
+		}
 	}
 	if err := protocol.SignAnswer(signer.SignDigest, a); err != nil {
 		return nil, dispatch.Wrap(dispatch.CodeGeneral, err, "signing the answer failed")

@@ -130,6 +130,10 @@ const (
 	UserVerificationNone     = "none"
 	UserVerificationRequired = "required"
 	VerificationPIN          = "pin" // AnswerRequest.Pin, verified by the server
+	// VerificationBiometric: AnswerRequest.UVSignature, the profile's
+	// registered biometric key's signature over the answer digest
+	// (VerifyUVSignature), verified by the server.
+	VerificationBiometric = "biometric"
 )
 
 // ErrAnswerField is returned for a malformed new answer field.

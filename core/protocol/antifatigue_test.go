@@ -107,3 +107,38 @@ func TestNewMatchCode(t *testing.T) {
 		t.Fatalf("code positions %v", pos)
 	}
 }
+
+func TestSignUV(t *testing.T) {
+	bio, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	dev, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	sign := func(k *ecdsa.PrivateKey) Signer {
+		return func(d []byte) ([]byte, error) { return ecdsa.SignASN1(rand.Reader, k, d) }
+	}
+	a := &AnswerRequest{TransactionID: "tx", Decision: DecisionAccept, MessageHash: MessageHash("m"), Nonce: "n", Time: 1}
+	if SignUV(sign(bio), a) == nil {
+		t.Fatal("signed without verification_method biometric")
+	}
+	a.VerificationMethod = VerificationBiometric
+	if err := SignUV(sign(bio), a); err != nil {
+		t.Fatal(err)
+	}
+	if err := SignAnswer(sign(dev), a); err != nil {
+		t.Fatal(err)
+	}
+	if VerifyUVSignature(&bio.PublicKey, a) != nil || VerifyAnswerSignature(&dev.PublicKey, a) != nil {
+		t.Fatal("valid signatures refused")
+	}
+	if VerifyUVSignature(&dev.PublicKey, a) == nil {
+		t.Fatal("the device key verified as the biometric key")
+	}
+	b := *a
+	b.Decision = DecisionDeny
+	if VerifyUVSignature(&bio.PublicKey, &b) == nil {
+		t.Fatal("the biometric signature carried over to another decision")
+	}
+	b = *a
+	b.VerificationMethod = VerificationPIN
+	if VerifyUVSignature(&bio.PublicKey, &b) == nil {
+		t.Fatal("verified under another method")
+	}
+}

@@ -108,6 +108,11 @@ type AnswerRequest struct {
 	// verification; the server verifies it with the profile's failure
 	// counter. Not signed (the DPoP proof binds the request).
 	Pin string `json:"pin,omitempty"`
+	// UVSignature is the biometric factor (VerificationMethod
+	// VerificationBiometric): base64url DER ECDSA by the profile's registered
+	// biometric key over the same AnswerDigestOf as Signature (SignUV). Not
+	// itself signed; it signs everything Signature does.
+	UVSignature string `json:"uv_signature,omitempty"`
 }
 
 // AnswerResponse answers PathAnswer.

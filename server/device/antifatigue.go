@@ -25,15 +25,17 @@ import (
 //     suspended as for "not me");
 //   - user verification "required": an accept must carry a verification
 //     the server checks (userVerifier; the PIN with the profile's counter
-//     and removal on the last failure, as the PIN grant); a failed check
-//     records no answer;
+//     and removal on the last failure, as the PIN grant; or the registered
+//     biometric key's signature over the answer digest, with the biometric
+//     rate limit); a failed check records no answer;
 //   - "not me": a deny with reason not_me records it (the relying party
 //     sees reported_by_user), suspends the user's user-bound requests for
 //     Env.SuspendFor and writes an audit record.
 
 // userVerifier is a user-verification factor an accept can carry for a
 // type that requires one (AnswerRequest.VerificationMethod names it). The
-// PIN is the first; the biometric authenticator plugs in beside it.
+// PIN (pinVerifier) and the biometric authenticator (biometricVerifier,
+// uvbiometric.go) are the two.
 type userVerifier interface {
 	// verifyAndAnswer checks what req carries for this factor and, only
 	// when it verifies, runs answer in the same store transaction (with
@@ -45,7 +47,10 @@ type userVerifier interface {
 
 // verifiers are the factors by AnswerRequest.VerificationMethod.
 func (h *Handler) verifiers() map[string]userVerifier {
-	return map[string]userVerifier{protocol.VerificationPIN: pinVerifier{h}}
+	return map[string]userVerifier{
+		protocol.VerificationPIN:       pinVerifier{h},
+		protocol.VerificationBiometric: biometricVerifier{h}, // uvbiometric.go
+	}
 }
 
 // pinVerifier verifies AnswerRequest.Pin with the PIN grant's own check
@@ -123,6 +128,9 @@ func (h *Handler) answerExtended(ctx context.Context, c *caller, req *protocol.A
 	if req.Pin != "" && req.VerificationMethod != protocol.VerificationPIN {
 		return tr, "", badField("pin")
 	}
+	if req.UVSignature != "" && req.VerificationMethod != protocol.VerificationBiometric {
+		return tr, "", badField("uv_signature")
+	}
 	status := store.StatusDenied
 	var out svc.Outcome
 	var ver userVerifier
@@ -144,7 +152,7 @@ func (h *Handler) answerExtended(ctx context.Context, c *caller, req *protocol.A
 		if status == store.StatusAccepted && x.UserVerification == protocol.UserVerificationRequired {
 			v, ok := h.verifiers()[req.VerificationMethod]
 			if !ok {
-				return tr, "", httpio.DevErr(protocol.ErrInvalidAnswer, "this request needs user verification (verification_method pin with the PIN)")
+				return tr, "", httpio.DevErr(protocol.ErrInvalidAnswer, "this request needs user verification (verification_method pin with the PIN, or biometric with uv_signature)")
 			}
 			ver = v
 			out.Verification = req.VerificationMethod

@@ -290,8 +290,11 @@ func view(x store.Transaction, nowMs int64) Transaction {
 	}
 	o := svc.ParseOutcome(x.Outcome)
 	out := Transaction{TransactionID: x.ID, CallbackURI: x.CallbackURI, Timestamp: x.CreatedAt, AuthenticationMethod: authMethodOf(x), Status: st}
-	if o.Verification == protocol.VerificationPIN {
-		out.AuthenticationMethod += "_WITH_PIN" // the factor the accept carried (DESIGN §13)
+	switch o.Verification { // the factor the accept carried (DESIGN §13)
+	case protocol.VerificationPIN:
+		out.AuthenticationMethod += "_WITH_PIN"
+	case protocol.VerificationBiometric:
+		out.AuthenticationMethod += "_WITH_BIOMETRIC"
 	}
 	if x.AnsweredAt != 0 {
 		out.Timestamp = x.AnsweredAt

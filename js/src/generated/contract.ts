@@ -172,7 +172,7 @@ export interface MobileAuthenticationRequest {
   details?: TransactionDetail[];
   /** Number matching: show these numbers; the user picks the one the relying party's page shows and the accept passes it (acceptMobileAuthConfirmation({matchCode})). */
   matchCandidates?: string[];
-  /** required: accepting asks for the PIN (ONEWELCOME_PIN_AUTHENTICATION_NOTIFICATION open, answered with submitPin). */
+  /** required: accepting asks for user verification: the PIN (ONEWELCOME_PIN_AUTHENTICATION_NOTIFICATION open, answered with submitPin) or, when the fingerprint authenticator is registered and preferred, the biometric (ONEWELCOME_FINGERPRINT_NOTIFICATION startAuthentication, answered with submitFingerprintAcceptAuthenticationRequest, ...Deny... or ...FallbackToPin). */
   userVerification?: string;
 }
 
@@ -936,7 +936,7 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
       },
       "userVerification": {
         "type": "string",
-        "description": "required: accepting asks for the PIN (ONEWELCOME_PIN_AUTHENTICATION_NOTIFICATION open, answered with submitPin)."
+        "description": "required: accepting asks for user verification: the PIN (ONEWELCOME_PIN_AUTHENTICATION_NOTIFICATION open, answered with submitPin) or, when the fingerprint authenticator is registered and preferred, the biometric (ONEWELCOME_FINGERPRINT_NOTIFICATION startAuthentication, answered with submitFingerprintAcceptAuthenticationRequest, ...Deny... or ...FallbackToPin)."
       }
     },
     "x-order": [

@@ -55,7 +55,7 @@ type Outcome struct {
 	// plain deny or an accept.
 	Reason string `json:"reason,omitempty"`
 	// Verification is the user-verification factor an accept carried
-	// (protocol.VerificationPIN), "" for none.
+	// (protocol.VerificationPIN or protocol.VerificationBiometric), "" for none.
 	Verification string `json:"verification,omitempty"`
 }
 
