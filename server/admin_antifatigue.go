@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/openmobileauth/oma/core/protocol"
-	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/antifatigue"
 	"github.com/openmobileauth/oma/server/store"
 )
 
@@ -42,11 +42,11 @@ type UserSuspension struct {
 
 // SuspensionOf returns the user's active suspension (ok false when none).
 func (a *Admin) SuspensionOf(ctx context.Context, userID string) (UserSuspension, bool, error) {
-	var s svc.Suspension
+	var s antifatigue.Suspension
 	var ok bool
 	err := a.Store.View(ctx, func(tx store.Tx) error {
 		var err error
-		s, ok, err = svc.SuspensionOf(ctx, tx, userID, time.Now().UnixMilli())
+		s, ok, err = antifatigue.SuspensionOf(ctx, tx, userID, time.Now().UnixMilli())
 		return err
 	})
 	return UserSuspension{Until: time.UnixMilli(s.Until).UTC(), Reason: s.Reason}, ok, err
@@ -65,7 +65,7 @@ func (a *Admin) UnsuspendUser(ctx context.Context, userID string) (bool, error) 
 			return err
 		}
 		var err error
-		was, err = svc.Unsuspend(ctx, tx, userID, time.Now().UnixMilli())
+		was, err = antifatigue.Unsuspend(ctx, tx, userID, time.Now().UnixMilli())
 		return err
 	})
 	return was, err

@@ -31,7 +31,7 @@ func TestUserUnsuspendAndAntiFatigueType(t *testing.T) {
 		t.Fatal("suspended before")
 	}
 	if err := s.InTx(ctx, func(tx store.Tx) error {
-		// What a "not me" answer writes (svc.Suspend).
+		// What a "not me" answer writes (antifatigue.Suspend).
 		return tx.PutSuspension(ctx, store.Suspension{UserID: "alice", Until: now + time.Hour.Milliseconds(), Reason: "not_me", At: now})
 	}); err != nil {
 		t.Fatal(err)

@@ -7,8 +7,9 @@ import (
 	"slices"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/antifatigue"
+	"github.com/openmobileauth/oma/server/audit"
 	"github.com/openmobileauth/oma/server/httpio"
-	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/store"
 )
 
@@ -20,7 +21,7 @@ import (
 // reason), then
 //   - number matching: an accept must carry a pick among the candidates; a
 //     pick other than the code records a deny with reason wrong_match and
-//     counts toward the user's lock-out (svc.AddMatchFailure; at
+//     counts toward the user's lock-out (antifatigue.AddMatchFailure; at
 //     Env.MatchFailureLimit in a row the user's user-bound requests are
 //     suspended as for "not me");
 //   - user verification "required": an accept must carry a verification
@@ -79,7 +80,7 @@ func (v pinVerifier) verifyAndAnswer(ctx context.Context, c *caller, req *protoc
 
 // claimExtras adds a request's extras to its claim response.
 func claimExtras(resp *protocol.ClaimResponse, tr store.Transaction) error {
-	x, err := svc.ParseExtras(tr.Extras)
+	x, err := antifatigue.ParseExtras(tr.Extras)
 	if err != nil {
 		return err
 	}
@@ -94,7 +95,7 @@ func claimExtras(resp *protocol.ClaimResponse, tr store.Transaction) error {
 func checkDetailsHash(req *protocol.AnswerRequest, tr store.Transaction) *httpio.DeviceError {
 	want := ""
 	if tr.Extras != "" {
-		x, err := svc.ParseExtras(tr.Extras)
+		x, err := antifatigue.ParseExtras(tr.Extras)
 		if err != nil {
 			return errInternal
 		}
@@ -113,7 +114,7 @@ func (h *Handler) answerExtended(ctx context.Context, c *caller, req *protocol.A
 	if de := h.checkAnswer(c, req, tr, enr); de != nil {
 		return tr, "", de
 	}
-	x, err := svc.ParseExtras(tr.Extras)
+	x, err := antifatigue.ParseExtras(tr.Extras)
 	if err != nil {
 		h.env.Log.Error().Err(err).Str("transaction_id", tr.ID).Msg("stored request extras unreadable")
 		return tr, "", errInternal
@@ -132,7 +133,7 @@ func (h *Handler) answerExtended(ctx context.Context, c *caller, req *protocol.A
 		return tr, "", badField("uv_signature")
 	}
 	status := store.StatusDenied
-	var out svc.Outcome
+	var out antifatigue.Outcome
 	var ver userVerifier
 	if accept {
 		status = store.StatusAccepted
@@ -163,7 +164,7 @@ func (h *Handler) answerExtended(ctx context.Context, c *caller, req *protocol.A
 	userID := enr.UserID
 	now := h.env.NowMs()
 	var (
-		suspended  *svc.Suspension
+		suspended  *antifatigue.Suspension
 		matchFails int
 	)
 	answer := func(tx store.Tx) (*httpio.DeviceError, error) {
@@ -189,29 +190,29 @@ func (h *Handler) answerExtended(ctx context.Context, c *caller, req *protocol.A
 		}
 		switch {
 		case out.Reason == protocol.ReasonNotMe:
-			s, err := svc.Suspend(ctx, tx, userID, protocol.ReasonNotMe, now, h.env.SuspendFor)
+			s, err := antifatigue.Suspend(ctx, tx, userID, protocol.ReasonNotMe, now, h.env.SuspendFor)
 			if err != nil {
 				return nil, err
 			}
 			suspended = &s
 		case out.Reason == protocol.ReasonWrongMatch:
-			n, err := svc.AddMatchFailure(ctx, tx, userID)
+			n, err := antifatigue.AddMatchFailure(ctx, tx, userID)
 			if err != nil {
 				return nil, err
 			}
 			matchFails = n
 			if n >= h.env.MatchFailureLimit {
-				s, err := svc.Suspend(ctx, tx, userID, protocol.ReasonWrongMatch, now, h.env.SuspendFor)
+				s, err := antifatigue.Suspend(ctx, tx, userID, protocol.ReasonWrongMatch, now, h.env.SuspendFor)
 				if err != nil {
 					return nil, err
 				}
 				suspended = &s
-				if err := svc.ResetMatchFailures(ctx, tx, userID); err != nil {
+				if err := antifatigue.ResetMatchFailures(ctx, tx, userID); err != nil {
 					return nil, err
 				}
 			}
 		case status == store.StatusAccepted && x.MatchCode != "":
-			if err := svc.ResetMatchFailures(ctx, tx, userID); err != nil {
+			if err := antifatigue.ResetMatchFailures(ctx, tx, userID); err != nil {
 				return nil, err
 			}
 		}
@@ -230,14 +231,14 @@ func (h *Handler) answerExtended(ctx context.Context, c *caller, req *protocol.A
 	h.env.TxCache.Forget(tr.ID)
 	switch out.Reason {
 	case protocol.ReasonNotMe:
-		h.env.Audit(svc.AuditNotMe).Str("ip", c.ip).Str("user_id", userID).Str("profile_id", enr.ProfileID).
+		h.env.Audit(audit.NotMe).Str("ip", c.ip).Str("user_id", userID).Str("profile_id", enr.ProfileID).
 			Str("transaction_id", tr.ID).Str("api_client_id", tr.APIClientID).Msg("the user reported a request as not theirs")
 	case protocol.ReasonWrongMatch:
-		h.env.Audit(svc.AuditWrongMatch).Str("ip", c.ip).Str("user_id", userID).Str("profile_id", enr.ProfileID).
+		h.env.Audit(audit.WrongMatch).Str("ip", c.ip).Str("user_id", userID).Str("profile_id", enr.ProfileID).
 			Str("transaction_id", tr.ID).Int("failures", matchFails).Msg("wrong number picked")
 	}
 	if suspended != nil {
-		h.env.Audit(svc.AuditUserSuspended).Str("user_id", userID).Str("reason", suspended.Reason).
+		h.env.Audit(audit.UserSuspended).Str("user_id", userID).Str("reason", suspended.Reason).
 			Int64("until", suspended.Until).Msg("user-bound requests suspended")
 	}
 	return tr, status, nil

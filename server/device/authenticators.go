@@ -7,8 +7,8 @@ import (
 
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/core/protocol/pinpolicy"
+	"github.com/openmobileauth/oma/server/audit"
 	"github.com/openmobileauth/oma/server/httpio"
-	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -146,7 +146,7 @@ func (h *Handler) challenge(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !h.env.Limits.BiometricPerProfile.Allow(req.ProfileID) {
-		h.env.Audit(svc.AuditBiometricLimited).Str("ip", c.ip).Str("profile_id", req.ProfileID).Str("client_id", c.client.ID).Msg("biometric challenge rate-limited")
+		h.env.Audit(audit.BiometricLimited).Str("ip", c.ip).Str("profile_id", req.ProfileID).Str("client_id", c.client.ID).Msg("biometric challenge rate-limited")
 		fail(w, errBiometricLimit)
 		return
 	}
@@ -179,7 +179,7 @@ func (h *Handler) biometricGrant(ctx context.Context, c *caller, req *protocol.T
 		return nil, badField("profile_id, challenge or signature")
 	}
 	if !h.env.Limits.BiometricPerProfile.Allow(req.ProfileID) {
-		h.env.Audit(svc.AuditBiometricLimited).Str("ip", c.ip).Str("profile_id", req.ProfileID).Str("client_id", c.client.ID).Msg("biometric login rate-limited")
+		h.env.Audit(audit.BiometricLimited).Str("ip", c.ip).Str("profile_id", req.ProfileID).Str("client_id", c.client.ID).Msg("biometric login rate-limited")
 		return nil, errBiometricLimit
 	}
 	var resp *protocol.TokenResponse
@@ -217,7 +217,7 @@ func (h *Handler) biometricGrant(ctx context.Context, c *caller, req *protocol.T
 	})
 	if de != nil {
 		if de != errReplay {
-			h.env.Audit(svc.AuditBiometricFailed).Str("ip", c.ip).Str("user_id", userID).Str("profile_id", req.ProfileID).
+			h.env.Audit(audit.BiometricFailed).Str("ip", c.ip).Str("user_id", userID).Str("profile_id", req.ProfileID).
 				Str("client_id", c.client.ID).Str("reason", de.Description).Msg("biometric login refused")
 		}
 		return nil, de

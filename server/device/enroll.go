@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/audit"
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/store"
@@ -118,7 +119,7 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.env.TxCache.PutEnrollment(&txcache.Enrollment{Enrollment: enr, Pub: pub})
-	h.env.AuditInfo(svc.AuditEnrolled).Str("user_id", enr.UserID).Str("client_id", enr.ClientID).Str("profile_id", enr.ProfileID).Str("enrollment_id", enr.ID).Msg("enrolled for mobile authentication")
+	h.env.AuditInfo(audit.Enrolled).Str("user_id", enr.UserID).Str("client_id", enr.ClientID).Str("profile_id", enr.ProfileID).Str("enrollment_id", enr.ID).Msg("enrolled for mobile authentication")
 	httpio.WriteJSON(w, http.StatusOK, protocol.EnrollResponse{EnrollmentID: enr.ID, Certificate: enr.Certificate})
 }
 

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/audit"
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/idp"
-	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/oauthscope"
 	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/store"
@@ -229,6 +229,6 @@ func (h *Handler) customComplete(w http.ResponseWriter, r *http.Request) {
 		fail(w, errInternal)
 		return
 	}
-	h.env.AuditInfo(svc.AuditLoginSucceeded).Str("ip", c.ip).Str("client_id", c.client.ID).Str("user_id", ans.UserID).Str("idp", p.ID).Msg("custom registration succeeded")
+	h.env.AuditInfo(audit.LoginSucceeded).Str("ip", c.ip).Str("client_id", c.client.ID).Str("user_id", ans.UserID).Str("idp", p.ID).Msg("custom registration succeeded")
 	httpio.WriteJSON(w, http.StatusOK, protocol.CustomRegistrationCompleteResponse{Code: code, Status: ans.Status, Data: ans.Data})
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/audit"
 	"github.com/openmobileauth/oma/server/clientip"
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
@@ -314,7 +315,7 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request) {
 	if tr.CallbackURI != "" && h.env.WakeOutbox != nil {
 		h.env.WakeOutbox()
 	}
-	h.env.AuditInfo(svc.AuditAnswered).Str("transaction_id", tr.ID).Str("api_client_id", tr.APIClientID).Str("profile_id", req.ProfileID).Str("decision", status).Str("ip", clientip.From(r)).Msg("authentication request answered")
+	h.env.AuditInfo(audit.Answered).Str("transaction_id", tr.ID).Str("api_client_id", tr.APIClientID).Str("profile_id", req.ProfileID).Str("decision", status).Str("ip", clientip.From(r)).Msg("authentication request answered")
 	httpio.WriteJSON(w, http.StatusOK, protocol.AnswerResponse{TransactionID: tr.ID, Status: status})
 }
 

@@ -10,9 +10,9 @@ import (
 	"strings"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/antifatigue"
 	"github.com/openmobileauth/oma/server/clientip"
 	"github.com/openmobileauth/oma/server/httpio"
-	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/push"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -161,7 +161,7 @@ func (h *Handler) pending(w http.ResponseWriter, r *http.Request) {
 // pendingOf is push request t as listed to enrollment e, with its DESIGN §13
 // extras (details, number-matching candidates, user verification).
 func pendingOf(t store.Transaction, e store.Enrollment) (protocol.PendingRequest, error) {
-	x, err := svc.ParseExtras(t.Extras)
+	x, err := antifatigue.ParseExtras(t.Extras)
 	if err != nil {
 		return protocol.PendingRequest{}, fmt.Errorf("transaction %s: stored request extras unreadable: %w", t.ID, err)
 	}

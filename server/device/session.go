@@ -4,8 +4,8 @@ import (
 	"net/http"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/audit"
 	"github.com/openmobileauth/oma/server/httpio"
-	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/oauthscope"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -62,7 +62,7 @@ func (h *Handler) deregister(w http.ResponseWriter, r *http.Request) {
 	// This instance's enrollment cache follows at once (another instance's
 	// learns from its next refused claim or answer).
 	h.env.TxCache.ForgetEnrollment(req.ProfileID, c.client.ID)
-	h.env.AuditInfo(svc.AuditDeregistered).Str("client_id", c.client.ID).Str("profile_id", req.ProfileID).Msg("profile deregistered")
+	h.env.AuditInfo(audit.Deregistered).Str("client_id", c.client.ID).Str("profile_id", req.ProfileID).Msg("profile deregistered")
 	httpio.WriteJSON(w, http.StatusOK, map[string]string{})
 }
 

@@ -8,8 +8,8 @@ import (
 
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/core/protocol/pinpolicy"
+	"github.com/openmobileauth/oma/server/audit"
 	"github.com/openmobileauth/oma/server/httpio"
-	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -236,7 +236,7 @@ func (h *Handler) checkPin(ctx context.Context, c *caller, profileID, pin string
 		return &httpio.DeviceError{Code: protocol.ErrInvalidPin, Description: "wrong PIN", RemainingAttempts: &left}, nil
 	})
 	if failures > 0 {
-		h.env.Audit(svc.AuditPinFailed).Str("ip", c.ip).Str("user_id", prof.UserID).Str("profile_id", prof.ID).
+		h.env.Audit(audit.PinFailed).Str("ip", c.ip).Str("user_id", prof.UserID).Str("profile_id", prof.ID).
 			Str("client_id", c.client.ID).Int("failures", failures).Bool("removed", removed).Msg("wrong PIN")
 	}
 	if removed {
@@ -289,7 +289,7 @@ func (h *Handler) refreshGrant(ctx context.Context, c *caller, req *protocol.Tok
 		return nil, err
 	})
 	if reused != nil {
-		h.env.Audit(svc.AuditRefreshReused).Str("ip", c.ip).Str("user_id", reused.UserID).Str("profile_id", reused.ProfileID).
+		h.env.Audit(audit.RefreshReused).Str("ip", c.ip).Str("user_id", reused.UserID).Str("profile_id", reused.ProfileID).
 			Str("client_id", c.client.ID).Int64("tokens_revoked", revoked).Msg("refresh token reused: its token family was revoked")
 	}
 	return resp, de

@@ -5,8 +5,8 @@ import (
 	"errors"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/audit"
 	"github.com/openmobileauth/oma/server/httpio"
-	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/store"
 )
 
@@ -36,7 +36,7 @@ func (v biometricVerifier) verifyAndAnswer(ctx context.Context, c *caller, req *
 		return badField("uv_signature")
 	}
 	if !h.env.Limits.BiometricPerProfile.Allow(req.ProfileID) {
-		h.env.Audit(svc.AuditBiometricLimited).Str("ip", c.ip).Str("profile_id", req.ProfileID).Str("client_id", c.client.ID).
+		h.env.Audit(audit.BiometricLimited).Str("ip", c.ip).Str("profile_id", req.ProfileID).Str("client_id", c.client.ID).
 			Str("transaction_id", req.TransactionID).Msg("biometric answer rate-limited")
 		return errBiometricLimit
 	}
@@ -65,7 +65,7 @@ func (v biometricVerifier) verifyAndAnswer(ctx context.Context, c *caller, req *
 		return answer(tx)
 	})
 	if refused != nil {
-		h.env.Audit(svc.AuditBiometricFailed).Str("ip", c.ip).Str("profile_id", req.ProfileID).Str("client_id", c.client.ID).
+		h.env.Audit(audit.BiometricFailed).Str("ip", c.ip).Str("profile_id", req.ProfileID).Str("client_id", c.client.ID).
 			Str("transaction_id", req.TransactionID).Str("reason", refused.Description).Msg("biometric answer refused")
 	}
 	return de

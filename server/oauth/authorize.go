@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/audit"
 	"github.com/openmobileauth/oma/server/clientip"
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
@@ -148,12 +149,12 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 	// spraying), then per user name (guessing one password).
 	ip := clientip.From(r)
 	if !h.env.Limits.LoginPerIP.Allow(ip) {
-		h.env.Audit(svc.AuditLoginLimited).Str("ip", ip).Str("user", username).Str("client_id", ar.client.ID).Msg("login refused: too many attempts from this address")
+		h.env.Audit(audit.LoginLimited).Str("ip", ip).Str("user", username).Str("client_id", ar.client.ID).Msg("login refused: too many attempts from this address")
 		h.page(w, http.StatusTooManyRequests, ar, nonce, username, "Too many attempts. Wait a minute and try again.")
 		return
 	}
 	if !h.env.Limits.LoginPerUser.Allow(username) {
-		h.env.Audit(svc.AuditLoginLimited).Str("ip", ip).Str("user", username).Str("client_id", ar.client.ID).Msg("login refused: too many attempts for this user")
+		h.env.Audit(audit.LoginLimited).Str("ip", ip).Str("user", username).Str("client_id", ar.client.ID).Msg("login refused: too many attempts for this user")
 		h.page(w, http.StatusTooManyRequests, ar, nonce, username, "Too many attempts. Wait a minute and try again.")
 		return
 	}
@@ -182,7 +183,7 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !good {
-		h.env.Audit(svc.AuditLoginFailed).Str("ip", ip).Str("user", username).Str("client_id", ar.client.ID).Msg("login failed")
+		h.env.Audit(audit.LoginFailed).Str("ip", ip).Str("user", username).Str("client_id", ar.client.ID).Msg("login failed")
 		h.page(w, http.StatusOK, ar, nonce, username, "Wrong user name or password.")
 		return
 	}
@@ -205,7 +206,7 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 		tq.Set("state", ar.state)
 	}
 	target.RawQuery = tq.Encode()
-	h.env.AuditInfo(svc.AuditLoginSucceeded).Str("ip", ip).Str("client_id", ar.client.ID).Str("user_id", user.ID).Msg("login succeeded")
+	h.env.AuditInfo(audit.LoginSucceeded).Str("ip", ip).Str("client_id", ar.client.ID).Str("user_id", user.ID).Msg("login succeeded")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Location", target.String())
 	w.WriteHeader(http.StatusFound)

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/antifatigue"
 	"github.com/openmobileauth/oma/server/clientip"
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
@@ -231,7 +232,7 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	extras := svc.Extras{Details: p.Details}
+	extras := antifatigue.Extras{Details: p.Details}
 	if t.NumberMatching || bool(p.NumberMatching) {
 		extras.MatchCode, extras.Candidates = protocol.NewMatchCode()
 	}
@@ -288,7 +289,7 @@ func view(x store.Transaction, nowMs int64) Transaction {
 	if (st == store.StatusPending || st == store.StatusClaimed) && nowMs >= x.ExpiresAt {
 		st = store.StatusExpired
 	}
-	o := svc.ParseOutcome(x.Outcome)
+	o := antifatigue.ParseOutcome(x.Outcome)
 	out := Transaction{TransactionID: x.ID, CallbackURI: x.CallbackURI, Timestamp: x.CreatedAt, AuthenticationMethod: authMethodOf(x), Status: st}
 	switch o.Verification { // the factor the accept carried (DESIGN §13)
 	case protocol.VerificationPIN:
@@ -328,7 +329,7 @@ func view(x store.Transaction, nowMs int64) Transaction {
 // notCreated says why a user-bound request was not inserted: the user is
 // suspended (DESIGN §13: 1000 with the end time) or unknown (1003).
 func (h *Handler) notCreated(ctx context.Context, tx store.Tx, userID string) (*httpio.RPError, error) {
-	s, on, err := svc.SuspensionOf(ctx, tx, userID, h.env.NowMs())
+	s, on, err := antifatigue.SuspensionOf(ctx, tx, userID, h.env.NowMs())
 	if err != nil {
 		return nil, err
 	}

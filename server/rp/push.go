@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/antifatigue"
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/push"
@@ -29,7 +30,7 @@ var errRollback = errors.New("rollback")
 // createPush creates a push request: bound to p.UserID, no OTP, and one
 // outbox job per push-registered enrollment of the user, all in one store
 // transaction. Sending happens in the push outbox, never in this request.
-func (h *Handler) createPush(w http.ResponseWriter, r *http.Request, c store.APIClient, p CreateParams, t store.OTPType, shown string, extras svc.Extras) {
+func (h *Handler) createPush(w http.ResponseWriter, r *http.Request, c store.APIClient, p CreateParams, t store.OTPType, shown string, extras antifatigue.Extras) {
 	if p.UserID == "" {
 		httpio.WriteRPError(w, invalid("user_id is required for a push type"))
 		return

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/openmobileauth/oma/server/audit"
 	"github.com/openmobileauth/oma/server/ca"
 	"github.com/openmobileauth/oma/server/metrics"
 	"github.com/openmobileauth/oma/server/ratelimit"
@@ -124,3 +125,9 @@ func (e *Env) Policy(ctx context.Context, tx store.Tx) (string, error) {
 	}
 	return p, err
 }
+
+// AuditInfo starts an audit record of normal operation at info level.
+func (e *Env) AuditInfo(event string) *zerolog.Event { return audit.Info(&e.Log, event) }
+
+// Audit starts an audit record for event at warn level.
+func (e *Env) Audit(event string) *zerolog.Event { return audit.Warn(&e.Log, event) }

@@ -1,4 +1,4 @@
-package svc
+package antifatigue
 
 import (
 	"context"
@@ -76,14 +76,6 @@ func ParseOutcome(s string) Outcome {
 	}
 	return o
 }
-
-// Audit events of DESIGN §13.
-const (
-	AuditNotMe           = "user_reported_not_me"
-	AuditWrongMatch      = "wrong_match"
-	AuditUserSuspended   = "user_suspended"
-	AuditUserUnsuspended = "user_unsuspended"
-)
 
 // Suspension is a user's suspension of user-bound requests.
 type Suspension = store.Suspension

@@ -1,0 +1,6 @@
+// Package audit names the Token Server's audit events and starts their
+// records: structured log records carrying audit=true and event=<name>
+// (never a password, PIN, OTP or token), at warn level for refusals (Warn)
+// and info level for normal operation (Info), so a log pipeline can route
+// them.
+package audit
