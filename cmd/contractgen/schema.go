@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -67,6 +68,10 @@ type JSON struct {
 	Enum                 []string         `json:"enum,omitempty"`
 	Const                string           `json:"const,omitempty"`
 	MinLength            int              `json:"minLength,omitempty"`
+	// Not JSON Schema; read by the TypeScript generator only (core/api's
+	// tsenum and ts:"optional" tags, see api.Event).
+	TSEnum     string `json:"x-tsEnum,omitempty"`     // a const typed as this enum member
+	TSOptional bool   `json:"x-tsOptional,omitempty"` // required on the wire, optional in the TS type
 }
 
 // Types is a JSON Schema "type": one name (written as a string) or several.
@@ -273,12 +278,24 @@ func (b *schemaBuilder) object(t reflect.Type, _ bool) *JSON {
 		if c, ok := f.Tag.Lookup("const"); ok {
 			p = &JSON{Type: ty("string"), Const: c}
 		}
+		if e, ok := f.Tag.Lookup("tsenum"); ok {
+			if p.Const == "" || !tsEnumMember.MatchString(e) {
+				panic(fmt.Sprintf("contractgen: %s.%s: tsenum:%q needs a const tag and the form Enum.Member", t, f.Name, e))
+			}
+			p.TSEnum = e
+		}
 		if d := f.Tag.Get("doc"); d != "" {
 			if p.Ref != "" {
 				p = &JSON{Ref: p.Ref, Description: d}
 			} else {
 				p.Description = d
 			}
+		}
+		if v, ok := f.Tag.Lookup("ts"); ok {
+			if v != "optional" || optional {
+				panic(fmt.Sprintf("contractgen: %s.%s: ts:%q (only ts:\"optional\" on a field without omitempty)", t, f.Name, v))
+			}
+			p.TSOptional = true
 		}
 		o.Properties[name] = p
 		o.Order = append(o.Order, name)
@@ -288,3 +305,6 @@ func (b *schemaBuilder) object(t reflect.Type, _ bool) *JSON {
 	}
 	return o
 }
+
+// tsEnumMember is the form of a tsenum tag: an enum of js/src/events.ts and one of its members.
+var tsEnumMember = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*\.[A-Z][A-Za-z0-9]*$`)

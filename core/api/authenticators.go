@@ -63,23 +63,23 @@ type FingerprintProfile struct {
 // FingerprintStart asks the app to offer the biometric prompt: answer with
 // submitFingerprintAcceptAuthenticationRequest, ...Deny... or ...FallbackToPin.
 type FingerprintStart struct {
-	Action      string             `json:"action" const:"startAuthentication"`
+	Action      string             `json:"action" const:"startAuthentication" tsenum:"Fingerprint.StartAuthentication"`
 	UserProfile FingerprintProfile `json:"userProfile"`
 }
 
 // FingerprintNextAttempt: a biometric was not recognised; the prompt goes on.
 type FingerprintNextAttempt struct {
-	Action string `json:"action" const:"onNextAuthenticationAttempt"`
+	Action string `json:"action" const:"onNextAuthenticationAttempt" tsenum:"Fingerprint.OnNextAuthenticationAttempt"`
 }
 
 // FingerprintCaptured: the biometric was recognised; the SDK logs in.
 type FingerprintCaptured struct {
-	Action string `json:"action" const:"onFingerprintCaptured"`
+	Action string `json:"action" const:"onFingerprintCaptured" tsenum:"Fingerprint.OnFingerprintCaptured"`
 }
 
 // FingerprintFinish: the biometric authentication ended.
 type FingerprintFinish struct {
-	Action string `json:"action" const:"finishAuthentication"`
+	Action string `json:"action" const:"finishAuthentication" tsenum:"Fingerprint.FinishAuthentication"`
 }
 
 // The fingerprint event declarations.

@@ -44,7 +44,7 @@ type MobileAuthenticationRequest struct {
 	Type          string      `json:"type" doc:"The request type configured on the server."`
 	TransactionID string      `json:"transactionId" doc:"The server's transaction id."`
 	SigningData   string      `json:"signingData" doc:"The exact text the accept signs (its SHA-256 is in the signed answer): the message, as the official SDK's signingData."`
-	UserProfile   UserProfile `json:"userProfile" doc:"The profile that answers."`
+	UserProfile   UserProfile `json:"userProfile" ts:"optional" doc:"The profile that answers."`
 	// DESIGN §13 (absent for requests without them).
 	Details          []TransactionDetail `json:"details,omitempty" doc:"Label/value pairs to show under the message (the answer signs exactly these)."`
 	MatchCandidates  []string            `json:"matchCandidates,omitempty" doc:"Number matching: show these numbers; the user picks the one the relying party's page shows and the accept passes it (acceptMobileAuthConfirmation({matchCode}))."`
@@ -67,49 +67,49 @@ type RegistrationURL struct {
 
 // PinCreateOpen asks the app to show the PIN creation screen.
 type PinCreateOpen struct {
-	Action    string `json:"action" const:"open"`
-	Flow      string `json:"flow" const:"Create"`
+	Action    string `json:"action" const:"open" tsenum:"PinCreate.Open"`
+	Flow      string `json:"flow" const:"Create" tsenum:"PinFlow.Create"`
 	ProfileID string `json:"profileId" doc:"Empty: the profile does not exist yet."`
 	PinLength int    `json:"pinLength" doc:"The number of digits the PIN must have."`
 }
 
 // PinCreateClose asks the app to close the PIN creation screen.
 type PinCreateClose struct {
-	Action    string `json:"action" const:"close"`
-	Flow      string `json:"flow" const:"Create"`
-	ProfileID string `json:"profileId" doc:"The new profile, or empty when the registration failed or was cancelled."`
-	PinLength int    `json:"pinLength"`
+	Action    string `json:"action" const:"close" tsenum:"PinCreate.Close"`
+	Flow      string `json:"flow" const:"Create" tsenum:"PinFlow.Create"`
+	ProfileID string `json:"profileId" ts:"optional" doc:"The new profile, or empty when the registration failed or was cancelled."`
+	PinLength int    `json:"pinLength" ts:"optional"`
 }
 
 // PinNotAllowed tells that the submitted PIN breaks the PIN policy; ask again.
 type PinNotAllowed struct {
-	Action    string `json:"action" const:"pinNotAllowed"`
-	Flow      string `json:"flow" const:"Create"`
-	ProfileID string `json:"profileId"`
-	PinLength int    `json:"pinLength"`
+	Action    string `json:"action" const:"pinNotAllowed" tsenum:"PinCreate.PinNotAllowed"`
+	Flow      string `json:"flow" const:"Create" tsenum:"PinFlow.Create"`
+	ProfileID string `json:"profileId" ts:"optional"`
+	PinLength int    `json:"pinLength" ts:"optional"`
 	ErrorCode int    `json:"errorCode" doc:"8015 (PIN_NOT_ALLOWED)."`
 	ErrorMsg  string `json:"errorMsg" doc:"Why the PIN is not allowed."`
 }
 
 // PinAuthOpen asks the app to show the PIN entry screen.
 type PinAuthOpen struct {
-	Action    string `json:"action" const:"open"`
-	Flow      string `json:"flow" const:"Authentication"`
+	Action    string `json:"action" const:"open" tsenum:"PinAuthentication.Open"`
+	Flow      string `json:"flow" const:"Authentication" tsenum:"PinFlow.Authentication"`
 	ProfileID string `json:"profileId"`
 }
 
 // PinAuthClose asks the app to close the PIN entry screen.
 type PinAuthClose struct {
-	Action    string `json:"action" const:"close"`
-	Flow      string `json:"flow" const:"Authentication"`
-	ProfileID string `json:"profileId"`
+	Action    string `json:"action" const:"close" tsenum:"PinAuthentication.Close"`
+	Flow      string `json:"flow" const:"Authentication" tsenum:"PinFlow.Authentication"`
+	ProfileID string `json:"profileId" ts:"optional"`
 }
 
 // IncorrectPin tells that the PIN was wrong; ask again.
 type IncorrectPin struct {
-	Action                string `json:"action" const:"incorrectPin"`
-	Flow                  string `json:"flow" const:"Authentication"`
-	ProfileID             string `json:"profileId"`
+	Action                string `json:"action" const:"incorrectPin" tsenum:"PinAuthentication.IncorrectPin"`
+	Flow                  string `json:"flow" const:"Authentication" tsenum:"PinFlow.Authentication"`
+	ProfileID             string `json:"profileId" ts:"optional"`
 	RemainingFailureCount int    `json:"remainingFailureCount" doc:"Wrong PINs the server still accepts before it removes the registration."`
 	ErrorCode             int    `json:"errorCode" doc:"8004 (WRONG_PIN, the official SDKError.WrongPin)."`
 	ErrorMsg              string `json:"errorMsg" doc:"Says the PIN was wrong and how many attempts are left."`
@@ -117,13 +117,13 @@ type IncorrectPin struct {
 
 // MobileAuthStart asks the user to accept or deny a mobile authentication.
 type MobileAuthStart struct {
-	Action                      string                      `json:"action" const:"startAuthentication"`
+	Action                      string                      `json:"action" const:"startAuthentication" tsenum:"MobileAuthOtp.StartAuthentication"`
 	MobileAuthenticationRequest MobileAuthenticationRequest `json:"mobileAuthenticationRequest"`
 }
 
 // MobileAuthFinish tells that the mobile authentication flow ended.
 type MobileAuthFinish struct {
-	Action                      string                      `json:"action" const:"finishAuthentication"`
+	Action                      string                      `json:"action" const:"finishAuthentication" tsenum:"MobileAuthOtp.FinishAuthentication"`
 	MobileAuthenticationRequest MobileAuthenticationRequest `json:"mobileAuthenticationRequest" doc:"The request the flow was about (as in startAuthentication)."`
 }
 

@@ -11,7 +11,12 @@ type Emitter func(eventType string, payload any)
 // Event is the declaration of one event action: the event name (the "type" of
 // the envelope), the action it carries and its payload struct. Payload fields
 // tagged const:"value" always carry that value (Emit sets them), so the
-// generated TypeScript types them as that literal.
+// generated TypeScript types them as that literal, or, with tsenum:"Enum.Member",
+// as that member of the JS API's enum (js/src/events.ts), as the official SDK
+// types them (the generated file checks at compile time that the member's value
+// is the const). A field tagged ts:"optional" is always sent but declared
+// optional in TypeScript: the official SDK's type lacks it, and an optional
+// extra keeps the two types assignable both ways (DESIGN §14).
 type Event struct {
 	Type    string
 	Action  string

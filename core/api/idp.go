@@ -58,7 +58,7 @@ const (
 // CustomRegistrationInit asks the app for the init step's optional token
 // (answer with submitCustomRegistrationAction(identityProviderId, token|null)).
 type CustomRegistrationInit struct {
-	Action             string      `json:"action" const:"initRegistration"`
+	Action             string      `json:"action" const:"initRegistration" tsenum:"CustomRegistration.InitRegistration"`
 	IdentityProviderID string      `json:"identityProviderId"`
 	CustomInfo         *CustomInfo `json:"customInfo,omitempty"`
 }
@@ -66,7 +66,7 @@ type CustomRegistrationInit struct {
 // CustomRegistrationFinish asks the app for the user's input, showing the
 // backend's customInfo from the init step.
 type CustomRegistrationFinish struct {
-	Action             string      `json:"action" const:"finishRegistration"`
+	Action             string      `json:"action" const:"finishRegistration" tsenum:"CustomRegistration.FinishRegistration"`
 	IdentityProviderID string      `json:"identityProviderId"`
 	CustomInfo         *CustomInfo `json:"customInfo,omitempty"`
 }

@@ -149,14 +149,16 @@ export interface OneginiSdkApi {
    * Authenticates a registered user. Emits {@link SdkNotification.PinAuth} `open`
    * (answer with `submitPin(PinFlow.Authentication, pin)`).
    * @param profileId the profile to authenticate.
-   * @param authenticatorId the authenticator, or null for the PIN.
+   * @param authenticatorId the authenticator (`'PIN'` or a {@link Types.BiometricAuthenticatorIds} value),
+   *   or null for the preferred one. Required as in the official SDK's type; an app in plain
+   *   JavaScript that leaves it out gets the preferred one.
    * @returns resolves with `{userProfile: {id}}`.
    * @throws 8007 unknown profile, 8004 wrong PIN (after the attempts the server allows),
    *   9003 user deregistered, 9006 cancelled, 9000/9001 network.
    * @example
    * await OneginiSdk.authenticateUser(profile.id, null);
    */
-  authenticateUser(profileId: string, authenticatorId?: string | null): Promise<AuthData>;
+  authenticateUser(profileId: string, authenticatorId: string | null): Promise<AuthData>;
 
   /**
    * Logs the authenticated user out (revokes the session's tokens).
@@ -540,7 +542,8 @@ export function createOneginiSdk(source: TransportSource): OneginiSdkInstance {
       await call('cancelPinAuthentication', {});
     },
 
-    async authenticateUser(profileId: string, authenticatorId?: string | null): Promise<AuthData> {
+    async authenticateUser(profileId: string, authenticatorId: string | null): Promise<AuthData> {
+      // `?? null`: plain-JavaScript callers may leave it out (undefined).
       return call('authenticateUser', { profileId, authenticatorId: authenticatorId ?? null });
     },
 

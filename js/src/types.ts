@@ -113,6 +113,27 @@ export enum BiometricAuthenticatorIds {
   iOSBiometric = 'com.onegini.authenticator.TouchID',
 }
 
+/**
+ * The official SDK's `userInfo` type (no method resolves it; kept so that code naming it
+ * compiles). The remaining PIN attempts arrive as `remainingFailureCount` of the
+ * `incorrectPin` event.
+ */
+export interface userInfo {
+  remainingFailureCount: string;
+}
+
+/**
+ * The official shape of a device entry as a server's device-list resource answers it
+ * (the app parses it from a resource response's `body`; no method resolves it).
+ */
+export interface Device {
+  id: string;
+  name: string;
+  application: string;
+  platform: string;
+  isMobileAuthenticationEnabled: boolean;
+}
+
 /** The official shape of an implicit resource's answer (the app parses it from `body`). */
 export interface ImplicitUserDetails {
   decoratedUserId: string;

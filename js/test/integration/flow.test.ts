@@ -169,7 +169,7 @@ step('an OTP from the relying-party API, accepted in the startAuthentication han
   const req = answer.seen[0]!;
   assert.ok(req.message.includes('Log in to Example Bank'), `message shown: ${req.message}`);
   assert.equal(req.transactionId, started.transaction_id);
-  assert.equal(req.userProfile.id, profile!.id);
+  assert.equal(req.userProfile?.id, profile!.id); // always sent (optional in the type: the official one lacks it)
   // signingData (official field): the exact text the signed answer covers, i.e. the message shown.
   assert.equal(req.signingData, req.message);
   // finishAuthentication carries the same request, as the official event does.

@@ -86,7 +86,7 @@ test('each method maps to its core method, params and resolved shape', async () 
   await sdk.cancelPinCreation();
   await sdk.cancelPinAuthentication();
   assert.deepEqual(await sdk.authenticateUser('P1', null), { userProfile: { id: 'P1' } });
-  await sdk.authenticateUser('P1');
+  await (sdk.authenticateUser as (profileId: string) => Promise<unknown>)('P1'); // plain JavaScript leaving authenticatorId out
   await sdk.logout();
   await sdk.deregisterUser('P1');
   assert.deepEqual(await sdk.getAuthenticatedUserProfile(), { id: 'P1' });
