@@ -26,10 +26,19 @@
 //     generated from 1 and 2; --write-readme rewrites it, otherwise it is compared.
 //
 // Usage: node js/tools/onegini-surface.mjs [--pack <tgz>] [--strict] [--write-readme]
-//                                          [--json <file>] [--quiet] [--rn-only]
-//   --strict        exit 1 unless nothing is missing or different (except the
-//                   deliberate differences in js/test/onegini-surface/deliberate.json),
-//                   no app-style errors, and the README table is current.
+//                                          [--json <file>] [--quiet] [--rn-only] [--allow <file>]
+//   --strict        exit 1 unless every official member is the same here, except the
+//                   entries of the allow-list, no app-style errors (except those naming
+//                   a pending member), and the README table is current. The allow-list
+//                   (js/test/onegini-surface/deliberate.json, or --allow <file>) is
+//                   fail-closed: it names each excused member with its reason, shown in
+//                   the README table, and an entry whose member is now the same fails
+//                   --strict too (delete it). Two kinds:
+//                     "deliberate": RN exports where this package is deliberately
+//                       different; only a difference under which official code still
+//                       compiles may be excused this way;
+//                     "pending": RN exports or Cordova members (ids "onegini.<path>")
+//                       not there yet, with what will land them.
 //   Without --strict it exits 1 only if the measurement itself failed.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -51,7 +60,7 @@ const ts = require(join(root, 'node_modules', 'typescript'));
 
 // ---------------------------------------------------------------- arguments
 const argv = process.argv.slice(2);
-const opt = { pack: null, strict: false, writeReadme: false, json: null, quiet: false, rnOnly: false };
+const opt = { pack: null, strict: false, writeReadme: false, json: null, quiet: false, rnOnly: false, allow: null };
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (a === '--pack') opt.pack = resolve(argv[++i] ?? '');
@@ -60,6 +69,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--json') opt.json = resolve(argv[++i] ?? '');
   else if (a === '--quiet') opt.quiet = true;
   else if (a === '--rn-only') opt.rnOnly = true; // React Native types and app-style code only (used by the tool's own test)
+  else if (a === '--allow') opt.allow = resolve(argv[++i] ?? '');
   else {
     console.error(`onegini-surface: unknown argument ${a}`);
     process.exit(2);
@@ -86,9 +96,23 @@ mkdirSync(pkgDir, { recursive: true });
 execFileSync('tar', ['-xzf', tarball, '-C', pkgDir, '--strip-components=1']);
 if (existsSync(join(root, 'node_modules', '@types'))) symlinkSync(join(root, 'node_modules', '@types'), join(work, 'node_modules', '@types'));
 
-const deliberate = existsSync(join(surfaceDir, 'deliberate.json'))
-  ? JSON.parse(readFileSync(join(surfaceDir, 'deliberate.json'), 'utf8'))
-  : {};
+// The allow-list (see --strict above): { deliberate: {id: reason}, pending: {id: reason} }.
+const allowPath = opt.allow ?? join(surfaceDir, 'deliberate.json');
+const allowList = existsSync(allowPath) ? JSON.parse(readFileSync(allowPath, 'utf8')) : {};
+const deliberate = allowList.deliberate ?? {};
+const pending = allowList.pending ?? {};
+for (const k of Object.keys(allowList)) {
+  if (!k.startsWith('_') && k !== 'deliberate' && k !== 'pending') {
+    console.error(`onegini-surface: ${relative(root, allowPath)}: unknown key ${k} (expected "deliberate" and "pending")`);
+    process.exit(2);
+  }
+}
+for (const [k, v] of [...Object.entries(deliberate), ...Object.entries(pending)]) {
+  if (typeof v !== 'string' || v.trim() === '') {
+    console.error(`onegini-surface: ${relative(root, allowPath)}: ${k} needs its reason as a non-empty string`);
+    process.exit(2);
+  }
+}
 
 // ---------------------------------------------------------------- enums -> literal unions
 // Two enum declarations are never assignable to each other, even with the same
@@ -394,6 +418,7 @@ function compareRN(members) {
     else m.state = 'different';
     if (m.state === 'different') m.compatible = !m.anyType && (m.fwdFail?.length ?? 0) === 0;
     if (deliberate[m.id]) m.deliberate = deliberate[m.id];
+    if (pending[m.id]) m.pending = pending[m.id];
   }
   return members;
 }
@@ -550,7 +575,7 @@ const errText = (e) => (e && typeof e === 'object' ? `${e.code ?? ''} ${e.descri
 
 // ---------------------------------------------------------------- 3. app-style code
 function compileApp() {
-  if (!existsSync(appDir)) return { files: 0, errors: 0, text: '' };
+  if (!existsSync(appDir)) return { files: 0, errors: 0, text: '', diagnostics: [] };
   const files = readdirSync(appDir).filter((f) => f.endsWith('.ts'));
   const dir = join(work, 'app');
   mkdirSync(dir);
@@ -561,7 +586,8 @@ function compileApp() {
   );
   // The package as it shipped (not the enum-rewritten copy the comparison uses).
   const diags = ts.getPreEmitDiagnostics(program).filter((d) => d.file && d.file.fileName.startsWith(dir));
-  return { files: files.length, errors: diags.length, text: format(diags) };
+  const diagnostics = diags.map((d) => `${relative(dir, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+  return { files: files.length, errors: diags.length, text: format(diags), diagnostics };
 }
 
 // ---------------------------------------------------------------- 4. the README table
@@ -569,7 +595,11 @@ function readmeTable(rn, cdv) {
   const lines = [];
   const stateOf = (m) => {
     if (m.state === 'identical') return 'same';
-    if (m.state === 'missing') return m.presentButWrongKind ? `missing (${m.notes.join('; ')})` : 'missing';
+    if (m.state === 'missing') {
+      const why = [...(m.presentButWrongKind ? m.notes : []), ...(m.pending ? [`pending: ${m.pending}`] : [])];
+      return why.length ? `missing (${why.join('; ')})` : 'missing';
+    }
+    if (m.pending) return `different (pending: ${m.pending})`;
     if (m.deliberate) return `stricter: ${m.deliberate}`;
     return m.compatible ? 'different (official code still compiles)' : 'different (official code does not compile)';
   };
@@ -587,7 +617,9 @@ function readmeTable(rn, cdv) {
   lines.push('| Member | Source | State here |');
   lines.push('| --- | --- | --- |');
   for (const c of cdv) {
-    const st = c.state === 'present' ? 'same' : c.state === 'missing' ? 'missing' : `different: ${c.problems.map((p) => p.replace(/\|/g, '\\|')).join('; ')}`;
+    const pend = pending[`onegini.${c.path}`];
+    let st = c.state === 'present' ? 'same' : c.state === 'missing' ? 'missing' : `different: ${c.problems.map((p) => p.replace(/\|/g, '\\|')).join('; ')}`;
+    if (pend && c.state !== 'present') st += ` (pending: ${pend})`;
     lines.push(`| \`onegini.${c.path}\` | ${c.source === 'docs' ? 'reference docs' : c.source} | ${st} |`);
   }
   return lines.join('\n');
@@ -612,7 +644,7 @@ log(`React Native: ${rn.length} official exports: ${count(rn, 'identical')} iden
   `(${rnDiff.filter((m) => m.compatible).length} of them still accept official code), ${count(rn, 'missing')} missing`);
 for (const m of rn) {
   if (m.state === 'identical') continue;
-  log(`  ${m.state.padEnd(9)} ${m.id}${m.deliberate ? ` [deliberate: ${m.deliberate}]` : ''}${m.notes.length ? ` (${m.notes.join('; ')})` : ''}`);
+  log(`  ${m.state.padEnd(9)} ${m.id}${m.deliberate ? ` [deliberate: ${m.deliberate}]` : ''}${m.pending ? ` [pending: ${m.pending}]` : ''}${m.notes.length ? ` (${m.notes.join('; ')})` : ''}`);
   if (m.state === 'different' && !opt.quiet) {
     if (m.official) log(`      official: ${m.official.join(' | ')}`);
     if (m.ours) log(`      here:     ${m.ours.join(' | ')}`);
@@ -671,13 +703,41 @@ console.log(`${opt.quiet ? '' : '\n'}surface: RN ${summary.rn.identical}/${summa
 if (opt.json) writeFileSync(opt.json, JSON.stringify({ summary, rn, cordova: cdv }, null, 2));
 
 if (opt.strict) {
-  const undeliberate = rn.filter((m) => m.state === 'missing' || (m.state === 'different' && !(m.deliberate && m.compatible)));
-  const bad = undeliberate.length + summary.cordova.different + summary.cordova.missing + summary.appErrors + (readmeState === 'current' || readmeState === 'not checked' ? 0 : 1);
-  if (bad) {
-    console.error(`onegini-surface --strict: FAIL (${undeliberate.length} RN exports missing or different without a deliberate reason, ` +
-      `${summary.cordova.different + summary.cordova.missing} Cordova members missing or different, ${summary.appErrors} app-style errors, README ${readmeState})`);
+  const problems = [];
+  const known = new Set([...rn.map((m) => m.id), ...(opt.rnOnly ? [] : cdv.map((c) => `onegini.${c.path}`))]);
+  for (const m of rn) {
+    if (m.state === 'identical') {
+      if (m.deliberate || m.pending) problems.push(`${m.id} is the same now: delete its ${m.deliberate ? 'deliberate' : 'pending'} entry from ${relative(root, allowPath)}`);
+    } else if (m.pending) {
+      // excused until it lands
+    } else if (m.state === 'missing') {
+      problems.push(`${m.id} is missing`);
+    } else if (!m.deliberate) {
+      problems.push(`${m.id} is different (no deliberate reason listed)`);
+    } else if (!m.compatible) {
+      problems.push(`${m.id} is different and official code does not compile against it (a deliberate difference must keep official code compiling)`);
+    }
+  }
+  for (const c of cdv) {
+    const id = `onegini.${c.path}`;
+    if (deliberate[id]) problems.push(`${id}: Cordova members can only be pending, not deliberate`);
+    if (c.state === 'present') {
+      if (pending[id]) problems.push(`${id} is present as documented now: delete its pending entry from ${relative(root, allowPath)}`);
+    } else if (!pending[id]) problems.push(`${id} is ${c.state}`);
+  }
+  for (const id of [...Object.keys(deliberate), ...Object.keys(pending)]) {
+    if (!known.has(id) && !(opt.rnOnly && id.startsWith('onegini.'))) problems.push(`${relative(root, allowPath)} names ${id}, which is not an official member`);
+  }
+  // App-style errors are excused only when they name a pending RN member ('Name' in the message).
+  const pendingNames = rn.filter((m) => m.pending && m.state !== 'identical').map((m) => m.id.split('.').pop());
+  const appUnexcused = app.diagnostics.filter((d) => !pendingNames.some((n) => d.includes(`'${n}'`)));
+  for (const d of appUnexcused) problems.push(`app-style error: ${d}`);
+  if (readmeState !== 'current' && readmeState !== 'not checked') problems.push(`README migration table ${readmeState} (run node js/tools/onegini-surface.mjs --write-readme)`);
+  if (problems.length) {
+    console.error(`onegini-surface --strict: FAIL (${problems.length}):\n` + problems.map((p) => `  - ${p}`).join('\n'));
     process.exit(1);
   }
-  log('onegini-surface --strict: ok');
+  const excused = rn.filter((m) => m.pending && m.state !== 'identical').length + cdv.filter((c) => c.state !== 'present' && pending[`onegini.${c.path}`]).length;
+  log(`onegini-surface --strict: ok (${excused} pending member(s) excused, ${app.errors - appUnexcused.length} app-style error(s) naming them)`);
 }
 process.exit(0);

@@ -28,9 +28,17 @@ function fakePackage(name, types) {
   return tgz;
 }
 
-function measure(tgz, extra = []) {
+/** An allow-list file (the format of js/test/onegini-surface/deliberate.json). */
+function allowList(list) {
+  const f = join(work, `${Math.random().toString(36).slice(2)}-allow.json`);
+  writeFileSync(f, JSON.stringify(list));
+  return f;
+}
+const noAllowances = allowList({ deliberate: {}, pending: {} });
+
+function measure(tgz, extra = [], allow = noAllowances) {
   const out = join(work, `${Math.random().toString(36).slice(2)}.json`);
-  const r = spawnSync(process.execPath, [tool, '--pack', tgz, '--rn-only', '--quiet', '--json', out, ...extra], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [tool, '--pack', tgz, '--rn-only', '--quiet', '--json', out, '--allow', allow, ...extra], { encoding: 'utf8' });
   return { status: r.status, stderr: r.stderr, result: r.status === 2 ? null : JSON.parse(readFileSync(out, 'utf8')) };
 }
 
@@ -86,4 +94,46 @@ test('known defects are found, and nothing else', () => {
   assert.equal(byId['Types.Profile'].compatible, true);
   assert.equal(byId['Events.PinCreate'].compatible, false);
   assert.ok(result.summary.appErrors > 0, 'the app-style code must not compile against the defective package');
+});
+
+test('the allow-list is fail-closed: pending and deliberate entries excuse exactly their members, stale or unknown entries fail', () => {
+  const replaceOnce = (text, from, to) => {
+    assert.ok(text.includes(from), `yardstick text changed: ${from}`);
+    return text.replace(from, to);
+  };
+  let t = yardstick;
+  t = replaceOnce(t, '  startSingleSignOn: (uri: string) => Promise<Types.SingleSignOnData>;\n', ''); // not there yet
+  t = replaceOnce(t, 'export interface ImplicitUserDetails { decoratedUserId: string }', 'export interface ImplicitUserDetails { decoratedUserId: string; extra: number }'); // compatible
+  t = replaceOnce(t, 'getAccessToken: () => Promise<string>;', 'getAccessToken: () => Promise<string | null>;'); // breaks official code
+  const tgz = fakePackage('allow', t);
+  const base = {
+    deliberate: { 'Types.ImplicitUserDetails': 'a test reason', 'OneginiSdk.getAccessToken': 'not acceptable: official code breaks' },
+    pending: { 'OneginiSdk.startSingleSignOn': 'lands later' },
+  };
+  // Without the incompatible difference's entry being acceptable, --strict fails on it alone.
+  let r = measure(tgz, ['--strict'], allowList(base));
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /OneginiSdk\.getAccessToken is different and official code does not compile/);
+  assert.doesNotMatch(r.stderr, /startSingleSignOn|ImplicitUserDetails/, 'pending and compatible deliberate entries are excused, with the app-style errors naming them');
+  assert.ok(r.result.summary.appErrors > 0, 'the app-style code does use startSingleSignOn');
+  // The same package without the breaking difference: --strict passes.
+  const ok = fakePackage('allow-ok', replaceOnce(t, 'getAccessToken: () => Promise<string | null>;', 'getAccessToken: () => Promise<string>;'));
+  r = measure(ok, ['--strict'], allowList({ deliberate: { 'Types.ImplicitUserDetails': 'a test reason' }, pending: base.pending }));
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.result.rn.find((m) => m.id === 'OneginiSdk.startSingleSignOn').pending, 'lands later');
+  // Stale entries (the member is the same now) and names that are not official members fail.
+  r = measure(ok, ['--strict'], allowList({ deliberate: { 'Types.ImplicitUserDetails': 'a test reason', 'Types.Profile': 'stale' }, pending: { ...base.pending, 'OneginiSdk.getRedirectUri': 'stale', 'OneginiSdk.noSuchMethod': 'typo' } }));
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /Types\.Profile is the same now: delete its deliberate entry/);
+  assert.match(r.stderr, /OneginiSdk\.getRedirectUri is the same now: delete its pending entry/);
+  assert.match(r.stderr, /names OneginiSdk\.noSuchMethod, which is not an official member/);
+  // Nothing listed: the missing member and its app-style errors fail.
+  r = measure(ok, ['--strict']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /OneginiSdk\.startSingleSignOn is missing/);
+  assert.match(r.stderr, /app-style error: .*'startSingleSignOn'/);
+  assert.match(r.stderr, /Types\.ImplicitUserDetails is different \(no deliberate reason listed\)/);
+  // An entry without a reason is refused outright.
+  r = measure(ok, ['--strict'], allowList({ pending: { 'OneginiSdk.startSingleSignOn': '' } }));
+  assert.equal(r.status, 2);
 });
