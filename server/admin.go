@@ -23,6 +23,10 @@ type Admin struct {
 
 	changed func()       // tells a running server's caches (set by Server.Admin)
 	nowMs   func() int64 // the server's clock (set by Server.Admin; else the wall clock)
+	// forget drops removed enrollments from a running server's cache and
+	// resetLimits refills a user's rate-limit buckets (set by Server.Admin).
+	forget      func(profileIDs, clientIDs []string)
+	resetLimits func(ctx context.Context, userID string, profileIDs []string) error
 }
 
 func (a *Admin) now() int64 {
@@ -35,7 +39,20 @@ func (a *Admin) now() int64 {
 // Admin returns the admin operations on the server's store; its changes take
 // effect in the running server at once.
 func (s *Server) Admin() *Admin {
-	return &Admin{Store: s.st, Argon2: s.cfg.Argon2, changed: func() { s.env.ConfigEpoch.Add(1) }, nowMs: s.env.NowMs}
+	return &Admin{Store: s.st, Argon2: s.cfg.Argon2, changed: func() { s.env.ConfigEpoch.Add(1) }, nowMs: s.env.NowMs,
+		forget: func(profiles, clients []string) {
+			for i := range profiles {
+				s.env.TxCache.ForgetEnrollment(profiles[i], clients[i])
+			}
+		},
+		resetLimits: func(ctx context.Context, userID string, profiles []string) error {
+			l := &s.env.Limits
+			err := l.LoginPerUser.Reset(ctx, userID)
+			for _, p := range profiles {
+				err = errors.Join(err, l.PinPerProfile.Reset(ctx, p), l.BiometricPerProfile.Reset(ctx, p))
+			}
+			return err
+		}}
 }
 
 func (a *Admin) notify() {

@@ -108,6 +108,10 @@ func (s *Server) registerAdminAPI(mux *http.ServeMux) {
 	route("GET /admin/v1/users", h.listUsers)
 	route("POST /admin/v1/users", h.createUser)
 	route("GET /admin/v1/users/{id}/enrollments", h.listEnrollments)
+	route("POST /admin/v1/users/{id}/disable", h.setUserDisabled(true))
+	route("POST /admin/v1/users/{id}/enable", h.setUserDisabled(false))
+	route("POST /admin/v1/users/{id}/unlock", h.unlockUser)
+	route("DELETE /admin/v1/users/{id}", h.deleteUser)
 	route("POST /admin/v1/users/{id}/reset-devices", h.resetDevices)
 	route("DELETE /admin/v1/users/{id}/enrollments/{enrollment}", h.revokeEnrollment)
 	route("GET /admin/v1/users/{id}/suspension", h.getSuspension)
@@ -293,10 +297,11 @@ func (h *adminAPI) listUsers(w http.ResponseWriter, r *http.Request, _ store.Adm
 	type userView struct {
 		ID        string `json:"id"`
 		CreatedAt int64  `json:"created_at"`
+		Disabled  bool   `json:"disabled"`
 	}
 	out := make([]userView, 0, len(us))
 	for _, u := range us {
-		out = append(out, userView{u.ID, u.CreatedAt})
+		out = append(out, userView{u.ID, u.CreatedAt, u.Disabled})
 	}
 	h.read(w, out, err)
 }

@@ -21,6 +21,11 @@ func (b storeBuckets) Take(ctx context.Context, name, key string, l ratelimit.Li
 	return store.TakeToken(ctx, b.st, name, key, l.Rate, l.Burst, now.UnixMilli())
 }
 
+// Reset implements ratelimit.Resetter (tokenserver user unlock).
+func (b storeBuckets) Reset(ctx context.Context, name, key string) error {
+	return store.ResetBucket(ctx, b.st, name, key)
+}
+
 // initInstances shares the rate limits and starts the notifier when the
 // store is PostgreSQL (and Config.LocalRateLimits does not keep the limits
 // per instance). It returns the background work to run, if any.

@@ -143,12 +143,14 @@ func otpType(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func user(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 && (args[0] == "list" || args[0] == "enrollments" || args[0] == "revoke-enrollment" || args[0] == "suspensions") {
+	if len(args) > 0 && (args[0] == "list" || args[0] == "enrollments" || args[0] == "revoke-enrollment" || args[0] == "suspensions" ||
+		args[0] == "disable" || args[0] == "enable" || args[0] == "delete" || args[0] == "unlock") {
 		return userMore(ctx, args, stdout, stderr)
 	}
 	if len(args) == 0 || (args[0] != "create" && args[0] != "reset-devices" && args[0] != "unsuspend") {
 		fmt.Fprintln(stderr, "usage: tokenserver user create --username NAME --password PW\n       tokenserver user reset-devices --user NAME\n       tokenserver user unsuspend --user NAME\n"+
-			"       tokenserver user list [--after ID]\n       tokenserver user enrollments --user NAME\n       tokenserver user revoke-enrollment --user NAME --enrollment ID\n       tokenserver user suspensions")
+			"       tokenserver user list [--after ID]\n       tokenserver user enrollments --user NAME\n       tokenserver user revoke-enrollment --user NAME --enrollment ID\n       tokenserver user suspensions\n"+
+			"       tokenserver user disable|enable|delete|unlock --user NAME")
 		return errUsage
 	}
 	fs := newFlags("user "+args[0], stderr)

@@ -16,6 +16,7 @@
 //	tokenserver user create --username NAME --password PW
 //	tokenserver user reset-devices --user NAME
 //	tokenserver user unsuspend --user NAME
+//	tokenserver user disable|enable|delete|unlock --user NAME
 //	tokenserver policy set single|override|multiple
 //
 //	tokenserver config check [--config FILE] [serve flags]
@@ -60,6 +61,9 @@ commands:
   user create                create a user of the built-in identity provider
   user reset-devices         remove a user's enrolled devices (before enrolling a replacement)
   user unsuspend             lift a user's suspension ("this wasn't me" or wrong number picks)
+  user disable|enable        refuse (or allow again) a user's logins, tokens, answers and requests
+  user delete                remove a user with their registrations, devices, tokens and open requests
+  user unlock                reset a user's wrong-PIN counters, suspension and login/PIN rate limits
   policy set POLICY          set the re-enrollment policy: single, override or multiple
 
 Run "tokenserver <command> -h" for the flags of a command.

@@ -129,3 +129,51 @@ func eventually(cond func() bool) bool {
 	}
 	return false
 }
+
+// user disable|enable|unlock|delete from the CLI on a running server's
+// store: the server refuses the disabled user's PIN login at once (the
+// check reads the store), accepts it again after enable; delete removes the
+// registration.
+func TestUserDisableEnableUnlockDelete(t *testing.T) {
+	ts := servertest.Start(t, servertest.Options{})
+	st := ts.StoreURL
+	d := ts.Enrolled(ts.DemoUser, ts.DemoPassword, "13579")
+	for _, cmd := range []string{"disable", "enable", "unlock", "delete"} {
+		if c, _, _ := runCmd(t, "user", cmd, "--store", st); c != 2 {
+			t.Errorf("user %s without --user is not a usage error", cmd)
+		}
+		if c, _, e := runCmd(t, "user", cmd, "--store", st, "--user", "nobody"); c != 1 || !strings.Contains(e, "not found") {
+			t.Errorf("user %s of an unknown user: %d %q", cmd, c, e)
+		}
+	}
+	if c, out, e := runCmd(t, "user", "disable", "--store", st, "--user", ts.DemoUserID); c != 0 || !strings.Contains(out, "disabled") {
+		t.Fatalf("user disable: %d %q %q", c, out, e)
+	}
+	if c, out, _ := runCmd(t, "user", "list", "--store", st); c != 0 || !strings.Contains(out, ts.DemoUserID+"\tcreated=") || !strings.Contains(out, "\tdisabled") {
+		t.Fatalf("user list does not show the user disabled: %q", out)
+	}
+	if err := d.Authenticate("13579"); err == nil || !strings.Contains(err.Error(), "user_disabled") {
+		t.Fatalf("PIN login of a user disabled by the CLI: %v", err)
+	}
+	if c, out, _ := runCmd(t, "user", "disable", "--store", st, "--user", ts.DemoUserID); c != 0 || !strings.Contains(out, "already disabled") {
+		t.Errorf("second disable: %q", out)
+	}
+	if c, out, e := runCmd(t, "user", "enable", "--store", st, "--user", ts.DemoUserID); c != 0 || !strings.Contains(out, "enabled") {
+		t.Fatalf("user enable: %d %q %q", c, out, e)
+	}
+	if err := d.Authenticate("13579"); err != nil {
+		t.Fatalf("PIN login after enable: %v", err)
+	}
+	if err := d.Authenticate("00000"); err == nil {
+		t.Fatal("wrong PIN accepted")
+	}
+	if c, out, e := runCmd(t, "user", "unlock", "--store", st, "--user", ts.DemoUserID); c != 0 || !strings.Contains(out, "1 wrong-PIN counter(s) reset") {
+		t.Fatalf("user unlock: %d %q %q", c, out, e)
+	}
+	if c, out, e := runCmd(t, "user", "delete", "--store", st, "--user", ts.DemoUserID); c != 0 || !strings.Contains(out, "1 registration(s), 1 enrolled device(s)") {
+		t.Fatalf("user delete: %d %q %q", c, out, e)
+	}
+	if err := d.Authenticate("13579"); err == nil || !strings.Contains(err.Error(), "user_deregistered") {
+		t.Fatalf("PIN login after delete: %v", err)
+	}
+}

@@ -35,6 +35,7 @@ var serverCodes = map[string]dispatch.Code{
 	protocol.ErrCustomRegFailed:         dispatch.CodeCustomRegistrationFailure,
 	protocol.ErrInvalidScope:            dispatch.CodeGeneral,
 	protocol.ErrInsufficientScope:       dispatch.CodeGeneral,
+	protocol.ErrUserDisabled:            dispatch.CodeGeneral,
 }
 
 // SDKCode returns the SDK error code for device API error e (CodeGeneral for an

@@ -31,6 +31,9 @@ const (
 	ErrServerError       = "server_error"       // 500 → 10000
 	ErrInvalidScope      = "invalid_scope"      // 400 → 10000 (a scope the grant may not issue; RFC 6749 §5.2)
 	ErrInsufficientScope = "insufficient_scope" // 403 (a resource's answer: the token's kind or scope does not reach it; RFC 6750 §3.1)
+	// ErrUserDisabled: the operator disabled the user (issue 16): no login,
+	// token or answer until enabled again. The profile stays.
+	ErrUserDisabled = "user_disabled" // 403 → 10000
 	// Client registration (DESIGN §10, names from RFC 7591 §3.2.2): the
 	// application is unknown, disabled, or not configured for this platform
 	// or version; the redirect URI is not one of the application's (exact
@@ -70,6 +73,7 @@ var errStatus = map[string]int{
 	ErrInvalidIdentityProvider: http.StatusBadRequest,
 	ErrCustomRegExpired:        http.StatusBadRequest,
 	ErrCustomRegFailed:         http.StatusForbidden,
+	ErrUserDisabled:            http.StatusForbidden,
 }
 
 // HTTPStatus returns the HTTP status the server answers with for error e (500

@@ -176,6 +176,9 @@ func (h *Handler) answerExtended(ctx context.Context, c *caller, req *protocol.A
 		} else if err != nil {
 			return nil, err
 		}
+		if de, err := userCheck(ctx, tx, enr.UserID); de != nil || err != nil {
+			return de, err
+		}
 		ok, err := tx.AnswerTransactionOutcome(ctx, tr.ID, enr.ID, tr.Nonce, status, out.Encode(), now)
 		if err != nil {
 			return nil, err

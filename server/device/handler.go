@@ -235,6 +235,10 @@ func (h *Handler) commit(ctx context.Context, key string, fn func(tx store.Tx) (
 	if errors.Is(err, errRollback) {
 		return de
 	}
+	var rf refusal
+	if errors.As(err, &rf) {
+		return rf.de // rolled back; the proof's jti is recorded by spendJTI
+	}
 	if err != nil {
 		h.env.Log.Error().Err(err).Msg("device transaction")
 		return errInternal

@@ -38,6 +38,10 @@ func (h *Handler) issueLimited(ctx context.Context, tx store.Tx, c *caller, kind
 		ExpiresAt: h.env.Clock.Now().Add(h.env.AccessTTL).UnixMilli()}
 	resp := &protocol.TokenResponse{AccessToken: access, TokenType: protocol.AuthSchemeDPoP, ExpiresIn: int(h.env.AccessTTL / time.Second), Scope: scope}
 	if p != nil {
+		// A disabled user's profile gets no implicit token either.
+		if err := refuseDisabled(ctx, tx, p.UserID); err != nil {
+			return nil, err
+		}
 		t.ProfileID, t.UserID = p.ID, p.UserID
 		resp.ProfileID = p.ID
 	}

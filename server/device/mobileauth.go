@@ -195,6 +195,15 @@ func (h *Handler) claimSlow(ctx context.Context, c *caller, profileID, otpHash, 
 			}
 			return err
 		})
+		if err == nil && de == nil {
+			// A user the operator disabled claims nothing (ClaimOnce refuses
+			// too, as not enrolled; this says why).
+			err = h.env.Store.View(ctx, func(tx store.Tx) error {
+				var err error
+				de, err = userCheck(ctx, tx, enr.UserID)
+				return err
+			})
+		}
 		if err != nil {
 			h.env.Log.Error().Err(err).Msg("claim lookup")
 			return claimResult{}, errInternal
@@ -395,7 +404,13 @@ func (h *Handler) answerSlow(ctx context.Context, c *caller, req *protocol.Answe
 		} else if err != nil {
 			return err
 		}
-		if tr.EnrollmentID == "" || found {
+		if found {
+			// A user the operator disabled answers nothing (AnswerOnce
+			// refuses too, as not enrolled; this says why).
+			de, err = userCheck(ctx, tx, enr.UserID)
+			return err
+		}
+		if tr.EnrollmentID == "" {
 			return nil // not claimed: checkAnswer says so
 		}
 		de, err = enrollmentGone(ctx, tx, c, req.ProfileID)
@@ -458,9 +473,11 @@ func (h *Handler) answerSlow(ctx context.Context, c *caller, req *protocol.Answe
 // enrollmentGone explains why the enrollment that claimed a request is gone
 // (deregistration, override): this device can no longer answer.
 func enrollmentGone(ctx context.Context, tx store.Tx, c *caller, profileID string) (*httpio.DeviceError, error) {
-	_, de, err := enrollmentOf(ctx, tx, c, profileID)
+	e, de, err := enrollmentOf(ctx, tx, c, profileID)
 	if de == nil && err == nil {
-		de = httpio.DevErr(protocol.ErrInvalidAnswer, "this request was claimed by another enrollment")
+		if de, err = userCheck(ctx, tx, e.UserID); de == nil && err == nil {
+			de = httpio.DevErr(protocol.ErrInvalidAnswer, "this request was claimed by another enrollment")
+		}
 	}
 	return de, err
 }

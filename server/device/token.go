@@ -55,7 +55,13 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) {
 //
 // amr says how the login was authenticated (protocol.AMRPin or AMRBiometric);
 // rotations keep their family's.
+//
+// Every user token is issued here: a user the operator disabled gets none
+// (refusal errUserDisabled, the transaction rolled back).
 func (h *Handler) issue(ctx context.Context, tx store.Tx, p store.Profile, scope, family, amr string) (*protocol.TokenResponse, error) {
+	if err := refuseDisabled(ctx, tx, p.UserID); err != nil {
+		return nil, err
+	}
 	now := h.env.Clock.Now()
 	if family == "" {
 		family = protocol.RandomToken(16)

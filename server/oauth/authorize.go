@@ -187,6 +187,12 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 		h.page(w, http.StatusOK, ar, nonce, username, "Wrong user name or password.")
 		return
 	}
+	if user.Disabled {
+		// Said only after the right password (issue 16): no code is issued.
+		h.env.Audit(audit.LoginFailed).Str("ip", ip).Str("user", username).Str("client_id", ar.client.ID).Str("reason", "user_disabled").Msg("login refused: user disabled")
+		h.page(w, http.StatusForbidden, ar, nonce, username, "This account is disabled. Contact the service's operator.")
+		return
+	}
 	code := protocol.RandomToken(32)
 	ac := store.AuthCode{CodeHash: secrethash.Token(code), ClientID: ar.client.ID, UserID: user.ID, RedirectURI: ar.redirect,
 		CodeChallenge: ar.challenge, Scope: ar.scope, ExpiresAt: h.env.Clock.Now().Add(h.env.CodeTTL).UnixMilli()}

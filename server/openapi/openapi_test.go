@@ -69,7 +69,8 @@ func TestAdminDocument(t *testing.T) {
 		"/admin/v1/applications/{id}/enable", "/admin/v1/otp-types", "/admin/v1/otp-types/{name}", "/admin/v1/users", "/admin/v1/users/{id}/enrollments",
 		"/admin/v1/users/{id}/reset-devices", "/admin/v1/policy", "/admin/v1/api-clients/{id}/disable", "/admin/v1/api-clients/{id}/enable",
 		"/admin/v1/otp-types/{name}/disable", "/admin/v1/otp-types/{name}/enable",
-		"/admin/v1/users/{id}/enrollments/{enrollment}", "/admin/v1/users/{id}/suspension", "/admin/v1/suspensions", "/admin/v1/api-clients/{id}"} {
+		"/admin/v1/users/{id}/enrollments/{enrollment}", "/admin/v1/users/{id}/suspension", "/admin/v1/suspensions", "/admin/v1/api-clients/{id}",
+		"/admin/v1/users/{id}", "/admin/v1/users/{id}/disable", "/admin/v1/users/{id}/enable", "/admin/v1/users/{id}/unlock"} {
 		if paths[p] == nil {
 			t.Errorf("admin path %s missing", p)
 		}

@@ -168,3 +168,23 @@ func (l *Limiter) Exhausted(key string) bool {
 	}
 	return tokens < 1
 }
+
+// Resetter is implemented by a Shared store that can refill one bucket.
+type Resetter interface {
+	Reset(ctx context.Context, name, key string) error
+}
+
+// Reset refills key's bucket (an operator's unlock): this instance's and,
+// when shared through a Resetter, the one every instance draws from.
+func (l *Limiter) Reset(ctx context.Context, key string) error {
+	if l == nil {
+		return nil
+	}
+	l.mu.Lock()
+	delete(l.buckets, key)
+	l.mu.Unlock()
+	if r, ok := l.shared.(Resetter); ok && l.name != "" {
+		return r.Reset(ctx, l.name, key)
+	}
+	return nil
+}

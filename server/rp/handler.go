@@ -327,8 +327,14 @@ func view(x store.Transaction, nowMs int64) Transaction {
 }
 
 // notCreated says why a user-bound request was not inserted: the user is
-// suspended (DESIGN §13: 1000 with the end time) or unknown (1003).
+// disabled by the operator (1000), suspended (DESIGN §13: 1000 with the end
+// time) or unknown (1003).
 func (h *Handler) notCreated(ctx context.Context, tx store.Tx, userID string) (*httpio.RPError, error) {
+	if off, err := store.UserDisabled(ctx, tx, userID); err != nil {
+		return nil, err
+	} else if off {
+		return errUserDisabled, nil
+	}
 	s, on, err := antifatigue.SuspensionOf(ctx, tx, userID, h.env.NowMs())
 	if err != nil {
 		return nil, err
@@ -344,6 +350,11 @@ func (h *Handler) notCreated(ctx context.Context, tx store.Tx, userID string) (*
 		Description: "mobile authentication requests for this user are suspended until " + time.UnixMilli(s.Until).UTC().Format(time.RFC3339) +
 			" (" + why + "); an operator can lift it (tokenserver user unsuspend)"}, nil
 }
+
+// errUserDisabled refuses a request for a user the operator disabled
+// (issue 16): nothing is stored or sent.
+var errUserDisabled = &httpio.RPError{Status: http.StatusForbidden, Err: "disabled", Code: httpio.RPCodeDisabled,
+	Description: "user_id: this user is disabled by the operator (tokenserver user enable)"}
 
 // Final reports whether status no longer changes.
 func Final(status string) bool {

@@ -29,8 +29,10 @@ func (s *sqlStore) Autocommit(ctx context.Context, fn func(Tx) error) error {
 // enrolledSQL is the condition every claim and answer checks in its own
 // statement: the enrollment (id, client, profile) still exists — it may have
 // been deleted by a deregistration, the override policy or PIN failures
-// since the caller read (or cached) it.
-const enrolledSQL = `SELECT 1 FROM enrollments WHERE id = ? AND client_id = ? AND profile_id = ?`
+// since the caller read (or cached) it — and its user is not disabled by the
+// operator (issue 16; a disabled user cannot answer even from a warm cache).
+const enrolledSQL = `SELECT 1 FROM enrollments WHERE id = ? AND client_id = ? AND profile_id = ?` +
+	` AND NOT EXISTS (SELECT 1 FROM users WHERE users.id = enrollments.user_id AND users.disabled <> 0)`
 
 // claimOnceSQL does ClaimOnce in one PostgreSQL statement: the jti is
 // recorded only when the enrollment exists, and the UPDATE runs only when the

@@ -141,7 +141,9 @@ func (t *sqlTx) CreateUser(ctx context.Context, u User) error {
 // GetUser returns the user id or ErrNotFound.
 func (t *sqlTx) GetUser(ctx context.Context, id string) (User, error) {
 	var u User
-	err := t.row(ctx, "SELECT id, password_hash, created_at FROM users WHERE id = ?", id).Scan(&u.ID, &u.PasswordHash, &u.CreatedAt)
+	var disabled int
+	err := t.row(ctx, "SELECT id, password_hash, created_at, disabled FROM users WHERE id = ?", id).Scan(&u.ID, &u.PasswordHash, &u.CreatedAt, &disabled)
+	u.Disabled = disabled != 0
 	return u, noRow(err)
 }
 

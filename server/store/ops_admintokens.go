@@ -94,7 +94,7 @@ func ListUsers(ctx context.Context, s Store, after string, limit int) ([]User, e
 	if err != nil {
 		return nil, err
 	}
-	rows, err := st.reader.QueryContext(ctx, st.d.q("SELECT id, created_at FROM users WHERE id > ? ORDER BY id LIMIT ?"), after, limit)
+	rows, err := st.reader.QueryContext(ctx, st.d.q("SELECT id, created_at, disabled FROM users WHERE id > ? ORDER BY id LIMIT ?"), after, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -102,9 +102,11 @@ func ListUsers(ctx context.Context, s Store, after string, limit int) ([]User, e
 	var out []User
 	for rows.Next() {
 		var u User
-		if err := rows.Scan(&u.ID, &u.CreatedAt); err != nil {
+		var disabled int
+		if err := rows.Scan(&u.ID, &u.CreatedAt, &disabled); err != nil {
 			return nil, err
 		}
+		u.Disabled = disabled != 0
 		out = append(out, u)
 	}
 	return out, rows.Err()

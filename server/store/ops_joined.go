@@ -31,7 +31,7 @@ func createForUserSQL(x Transaction) (string, []any) {
 	// take them from the INSERT's columns); SQLite accepts them as written.
 	const s, n = "CAST(? AS TEXT), ", "CAST(? AS BIGINT)"
 	return "INSERT INTO transactions (" + txCols + ") SELECT " +
-			s + s + s + s + s + s + s + s + s + s + s + s + s + n + ", " + n + ", " + n + ", " + s + "CAST(? AS TEXT) WHERE EXISTS (SELECT 1 FROM users WHERE id = ?)" +
+			s + s + s + s + s + s + s + s + s + s + s + s + s + n + ", " + n + ", " + n + ", " + s + "CAST(? AS TEXT) WHERE EXISTS (SELECT 1 FROM users WHERE id = ? AND disabled = 0)" +
 			" AND NOT EXISTS (SELECT 1 FROM user_suspensions WHERE user_id = ? AND until_ms > ?)",
 		[]any{x.ID, x.OTPHash, x.APIClientID, x.Type, x.Message, x.CallbackURI, x.LanguageCode, x.BoundUserID,
 			x.Status, x.Nonce, x.ProfileID, x.EnrollmentID, x.UserID, x.CreatedAt, x.ExpiresAt, x.AnsweredAt, x.Extras, x.Outcome, x.BoundUserID, x.BoundUserID, x.CreatedAt}

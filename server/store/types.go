@@ -82,6 +82,9 @@ type User struct {
 	ID           string
 	PasswordHash string
 	CreatedAt    int64
+	// Disabled: the operator disabled the user (no login, token, answer or
+	// request for them; ops_users.go).
+	Disabled bool
 }
 
 // Client is a registered app instance with its client key.
@@ -298,8 +301,9 @@ type Tx interface {
 	GetTransaction(ctx context.Context, id string) (Transaction, error)
 	GetTransactionByOTPHash(ctx context.Context, otpHash string) (Transaction, error)
 	// CreateTransactionForUser inserts t only if the user t.BoundUserID
-	// exists and is not suspended at t.CreatedAt (one statement); false,
-	// nothing inserted, when it does not or is (GetSuspension tells which).
+	// exists, is not disabled and is not suspended at t.CreatedAt (one
+	// statement); false, nothing inserted, when it does not or is
+	// (UserDisabled and GetSuspension tell which).
 	CreateTransactionForUser(ctx context.Context, t Transaction) (bool, error)
 	// GetTransactionForClaim reads the transaction with otpHash (ErrNotFound
 	// when none) and, in the same query, the first enrollment of profileID
