@@ -68,6 +68,11 @@ func TestAdminAPIUserDisableEnable(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, otpB := newRequest(t, ts, rp.CreateParams{})
+		_, otpC := newRequest(t, ts, rp.CreateParams{})
+		claimedC, err := d.Claim(otpC)
+		if err != nil {
+			t.Fatal(err)
+		}
 		access := d.Access
 
 		v := c.must(W, "POST", u+"/disable", "", 200).(map[string]any)
@@ -100,11 +105,14 @@ func TestAdminAPIUserDisableEnable(t *testing.T) {
 		d.Access = access
 		var ui protocol.UserInfoResponse
 		wantErr(t, d.Call(http.MethodGet, protocol.PathUserInfo, true, nil, &ui), protocol.ErrInvalidToken)
-		// Claim (from the warm cache) and answer (of a request claimed
-		// before): user_disabled.
-		_, err = d.Claim(otpB)
-		wantErr(t, err, protocol.ErrUserDisabled)
+		// Answer (of a request claimed before, from this instance's claim
+		// record), an extended answer ("this wasn't me") and a claim (from
+		// the warm cache): user_disabled.
 		_, err = d.Answer(d.SignedAnswer(claimedA, protocol.DecisionAccept, nil))
+		wantErr(t, err, protocol.ErrUserDisabled)
+		_, err = d.Answer(d.SignedAnswer(claimedC, protocol.DecisionDeny, func(a *protocol.AnswerRequest) { a.Reason = protocol.ReasonNotMe }))
+		wantErr(t, err, protocol.ErrUserDisabled)
+		_, err = d.Claim(otpB)
 		wantErr(t, err, protocol.ErrUserDisabled)
 		// The RP cannot target the user: 403, error_code 1000, said why.
 		_, _, err = ts.CreateAuthRequest(ctx, rp.CreateParams{Message: "hi", UserID: ts.DemoUserID})

@@ -404,14 +404,11 @@ func (h *Handler) answerSlow(ctx context.Context, c *caller, req *protocol.Answe
 		} else if err != nil {
 			return err
 		}
-		if found {
-			// A user the operator disabled answers nothing (AnswerOnce
-			// refuses too, as not enrolled; this says why).
-			de, err = userCheck(ctx, tx, enr.UserID)
-			return err
-		}
-		if tr.EnrollmentID == "" {
-			return nil // not claimed: checkAnswer says so
+		if tr.EnrollmentID == "" || found {
+			// Not claimed: checkAnswer says so. A user the operator
+			// disabled: AnswerOnce refuses (as not enrolled) and
+			// enrollmentGone says why; answerExtended checks it itself.
+			return nil
 		}
 		de, err = enrollmentGone(ctx, tx, c, req.ProfileID)
 		return err
