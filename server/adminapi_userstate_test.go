@@ -10,9 +10,9 @@ import (
 
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server"
-	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/ratelimit"
 	"github.com/openmobileauth/oma/server/rp"
+	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/servertest"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -261,7 +261,7 @@ func TestAdminAPIUserDelete(t *testing.T) {
 					t.Errorf("enrollment %s: %v", d.Enrollment, err)
 				}
 				for _, tok := range []string{d.Access, d.Refresh} {
-					if _, err := tx.GetToken(ctx, svc.TokenHash(tok)); !errors.Is(err, store.ErrNotFound) {
+					if _, err := tx.GetToken(ctx, secrethash.Token(tok)); !errors.Is(err, store.ErrNotFound) {
 						t.Errorf("a token of %s survived: %v", d.ProfileID, err)
 					}
 				}
