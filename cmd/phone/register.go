@@ -28,8 +28,14 @@ func (p *phone) register([]string) error {
 	if err != nil {
 		return err
 	}
-	if p.loginName != "" {
-		if err := p.rememberUser(res.UserProfile.ID, p.loginName); err != nil {
+	name := p.loginName
+	if name == "" {
+		// Logged in in a browser (--browser): the phone never saw the name;
+		// the server named the user in the registration's token answer.
+		name = p.userOfProfile(res.UserProfile.ID)
+	}
+	if name != "" {
+		if err := p.rememberUser(res.UserProfile.ID, name); err != nil {
 			return err
 		}
 	}

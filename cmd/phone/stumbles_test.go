@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -116,5 +119,62 @@ func TestPhoneSecondDeviceNamesThePolicyAndTheCommand(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "error 9018") || !strings.Contains(out, "re-enrollment policy") ||
 		!strings.Contains(out, "tokenserver user reset-devices --user") {
 		t.Fatalf("second phone: exit %d\n%s", code, out)
+	}
+}
+
+// loginWatcher is the phone's output; when the phone prints the login page
+// address it logs in there as a browser would and pastes the redirect
+// address on the phone's standard input.
+type loginWatcher struct {
+	mu        sync.Mutex
+	buf       strings.Builder
+	done      bool
+	user, pw  string
+	stdin     *io.PipeWriter
+	loginErrs chan error
+}
+
+func (l *loginWatcher) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf.Write(b)
+	s := l.buf.String()
+	if i := strings.Index(s, "Login page: "); i >= 0 && !l.done && strings.Contains(s[i:], "\n") {
+		l.done = true
+		u := strings.TrimSpace(strings.SplitN(s[i+len("Login page: "):], "\n", 2)[0])
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			cb, err := webLogin(ctx, u, l.user, l.pw)
+			l.loginErrs <- err
+			_, _ = io.WriteString(l.stdin, cb+"\n")
+		}()
+	}
+	return len(b), nil
+}
+
+// After a registration done in a browser (--browser) the phone names the
+// user, not only the profile id (issue 16): the core kept the user id the
+// server's token answer named.
+func TestPhoneBrowserRegistrationShowsTheUserName(t *testing.T) {
+	w := newWorld(t)
+	pr, pw := io.Pipe()
+	lw := &loginWatcher{user: w.ts.DemoUser, pw: w.ts.DemoPassword, stdin: pw, loginErrs: make(chan error, 1)}
+	code := run([]string{"register", "--browser", "--pin", "24680", "--data", w.data, "--server", w.ts.URL}, pr, lw, lw)
+	pw.Close()
+	lw.mu.Lock()
+	out := lw.buf.String()
+	lw.mu.Unlock()
+	mustOK(t, code, out, "register --browser")
+	if err := <-lw.loginErrs; err != nil {
+		t.Fatalf("browser login: %v", err)
+	}
+	if !strings.Contains(out, "Registered: "+w.ts.DemoUser+" (profile ") {
+		t.Fatalf("register --browser output without the user name: %s", out)
+	}
+	code, out = w.phone(t, "", "status")
+	mustOK(t, code, out, "status")
+	if !strings.Contains(out, "User "+w.ts.DemoUser+" (profile ") {
+		t.Fatalf("status without the user name: %s", out)
 	}
 }

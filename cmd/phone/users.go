@@ -3,12 +3,32 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
+
+	"github.com/openmobileauth/oma/core/device"
+	"github.com/openmobileauth/oma/core/store"
 )
 
 // The SDK knows a registered user by profile id only; the phone remembers the
 // user name it logged in with (register --user or the name typed) in
-// phone.json, to show "alice (profile X)" instead of the bare id. A
-// registration done in a browser (--browser) has no name the phone saw.
+// phone.json, to show "alice (profile X)" instead of the bare id. After a
+// registration done in a browser (--browser) it takes the user id the
+// server named in the token answer, which the core keeps with the profile
+// (the built-in identity provider's user id is the user name).
+
+// userOfProfile returns the user id the core stored for profile id ("" when
+// it cannot tell).
+func (p *phone) userOfProfile(id string) string {
+	fs, err := device.NewFileStorage(filepath.Join(p.o.data, "sdk"))
+	if err != nil {
+		return ""
+	}
+	pr, err := store.New(fs).Profile(id)
+	if err != nil || pr == nil {
+		return ""
+	}
+	return pr.UserID
+}
 
 func (p *phone) loadSettings() settings {
 	var s settings
