@@ -10,7 +10,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/openmobileauth/oma/core/protocol"
-	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/enrollpolicy"
 	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -138,10 +138,10 @@ func (a *Admin) CreateUser(ctx context.Context, username, password string) (stri
 
 // SetPolicy stores the re-enrollment policy (single, override or multiple).
 func (a *Admin) SetPolicy(ctx context.Context, policy string) error {
-	if !svc.ValidPolicy(policy) {
+	if !enrollpolicy.Valid(policy) {
 		return fmt.Errorf("policy must be single, override or multiple")
 	}
-	return a.Store.InTx(ctx, func(tx store.Tx) error { return tx.PutSetting(ctx, svc.SettingPolicy, policy) })
+	return a.Store.InTx(ctx, func(tx store.Tx) error { return tx.PutSetting(ctx, enrollpolicy.Setting, policy) })
 }
 
 // DemoSeed is what SeedDemo created (or found).

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/enrollpolicy"
 	"github.com/openmobileauth/oma/server/store"
 )
 
@@ -30,7 +30,7 @@ func (a *Admin) RevokeEnrollment(ctx context.Context, userID, enrollmentID strin
 		if err := tx.DeleteEnrollment(ctx, e.ID); err != nil {
 			return err
 		}
-		return tx.PutSetting(ctx, svc.DisenrolledKey(e.ProfileID), "operator")
+		return tx.PutSetting(ctx, enrollpolicy.DisenrolledKey(e.ProfileID), "operator")
 	})
 }
 

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/enrollpolicy"
 	"github.com/openmobileauth/oma/server/httpio"
-	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/openapi"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -445,7 +445,7 @@ func (h *adminAPI) getPolicy(w http.ResponseWriter, r *http.Request, _ store.Adm
 	var p string
 	err := h.s.st.View(r.Context(), func(tx store.Tx) error {
 		var err error
-		p, err = tx.GetSetting(r.Context(), svc.SettingPolicy)
+		p, err = tx.GetSetting(r.Context(), enrollpolicy.Setting)
 		if errors.Is(err, store.ErrNotFound) {
 			p, err = h.s.cfg.Policy, nil
 		}

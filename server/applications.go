@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/enrollpolicy"
 	"github.com/openmobileauth/oma/server/store"
 )
 
@@ -191,7 +191,7 @@ func (a *Admin) ResetUserDevices(ctx context.Context, userID string) (int, error
 			if err := tx.DeleteEnrollment(ctx, e.ID); err != nil {
 				return err
 			}
-			if err := tx.PutSetting(ctx, svc.DisenrolledKey(e.ProfileID), "operator"); err != nil {
+			if err := tx.PutSetting(ctx, enrollpolicy.DisenrolledKey(e.ProfileID), "operator"); err != nil {
 				return err
 			}
 		}

@@ -6,7 +6,8 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/deps"
+	"github.com/openmobileauth/oma/server/enrollpolicy"
 	"github.com/openmobileauth/oma/server/oauthscope"
 	"github.com/openmobileauth/oma/server/outbox"
 	"github.com/openmobileauth/oma/server/push"
@@ -29,9 +30,9 @@ var (
 
 // Re-enrollment policies.
 const (
-	PolicySingle   = svc.PolicySingle
-	PolicyOverride = svc.PolicyOverride
-	PolicyMultiple = svc.PolicyMultiple
+	PolicySingle   = enrollpolicy.Single
+	PolicyOverride = enrollpolicy.Override
+	PolicyMultiple = enrollpolicy.Multiple
 )
 
 // Limits are the rate limits of one server instance. A zero Limit takes the
@@ -185,10 +186,10 @@ func (c *Config) defaults() {
 		c.LogLevel = "info"
 	}
 	if c.Clock == nil {
-		c.Clock = svc.SystemClock{}
+		c.Clock = deps.SystemClock{}
 	}
 	if c.WallClock == nil {
-		c.WallClock = svc.SystemClock{}
+		c.WallClock = deps.SystemClock{}
 	}
 	if c.Policy == "" {
 		c.Policy = PolicySingle

@@ -9,7 +9,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/enrollpolicy"
 )
 
 // Check returns c with the defaults applied, or why New would refuse it
@@ -31,7 +31,7 @@ func (c *Config) prepare() error {
 	if u, err := url.Parse(c.PublicBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
 		return fmt.Errorf("server: PublicBaseURL %q must be an absolute http(s) URL without a query", c.PublicBaseURL)
 	}
-	if !svc.ValidPolicy(c.Policy) {
+	if !enrollpolicy.Valid(c.Policy) {
 		return fmt.Errorf("server: unknown policy %q", c.Policy)
 	}
 	if c.PinLength < 4 || c.PinLength > 12 {

@@ -10,8 +10,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/openmobileauth/oma/server/deps"
 	"github.com/openmobileauth/oma/server/httpio"
-	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/metrics"
 	"github.com/openmobileauth/oma/server/ratelimit"
 	"github.com/openmobileauth/oma/server/store"
@@ -35,7 +35,7 @@ func (s *Server) Metrics() *metrics.Metrics { return s.metrics }
 func (s *Server) AdminHandler() http.Handler { return s.admin }
 
 // initOps builds the metrics, names the rate limiters after their Limits
-// fields (metric labels; every limiter added to svc.Limiters is named the
+// fields (metric labels; every limiter added to deps.Limiters is named the
 // same way) and registers the health endpoints on mux. Call before the
 // handlers are registered on mux.
 func (s *Server) initOps(mux *http.ServeMux) {
@@ -71,7 +71,7 @@ func (s *Server) initOps(mux *http.ServeMux) {
 
 // forEachLimiter calls fn with every *ratelimit.Limiter field of ls and its
 // name in snake case (ClaimPerIP → claim_per_ip).
-func forEachLimiter(ls *svc.Limiters, fn func(name string, l *ratelimit.Limiter)) {
+func forEachLimiter(ls *deps.Limiters, fn func(name string, l *ratelimit.Limiter)) {
 	v := reflect.ValueOf(ls).Elem()
 	for i := 0; i < v.NumField(); i++ {
 		l, ok := v.Field(i).Interface().(*ratelimit.Limiter)

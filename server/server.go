@@ -15,9 +15,9 @@ import (
 
 	"github.com/openmobileauth/oma/core/redact"
 	"github.com/openmobileauth/oma/server/ca"
+	"github.com/openmobileauth/oma/server/deps"
 	"github.com/openmobileauth/oma/server/device"
 	"github.com/openmobileauth/oma/server/httpio"
-	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/metrics"
 	"github.com/openmobileauth/oma/server/oauth"
 	"github.com/openmobileauth/oma/server/openapi"
@@ -34,7 +34,7 @@ import (
 // Server is a running Token Server (store open, background work started).
 type Server struct {
 	cfg    Config
-	env    *svc.Env
+	env    *deps.Env
 	st     store.Store
 	worker *outbox.Worker
 	// pushOutbox sends push wake-ups (DESIGN §12).
@@ -86,20 +86,20 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	case ca.KeyNowSealed:
 		log.Info().Msg("the enrollment CA private key is now stored encrypted under the master key")
 	}
-	loginKey, err := svc.LoadOrCreateKey(ctx, st, svc.SettingLoginKey)
+	loginKey, err := loadOrCreateKey(ctx, st, settingLoginKey)
 	if err != nil {
 		_ = st.Close()
 		return nil, err
 	}
 	wall := func() time.Time { return time.Now() }
-	env := &svc.Env{
+	env := &deps.Env{
 		Store: st, Clock: cfg.Clock, Wall: cfg.WallClock, Log: log, BaseURL: cfg.PublicBaseURL, Hub: wakeup.NewHub(), CA: authority,
 		Argon: cfg.Argon2, Hashes: secrethash.NewGate(cfg.Argon2, cfg.HashConcurrency), PinLength: cfg.PinLength, PinMaxAttempts: cfg.PinMaxAttempts,
 		SuspendFor: cfg.NotMeSuspension, MatchFailureLimit: cfg.MatchFailureLimit,
 		AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL, CodeTTL: cfg.AuthCodeTTL,
 		MaxMessageLen: cfg.MaxMessageLen, Scopes: cfg.Scopes, ImplicitScopes: cfg.ImplicitScopes, DeviceScopes: cfg.DeviceScopes, EnrollDisabled: cfg.EnrollmentDisabled, DefaultPolicy: cfg.Policy, LoginKey: loginKey,
 		TxCache: txcache.New(txcache.DefaultEntries, min(txcache.DefaultMargin, cfg.HistoryRetention/2)),
-		Limits: svc.Limiters{
+		Limits: deps.Limiters{
 			ClaimPerClient:       ratelimit.New(cfg.Limits.ClaimPerClient, wall),
 			ClaimPerIP:           ratelimit.New(cfg.Limits.ClaimPerIP, wall),
 			PinPerProfile:        ratelimit.New(cfg.Limits.PinPerProfile, wall),
@@ -122,7 +122,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if backoff < 0 {
 		backoff = 0
 	}
-	env.Push = svc.PushEnv{Supports: router.Supports, VAPIDPublicKey: router.VAPIDPublicKey(),
+	env.Push = deps.PushEnv{Supports: router.Supports, VAPIDPublicKey: router.VAPIDPublicKey(),
 		AllowPrivateEndpoints: cfg.Push.WebPush != nil && cfg.Push.WebPush.AllowPrivateEndpoints,
 		MaxPending:            cfg.PushMaxPending, BackoffBase: backoff, BackoffMax: cfg.PushBackoffMax, BackoffReset: cfg.PushBackoffReset}
 	s := &Server{cfg: cfg, env: env, st: st, log: log, stop: make(chan struct{}), metrics: metrics.New()}

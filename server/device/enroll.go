@@ -10,8 +10,8 @@ import (
 
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server/audit"
+	"github.com/openmobileauth/oma/server/enrollpolicy"
 	"github.com/openmobileauth/oma/server/httpio"
-	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/store"
 	"github.com/openmobileauth/oma/server/txcache"
 )
@@ -97,14 +97,14 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 			}
 			others = append(others, e)
 		}
-		if len(others) > 0 && policy != svc.PolicyMultiple {
+		if len(others) > 0 && policy != enrollpolicy.Multiple {
 			// single refuses; override too (DESIGN §10): replacing an
 			// enrolled device must take more than the password that got
 			// this access token. The operator resets the user's devices
 			// (tokenserver user reset-devices), then this enrollment is a
 			// fresh one.
 			desc := "this user is enrolled on another device"
-			if policy == svc.PolicyOverride {
+			if policy == enrollpolicy.Override {
 				desc += "; replacing it needs the operator to reset the user's devices first"
 			}
 			return httpio.DevErr(protocol.ErrEnrolledOnAnotherDevice, desc), nil
@@ -131,5 +131,5 @@ func removeProfile(ctx context.Context, tx store.Tx, id string) error {
 	return tx.DeleteSetting(ctx, disenrolledKey(id))
 }
 
-// disenrolledKey is svc.DisenrolledKey.
-func disenrolledKey(profileID string) string { return svc.DisenrolledKey(profileID) }
+// disenrolledKey is enrollpolicy.DisenrolledKey.
+func disenrolledKey(profileID string) string { return enrollpolicy.DisenrolledKey(profileID) }

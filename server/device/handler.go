@@ -13,16 +13,16 @@ import (
 
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server/clientip"
+	"github.com/openmobileauth/oma/server/deps"
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/idp"
-	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/store"
 )
 
 // Handler serves the device API.
 type Handler struct {
-	env *svc.Env
+	env *deps.Env
 	// idp signs and sends custom registration webhooks (idp.go), made once.
 	idp     *idp.Caller
 	idpOnce sync.Once
@@ -37,7 +37,7 @@ type clientKey struct {
 }
 
 // New returns the device API handler over env.
-func New(env *svc.Env) *Handler { return &Handler{env: env} }
+func New(env *deps.Env) *Handler { return &Handler{env: env} }
 
 // maxCachedClients bounds the key cache (it is cleared when full).
 const maxCachedClients = 100000

@@ -11,7 +11,7 @@ import (
 	"github.com/openmobileauth/oma/server/audit"
 	"github.com/openmobileauth/oma/server/clientip"
 	"github.com/openmobileauth/oma/server/httpio"
-	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/metrics"
 	"github.com/openmobileauth/oma/server/outbox"
 	"github.com/openmobileauth/oma/server/store"
 	"github.com/openmobileauth/oma/server/txcache"
@@ -320,7 +320,7 @@ func (h *Handler) answer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.env.Hub.Notify(tr.ID)
-	h.env.Metrics.TxAnswered(tr.Type, svc.MethodOf(tr), status)
+	h.env.Metrics.TxAnswered(tr.Type, metrics.MethodOf(tr), status)
 	if tr.CallbackURI != "" && h.env.WakeOutbox != nil {
 		h.env.WakeOutbox()
 	}

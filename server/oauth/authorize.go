@@ -9,18 +9,18 @@ import (
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server/audit"
 	"github.com/openmobileauth/oma/server/clientip"
+	"github.com/openmobileauth/oma/server/deps"
 	"github.com/openmobileauth/oma/server/httpio"
-	"github.com/openmobileauth/oma/server/internal/svc"
 	"github.com/openmobileauth/oma/server/oauthscope"
 	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/store"
 )
 
 // Handler serves the authorization endpoint and its login page.
-type Handler struct{ env *svc.Env }
+type Handler struct{ env *deps.Env }
 
 // New returns the handler.
-func New(env *svc.Env) *Handler { return &Handler{env: env} }
+func New(env *deps.Env) *Handler { return &Handler{env: env} }
 
 // Register adds PathAuthorize to mux.
 func (h *Handler) Register(mux *http.ServeMux) { mux.HandleFunc(protocol.PathAuthorize, h.authorize) }

@@ -14,14 +14,15 @@ import (
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server/antifatigue"
 	"github.com/openmobileauth/oma/server/clientip"
+	"github.com/openmobileauth/oma/server/deps"
 	"github.com/openmobileauth/oma/server/httpio"
-	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/metrics"
 	"github.com/openmobileauth/oma/server/store"
 )
 
 // Handler serves the relying-party API.
 type Handler struct {
-	env     *svc.Env
+	env     *deps.Env
 	clients sync.Map // id → cachedClient
 	types   sync.Map // name → cachedType
 }
@@ -66,7 +67,7 @@ type cachedClient struct {
 }
 
 // New returns the handler.
-func New(env *svc.Env) *Handler { return &Handler{env: env} }
+func New(env *deps.Env) *Handler { return &Handler{env: env} }
 
 // apiClient reads an API client, through the short-lived cache.
 func (h *Handler) apiClient(ctx context.Context, id string) (store.APIClient, error) {
@@ -278,7 +279,7 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 	// The device's claim and answer on this instance start from these
 	// immutable facts instead of reading them back.
 	h.env.TxCache.Put(x)
-	h.env.Metrics.TxCreated(x.Type, svc.MethodOf(x))
+	h.env.Metrics.TxCreated(x.Type, metrics.MethodOf(x))
 	h.env.Log.Info().Str("api_client_id", c.ID).Str("transaction_id", resp.TransactionID).Str("type", p.Type).Bool("user_bound", p.UserID != "").Msg("authentication request created")
 	httpio.WriteJSON(w, http.StatusOK, resp)
 }

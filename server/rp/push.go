@@ -10,7 +10,7 @@ import (
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server/antifatigue"
 	"github.com/openmobileauth/oma/server/httpio"
-	"github.com/openmobileauth/oma/server/internal/svc"
+	"github.com/openmobileauth/oma/server/metrics"
 	"github.com/openmobileauth/oma/server/push"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -125,7 +125,7 @@ func (h *Handler) createPush(w http.ResponseWriter, r *http.Request, c store.API
 		return
 	}
 	h.env.TxCache.Put(x)
-	h.env.Metrics.TxCreated(x.Type, svc.MethodOf(x))
+	h.env.Metrics.TxCreated(x.Type, metrics.MethodOf(x))
 	if jobs > 0 && pe.Wake != nil {
 		pe.Wake()
 	}

@@ -1,4 +1,4 @@
-package svc
+package enrollpolicy
 
 // DisenrolledKey is the settings key marking a profile whose enrollment was
 // removed by another device's enrollment or by the operator (tokenserver user

@@ -1,9 +1,7 @@
-package svc
+package deps
 
 import (
 	"context"
-	"errors"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -11,6 +9,7 @@ import (
 
 	"github.com/openmobileauth/oma/server/audit"
 	"github.com/openmobileauth/oma/server/ca"
+	"github.com/openmobileauth/oma/server/enrollpolicy"
 	"github.com/openmobileauth/oma/server/metrics"
 	"github.com/openmobileauth/oma/server/ratelimit"
 	"github.com/openmobileauth/oma/server/secrethash"
@@ -18,21 +17,6 @@ import (
 	"github.com/openmobileauth/oma/server/txcache"
 	"github.com/openmobileauth/oma/server/wakeup"
 )
-
-// Re-enrollment policies (DESIGN §6.7).
-const (
-	PolicySingle   = "single"
-	PolicyOverride = "override"
-	PolicyMultiple = "multiple"
-)
-
-// SettingPolicy is the settings key of the re-enrollment policy.
-const SettingPolicy = "mobile_auth_policy"
-
-// ValidPolicy reports whether p is one of the three policies.
-func ValidPolicy(p string) bool {
-	return p == PolicySingle || p == PolicyOverride || p == PolicyMultiple
-}
 
 // Limiters are the rate limiters of one server instance.
 type Limiters struct {
@@ -104,26 +88,12 @@ type Env struct {
 	Metrics *metrics.Metrics
 }
 
-// MethodOf is the method label of tr in metrics: metrics.MethodPush for a
-// push request (its OTP hash carries store.PushOTPHashPrefix), else
-// metrics.MethodOTP.
-func MethodOf(tr store.Transaction) string {
-	if strings.HasPrefix(tr.OTPHash, store.PushOTPHashPrefix) {
-		return metrics.MethodPush
-	}
-	return metrics.MethodOTP
-}
-
 // NowMs is Clock's time in unix milliseconds.
 func (e *Env) NowMs() int64 { return e.Clock.Now().UnixMilli() }
 
 // Policy returns the configured re-enrollment policy.
 func (e *Env) Policy(ctx context.Context, tx store.Tx) (string, error) {
-	p, err := tx.GetSetting(ctx, SettingPolicy)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !ValidPolicy(p)) {
-		return e.DefaultPolicy, nil
-	}
-	return p, err
+	return enrollpolicy.Current(ctx, tx, e.DefaultPolicy)
 }
 
 // AuditInfo starts an audit record of normal operation at info level.

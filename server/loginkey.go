@@ -1,4 +1,4 @@
-package svc
+package server
 
 import (
 	"context"
@@ -9,13 +9,13 @@ import (
 	"github.com/openmobileauth/oma/server/store"
 )
 
-// SettingLoginKey is the settings key of the login form's CSRF MAC key.
-const SettingLoginKey = "login_csrf_key"
+// settingLoginKey is the settings key of the login form's CSRF MAC key.
+const settingLoginKey = "login_csrf_key"
 
-// LoadOrCreateKey returns the 32-byte key stored under setting, creating it
+// loadOrCreateKey returns the 32-byte key stored under setting, creating it
 // on first use. Every instance on one store reads the same key (the first
 // insert wins), so a form served by one instance is accepted by another.
-func LoadOrCreateKey(ctx context.Context, st store.Store, setting string) ([]byte, error) {
+func loadOrCreateKey(ctx context.Context, st store.Store, setting string) ([]byte, error) {
 	fresh := make([]byte, 32)
 	if _, err := rand.Read(fresh); err != nil {
 		return nil, err
@@ -34,7 +34,7 @@ func LoadOrCreateKey(ctx context.Context, st store.Store, setting string) ([]byt
 	}
 	k, err := protocol.B64.DecodeString(v)
 	if err != nil || len(k) != 32 {
-		return nil, errors.New("svc: stored key " + setting + " is malformed")
+		return nil, errors.New("server: stored key " + setting + " is malformed")
 	}
 	return k, nil
 }
