@@ -11,7 +11,9 @@
 // -max-request is not read into memory: it is skipped and answered with 8009
 // (carrying its id when the id appears near the start of the line). Blank lines
 // are ignored; a trailing carriage return is stripped. At end of input the core is
-// closed (pending calls are answered) and the process exits.
+// closed (pending calls are answered) and the process exits. Lines whose
+// method starts with "bridgehost." are answered by the host itself: they
+// script the pure-Go biometric (see control.go).
 package main
 
 import (
@@ -56,6 +58,8 @@ func run(args []string, in io.Reader, out, errOut io.Writer) int {
 		line, tooLong, err := lr.next()
 		if tooLong {
 			w.OnMessage(oversized(line, *maxRequest))
+		} else if answer, ok := control(line, core.SoftBiometric()); ok {
+			w.OnMessage(answer)
 		} else if len(line) > 0 {
 			core.Invoke(string(line), w.OnMessage)
 		}

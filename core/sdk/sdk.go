@@ -62,7 +62,8 @@ type Options struct {
 // SDK is one running core.
 type SDK struct {
 	d       *dispatch.Dispatcher
-	logFile io.Closer // the log file Start opened; closed by Close
+	logFile io.Closer             // the log file Start opened; closed by Close
+	soft    *device.SoftBiometric // the pure-Go biometric Start made, if any
 }
 
 // New builds a core with every feature registered.
@@ -113,6 +114,7 @@ func Start(cfg Config, storage device.Storage, keys device.KeyStore, sink dispat
 	// the pure-Go biometric (device.SoftBiometric, every prompt succeeds
 	// unless scripted) keeps its keys beside the soft keys.
 	var bio device.UserVerifiedKeyStore
+	var soft *device.SoftBiometric
 	if storage == nil || keys == nil {
 		var backing device.Storage = device.NewMemStorage()
 		if cfg.DataDir != "" {
@@ -135,7 +137,8 @@ func Start(cfg Config, storage device.Storage, keys device.KeyStore, sink dispat
 				kdir = kfs
 			}
 			keys = device.NewSoftKeyStore(kdir)
-			bio = device.NewSoftBiometric(kdir)
+			soft = device.NewSoftBiometric(kdir)
+			bio = soft
 		}
 	}
 	s, err = New(Options{
@@ -149,6 +152,7 @@ func Start(cfg Config, storage device.Storage, keys device.KeyStore, sink dispat
 	if fh != nil {
 		s.logFile = fh
 	}
+	s.soft = soft
 	return s, nil
 }
 
@@ -162,6 +166,10 @@ func (s *SDK) HandleAsync(req string) { s.d.HandleAsync(req) }
 // to reply, exactly once, after every event the call emitted went to the sink.
 // It returns at once.
 func (s *SDK) Invoke(req string, reply func(response string)) { s.d.HandleAsyncTo(req, reply) }
+
+// SoftBiometric is the pure-Go biometric Start made when no platform key
+// store was given (nil otherwise): tests and tools script its outcomes.
+func (s *SDK) SoftBiometric() *device.SoftBiometric { return s.soft }
 
 // Dispatcher exposes the method table (for tests and tools).
 func (s *SDK) Dispatcher() *dispatch.Dispatcher { return s.d }
