@@ -31,8 +31,22 @@ const (
 // sequence before the SDK gives up (platform prompts lock out earlier).
 const maxBiometricAttempts = 5
 
+// isBiometricID reports whether id names the biometric authenticator: the
+// ids of Types.BiometricAuthenticatorIds, in any case (the Onegini Cordova
+// plugin names it by its type, "Fingerprint").
 func isBiometricID(id string) bool {
-	return id == api.AuthenticatorIDAndroidFingerprint || id == api.AuthenticatorIDIOSBiometric
+	_, ok := canonicalBiometricID(id)
+	return ok
+}
+
+// canonicalBiometricID returns the biometric id as Types.BiometricAuthenticatorIds spells it.
+func canonicalBiometricID(id string) (string, bool) {
+	for _, b := range []string{api.AuthenticatorIDAndroidFingerprint, api.AuthenticatorIDIOSBiometric} {
+		if strings.EqualFold(id, b) {
+			return b, true
+		}
+	}
+	return "", false
 }
 
 // biometricAuthenticator describes this device's biometric authenticator.
@@ -147,6 +161,7 @@ func (u *Users) setPreferred(ctx context.Context, p api.AuthenticatorParams) (ap
 	case strings.EqualFold(p.AuthenticatorID, api.AuthenticatorIDPin):
 		p.AuthenticatorID = api.AuthenticatorIDPin
 	case isBiometricID(p.AuthenticatorID) && u.Biometric != nil:
+		p.AuthenticatorID, _ = canonicalBiometricID(p.AuthenticatorID)
 		if !prof.Biometric {
 			return api.None{}, dispatch.Errorf(dispatch.CodeAuthenticatorNotRegistered, "the biometric authenticator is not registered for this profile")
 		}

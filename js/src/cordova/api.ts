@@ -4,21 +4,47 @@
  * flows that ask the user something, and both promise and success/failure
  * callback forms.
  */
-import { createOneginiSdk, OneginiSdkApi } from '../client';
+import { createOneginiSdk, OneginiSdkApi, Subscription } from '../client';
 import { OneginiError } from '../errors';
-import {
-  MobileAuthenticationRequest,
-  MobileAuthOtp,
-  PinAuthentication,
-  PinCreate,
-  PinFlow,
-  SdkNotification,
-} from '../events';
+import { CustomRegistration, MobileAuthenticationRequest, SdkNotification } from '../events';
 import { createCordovaTransport, CordovaExec } from '../transports/cordova';
 import type { Config, HttpMethod, ResourceResponse } from '../types';
 import { ResourceRequestType } from '../types';
+import { authenticatorIdOf, CordovaAuthenticators, createCordovaAuthenticators } from './authenticators';
 import { FlowHandler, withCallbacks } from './flow';
-import { CordovaPush, createCordovaPush } from './push';
+import { CordovaPush, createCordovaPush, PushMobileAuthHandler, PushMobileAuthMethod } from './push';
+import {
+  ConfirmationActions,
+  pinOf,
+  CreatePinActions,
+  CreatePinOptions,
+  createPinStep,
+  FingerprintActions,
+  FingerprintRequestOptions,
+  fingerprintStep,
+  HandlerLookup,
+  MobileAuthPinActions,
+  MobileAuthPinRequest,
+  mobileAuthSteps,
+  pinEntryStep,
+  PinActions,
+  PinRequestOptions,
+  quiet,
+} from './steps';
+import { createSecureXhr } from './xhr';
+
+export type {
+  ConfirmationActions,
+  CreatePinActions,
+  CreatePinOptions,
+  FingerprintActions,
+  FingerprintRequestOptions,
+  MobileAuthPinActions,
+  MobileAuthPinRequest,
+  PinActions,
+  PinRequestOptions,
+} from './steps';
+export type { AuthenticatorOptions, CordovaAuthenticator, CordovaAuthenticators } from './authenticators';
 
 /** A profile as the Cordova flavour reports it (both spellings of the id). */
 export interface CordovaProfile {
@@ -31,58 +57,52 @@ export interface CordovaAuthResult {
   userProfile: CordovaProfile;
 }
 
+/** What registration resolves to: also the profile id at the top (as the plugin's success) and a custom registration's last answer. */
+export interface CordovaRegistrationResult extends CordovaAuthResult {
+  profileId: string;
+  customInfo?: { status: number; data: string };
+}
+
 type Cb<T> = (value: T) => void;
 type ErrCb = (err: OneginiError) => void;
 
 /** Actions given to `onRegistrationRequest`. */
 export interface RegistrationActions {
-  /** Hands the redirect URI the browser ended on to the registration. */
-  handleRegistrationUrl(url: string): Promise<void>;
+  /** Hands the redirect URI the browser ended on to the registration (`url` or `{url}`). */
+  handleRegistrationUrl(url: string | { url: string }): Promise<void>;
   /** Cancels the registration (it fails with 9006). */
+  cancel(): Promise<void>;
+  /** The older name of {@link RegistrationActions.cancel}. */
   cancelRegistration(): Promise<void>;
 }
 
-/** Actions given to `onCreatePinRequest`. */
-export interface CreatePinActions {
-  /** Creates the PIN. */
-  createPin(pin: string): Promise<void>;
-  /** Cancels PIN creation (the flow fails with 9006). */
-  cancelFlow(): Promise<void>;
+/** Actions given to the custom registration handlers (the identity provider's init and complete steps). */
+export interface CustomRegistrationActions {
+  /** Answers the init step: data for the backend's init (or none). */
+  acceptRegistrationInitRequest(data?: string | { data?: string | null } | null): Promise<void>;
+  /** Refuses the init step: the registration fails with 9006. */
+  denyRegistrationInitRequest(): Promise<void>;
+  /** Answers the complete step with the user's input (e.g. the code from a letter). */
+  acceptRegistrationCompleteRequest(data?: string | { data?: string | null } | null): Promise<void>;
+  /** Refuses the complete step: the registration fails with 9006. */
+  denyRegistrationCompleteRequest(): Promise<void>;
+  /** Cancels the registration (it fails with 9006). */
+  cancel(): Promise<void>;
 }
 
-/** Options given to `onCreatePinRequest`; `error` is set when the previous PIN was refused. */
-export interface CreatePinOptions {
-  profileId: string;
-  pinLength: number;
-  error?: OneginiError;
-}
-
-/** Actions given to `onPinRequest`. */
-export interface PinActions {
-  /** Authenticates with the PIN. */
-  providePin(pin: string): Promise<void>;
-  /** Cancels the authentication (it fails with 9006). */
-  cancelFlow(): Promise<void>;
-}
-
-/** Options given to `onPinRequest`; `remainingFailureCount` and `error` after a wrong PIN. */
-export interface PinRequestOptions {
-  profileId: string;
-  remainingFailureCount?: number;
-  error?: OneginiError;
-}
-
-/** Actions given to `onConfirmationRequest`. */
-export interface ConfirmationActions {
-  /** Accepts the request; with number matching pass the number the user picked (`{matchCode}`). */
-  accept(options?: { matchCode?: string }): Promise<void>;
-  /** Denies the request (the flow fails with 9006); `{reason: 'not_me'}`: the user did not start it. */
-  deny(options?: { reason?: 'not_me' }): Promise<void>;
+/** Options given to the custom registration handlers: the backend's last answer when there is one. */
+export interface CustomRegistrationOptions {
+  identityProviderId: string;
+  customInfoStatus?: number;
+  customInfoData?: string;
 }
 
 /** The registration flow's handler chain. */
-export class RegistrationFlow extends FlowHandler<CordovaAuthResult> {
-  /** Called with the URL to open; answer with `actions.handleRegistrationUrl(redirectUri)`. Required. */
+export class RegistrationFlow extends FlowHandler<CordovaRegistrationResult> {
+  /**
+   * Called with the URL to open; answer with `actions.handleRegistrationUrl(redirectUri)`.
+   * Without it the plugin opens the URL itself (cordova-plugin-inappbrowser).
+   */
   onRegistrationRequest(cb: (actions: RegistrationActions, options: { url: string }) => void): this {
     return this.set('onRegistrationRequest', cb);
   }
@@ -90,13 +110,58 @@ export class RegistrationFlow extends FlowHandler<CordovaAuthResult> {
   onCreatePinRequest(cb: (actions: CreatePinActions, options: CreatePinOptions) => void): this {
     return this.set('onCreatePinRequest', cb);
   }
+  /**
+   * A custom identity provider's init step: answer with
+   * `actions.acceptRegistrationInitRequest(data?)` or `denyRegistrationInitRequest()`.
+   * Without it the init step is answered without data.
+   */
+  onCustomRegistrationInitRequest(cb: (actions: CustomRegistrationActions, options: CustomRegistrationOptions) => void): this {
+    return this.set('onCustomRegistrationInitRequest', cb);
+  }
+  /**
+   * A custom identity provider's complete step, with the backend's init answer
+   * (`customInfoStatus`, `customInfoData`): answer with
+   * `actions.acceptRegistrationCompleteRequest(userInput)` or
+   * `denyRegistrationCompleteRequest()`. Required for custom identity providers.
+   */
+  onCustomRegistrationCompleteRequest(cb: (actions: CustomRegistrationActions, options: CustomRegistrationOptions) => void): this {
+    return this.set('onCustomRegistrationCompleteRequest', cb);
+  }
 }
 
-/** The authentication flow's handler chain. */
+/** The authentication (and reauthentication) flow's handler chain. */
 export class AuthenticationFlow extends FlowHandler<CordovaAuthResult> {
-  /** Called when the user must enter the PIN; answer with `actions.providePin(pin)`. Required. */
+  /** Called when the user must enter the PIN (again after a wrong one); answer with `actions.providePin(pin)`. */
   onPinRequest(cb: (actions: PinActions, options: PinRequestOptions) => void): this {
     return this.set('onPinRequest', cb);
+  }
+  /**
+   * Called when the biometric authenticator is used: answer with
+   * `actions.acceptFingerprint()` (the prompt), `denyFingerprint()` (9006) or
+   * `fallbackToPin()` (onPinRequest follows).
+   */
+  onFingerprintRequest(cb: (actions: FingerprintActions, options: FingerprintRequestOptions) => void): this {
+    return this.set('onFingerprintRequest', cb);
+  }
+  /** Called when the biometric was recognised. */
+  onFingerprintCaptured(cb: () => void): this {
+    return this.set('onFingerprintCaptured', cb);
+  }
+  /** Called when a biometric was not recognised; the prompt goes on. */
+  onFingerprintFailed(cb: () => void): this {
+    return this.set('onFingerprintFailed', cb);
+  }
+}
+
+/** The change PIN flow's handler chain: the current PIN, then the new one. */
+export class ChangePinFlow extends FlowHandler<void> {
+  /** Called for the current PIN (again after a wrong one); answer with `actions.providePin(pin)`. Required. */
+  onPinRequest(cb: (actions: PinActions, options: PinRequestOptions) => void): this {
+    return this.set('onPinRequest', cb);
+  }
+  /** Called for the new PIN (again with `error` when the policy refuses it); answer with `actions.createPin(pin)`. Required. */
+  onCreatePinRequest(cb: (actions: CreatePinActions, options: CreatePinOptions) => void): this {
+    return this.set('onCreatePinRequest', cb);
   }
 }
 
@@ -105,6 +170,15 @@ export class OtpFlow extends FlowHandler<void> {
   /** Called with the request to confirm; answer with `actions.accept()` or `actions.deny()`. Required. */
   onConfirmationRequest(cb: (actions: ConfirmationActions, request: MobileAuthenticationRequest) => void): this {
     return this.set('onConfirmationRequest', cb);
+  }
+  /**
+   * Called for a request whose OTP type requires user verification
+   * (`request.userVerification === 'required'`): answer with
+   * `actions.accept(pin)` or `actions.deny()`; called again with
+   * `remainingFailureCount` after a wrong PIN.
+   */
+  onPinRequest(cb: (actions: MobileAuthPinActions, request: MobileAuthPinRequest) => void): this {
+    return this.set('onPinRequest', cb);
   }
 }
 
@@ -133,7 +207,7 @@ export interface Onegini {
      *   .onSuccess(({ userProfile }) => console.log('registered', userProfile.profileId))
      *   .onError((err) => console.error(err.code, err.description));
      */
-    register(options?: { identityProviderId?: string | null; id?: string | null; scopes?: string[] }): RegistrationFlow;
+    register(options?: { identityProviderId?: string | null; id?: string | null; scopes?: string[] } | string[]): RegistrationFlow;
     /**
      * Authenticates a user: a handler chain with onPinRequest (required; called
      * again with `remainingFailureCount` after a wrong PIN), onSuccess({userProfile})
@@ -142,7 +216,39 @@ export interface Onegini {
      * await onegini.user.authenticate({ profileId })
      *   .onPinRequest((actions, options) => askPin(options).then((pin) => actions.providePin(pin)));
      */
-    authenticate(options: { profileId: string; authenticatorId?: string | null } | string): AuthenticationFlow;
+    authenticate(
+      options: { profileId: string; authenticatorId?: string | null } | string,
+      authenticator?: { authenticatorType?: string; authenticatorId?: string } | string,
+    ): AuthenticationFlow;
+    /**
+     * Authenticates the user again (to make sure it is still them): the same
+     * handler chain as {@link Onegini.user.authenticate}.
+     * @example
+     * await onegini.user.reauthenticate({ profileId }).onPinRequest((actions) => actions.providePin(askPin()));
+     */
+    reauthenticate(
+      options: { profileId: string; authenticatorId?: string | null } | string,
+      authenticator?: { authenticatorType?: string; authenticatorId?: string } | string,
+    ): AuthenticationFlow;
+    /**
+     * Changes the authenticated user's PIN: onPinRequest for the current PIN
+     * (wrong ones count), onCreatePinRequest for the new one; onError with 9010
+     * (nobody authenticated), 9003 (removed after the last wrong PIN), 9006 (cancelled).
+     * @example
+     * await onegini.user.changePin()
+     *   .onPinRequest((actions) => actions.providePin(askPin('current PIN')))
+     *   .onCreatePinRequest((actions, { pinLength }) => actions.createPin(askPin(`new ${pinLength}-digit PIN`)));
+     */
+    changePin(): ChangePinFlow;
+    /**
+     * Checks a PIN against the server's PIN policy (`{pin}` or the PIN): fails
+     * with 9011 (blacklisted), 9013 (similar digits), 9014 (wrong length), 8015 (a sequence).
+     * @example
+     * await onegini.user.validatePinWithPolicy({ pin: '28649' });
+     */
+    validatePinWithPolicy(options: { pin: string } | string, success?: Cb<void>, failure?: ErrCb): Promise<void>;
+    /** The authenticators: getAll, getRegistered, getNotRegistered, getPreferred, setPreferred, registerNew, deregister. */
+    authenticators: CordovaAuthenticators;
     /**
      * Whether a profile is registered on this device (the profile id, or `{profileId}`).
      * @example
@@ -225,9 +331,20 @@ export interface Onegini {
     ): Promise<CordovaResourceResponse>;
     /** The `auth` values of `fetch`. */
     auth: { readonly USER: 'user'; readonly IMPLICIT: 'implicit'; readonly ANONYMOUS: 'anonymous' };
+    /**
+     * Secure XHR: from now on `XMLHttpRequest` requests to URLs under `url`
+     * are sent by the core with the user's access token (as fetch with auth
+     * USER); others go through the web view unchanged. `start({secureXhr: true})`
+     * does this with the resource base URL.
+     * @example
+     * onegini.resource.init('https://tokens.example.com/resources');
+     */
+    init(url: string): void;
+    /** Ends secure XHR: `XMLHttpRequest` is the web view's own again. */
+    disable(): void;
   };
-  /** The older name of {@link Onegini.mobileAuth} (same object). */
-  mobileAuthentication: Onegini['mobileAuth'];
+  /** The older name of {@link Onegini.mobileAuth} (the same members), with `on` = `mobileAuth.push.on`. */
+  mobileAuthentication: Onegini['mobileAuth'] & { on(method: PushMobileAuthMethod): PushMobileAuthHandler };
 }
 
 /** Options of `onegini.resource.fetch`. */
@@ -291,15 +408,6 @@ function toCordovaProfile(p: { id: string }): CordovaProfile {
   return { id: p.id, profileId: p.id };
 }
 
-function quiet(p: Promise<unknown>): Promise<void> {
-  // Answers given from handlers settle the flow's own promise; their own
-  // rejections (e.g. 8013 after a timeout) must not become unhandled rejections.
-  return p.then(
-    () => undefined,
-    () => undefined,
-  );
-}
-
 /** Splits `(options?, success?, failure?)` where options may be left out. */
 function args3(a: unknown, b: unknown, c: unknown): [unknown, unknown, unknown] {
   return typeof a === 'function' ? [undefined, a, b] : [a, b, c];
@@ -325,22 +433,43 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
   const sdk: OneginiSdkApi =
     typeof source === 'function' ? createOneginiSdk(() => createCordovaTransport(source)) : source;
 
-  function register(options?: { identityProviderId?: string | null; id?: string | null; scopes?: string[] }): RegistrationFlow {
-    let subs: Array<{ remove(): void }> = [];
-    let flow!: RegistrationFlow;
+  /**
+   * Runs a flow with the steps its handlers answer: `steps` subscribes them
+   * (with the flow's handler lookup and the failure for a missing handler),
+   * `start` calls the core. A missing handler cancels the core's flow; the
+   * flow then fails with that 8009 instead of the cancellation's 9006.
+   */
+  function runFlow<T, F extends FlowHandler<T>>(
+    make: (p: Promise<T>) => F,
+    steps: (lookup: HandlerLookup, fail: (err: OneginiError, cancel: () => Promise<unknown>) => void) => Subscription[],
+    start: () => Promise<T>,
+  ): F {
+    let subs: Subscription[] = [];
+    let flow!: F;
     const run = (async () => {
-      const o = optionsObject('user.register', options);
-      const idp = o.identityProviderId !== undefined ? o.identityProviderId : o.id !== undefined ? o.id : null;
-      // A handler that is missing cancels the flow; the flow then fails with this
-      // error instead of the 9006 the cancellation produces.
       let missing: OneginiError | null = null;
-      const failFlow = (message: string, cancel: () => Promise<void>): void => {
-        missing = new OneginiError(8009, message);
+      const fail = (err: OneginiError, cancel: () => Promise<unknown>): void => {
+        missing ??= err;
         void quiet(cancel());
       };
-      subs = [
+      const lookup = <A extends unknown[]>(name: string) => flow.handler<A>(name);
+      subs = steps(lookup, fail);
+      try {
+        return await start();
+      } catch (err) {
+        throw missing ?? err;
+      }
+    })().finally(() => subs.forEach((s) => s.remove()));
+    flow = make(run);
+    return flow;
+  }
+
+  function register(options?: { identityProviderId?: string | null; id?: string | null; scopes?: string[] } | string[]): RegistrationFlow {
+    return runFlow<CordovaRegistrationResult, RegistrationFlow>(
+      (p) => new RegistrationFlow(p),
+      (lookup, fail) => [
         sdk.addEventListener(SdkNotification.Registration, (e) => {
-          const h = flow.handler<[RegistrationActions, { url: string }]>('onRegistrationRequest');
+          const h = lookup<[RegistrationActions, { url: string }]>('onRegistrationRequest');
           if (!h) {
             // As the plugin: without a handler the plugin opens the browser itself.
             // Here through cordova-plugin-inappbrowser (cordova.InAppBrowser.open,
@@ -348,8 +477,8 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
             // completes the registration, closing the browser first cancels it.
             const open = inAppBrowser();
             if (!open) {
-              failFlow(
-                'user.register: set onRegistrationRequest(...) to answer the registration URL, or install cordova-plugin-inappbrowser so the plugin can open it',
+              fail(
+                new OneginiError(8009, 'user.register: set onRegistrationRequest(...) to answer the registration URL, or install cordova-plugin-inappbrowser so the plugin can open it'),
                 () => sdk.cancelBrowserRegistration(),
               );
               return;
@@ -374,130 +503,152 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
             );
             return;
           }
+          const cancel = (): Promise<void> => quiet(sdk.cancelBrowserRegistration());
           h(
             {
-              handleRegistrationUrl: (url: string) => quiet(sdk.handleRegistrationCallback(url)),
-              cancelRegistration: () => quiet(sdk.cancelBrowserRegistration()),
+              handleRegistrationUrl: (url: string | { url: string }) => {
+                const u = url !== null && typeof url === 'object' ? url.url : url;
+                return quiet(sdk.handleRegistrationCallback(u));
+              },
+              cancel,
+              cancelRegistration: cancel,
             },
             { url: e.url },
           );
         }),
-        sdk.addEventListener(SdkNotification.PinCreate, (e) => {
-          if (e.action === PinCreate.Close) return;
-          const h = flow.handler<[CreatePinActions, CreatePinOptions]>('onCreatePinRequest');
-          if (!h) {
-            failFlow('user.register: set onCreatePinRequest(...) to create the PIN', () => sdk.cancelPinCreation());
+        createPinStep(sdk, 'user.register', lookup, fail),
+        sdk.addEventListener(SdkNotification.CustomRegistration, (e) => {
+          const idp = e.identityProviderId;
+          const opts: CustomRegistrationOptions = { identityProviderId: idp };
+          if (e.customInfo) {
+            opts.customInfoStatus = e.customInfo.status;
+            opts.customInfoData = e.customInfo.data;
+          }
+          const dataOf = (d: unknown): string | null => {
+            const v = d !== null && typeof d === 'object' && !Array.isArray(d) ? (d as { data?: unknown }).data : d;
+            if (v === undefined || v === null) return null;
+            if (typeof v !== 'string') throw new OneginiError(8009, 'custom registration: argument "data" must be a string');
+            return v;
+          };
+          const submit = (d: unknown): Promise<void> => {
+            try {
+              return quiet(sdk.submitCustomRegistrationAction(idp, dataOf(d)));
+            } catch (err) {
+              return Promise.reject(err);
+            }
+          };
+          const deny = (): Promise<void> => quiet(sdk.cancelCustomRegistration('denied by the user'));
+          const actions: CustomRegistrationActions = {
+            acceptRegistrationInitRequest: submit,
+            denyRegistrationInitRequest: deny,
+            acceptRegistrationCompleteRequest: submit,
+            denyRegistrationCompleteRequest: deny,
+            cancel: deny,
+          };
+          if (e.action === CustomRegistration.InitRegistration) {
+            const h = lookup<[CustomRegistrationActions, CustomRegistrationOptions]>('onCustomRegistrationInitRequest');
+            // The init step asks nothing of the user: without a handler it is answered without data.
+            if (!h) void submit(null);
+            else h(actions, opts);
             return;
           }
-          const opts: CreatePinOptions = { profileId: e.profileId ?? '', pinLength: e.pinLength ?? 0 };
-          if (e.action === PinCreate.PinNotAllowed) opts.error = new OneginiError(e.errorCode || 8015, e.errorMsg || 'PIN not allowed');
-          h(
-            {
-              createPin: (pin: string) => quiet(sdk.submitPin(PinFlow.Create, pin)),
-              cancelFlow: () => quiet(sdk.cancelPinCreation()),
-            },
-            opts,
-          );
+          const h = lookup<[CustomRegistrationActions, CustomRegistrationOptions]>('onCustomRegistrationCompleteRequest');
+          if (!h) {
+            fail(
+              new OneginiError(8009, 'user.register: set onCustomRegistrationCompleteRequest(...) to answer the identity provider'),
+              () => sdk.cancelCustomRegistration('no handler'),
+            );
+            return;
+          }
+          h(actions, opts);
         }),
-      ];
-      try {
+      ],
+      async () => {
+        const o = Array.isArray(options) ? { scopes: options } : optionsObject('user.register', options);
+        const idp = o.identityProviderId !== undefined ? o.identityProviderId : o.id !== undefined ? o.id : null;
         const r = await sdk.registerUser(idp as string | null, o.scopes as string[] | undefined);
-        return { userProfile: toCordovaProfile(r.userProfile) };
-      } catch (err) {
-        throw missing ?? err;
-      }
-    })().finally(() => subs.forEach((s) => s.remove()));
-    flow = new RegistrationFlow(run);
-    return flow;
+        const out: CordovaRegistrationResult = { userProfile: toCordovaProfile(r.userProfile), profileId: r.userProfile.id };
+        if (r.customInfo) out.customInfo = r.customInfo;
+        return out;
+      },
+    );
   }
 
-  function authenticate(options: { profileId: string; authenticatorId?: string | null } | string): AuthenticationFlow {
-    let sub: { remove(): void } | null = null;
-    let flow!: AuthenticationFlow;
-    const run = (async () => {
-      const o = typeof options === 'string' ? { profileId: options } : optionsObject('user.authenticate', options);
-      let missing: OneginiError | null = null;
-      sub = sdk.addEventListener(SdkNotification.PinAuth, (e) => {
-        if (e.action === PinAuthentication.Close) return;
-        const h = flow.handler<[PinActions, PinRequestOptions]>('onPinRequest');
-        if (!h) {
-          missing = new OneginiError(8009, 'user.authenticate: set onPinRequest(...) to provide the PIN');
-          void quiet(sdk.cancelPinAuthentication());
-          return;
-        }
-        const opts: PinRequestOptions = { profileId: e.profileId ?? '' };
-        if (e.action === PinAuthentication.IncorrectPin) {
-          opts.remainingFailureCount = e.remainingFailureCount;
-          opts.error = new OneginiError(8004, 'wrong PIN', 'pin', { remainingFailureCount: e.remainingFailureCount });
-        }
-        h(
-          {
-            providePin: (pin: string) => quiet(sdk.submitPin(PinFlow.Authentication, pin)),
-            cancelFlow: () => quiet(sdk.cancelPinAuthentication()),
-          },
-          opts,
-        );
-      });
-      try {
-        const r = await sdk.authenticateUser(o.profileId as string, (o.authenticatorId as string | null | undefined) ?? null);
-        return { userProfile: toCordovaProfile(r.userProfile) };
-      } catch (err) {
-        throw missing ?? err;
-      }
-    })().finally(() => sub?.remove());
-    flow = new AuthenticationFlow(run);
-    return flow;
+  function authenticateAs(method: string) {
+    return (
+      options: { profileId: string; authenticatorId?: string | null } | string,
+      authenticator?: { authenticatorType?: string; authenticatorId?: string } | string,
+    ): AuthenticationFlow =>
+      runFlow<CordovaAuthResult, AuthenticationFlow>(
+        (p) => new AuthenticationFlow(p),
+        (lookup, fail) => [pinEntryStep(sdk, method, lookup, fail), fingerprintStep(sdk, method, lookup, fail)],
+        async () => {
+          const o = typeof options === 'string' ? { profileId: options } : optionsObject(method, options);
+          let id = (o.authenticatorId as string | null | undefined) ?? null;
+          if (authenticator !== undefined && authenticator !== null) id = authenticatorIdOf(method, authenticator);
+          const r = await sdk.authenticateUser(o.profileId as string, id);
+          return { userProfile: toCordovaProfile(r.userProfile) };
+        },
+      );
+  }
+
+  function changePin(): ChangePinFlow {
+    return runFlow<void, ChangePinFlow>(
+      (p) => new ChangePinFlow(p),
+      (lookup, fail) => [pinEntryStep(sdk, 'user.changePin', lookup, fail), createPinStep(sdk, 'user.changePin', lookup, fail)],
+      () => sdk.changePin(),
+    );
   }
 
   function handleOtp(options: { otp: string }): OtpFlow {
-    let sub: { remove(): void } | null = null;
-    let flow!: OtpFlow;
-    const run = (async () => {
-      const o = optionsObject('mobileAuth.otp.handleRequest', options);
-      let missing: OneginiError | null = null;
-      sub = sdk.addEventListener(SdkNotification.MobileAuthOtp, (e) => {
-        if (e.action !== MobileAuthOtp.StartAuthentication) return;
-        const h = flow.handler<[ConfirmationActions, MobileAuthenticationRequest]>('onConfirmationRequest');
-        if (!h) {
-          // Never accept on the user's behalf: without a handler the request is denied.
-          missing = new OneginiError(8009, 'mobileAuth.otp.handleRequest: set onConfirmationRequest(...) to answer the request');
-          void quiet(sdk.denyMobileAuthConfirmation());
-          return;
-        }
-        h(
-          {
-            accept: (options?: { matchCode?: string }) => quiet(sdk.acceptMobileAuthConfirmation(options)),
-            deny: (options?: { reason?: 'not_me' }) => quiet(sdk.denyMobileAuthConfirmation(options)),
-          },
-          e.mobileAuthenticationRequest,
-        );
-      });
-      try {
+    return runFlow<void, OtpFlow>(
+      (p) => new OtpFlow(p),
+      (lookup, fail) => mobileAuthSteps(sdk, 'mobileAuth.otp.handleRequest', lookup, fail, () => undefined),
+      async () => {
+        const o = optionsObject('mobileAuth.otp.handleRequest', options);
         await sdk.handleMobileAuthWithOtp(o.otp as string);
-      } catch (err) {
-        throw missing ?? err;
-      }
-    })().finally(() => sub?.remove());
-    flow = new OtpFlow(run);
-    return flow;
+      },
+    );
   }
+
+  const call = <T>(f: () => Promise<T>, success?: unknown, failure?: unknown): Promise<T> => {
+    let p: Promise<T>;
+    try {
+      p = f();
+    } catch (err) {
+      p = rejected(err);
+    }
+    return withCallbacks(p, success, failure);
+  };
+
+  let secureXhr: ReturnType<typeof createSecureXhr> | null = null;
 
   const api: Onegini = {
     start(config?: Config | Cb<void>, success?: Cb<void> | ErrCb, failure?: ErrCb): Promise<void> {
       const [c, s, f] = args3(config, success, failure);
-      // secureXhr (the plugin's native XMLHttpRequest switch) has no meaning
-      // here: every request of the core goes through its own HTTP client.
+      // secureXhr: the plugin's switch for resource.init with the resource
+      // base URL once started (not a core setting).
       let conf = c as (Config & { secureXhr?: unknown }) | undefined;
+      let xhr = false;
       if (conf !== null && typeof conf === 'object' && 'secureXhr' in conf) {
-        const { secureXhr: _x, ...rest } = conf;
-        void _x;
+        const { secureXhr: x, ...rest } = conf;
+        xhr = x === true;
         conf = rest;
       }
-      return withCallbacks(sdk.startClient(conf).then(() => undefined), s, f);
+      const started = sdk.startClient(conf).then(async () => {
+        if (xhr) api.resource.init(await sdk.getResourceBaseUrl());
+      });
+      return withCallbacks(started, s, f);
     },
     user: {
       register,
-      authenticate,
+      authenticate: authenticateAs('user.authenticate'),
+      reauthenticate: authenticateAs('user.reauthenticate'),
+      changePin,
+      validatePinWithPolicy(options: { pin: string } | string, success?: Cb<void>, failure?: ErrCb): Promise<void> {
+        return call(() => sdk.validatePinWithPolicy(pinOf('user.validatePinWithPolicy', options)), success, failure);
+      },
+      authenticators: createCordovaAuthenticators(sdk),
       getUserProfiles(success?: Cb<CordovaProfile[]>, failure?: ErrCb): Promise<CordovaProfile[]> {
         return withCallbacks(
           sdk.getUserProfiles().then((ps) => ps.map(toCordovaProfile)),
@@ -525,7 +676,15 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
         try {
           const id = profileIdOf('user.isUserRegistered', options);
           if (typeof id !== 'string' || id === '') throw new OneginiError(8009, 'user.isUserRegistered: argument "profileId" must be a non-empty string');
-          p = sdk.getUserProfiles().then((ps) => ps.some((x) => x.id === id));
+          // The core looks the profile up in this device's storage: it answers
+          // 8007 (PROFILE_DOES_NOT_EXIST) for a profile not registered here.
+          p = sdk.getAllAuthenticators(id).then(
+            () => true,
+            (err: unknown) => {
+              if (err instanceof OneginiError && err.numericCode === 8007) return false;
+              throw err;
+            },
+          );
         } catch (err) {
           p = rejected(err);
         }
@@ -617,9 +776,16 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
         return withCallbacks(p, success, failure);
       },
       auth: RESOURCE_AUTH,
+      init(url: string): void {
+        secureXhr ??= createSecureXhr((o) => api.resource.fetch({ ...o, method: o.method as HttpMethod, auth: RESOURCE_AUTH.USER }));
+        secureXhr.init(url);
+      },
+      disable(): void {
+        secureXhr?.disable();
+      },
     },
-    mobileAuthentication: undefined as unknown as Onegini['mobileAuth'],
+    mobileAuthentication: undefined as unknown as Onegini['mobileAuthentication'],
   };
-  api.mobileAuthentication = api.mobileAuth;
+  api.mobileAuthentication = { ...api.mobileAuth, on: (method: PushMobileAuthMethod) => api.mobileAuth.push.on(method) };
   return api;
 }

@@ -9,10 +9,10 @@
  */
 import type { OneginiSdkApi } from '../client';
 import { OneginiError } from '../errors';
-import { MobileAuthenticationRequest, MobileAuthOtp, SdkNotification } from '../events';
+import type { MobileAuthenticationRequest } from '../events';
 import type { PendingMobileAuthRequest, PushEnrollParams, PushEnrollResult } from '../generated/contract';
-import type { ConfirmationActions } from './api';
 import { FlowHandler, withCallbacks } from './flow';
+import { ConfirmationActions, MobileAuthPinActions, MobileAuthPinRequest, MobileAuthRoute, mobileAuthSteps, quiet } from './steps';
 
 type Cb<T> = (value: T) => void;
 type ErrCb = (err: OneginiError) => void;
@@ -29,8 +29,10 @@ const METHODS: readonly string[] = ['confirmation', 'pin', 'fingerprint', 'fido'
 /**
  * What `onegini.mobileAuth.push.on(method)` returns: the app-wide handlers for
  * push requests (used by handlePushMessage and handlePendingRequest when the
- * flow itself sets none). Only `confirmation` requests exist on this server;
- * the other setters are kept so apps written for the Onegini plugin load.
+ * flow itself sets none). `confirmation` handles requests of OTP types
+ * without user verification, `pin` those whose type requires it (the PIN
+ * verified by the server); `fingerprint` and `fido` requests do not exist on
+ * this server (their setters are kept so apps written for the plugin load).
  */
 export class PushMobileAuthHandler {
   /** @internal */
@@ -46,8 +48,12 @@ export class PushMobileAuthHandler {
   onConfirmationRequest(cb: ConfirmationCb): this {
     return this.set('onConfirmationRequest', cb);
   }
-  /** Push with PIN (not offered by this server; kept for compatibility). */
-  onPinRequest(cb: (actions: { accept(pin: string): Promise<void>; deny(): Promise<void> }, request: MobileAuthenticationRequest) => void): this {
+  /**
+   * Push with PIN: a request whose OTP type requires user verification. Answer
+   * with `actions.accept(pin)` or `actions.deny()`; called again with
+   * `remainingFailureCount` after a wrong PIN.
+   */
+  onPinRequest(cb: (actions: MobileAuthPinActions, request: MobileAuthPinRequest) => void): this {
     return this.set('onPinRequest', cb);
   }
   /** Push with fingerprint (not offered by this server; kept for compatibility). */
@@ -84,6 +90,10 @@ export class PushFlow extends FlowHandler<void> {
   /** Called with the request to confirm; answer with `actions.accept()` or `actions.deny()`. */
   onConfirmationRequest(cb: ConfirmationCb): this {
     return this.set('onConfirmationRequest', cb);
+  }
+  /** Called for a request that needs the user's PIN: `actions.accept(pin)` or `actions.deny()`. */
+  onPinRequest(cb: (actions: MobileAuthPinActions, request: MobileAuthPinRequest) => void): this {
+    return this.set('onPinRequest', cb);
   }
 }
 
@@ -145,13 +155,6 @@ function pushIds(data: unknown): boolean {
   return has(d) || (d !== null && typeof d === 'object' && has((d as Record<string, unknown>).content));
 }
 
-function quiet(p: Promise<unknown>): Promise<void> {
-  return p.then(
-    () => undefined,
-    () => undefined,
-  );
-}
-
 function safeCall(fn: (() => unknown) | undefined): void {
   if (!fn) return;
   try {
@@ -167,39 +170,29 @@ export function createCordovaPush(sdk: OneginiSdkApi): CordovaPush {
   const handlers = new Map<string, PushMobileAuthHandler>();
 
   function runFlow(method: string, start: () => Promise<void>, success?: unknown, failure?: unknown): PushFlow {
-    let sub: { remove(): void } | null = null;
+    let subs: Array<{ remove(): void }> = [];
     let flow!: PushFlow;
-    const appWide = (): PushMobileAuthHandler | undefined => handlers.get('confirmation');
+    // The app-wide handler object a request goes to: on('pin') for requests
+    // that need the PIN, on('confirmation') for the others.
+    let route: MobileAuthRoute = 'confirmation';
+    const appWide = (): PushMobileAuthHandler | undefined => handlers.get(route) ?? handlers.get('confirmation');
     const run = (async () => {
       let missing: OneginiError | null = null;
-      sub = sdk.addEventListener(SdkNotification.MobileAuthOtp, (e) => {
-        if (e.action !== MobileAuthOtp.StartAuthentication) return;
-        const h =
-          flow.handler<[PushConfirmationActions, MobileAuthenticationRequest]>('onConfirmationRequest') ??
-          (appWide()?.callbacks.get('onConfirmationRequest') as ConfirmationCb | undefined);
-        if (!h) {
-          // Never accept on the user's behalf: without a handler the request is denied.
-          missing = new OneginiError(
-            8009,
-            `mobileAuth.push.${method}: set onConfirmationRequest(...) on the flow or on mobileAuth.push.on('confirmation') to answer the request`,
-          );
-          void quiet(sdk.denyMobileAuthConfirmation());
-          return;
-        }
-        h(
-          {
-            accept: (options?: { matchCode?: string }) => quiet(sdk.acceptMobileAuthConfirmation(options)),
-            deny: (options?: { reason?: 'not_me' }) => quiet(sdk.denyMobileAuthConfirmation(options)),
-          },
-          e.mobileAuthenticationRequest,
-        );
+      const fail = (err: OneginiError, cancel: () => Promise<unknown>): void => {
+        missing ??= new OneginiError(err.numericCode, `${err.message} (on the flow or on mobileAuth.push.on('${route}'))`);
+        void quiet(cancel());
+      };
+      const lookup = <A extends unknown[]>(name: string) =>
+        flow.handler<A>(name) ?? (appWide()?.callbacks.get(name) as ((...args: A) => unknown) | undefined);
+      subs = mobileAuthSteps(sdk, `mobileAuth.push.${method}`, lookup, fail, (r) => {
+        route = r;
       });
       try {
         await start();
       } catch (err) {
         throw missing ?? err;
       }
-    })().finally(() => sub?.remove());
+    })().finally(() => subs.forEach((s) => s.remove()));
     flow = new PushFlow(run);
     flow.then(
       () => safeCall(appWide()?.callbacks.get('onSuccess') as (() => void) | undefined),

@@ -63,8 +63,9 @@ test('promise form: start, getUserProfiles, isUserEnrolled resolve; exec gets th
     .on('getUserProfiles', () => ({ result: [{ id: 'P1' }] }))
     .on('isUserEnrolledForMobileAuth', () => ({ result: false }));
   const { onegini, calls, required } = loadWithFakeCore(core);
-  // secureXhr (the plugin's documented start option) is accepted and has no effect here.
-  await onegini.start({ serverUrl: 'https://tokens.example', secureXhr: true } as never);
+  // secureXhr (the plugin's documented start option) never reaches the core
+  // (false: no resource.init; true is in test/integration/cordova-members.test.ts).
+  await onegini.start({ serverUrl: 'https://tokens.example', secureXhr: false } as never);
   assert.deepEqual(await onegini.user.getUserProfiles(), [{ id: 'P1', profileId: 'P1' }]);
   assert.equal(await onegini.mobileAuth.isUserEnrolled({ profileId: 'P1' }), false);
   assert.deepEqual(required, ['cordova/exec']);
@@ -245,7 +246,7 @@ test('user.register chain: registration URL, then PIN creation (with a refused P
       pinRequests.push(r);
       void actions.createPin(options.error ? '24680' : '12345');
     });
-  assert.deepEqual(result, { userProfile: { id: 'P9', profileId: 'P9' } });
+  assert.deepEqual(result, { userProfile: { id: 'P9', profileId: 'P9' }, profileId: 'P9' });
   assert.deepEqual(pinRequests, [{ pinLength: 5 }, { pinLength: 5, error: 8015 }]);
 });
 
