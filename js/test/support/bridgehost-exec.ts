@@ -16,6 +16,13 @@ import type { Exec } from './cordova-loader';
 
 export interface BridgeExec {
   exec: Exec;
+  /**
+   * Scripts the core's pure-Go biometric (bridgehost's control request
+   * bridgehost.biometric): outcomes for the next prompts (success, fail,
+   * cancel, lockout, changed), availability, a changed enrollment. Resolves
+   * the prompt titles shown so far.
+   */
+  biometric(params: { script?: string[]; available?: boolean; changeEnrollment?: boolean }): Promise<string[]>;
   close(): Promise<number | null>;
 }
 
@@ -60,8 +67,18 @@ export function bridgehostExec(binary: string): BridgeExec {
     pending.set(id, { ok, fail });
     child.stdin.write(json + '\n');
   };
+  let controlId = 0;
   return {
     exec,
+    biometric: (params) =>
+      new Promise<string[]>((resolve, reject) => {
+        const id = `control-${++controlId}`;
+        pending.set(id, {
+          ok: (r) => resolve((JSON.parse(String(r)) as { prompts: string[] }).prompts),
+          fail: (e) => reject(new Error(`bridgehost.biometric failed: ${String(e)}`)),
+        });
+        child.stdin.write(JSON.stringify({ jsonrpc: '2.0', id, method: 'bridgehost.biometric', params }) + '\n');
+      }),
     close: () => {
       child.stdin.end();
       return exited;
