@@ -9,7 +9,9 @@
 #   - the Android SDK (ANDROID_HOME) with an NDK (ANDROID_NDK_HOME, or the SDK's ndk/<version>)
 #   - API level: -androidapi 24 (the library's minSdk)
 #
-#   scripts/build-android.sh            # -> native-android/libs/oma.aar (+ oma-sources.jar)
+#   scripts/build-android.sh            # -> native-android/libs/oma.aar (+ oma-sources.jar, oma.aar.json)
+# npm pack / npm publish run it through prepack (js/tools/native-artifacts.mjs) when
+# an NDK is found and the AAR is not current.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,3 +33,6 @@ gomobile bind -target=android -androidapi 24 -javapkg=org.openmobileauth.oma \
 	-trimpath -ldflags='-s -w' -o native-android/libs/oma.aar ./bridge
 ls -l native-android/libs/oma.aar
 unzip -l native-android/libs/oma.aar | grep -E 'libgojni.so|classes.jar'
+# The stamp (oma.aar.json): which Go sources and contract this AAR was built from;
+# npm's prepack (js/tools/native-artifacts.mjs) ships only a current one for a release.
+node js/tools/native-artifacts.mjs stamp android

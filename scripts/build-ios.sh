@@ -25,3 +25,6 @@ rm -rf native-ios/OmaBridge.xcframework
 gomobile bind -target=ios,iossimulator -iosversion 13.0 -prefix=OMA \
 	-trimpath -ldflags='-s -w' -o native-ios/OmaBridge.xcframework ./bridge
 ls native-ios/OmaBridge.xcframework
+# The stamp (OmaBridge.xcframework.json): which Go sources and contract it was built
+# from; copy it with the xcframework to the machine that runs npm publish.
+node js/tools/native-artifacts.mjs stamp ios

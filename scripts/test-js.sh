@@ -10,7 +10,8 @@
 #   4. unit tests (node --test) with a scripted native module / cordova.exec
 #   5. integration tests (node --test) through the Node transport against the real
 #      Go core (cmd/bridgehost) and a real Token Server (cmd/tokenserver) on loopback
-#   6. `npm pack --dry-run`: the package ships exactly what it should
+#   6. `npm pack --dry-run`: the package ships exactly what it should; the release
+#      packaging of the Go core's AAR/xcframework (js/tools/native-artifacts.mjs)
 #   7. the packed tarball installed in a scratch consumer project: its types
 #      compile under strict in the resolution modes apps use, and require/import
 #      work at run time without react-native
@@ -91,6 +92,9 @@ node --test build/js-test/integration/
 
 step "the integration flows together captured every declared result and event, all valid"
 node js/tools/contract-coverage.mjs
+
+step "release packaging: the native binaries' stamps and prepack (scratch module, stand-in build script)"
+node --test js/tools/native-artifacts.test.mjs
 
 step "npm pack --dry-run"
 npm pack --dry-run --json --ignore-scripts --loglevel=error >"$tmp/pack.json"  # built above; prepack would rebuild
