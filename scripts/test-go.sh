@@ -58,7 +58,7 @@ step "cross-compile" "$ROOT/scripts/cross-compile.sh"
 step "gobind" "$ROOT/scripts/gobind-check.sh"
 step "contract" contract_check
 step "deploy guide (PostgreSQL)" "$ROOT/scripts/test-deploy.sh"
-step "fast paths" env OMA_FASTPATH_BENCH=1 go test -count=1 -v -run '^TestFastPathsEarnTheirPlace$' ./core/dispatch ./server/loadgen
+step "fast paths" env OMA_FASTPATH_BENCH=1 go test -count=1 -v -run '^TestFastPathsEarnTheirPlace$' ./core/dispatch ./server/loadgen ./server/httpio ./server/rp
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo "go suite FAILED: ${failed[*]}"
