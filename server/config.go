@@ -51,7 +51,7 @@ type Limits struct {
 	APIAuthFailPerIP     ratelimit.Limit
 	PushPollPerClient    ratelimit.Limit // push pending lists, fetches and registrations per app instance
 	RegisterPerIP        ratelimit.Limit // client registrations per peer IP (DESIGN §10)
-	BiometricPerProfile  ratelimit.Limit // biometric challenges and logins per profile (issue 15)
+	BiometricPerProfile  ratelimit.Limit // biometric challenges, logins and biometric-verified answers per profile (issue 15)
 }
 
 // DefaultLimits are used for zero fields of Config.Limits.

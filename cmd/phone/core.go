@@ -76,9 +76,10 @@ func (r reply) OnError(code int, message, errorJSON string) {
 }
 
 // startCore starts the bridge with the pure-Go capabilities under dataDir.
-func startCore(dataDir, logLevel string) (*core, error) {
+// softBiometric scripts the pure-Go biometric's prompts ("" plays success).
+func startCore(dataDir, logLevel, softBiometric string) (*core, error) {
 	c := &core{events: make(chan event, 64)}
-	cfg, _ := json.Marshal(map[string]string{"dataDir": dataDir, "logLevel": logLevel})
+	cfg, _ := json.Marshal(map[string]string{"dataDir": dataDir, "logLevel": logLevel, "softBiometric": softBiometric})
 	if err := bridge.Start(string(cfg), c, nil, nil); err != nil {
 		var e sdkError
 		if json.Unmarshal([]byte(err.Error()), &e) == nil && e.Code != 0 {

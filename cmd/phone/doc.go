@@ -11,6 +11,7 @@
 //	phone scan OTP   [--accept [--match NN] | --deny | --not-me]    (or: phone scan --qr code.png)
 //	phone status     [--json]
 //	phone deregister
+//	phone biometric  [--pin 24680]          (registers the scripted fingerprint authenticator, preferred)
 //
 // Common flags: --data DIR (default ./oma-phone), --server URL (default: the
 // one remembered in the data directory, else http://127.0.0.1:8080),
@@ -23,7 +24,11 @@
 // web page shows (--match NN for scripts; --accept without it is refused and
 // the request denied). "m" at the prompt, or --not-me, answers "this wasn't
 // me". When the request requires user verification, accepting asks for the
-// PIN (--pin for scripts).
+// PIN (--pin for scripts) or, after `phone biometric`, the fingerprint: the
+// core's scripted biometric plays --biometric (success, fail, cancel,
+// lockout, changed, comma-separated; default success), and --biometric pin
+// falls back to the PIN. `phone pending` lists each request with its
+// details table, number candidates and user verification before answering.
 //
 // Without --pin, --user/--password or --accept/--deny the phone asks on the
 // terminal; with them it runs non-interactively for scripts and tests. It exits

@@ -28,6 +28,7 @@ type options struct {
 	accept, deny                    bool
 	match                           string // number matching: the number shown on the web page
 	notMe                           bool   // deny with "this wasn't me"
+	biometric                       string // scripted fingerprint outcomes, or "pin" (fall back)
 	jsonOut                         bool
 	timeout                         time.Duration
 	listen                          string
@@ -45,6 +46,8 @@ Commands:
   deregister   remove the registered user from this phone and the server
   listen       receive push requests (Web Push to a loopback receiver) and answer them
   pending      answer the open push requests (the pull path)
+  biometric    authenticate, then register the fingerprint authenticator (scripted
+               on this phone: see --biometric) and make it the preferred one
 
 Flags:
 `
@@ -70,6 +73,7 @@ func newFlagSet(o *options, errOut io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.deny, "deny", false, "scan, listen, pending: deny without asking")
 	fs.StringVar(&o.match, "match", "", "scan, listen, pending: with --accept, the number the web page shows (number matching)")
 	fs.BoolVar(&o.notMe, "not-me", false, "scan, listen, pending: deny as \"this wasn't me\" (the server suspends requests for the user)")
+	fs.StringVar(&o.biometric, "biometric", "", "scan, listen, pending: when accepting asks for the fingerprint, the scripted biometric plays these outcomes (comma-separated: success, fail, cancel, lockout, changed; default success), or pin: fall back to the PIN")
 	fs.BoolVar(&o.jsonOut, "json", false, "status: print JSON")
 	fs.DurationVar(&o.timeout, "timeout", 2*time.Minute, "how long a flow may take (listen: how long to wait for a push)")
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "listen: address of the push receiver")
@@ -139,6 +143,8 @@ func run(args []string, in io.Reader, out, errOut io.Writer) int {
 		err = p.withCore(pos, 0, p.listen)
 	case "pending":
 		err = p.withCore(pos, 0, p.pending)
+	case "biometric":
+		err = p.withCore(pos, 0, p.registerBiometric)
 	default:
 		err = usageError{fmt.Sprintf("unknown command %q (run phone --help)", cmd)}
 	}
@@ -219,7 +225,11 @@ func (p *phone) withCore(pos []string, nargs int, fn func(args []string) error) 
 	if err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
-	c, err := startCore(filepath.Join(p.o.data, "sdk"), p.o.logLevel)
+	script, err := biometricScript(p.o.biometric)
+	if err != nil {
+		return err
+	}
+	c, err := startCore(filepath.Join(p.o.data, "sdk"), p.o.logLevel, script)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/openmobileauth/oma/core/api"
@@ -34,7 +35,17 @@ func (p *phone) pending(_ []string) error {
 		p.printf("No pending requests.\n")
 		return nil
 	}
-	p.printf("%d pending request(s).\n", len(list))
+	p.printf("%d pending request(s):\n", len(list))
+	for i, r := range list {
+		p.printf("\n  %d. %s  (%s, for %s, %ds left)\n", i+1, terminalText(r.Message), terminalText(r.Type), p.who(r.UserProfile.ID), r.TimeToLive/1000)
+		p.printDetails(r.Details)
+		if len(r.MatchCandidates) != 0 {
+			p.printf("    Number matching: %s\n", strings.Join(r.MatchCandidates, "   "))
+		}
+		if r.UserVerification == "required" {
+			p.printf("    Accepting asks you to verify (PIN or fingerprint).\n")
+		}
+	}
 	for _, r := range list {
 		if err := p.confirm(api.MethodHandlePendingMobileAuthWithPushRequest, map[string]any{"request": r}); err != nil {
 			return err

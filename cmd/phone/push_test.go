@@ -98,7 +98,7 @@ func TestPhoneListenAndPending(t *testing.T) {
 	}
 	code, out = ph("", "pending", "--deny")
 	mustOK(t, code, out, "pending")
-	if !strings.Contains(out, "1 pending request(s).") || !strings.Contains(out, "Log in to Example Bank") || !strings.Contains(out, "Denied.") {
+	if !strings.Contains(out, "1 pending request(s):") || !strings.Contains(out, "Log in to Example Bank") || !strings.Contains(out, "Denied.") {
 		t.Fatalf("pending output:\n%s", out)
 	}
 	if tr, err := ts.Transaction(ctx, txID); err != nil || tr.Status != "denied" {

@@ -43,8 +43,12 @@ func (p *phone) confirm(method string, params any) error {
 	decided, accepted := false, false
 	err := p.c.flow(method, params, p.o.timeout, nil, func(ev event) error {
 		if ev.Type == api.EventPinAuthentication {
-			// User verification required: the accept asks for the PIN.
+			// User verification required: the accept asks for the PIN ...
 			return p.enterPin(ev)
+		}
+		if ev.Type == api.EventFingerprint {
+			// ... or the fingerprint, when it is the preferred authenticator.
+			return p.fingerprint(ev)
 		}
 		if ev.Type != api.EventMobileAuthOtp {
 			return nil
@@ -63,7 +67,7 @@ func (p *phone) confirm(method string, params any) error {
 			p.printf("Number matching: which number does the web page show?  %s\n\n", strings.Join(r.MatchCandidates, "   "))
 		}
 		if r.UserVerification == "required" {
-			p.printf("(accepting asks for your PIN)\n\n")
+			p.printf("(accepting asks you to verify: your PIN, or your fingerprint when it is registered)\n\n")
 		}
 		notMe := p.o.notMe
 		switch {

@@ -14,6 +14,15 @@ const (
 	OutcomeChanged = "changed" // the enrolled biometrics changed: every key is invalidated
 )
 
+// IsSoftBiometricOutcome reports whether o is one of the Outcome* names.
+func IsSoftBiometricOutcome(o string) bool {
+	switch o {
+	case OutcomeSuccess, OutcomeFail, OutcomeCancel, OutcomeLockout, OutcomeChanged:
+		return true
+	}
+	return false
+}
+
 // SoftBiometric is a UserVerifiedKeyStore in pure Go for tests, the desktop
 // and the terminal phone: software P-256 keys (a SoftKeyStore) behind a
 // scripted prompt. Each SignWithUserVerification plays the next scripted

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/openmobileauth/oma/core/client"
+	"github.com/openmobileauth/oma/core/device"
 	"github.com/openmobileauth/oma/core/dispatch"
 )
 
@@ -39,6 +40,12 @@ type Config struct {
 	MaxRequestSize int       `json:"maxRequestSize"`
 	FlowTimeoutMs  int64     `json:"flowTimeoutMs"`
 	App            AppConfig `json:"app"`
+	// SoftBiometric scripts the pure-Go biometric (device.SoftBiometric):
+	// the outcomes its next prompts play, comma-separated, in order
+	// (success, fail, cancel, lockout, changed; then success). Only where
+	// the core builds that biometric itself (desktop, tests, the terminal
+	// phone, bridgehost); a platform key store ignores it.
+	SoftBiometric string `json:"softBiometric"`
 }
 
 // AppConfig is the app's configuration: the startClient parameters an app
@@ -106,6 +113,11 @@ func (cfg Config) Check() error {
 	if cfg.FlowTimeoutMs < 0 || time.Duration(cfg.FlowTimeoutMs)*time.Millisecond > maxFlowTimeout {
 		return dispatch.Errorf(dispatch.CodeConfiguration, "flowTimeoutMs must be between 0 (the default, 5 minutes) and one day")
 	}
+	for _, o := range cfg.SoftBiometricScript() {
+		if !device.IsSoftBiometricOutcome(o) {
+			return dispatch.Errorf(dispatch.CodeConfiguration, "softBiometric: each outcome must be success, fail, cancel, lockout or changed")
+		}
+	}
 	if cfg.App.ServerURL != "" {
 		if err := cfg.App.Client().WithDefaults().Validate(); err != nil {
 			e := dispatch.AsError(err)
@@ -113,6 +125,14 @@ func (cfg Config) Check() error {
 		}
 	}
 	return nil
+}
+
+// SoftBiometricScript is SoftBiometric as a list (nil when empty).
+func (cfg Config) SoftBiometricScript() []string {
+	if cfg.SoftBiometric == "" {
+		return nil
+	}
+	return strings.Split(cfg.SoftBiometric, ",")
 }
 
 // FlowTimeout is the configured bound of every wait for the app or the user.

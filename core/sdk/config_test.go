@@ -1,6 +1,7 @@
 package sdk_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +20,9 @@ func TestParseConfig(t *testing.T) {
 		cfg.FlowTimeout() != 1500*time.Millisecond || cfg.App.ServerURL != "https://auth.example.com/base/" ||
 		cfg.App.AppID != "bank" || cfg.App.RedirectURI != "bank://cb" || cfg.App.PinnedCertSHA256 == "" {
 		t.Fatalf("parsed %+v", cfg)
+	}
+	if cfg, err := sdk.ParseConfig(`{"softBiometric":"fail,success"}`); err != nil || !slices.Equal(cfg.SoftBiometricScript(), []string{"fail", "success"}) {
+		t.Fatalf("softBiometric: %+v %v", cfg, err)
 	}
 	for _, empty := range []string{"", "  ", "{}"} {
 		cfg, err := sdk.ParseConfig(empty)
@@ -44,6 +48,8 @@ func TestParseConfig(t *testing.T) {
 		{`{"maxRequestSize":-1}`, "maxRequestSize"},
 		{`{"flowTimeoutMs":-5}`, "flowTimeoutMs"},
 		{`{"flowTimeoutMs":86400001}`, "flowTimeoutMs"},
+		{`{"softBiometric":"fail,maybe"}`, "softBiometric"},
+		{`{"softBiometric":"fail,"}`, "softBiometric"},
 		{`{"app":{"serverUrl":"ftp://a.example"}}`, "app configuration: serverUrl"},
 		{`{"app":{"serverUrl":"http://auth.example.com"}}`, "app configuration: serverUrl must use https"},
 		{`{"app":{"serverUrl":"https://a.example","pinnedCertSha256":"abc"}}`, "app configuration: pinnedCertSha256"},

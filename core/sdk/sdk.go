@@ -138,6 +138,7 @@ func Start(cfg Config, storage device.Storage, keys device.KeyStore, sink dispat
 			}
 			keys = device.NewSoftKeyStore(kdir)
 			soft = device.NewSoftBiometric(kdir)
+			soft.Script(cfg.SoftBiometricScript()...)
 			bio = soft
 		}
 	}
