@@ -99,6 +99,7 @@ func (s *Server) registerAdminAPI(mux *http.ServeMux) {
 	route("POST /admin/v1/applications", h.createApplication)
 	route("POST /admin/v1/applications/{id}/disable", h.setApplication(false))
 	route("POST /admin/v1/applications/{id}/enable", h.setApplication(true))
+	route("PUT /admin/v1/applications/{id}/sso-targets", h.putSSOTargets)
 	route("DELETE /admin/v1/applications/{id}", h.deleteApplication)
 	route("GET /admin/v1/otp-types", h.listOTPTypes)
 	route("PUT /admin/v1/otp-types/{name}", h.putOTPType)
@@ -312,6 +313,7 @@ type applicationView struct {
 	RedirectURIs []string `json:"redirect_uris"`
 	Platforms    []string `json:"platforms"`
 	Versions     []string `json:"versions"`
+	SSOTargets   []string `json:"sso_targets"`
 	Disabled     bool     `json:"disabled"`
 }
 
@@ -319,7 +321,8 @@ func (h *adminAPI) listApplications(w http.ResponseWriter, r *http.Request, _ st
 	as, err := h.s.Admin().ListApplications(r.Context())
 	out := make([]applicationView, 0, len(as))
 	for _, a := range as {
-		out = append(out, applicationView{a.ID, a.Name, append([]string{}, a.RedirectURIs...), append([]string{}, a.Platforms...), append([]string{}, a.Versions...), a.Disabled})
+		out = append(out, applicationView{a.ID, a.Name, append([]string{}, a.RedirectURIs...), append([]string{}, a.Platforms...), append([]string{}, a.Versions...),
+			append([]string{}, a.SSOTargets...), a.Disabled})
 	}
 	h.read(w, out, err)
 }
@@ -329,7 +332,8 @@ func (h *adminAPI) createApplication(w http.ResponseWriter, r *http.Request, t s
 	if !body(w, r, &req) {
 		return
 	}
-	err := h.s.Admin().CreateApplication(r.Context(), ApplicationSpec{ID: req.ID, Name: req.Name, RedirectURIs: req.RedirectURIs, Platforms: req.Platforms, Versions: req.Versions, Disabled: req.Disabled})
+	err := h.s.Admin().CreateApplication(r.Context(), ApplicationSpec{ID: req.ID, Name: req.Name, RedirectURIs: req.RedirectURIs, Platforms: req.Platforms, Versions: req.Versions,
+		SSOTargets: req.SSOTargets, Disabled: req.Disabled})
 	h.done(w, t, "application_create", req.ID, err, http.StatusCreated, req)
 }
 
@@ -343,6 +347,22 @@ func (h *adminAPI) setApplication(enabled bool) func(http.ResponseWriter, *http.
 		}
 		h.done(w, t, action, id, err, http.StatusOK, map[string]any{"id": id, "disabled": !enabled})
 	}
+}
+
+// putSSOTargets replaces an application's app-to-web single sign-on targets.
+func (h *adminAPI) putSSOTargets(w http.ResponseWriter, r *http.Request, t store.AdminToken) {
+	id := r.PathValue("id")
+	var req struct {
+		SSOTargets []string `json:"sso_targets"`
+	}
+	if !body(w, r, &req) {
+		return
+	}
+	if req.SSOTargets == nil {
+		req.SSOTargets = []string{}
+	}
+	err := h.s.Admin().SetApplicationSSOTargets(r.Context(), id, req.SSOTargets)
+	h.done(w, t, "application_sso_targets", id, err, http.StatusOK, map[string]any{"id": id, "sso_targets": req.SSOTargets})
 }
 
 func (h *adminAPI) deleteApplication(w http.ResponseWriter, r *http.Request, t store.AdminToken) {

@@ -113,6 +113,7 @@ func TestAdminAPI(t *testing.T) {
 			{"POST", "/admin/v1/applications", `{"id":"com.example.app","name":"Example","redirect_uris":["com.example.app:/cb"]}`},
 			{"POST", "/admin/v1/applications/com.example.app/disable", ""},
 			{"POST", "/admin/v1/applications/com.example.app/enable", ""},
+			{"PUT", "/admin/v1/applications/com.example.app/sso-targets", `{"sso_targets":["https://example.com/home"]}`},
 			{"DELETE", "/admin/v1/applications/com.example.app", ""},
 			{"POST", "/admin/v1/api-clients/" + ts.APIClientID + "/disable", ""},
 			{"POST", "/admin/v1/api-clients/" + ts.APIClientID + "/enable", ""},
@@ -186,10 +187,19 @@ func TestAdminAPI(t *testing.T) {
 		c.must(W, "POST", "/admin/v1/applications", `{"id":"com.example.app","name":"Example","redirect_uris":["com.example.app:/cb"]}`, 201)
 		c.must(W, "POST", "/admin/v1/applications", `{"id":"com.example.app","name":"Example","redirect_uris":["com.example.app:/cb"]}`, 409)
 		c.must(W, "POST", "/admin/v1/applications/com.example.app/disable", "", 200)
-		if l, _ := json.Marshal(c.must(R, "GET", "/admin/v1/applications", "", 200)); !strings.Contains(string(l), `{"disabled":true,"id":"com.example.app","name":"Example","platforms":[],"redirect_uris":["com.example.app:/cb"],"versions":[]}`) {
+		if l, _ := json.Marshal(c.must(R, "GET", "/admin/v1/applications", "", 200)); !strings.Contains(string(l), `{"disabled":true,"id":"com.example.app","name":"Example","platforms":[],"redirect_uris":["com.example.app:/cb"],"sso_targets":[],"versions":[]}`) {
 			t.Fatalf("applications %s", l)
 		}
 		c.must(W, "POST", "/admin/v1/applications/com.example.app/enable", "", 200)
+		// Single sign-on targets (issue 17): replaced as a list; bad URLs refused.
+		c.must(W, "PUT", "/admin/v1/applications/com.example.app/sso-targets", `{"sso_targets":["https://example.com/home","http://127.0.0.1:8081/x"]}`, 200)
+		if l, _ := json.Marshal(c.must(R, "GET", "/admin/v1/applications", "", 200)); !strings.Contains(string(l), `"sso_targets":["https://example.com/home","http://127.0.0.1:8081/x"]`) {
+			t.Fatalf("applications %s", l)
+		}
+		for _, bad := range []string{`"javascript:alert(1)"`, `"http://example.com/home"`, `"https://example.com/#f"`, `"https://user@example.com/"`, `"/home"`, `"bank://x"`} {
+			c.must(W, "PUT", "/admin/v1/applications/com.example.app/sso-targets", `{"sso_targets":[`+bad+`]}`, 400)
+		}
+		c.must(W, "PUT", "/admin/v1/applications/nothing/sso-targets", `{"sso_targets":[]}`, 404)
 		c.must(W, "DELETE", "/admin/v1/applications/com.example.app", "", 200)
 		c.must(W, "DELETE", "/admin/v1/applications/com.example.app", "", 404)
 		c.must(W, "POST", "/admin/v1/applications/nothing/disable", "", 404)

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 	"time"
 	"unicode"
 
+	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server/enrollpolicy"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -20,7 +22,10 @@ type ApplicationSpec struct {
 	RedirectURIs []string // exact match at client registration
 	Platforms    []string // empty: any platform
 	Versions     []string // empty: any app version
-	Disabled     bool
+	// SSOTargets are the URLs an app may ask an app-to-web single sign-on
+	// URL for (issue 17; exact match; empty: none).
+	SSOTargets []string
+	Disabled   bool
 }
 
 // The demo application: what the SDK core registers with by default
@@ -73,6 +78,45 @@ func checkRedirectURI(s string) error {
 	return nil
 }
 
+// checkSSOTarget accepts an absolute https URL (http only for loopback
+// hosts) without user info or fragment: the page a browser is sent to after
+// an app-to-web sign-on, compared exactly at issue and at redemption.
+func checkSSOTarget(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || len(s) > protocol.MaxSSOTargetLen || u.Fragment != "" || u.User != nil || u.Host == "" || u.Opaque != "" ||
+		strings.ContainsAny(s, " \t\r\n<>\"\\") {
+		return fmt.Errorf("single sign-on target %q must be an absolute http(s) URL without user info or fragment (at most %d bytes)", s, protocol.MaxSSOTargetLen)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !loopbackHost(u.Hostname()) {
+			return fmt.Errorf("single sign-on target %q: http is only allowed for loopback hosts", s)
+		}
+	default:
+		return fmt.Errorf("single sign-on target %q must be an https URL", s)
+	}
+	return nil
+}
+
+// loopbackHost: localhost or a loopback address.
+func loopbackHost(h string) bool {
+	ip := net.ParseIP(h)
+	return h == "localhost" || (ip != nil && ip.IsLoopback())
+}
+
+func checkSSOTargets(ts []string) error {
+	if len(ts) > 100 {
+		return errors.New("at most 100 single sign-on targets per application")
+	}
+	for _, t := range ts {
+		if err := checkSSOTarget(t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (s ApplicationSpec) check() error {
 	if !validToken(s.ID, 128) {
 		return errors.New("application id must be 1..128 characters of A-Z a-z 0-9 . - _ +")
@@ -87,6 +131,9 @@ func (s ApplicationSpec) check() error {
 		if err := checkRedirectURI(u); err != nil {
 			return err
 		}
+	}
+	if err := checkSSOTargets(s.SSOTargets); err != nil {
+		return err
 	}
 	for _, p := range s.Platforms {
 		if !validToken(p, 32) {
@@ -107,7 +154,7 @@ func (a *Admin) CreateApplication(ctx context.Context, spec ApplicationSpec) err
 		return err
 	}
 	app := store.Application{ID: spec.ID, Name: spec.Name, RedirectURIs: dedupe(spec.RedirectURIs), Platforms: dedupe(spec.Platforms),
-		Versions: dedupe(spec.Versions), Disabled: spec.Disabled, CreatedAt: time.Now().UnixMilli()}
+		Versions: dedupe(spec.Versions), SSOTargets: dedupe(spec.SSOTargets), Disabled: spec.Disabled, CreatedAt: time.Now().UnixMilli()}
 	err := a.Store.InTx(ctx, func(tx store.Tx) error { return tx.CreateApplication(ctx, app) })
 	if errors.Is(err, store.ErrConflict) {
 		return fmt.Errorf("%w: %s", ErrApplicationExists, spec.ID)
@@ -136,6 +183,25 @@ func (a *Admin) SetApplicationEnabled(ctx context.Context, id string, enabled bo
 			return err
 		}
 		app.Disabled = !enabled
+		return tx.UpdateApplication(ctx, app)
+	})
+	a.notify()
+	return appErr(err, id)
+}
+
+// SetApplicationSSOTargets replaces an application's app-to-web single
+// sign-on targets (issue 17; none: single sign-on off). Sign-on URLs already
+// issued for a target that is no longer listed are refused at redemption.
+func (a *Admin) SetApplicationSSOTargets(ctx context.Context, id string, targets []string) error {
+	if err := checkSSOTargets(targets); err != nil {
+		return err
+	}
+	err := a.Store.InTx(ctx, func(tx store.Tx) error {
+		app, err := tx.GetApplication(ctx, id)
+		if err != nil {
+			return err
+		}
+		app.SSOTargets = dedupe(targets)
 		return tx.UpdateApplication(ctx, app)
 	})
 	a.notify()

@@ -52,6 +52,7 @@ type Limits struct {
 	PushPollPerClient    ratelimit.Limit // push pending lists, fetches and registrations per app instance
 	RegisterPerIP        ratelimit.Limit // client registrations per peer IP (DESIGN §10)
 	BiometricPerProfile  ratelimit.Limit // biometric challenges, logins and biometric-verified answers per profile (issue 15)
+	SSOPerProfile        ratelimit.Limit // app-to-web sign-on URLs issued per profile (issue 17)
 }
 
 // DefaultLimits are used for zero fields of Config.Limits.
@@ -67,6 +68,7 @@ var DefaultLimits = Limits{
 	PushPollPerClient:    ratelimit.Limit{Rate: 0.5, Burst: 10},
 	RegisterPerIP:        ratelimit.Limit{Rate: 0.5, Burst: 30},
 	BiometricPerProfile:  ratelimit.Limit{Rate: 0.2, Burst: 10},
+	SSOPerProfile:        ratelimit.Limit{Rate: 0.2, Burst: 10},
 }
 
 // Config configures a Server. Zero fields take the documented defaults.
@@ -110,7 +112,11 @@ type Config struct {
 	AccessTokenTTL  time.Duration // default 1h
 	RefreshTokenTTL time.Duration // default 30 days
 	AuthCodeTTL     time.Duration // default 2 minutes
-	MaxMessageLen   int           // default 155 (per API client override possible)
+	// SSOTokenTTL: how long an app-to-web sign-on URL stays valid (default
+	// 60 s); WebSessionTTL: the browser login session it starts (default 1 h).
+	SSOTokenTTL   time.Duration
+	WebSessionTTL time.Duration
+	MaxMessageLen int // default 155 (per API client override possible)
 	// Scopes a client may request (default "openid profile"); the user-info
 	// endpoint needs "openid".
 	Scopes []string
@@ -215,6 +221,12 @@ func (c *Config) defaults() {
 	if c.RefreshTokenTTL == 0 {
 		c.RefreshTokenTTL = 30 * 24 * time.Hour
 	}
+	if c.SSOTokenTTL <= 0 {
+		c.SSOTokenTTL = time.Minute
+	}
+	if c.WebSessionTTL <= 0 {
+		c.WebSessionTTL = time.Hour
+	}
 	if c.AuthCodeTTL == 0 {
 		c.AuthCodeTTL = 2 * time.Minute
 	}
@@ -243,6 +255,7 @@ func (c *Config) defaults() {
 	c.Limits.APIAuthFailPerIP = limitOr(c.Limits.APIAuthFailPerIP, DefaultLimits.APIAuthFailPerIP)
 	c.Limits.PushPollPerClient = limitOr(c.Limits.PushPollPerClient, DefaultLimits.PushPollPerClient)
 	c.Limits.BiometricPerProfile = limitOr(c.Limits.BiometricPerProfile, DefaultLimits.BiometricPerProfile)
+	c.Limits.SSOPerProfile = limitOr(c.Limits.SSOPerProfile, DefaultLimits.SSOPerProfile)
 	if c.PushMaxPending <= 0 {
 		c.PushMaxPending = 1
 	}

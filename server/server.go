@@ -96,7 +96,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		Store: st, Clock: cfg.Clock, Wall: cfg.WallClock, Log: log, BaseURL: cfg.PublicBaseURL, Hub: wakeup.NewHub(), CA: authority,
 		Argon: cfg.Argon2, Hashes: secrethash.NewGate(cfg.Argon2, cfg.HashConcurrency), PinLength: cfg.PinLength, PinMaxAttempts: cfg.PinMaxAttempts,
 		SuspendFor: cfg.NotMeSuspension, MatchFailureLimit: cfg.MatchFailureLimit,
-		AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL, CodeTTL: cfg.AuthCodeTTL,
+		AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL, CodeTTL: cfg.AuthCodeTTL, SSOTTL: cfg.SSOTokenTTL, WebSessionTTL: cfg.WebSessionTTL,
 		MaxMessageLen: cfg.MaxMessageLen, Scopes: cfg.Scopes, ImplicitScopes: cfg.ImplicitScopes, DeviceScopes: cfg.DeviceScopes, EnrollDisabled: cfg.EnrollmentDisabled, DefaultPolicy: cfg.Policy, LoginKey: loginKey,
 		TxCache: txcache.New(txcache.DefaultEntries, min(txcache.DefaultMargin, cfg.HistoryRetention/2)),
 		Limits: deps.Limiters{
@@ -111,6 +111,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			PushPollPerClient:    ratelimit.New(cfg.Limits.PushPollPerClient, wall),
 			RegisterPerIP:        ratelimit.New(cfg.Limits.RegisterPerIP, wall),
 			BiometricPerProfile:  ratelimit.New(cfg.Limits.BiometricPerProfile, wall),
+			SSOPerProfile:        ratelimit.New(cfg.Limits.SSOPerProfile, wall),
 		},
 	}
 	router, err := push.New(cfg.Push, log.With().Str("component", "push").Logger())

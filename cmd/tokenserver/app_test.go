@@ -62,6 +62,47 @@ func TestAppCommands(t *testing.T) {
 	if out := list(); !strings.Contains(out, "disabled=false") {
 		t.Fatalf("after enable: %q", out)
 	}
+	// Single sign-on targets (issue 17): none by default, replaced by update.
+	if out := list(); !strings.Contains(out, "sso_targets=none") {
+		t.Fatalf("default sso targets: %q", out)
+	}
+	if c, out, e := runCmd(t, "app", "update", "--store", st, "--id", "bank", "--sso-target", "https://bank.example/home",
+		"--sso-target", "https://bank.example/pay"); c != 0 || !strings.Contains(out, "updated") {
+		t.Fatalf("app update: %d %q %q", c, out, e)
+	}
+	if out := list(); !strings.Contains(out, "sso_targets=https://bank.example/home,https://bank.example/pay") {
+		t.Fatalf("after update: %q", out)
+	}
+	for name, args := range map[string][]string{
+		"plain http":   {"--sso-target", "http://bank.example/home"},
+		"app scheme":   {"--sso-target", "bank://home"},
+		"fragment":     {"--sso-target", "https://bank.example/#x"},
+		"javascript":   {"--sso-target", "javascript:alert(1)"},
+		"unknown app":  {"--id", "nope", "--sso-target", "https://bank.example/home"},
+		"user info":    {"--sso-target", "https://a@bank.example/home"},
+		"relative URL": {"--sso-target", "/home"},
+	} {
+		base := []string{"app", "update", "--store", st, "--id", "bank"}
+		if c, _, _ := runCmd(t, append(base, args...)...); c != 1 {
+			t.Errorf("app update %s: exit %d, want 1", name, c)
+		}
+	}
+	if c, _, _ := runCmd(t, "app", "update", "--store", st, "--id", "bank"); c != 2 {
+		t.Error("app update without --sso-target or --no-sso-targets was accepted")
+	}
+	if c, _, e := runCmd(t, "app", "update", "--store", st, "--id", "bank", "--no-sso-targets"); c != 0 {
+		t.Fatalf("app update --no-sso-targets: %s", e)
+	}
+	if out := list(); !strings.Contains(out, "sso_targets=none") {
+		t.Fatalf("after --no-sso-targets: %q", out)
+	}
+	if c, _, e := runCmd(t, "app", "create", "--store", st, "--id", "shop", "--name", "Shop", "--redirect-uri", "shop://cb",
+		"--sso-target", "http://127.0.0.1:8081/shop"); c != 0 {
+		t.Fatalf("app create --sso-target: %s", e)
+	}
+	if out := list(); !strings.Contains(out, "sso_targets=http://127.0.0.1:8081/shop") {
+		t.Fatalf("created with a target: %q", out)
+	}
 	if c, _, e := runCmd(t, "app", "enable", "--store", st, "--id", "nope"); c != 1 || !strings.Contains(e, "no such application") {
 		t.Fatalf("enable unknown: %d %q", c, e)
 	}

@@ -93,7 +93,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, chec
 	if *noLimits {
 		off := ratelimit.Limit{Rate: -1}
 		cfg.Limits = server.Limits{ClaimPerClient: off, ClaimPerIP: off, PinPerProfile: off, LoginPerUser: off, LoginPerIP: off, CreatePerAPIClient: off, APIAuthFailPerClient: off, APIAuthFailPerIP: off, PushPollPerClient: off,
-			RegisterPerIP: off, BiometricPerProfile: off}
+			RegisterPerIP: off, BiometricPerProfile: off, SSOPerProfile: off}
 	}
 	if checkOnly {
 		if _, err := cfg.Check(); err != nil {

@@ -33,6 +33,7 @@ var serverCodes = map[string]dispatch.Code{
 	protocol.ErrInvalidIdentityProvider: dispatch.CodeInvalidIdentityProvider,
 	protocol.ErrCustomRegExpired:        dispatch.CodeCustomRegistrationExpired,
 	protocol.ErrCustomRegFailed:         dispatch.CodeCustomRegistrationFailure,
+	protocol.ErrSSOTargetNotAllowed:     dispatch.CodeSingleSignOnDisabled,
 	protocol.ErrInvalidScope:            dispatch.CodeGeneral,
 	protocol.ErrInsufficientScope:       dispatch.CodeGeneral,
 	protocol.ErrUserDisabled:            dispatch.CodeGeneral,

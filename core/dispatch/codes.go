@@ -89,6 +89,9 @@ const (
 	CodeCustomRegistrationExpired Code = 10021
 	// CodeCustomRegistrationFailure: the identity provider refused the registration (or its answer was not trusted).
 	CodeCustomRegistrationFailure Code = 10022
+	// CodeSingleSignOnDisabled: app-to-web single sign-on is not available
+	// for this target (not one of the application's allow-listed targets).
+	CodeSingleSignOnDisabled Code = 10023
 	// CodeAuthenticatorDeregistered: the biometric key is invalid (the enrolled
 	// biometrics changed); the authenticator was removed, register it again.
 	CodeAuthenticatorDeregistered Code = 9022
@@ -147,6 +150,7 @@ var codeTable = []CodeInfo{
 	{CodeInvalidIdentityProvider, "INVALID_IDENTITY_PROVIDER", "user", "identity provider unknown to this application"},
 	{CodeCustomRegistrationExpired, "CUSTOM_REGISTRATION_EXPIRED", "user", "custom registration unknown, used or expired"},
 	{CodeCustomRegistrationFailure, "CUSTOM_REGISTRATION_FAILURE", "user", "custom registration refused by the identity provider"},
+	{CodeSingleSignOnDisabled, "SINGLE_SIGN_ON_DISABLED", "user", "single sign-on not available for this target"},
 	{CodeAuthenticatorDeregistered, "AUTHENTICATOR_DEREGISTERED", "authenticator", "biometric key invalid (biometrics changed); register again"},
 	{CodeBiometricFailure, "BIOMETRIC_AUTHENTICATOR_FAILURE", "authenticator", "biometric prompt locked out or unavailable"},
 	{CodeAuthenticatorNotSupported, "AUTHENTICATOR_NOT_SUPPORTED", "authenticator", "no such authenticator on this device"},

@@ -74,6 +74,7 @@ var errStatus = map[string]int{
 	ErrCustomRegExpired:        http.StatusBadRequest,
 	ErrCustomRegFailed:         http.StatusForbidden,
 	ErrUserDisabled:            http.StatusForbidden,
+	ErrSSOTargetNotAllowed:     http.StatusForbidden,
 }
 
 // HTTPStatus returns the HTTP status the server answers with for error e (500

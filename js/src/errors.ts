@@ -87,6 +87,8 @@ export const ErrorCodes = {
   CUSTOM_REGISTRATION_EXPIRED: 10021,
   /** The identity provider refused the custom registration (or its answer was not trusted). */
   CUSTOM_REGISTRATION_FAILURE: 10022,
+  /** App-to-web single sign-on is not available for this target (not one of the application's allow-listed targets). */
+  SINGLE_SIGN_ON_DISABLED: 10023,
   /** The biometric key is invalid (the enrolled biometrics changed); the authenticator was removed: register it again. */
   AUTHENTICATOR_DEREGISTERED: 9022,
   /** The biometric prompt is locked out or unavailable. */
@@ -143,6 +145,7 @@ export const ErrorDomains: Readonly<Record<ErrorCode, string>> = {
   10020: 'user',
   10021: 'user',
   10022: 'user',
+  10023: 'user',
   9022: 'authenticator',
   9030: 'authenticator',
   10006: 'authenticator',

@@ -16,6 +16,8 @@ const (
 	// limited one, and a refused change of PIN.
 	BiometricFailed  = "biometric_failed"
 	BiometricLimited = "biometric_rate_limited"
+	// App-to-web single sign-on (issue 17): a refused issue or redemption.
+	SSORefused = "sso_refused"
 )
 
 // Audit events of normal operation (info level): successful logins with the
@@ -25,6 +27,10 @@ const (
 	Enrolled       = "enrolled"
 	Answered       = "answered"
 	Deregistered   = "deregistered"
+	// App-to-web single sign-on (issue 17): a sign-on URL issued, and
+	// redeemed (a browser session started).
+	SSOIssued   = "sso_issued"
+	SSORedeemed = "sso_redeemed"
 )
 
 // Audit events of anti-fatigue (DESIGN §13): a "this wasn't me" answer, a

@@ -33,6 +33,7 @@ type Limiters struct {
 	PushPollPerClient    *ratelimit.Limiter // pending lists, fetches and push registrations per app instance
 	RegisterPerIP        *ratelimit.Limiter
 	BiometricPerProfile  *ratelimit.Limiter // biometric challenges and logins per profile (issue 15)
+	SSOPerProfile        *ratelimit.Limiter // app-to-web single sign-on URLs issued per profile (issue 17)
 }
 
 // Env is what every HTTP package of the server shares.
@@ -53,7 +54,11 @@ type Env struct {
 	AccessTTL      time.Duration
 	RefreshTTL     time.Duration
 	CodeTTL        time.Duration
-	MaxMessageLen  int
+	// SSOTTL is how long an app-to-web sign-on URL stays valid;
+	// WebSessionTTL how long the browser session it starts lasts.
+	SSOTTL        time.Duration
+	WebSessionTTL time.Duration
+	MaxMessageLen int
 	// Scopes are the scopes a client may request at the authorization
 	// endpoint (anything else is refused with invalid_scope).
 	Scopes []string

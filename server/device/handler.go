@@ -100,6 +100,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle(protocol.PathIdentityProviders, only(http.MethodGet, h.spendJTI(h.identityProviders)))
 	mux.Handle(protocol.PathCustomRegistrationInit, only(http.MethodPost, h.spendJTI(h.customInit)))
 	mux.Handle(protocol.PathCustomRegistrationComplete, only(http.MethodPost, h.spendJTI(h.customComplete)))
+	mux.Handle(protocol.PathSSO, only(http.MethodPost, h.spendJTI(h.sso)))
 }
 
 // only refuses other methods with a JSON 405.

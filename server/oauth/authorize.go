@@ -22,8 +22,13 @@ type Handler struct{ env *deps.Env }
 // New returns the handler.
 func New(env *deps.Env) *Handler { return &Handler{env: env} }
 
-// Register adds PathAuthorize to mux.
-func (h *Handler) Register(mux *http.ServeMux) { mux.HandleFunc(protocol.PathAuthorize, h.authorize) }
+// Register adds PathAuthorize, and app-to-web single sign-on's
+// PathSSORedeem and PathWebSession, to mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.HandleFunc(protocol.PathAuthorize, h.authorize)
+	mux.HandleFunc(protocol.PathSSORedeem, h.redeemSSO)
+	mux.HandleFunc(protocol.PathWebSession, h.session)
+}
 
 // errNoApp: the client's application was deleted.
 var errNoApp = errors.New("oauth: application gone")
@@ -118,7 +123,7 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	nonce := h.ensureNonce(w, r)
 	if r.Method == http.MethodGet {
-		h.page(w, http.StatusOK, ar, nonce, "", "")
+		h.page(w, r, http.StatusOK, ar, nonce, "", "")
 		return
 	}
 	if httpio.MediaType(r) != "application/x-www-form-urlencoded" {
@@ -138,27 +143,53 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 	username, password := form.Get("username"), form.Get("password")
 	if !h.csrfValid(r, form.Get(csrfField), ar) {
 		h.env.Log.Info().Str("client_id", ar.client.ID).Msg("login form refused: missing, stale or foreign CSRF token")
-		h.page(w, http.StatusForbidden, ar, nonce, "", "This sign-in form has expired or did not come from this page. Please sign in again.")
+		h.page(w, r, http.StatusForbidden, ar, nonce, "", "This sign-in form has expired or did not come from this page. Please sign in again.")
+		return
+	}
+	ip := clientip.From(r)
+	ctx := r.Context()
+	if form.Get(continueField) != "" {
+		// "Continue as …": the browser's login session (app-to-web single
+		// sign-on) stands in for the password.
+		s, ok := h.sessionUser(r)
+		if !ok {
+			h.page(w, r, http.StatusOK, ar, nonce, "", "Your session has ended. Sign in with your password.")
+			return
+		}
+		var u store.User
+		err := h.env.Store.View(ctx, func(tx store.Tx) error {
+			var err error
+			u, err = tx.GetUser(ctx, s.UserID)
+			return err
+		})
+		if errors.Is(err, store.ErrNotFound) || (err == nil && u.Disabled) {
+			h.env.Audit(audit.LoginFailed).Str("ip", ip).Str("user", s.UserID).Str("client_id", ar.client.ID).Str("reason", "user_disabled").Msg("login refused: session of a disabled or removed user")
+			h.page(w, r, http.StatusForbidden, ar, nonce, "", "This account is disabled. Contact the service's operator.")
+			return
+		} else if err != nil {
+			oauthErr(w, http.StatusInternalServerError, "internal error")
+			return
+		}
+		h.env.AuditInfo(audit.LoginSucceeded).Str("ip", ip).Str("client_id", ar.client.ID).Str("user_id", s.UserID).Str("method", "session").Msg("login succeeded")
+		h.grantCode(w, r, ar, s.UserID)
 		return
 	}
 	if username == "" || password == "" || len(username) > 128 || len(password) > 256 {
-		h.page(w, http.StatusOK, ar, nonce, username, "Enter your user name and password.")
+		h.page(w, r, http.StatusOK, ar, nonce, username, "Enter your user name and password.")
 		return
 	}
 	// Limits before any argon2 work: per peer IP across user names (password
 	// spraying), then per user name (guessing one password).
-	ip := clientip.From(r)
 	if !h.env.Limits.LoginPerIP.Allow(ip) {
 		h.env.Audit(audit.LoginLimited).Str("ip", ip).Str("user", username).Str("client_id", ar.client.ID).Msg("login refused: too many attempts from this address")
-		h.page(w, http.StatusTooManyRequests, ar, nonce, username, "Too many attempts. Wait a minute and try again.")
+		h.page(w, r, http.StatusTooManyRequests, ar, nonce, username, "Too many attempts. Wait a minute and try again.")
 		return
 	}
 	if !h.env.Limits.LoginPerUser.Allow(username) {
 		h.env.Audit(audit.LoginLimited).Str("ip", ip).Str("user", username).Str("client_id", ar.client.ID).Msg("login refused: too many attempts for this user")
-		h.page(w, http.StatusTooManyRequests, ar, nonce, username, "Too many attempts. Wait a minute and try again.")
+		h.page(w, r, http.StatusTooManyRequests, ar, nonce, username, "Too many attempts. Wait a minute and try again.")
 		return
 	}
-	ctx := r.Context()
 	var user store.User
 	err = h.env.Store.View(ctx, func(tx store.Tx) error {
 		var err error
@@ -179,22 +210,30 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	if errors.Is(err, secrethash.ErrBusy) {
 		w.Header().Set("Retry-After", "1")
-		h.page(w, http.StatusServiceUnavailable, ar, nonce, username, "The server is busy. Try again in a moment.")
+		h.page(w, r, http.StatusServiceUnavailable, ar, nonce, username, "The server is busy. Try again in a moment.")
 		return
 	}
 	if !good {
 		h.env.Audit(audit.LoginFailed).Str("ip", ip).Str("user", username).Str("client_id", ar.client.ID).Msg("login failed")
-		h.page(w, http.StatusOK, ar, nonce, username, "Wrong user name or password.")
+		h.page(w, r, http.StatusOK, ar, nonce, username, "Wrong user name or password.")
 		return
 	}
 	if user.Disabled {
 		// Said only after the right password (issue 16): no code is issued.
 		h.env.Audit(audit.LoginFailed).Str("ip", ip).Str("user", username).Str("client_id", ar.client.ID).Str("reason", "user_disabled").Msg("login refused: user disabled")
-		h.page(w, http.StatusForbidden, ar, nonce, username, "This account is disabled. Contact the service's operator.")
+		h.page(w, r, http.StatusForbidden, ar, nonce, username, "This account is disabled. Contact the service's operator.")
 		return
 	}
+	h.env.AuditInfo(audit.LoginSucceeded).Str("ip", ip).Str("client_id", ar.client.ID).Str("user_id", user.ID).Msg("login succeeded")
+	h.grantCode(w, r, ar, user.ID)
+}
+
+// grantCode stores an authorization code for userID and redirects to the
+// client's redirect URI with it.
+func (h *Handler) grantCode(w http.ResponseWriter, r *http.Request, ar *authRequest, userID string) {
+	ctx := r.Context()
 	code := protocol.RandomToken(32)
-	ac := store.AuthCode{CodeHash: secrethash.Token(code), ClientID: ar.client.ID, UserID: user.ID, RedirectURI: ar.redirect,
+	ac := store.AuthCode{CodeHash: secrethash.Token(code), ClientID: ar.client.ID, UserID: userID, RedirectURI: ar.redirect,
 		CodeChallenge: ar.challenge, Scope: ar.scope, ExpiresAt: h.env.Clock.Now().Add(h.env.CodeTTL).UnixMilli()}
 	if err := h.env.Store.InTx(ctx, func(tx store.Tx) error { return tx.CreateAuthCode(ctx, ac) }); err != nil {
 		h.env.Log.Error().Err(err).Msg("storing authorization code")
@@ -212,7 +251,6 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 		tq.Set("state", ar.state)
 	}
 	target.RawQuery = tq.Encode()
-	h.env.AuditInfo(audit.LoginSucceeded).Str("ip", ip).Str("client_id", ar.client.ID).Str("user_id", user.ID).Msg("login succeeded")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Location", target.String())
 	w.WriteHeader(http.StatusFound)
@@ -227,6 +265,11 @@ button{margin-top:1rem;padding:.6rem 1.2rem}.err{color:#b00020}</style></head>
 <body><h1>Sign in</h1>
 <p class="app">{{.AppName}} wants to sign you in.</p>
 {{if .Error}}<p class="err" role="alert">{{.Error}}</p>{{end}}
+{{if .SessionUser}}<form method="post" class="session">
+<input type="hidden" name="csrf_token" value="{{.CSRF}}">
+<p>You are signed in as <strong class="session-user">{{.SessionUser}}</strong>.</p>
+<button type="submit" name="continue" value="1">Continue as {{.SessionUser}}</button>
+</form><p>Or sign in as someone else:</p>{{end}}
 <form method="post">
 <input type="hidden" name="csrf_token" value="{{.CSRF}}">
 <label for="username">User name</label><input id="username" name="username" autocomplete="username" value="{{.Username}}" required>
@@ -234,13 +277,21 @@ button{margin-top:1rem;padding:.6rem 1.2rem}.err{color:#b00020}</style></head>
 <button type="submit">Sign in</button>
 </form></body></html>`))
 
+// continueField is the login form's "Continue as …" (browser session) button.
+const continueField = "continue"
+
 // page renders the login page naming the application that asks, with a
-// CSRF token bound to ar and the browser's nonce.
-func (h *Handler) page(w http.ResponseWriter, status int, ar *authRequest, nonce, username, msg string) {
+// CSRF token bound to ar and the browser's nonce, and the "Continue as …"
+// form when the browser has a login session.
+func (h *Handler) page(w http.ResponseWriter, r *http.Request, status int, ar *authRequest, nonce, username, msg string) {
+	s, ok := h.sessionUser(r)
+	if !ok {
+		s.UserID = ""
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Frame-Options", "DENY")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 	w.WriteHeader(status)
-	_ = loginPage.Execute(w, struct{ AppName, CSRF, Username, Error string }{ar.app.Name, h.csrfToken(nonce, ar), username, msg})
+	_ = loginPage.Execute(w, struct{ AppName, CSRF, Username, Error, SessionUser string }{ar.app.Name, h.csrfToken(nonce, ar), username, msg, s.UserID})
 }

@@ -26,6 +26,9 @@ func TestDocumentCoversTheAPI(t *testing.T) {
 	for _, p := range []string{protocol.PathClients, protocol.PathToken, protocol.PathLogout, protocol.PathDeregister, protocol.PathUserInfo,
 		protocol.PathEnroll, protocol.PathClaim, protocol.PathAnswer, protocol.PathAuthorize, protocol.PathOpenAPI,
 		protocol.PathPushRegister, protocol.PathPushPending, protocol.PathPushRequest + "{id}", protocol.PathPushClaim, protocol.PathIdentityProviders, protocol.PathCustomRegistrationInit, protocol.PathCustomRegistrationComplete,
+		protocol.PathAuthenticators, protocol.PathAuthenticatorDeregister, protocol.PathAuthenticatorChallenge, protocol.PathChangePin,
+		protocol.PathResourceProfile, protocol.PathResourceUserID, protocol.PathResourceDevices,
+		protocol.PathSSO, protocol.PathSSORedeem, protocol.PathWebSession,
 		rp.PathCreate, rp.PathTransaction + "{id}", rp.PathTransaction + "{id}/events"} {
 		if !strings.Contains(doc, "\n  "+p+":\n") {
 			t.Errorf("path %s missing", p)
@@ -36,7 +39,8 @@ func TestDocumentCoversTheAPI(t *testing.T) {
 			t.Errorf("error %s missing", e)
 		}
 	}
-	for _, f := range []string{"client_key", "code_verifier", "remaining_attempts", "message_hash", "nonce", "time_to_live", "not_authenticated_reason", "X-OMA-Signature"} {
+	for _, f := range []string{"client_key", "code_verifier", "remaining_attempts", "message_hash", "nonce", "time_to_live", "not_authenticated_reason", "X-OMA-Signature",
+		protocol.GrantClientCredentials, protocol.GrantImplicit, protocol.GrantBiometric, "target_uri"} {
 		if !strings.Contains(doc, f) {
 			t.Errorf("field %s missing", f)
 		}
@@ -70,7 +74,8 @@ func TestAdminDocument(t *testing.T) {
 		"/admin/v1/users/{id}/reset-devices", "/admin/v1/policy", "/admin/v1/api-clients/{id}/disable", "/admin/v1/api-clients/{id}/enable",
 		"/admin/v1/otp-types/{name}/disable", "/admin/v1/otp-types/{name}/enable",
 		"/admin/v1/users/{id}/enrollments/{enrollment}", "/admin/v1/users/{id}/suspension", "/admin/v1/suspensions", "/admin/v1/api-clients/{id}",
-		"/admin/v1/users/{id}", "/admin/v1/users/{id}/disable", "/admin/v1/users/{id}/enable", "/admin/v1/users/{id}/unlock"} {
+		"/admin/v1/users/{id}", "/admin/v1/users/{id}/disable", "/admin/v1/users/{id}/enable", "/admin/v1/users/{id}/unlock",
+		"/admin/v1/applications/{id}/sso-targets"} {
 		if paths[p] == nil {
 			t.Errorf("admin path %s missing", p)
 		}

@@ -8,7 +8,7 @@ import (
 // Applications (DESIGN §10): the operator's list of apps allowed to register
 // clients.
 
-const applicationCols = "id, name, redirect_uris, platforms, versions, disabled, created_at"
+const applicationCols = "id, name, redirect_uris, platforms, versions, disabled, created_at, sso_targets"
 
 func marshalList(s []string) string {
 	b, _ := json.Marshal(nonNil(s))
@@ -17,16 +17,16 @@ func marshalList(s []string) string {
 
 // CreateApplication inserts a (ErrConflict when the id exists).
 func (t *sqlTx) CreateApplication(ctx context.Context, a Application) error {
-	_, err := t.exec(ctx, "INSERT INTO applications ("+applicationCols+") VALUES (?, ?, ?, ?, ?, ?, ?)",
-		a.ID, a.Name, marshalList(a.RedirectURIs), marshalList(a.Platforms), marshalList(a.Versions), b2i(a.Disabled), a.CreatedAt)
+	_, err := t.exec(ctx, "INSERT INTO applications ("+applicationCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		a.ID, a.Name, marshalList(a.RedirectURIs), marshalList(a.Platforms), marshalList(a.Versions), b2i(a.Disabled), a.CreatedAt, marshalList(a.SSOTargets))
 	return err
 }
 
 // UpdateApplication replaces the mutable fields of an existing application
 // (ErrNotFound when there is none).
 func (t *sqlTx) UpdateApplication(ctx context.Context, a Application) error {
-	n, err := t.exec(ctx, "UPDATE applications SET name = ?, redirect_uris = ?, platforms = ?, versions = ?, disabled = ? WHERE id = ?",
-		a.Name, marshalList(a.RedirectURIs), marshalList(a.Platforms), marshalList(a.Versions), b2i(a.Disabled), a.ID)
+	n, err := t.exec(ctx, "UPDATE applications SET name = ?, redirect_uris = ?, platforms = ?, versions = ?, disabled = ?, sso_targets = ? WHERE id = ?",
+		a.Name, marshalList(a.RedirectURIs), marshalList(a.Platforms), marshalList(a.Versions), b2i(a.Disabled), marshalList(a.SSOTargets), a.ID)
 	if err == nil && n == 0 {
 		return ErrNotFound
 	}
@@ -46,15 +46,16 @@ func (t *sqlTx) DeleteApplication(ctx context.Context, id string) error {
 
 func scanApplication(r scanner) (Application, error) {
 	var a Application
-	var uris, platforms, versions string
+	var uris, platforms, versions, sso string
 	var disabled int
-	if err := r.Scan(&a.ID, &a.Name, &uris, &platforms, &versions, &disabled, &a.CreatedAt); err != nil {
+	if err := r.Scan(&a.ID, &a.Name, &uris, &platforms, &versions, &disabled, &a.CreatedAt, &sso); err != nil {
 		return a, noRow(err)
 	}
 	a.Disabled = disabled != 0
 	_ = json.Unmarshal([]byte(uris), &a.RedirectURIs)
 	_ = json.Unmarshal([]byte(platforms), &a.Platforms)
 	_ = json.Unmarshal([]byte(versions), &a.Versions)
+	_ = json.Unmarshal([]byte(sso), &a.SSOTargets)
 	return a, nil
 }
 

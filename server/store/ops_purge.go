@@ -13,6 +13,8 @@ func (t *sqlTx) PurgeExpired(ctx context.Context, now, historyBefore int64) (int
 		{"DELETE FROM custom_registrations WHERE expires_at < ?", now},
 		{"DELETE FROM tokens WHERE expires_at < ?", now},
 		{"DELETE FROM authn_challenges WHERE expires_at < ?", now},
+		{"DELETE FROM sso_tokens WHERE expires_at < ?", now},
+		{"DELETE FROM web_sessions WHERE expires_at < ?", now},
 		{"DELETE FROM transactions WHERE expires_at < ?", historyBefore},
 		{"DELETE FROM outbox WHERE (delivered_at <> 0 OR dead <> 0) AND created_at < ?", historyBefore},
 	} {

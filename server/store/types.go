@@ -73,8 +73,11 @@ type Application struct {
 	RedirectURIs []string
 	Platforms    []string // empty: any platform
 	Versions     []string // empty: any version
-	Disabled     bool
-	CreatedAt    int64 // unix ms
+	// SSOTargets are the target URIs an app of the application may ask an
+	// app-to-web single sign-on URL for (exact match; empty: none).
+	SSOTargets []string
+	Disabled   bool
+	CreatedAt  int64 // unix ms
 }
 
 // User is a user of the built-in identity provider.
@@ -240,6 +243,15 @@ type Tx interface {
 	CreateCustomRegistration(ctx context.Context, c CustomRegistration) error
 	// TakeCustomRegistration deletes and returns the session (single use).
 	TakeCustomRegistration(ctx context.Context, sessionHash string) (CustomRegistration, error)
+
+	// App-to-web single sign-on and browser sessions (ops_sso.go, issue 17).
+	CreateSSOToken(ctx context.Context, t SSOToken) error
+	// TakeSSOToken deletes and returns the token (single use: of two
+	// concurrent takes one gets ErrNotFound).
+	TakeSSOToken(ctx context.Context, hash string) (SSOToken, error)
+	CreateWebSession(ctx context.Context, s WebSession) error
+	GetWebSession(ctx context.Context, hash string) (WebSession, error)
+	DeleteWebSession(ctx context.Context, hash string) error
 
 	// Identity provider users.
 	CreateUser(ctx context.Context, u User) error
@@ -414,4 +426,25 @@ type CustomRegistration struct {
 	CodeChallenge string
 	BackendRef    string // the id the backend saw at init (sent again at complete)
 	ExpiresAt     int64
+}
+
+// SSOToken is a one-time app-to-web single sign-on token (issue 17), stored
+// by hash, bound to what it was issued for.
+type SSOToken struct {
+	Hash      string
+	ClientID  string
+	ProfileID string
+	UserID    string
+	AppID     string
+	Target    string // the exact allow-listed target URI
+	ExpiresAt int64  // unix ms
+}
+
+// WebSession is a browser login session of the Token Server (stored by hash
+// of its cookie value).
+type WebSession struct {
+	Hash      string
+	UserID    string
+	CreatedAt int64 // unix ms
+	ExpiresAt int64 // unix ms
 }
