@@ -123,6 +123,18 @@ func TestSSOSignsTheBrowserInAndRedirectsOnce(t *testing.T) {
 			t.Fatalf("login page with a session: %d %s", status, page)
 		}
 		form := weblogin.HiddenFields(page)
+		// "Continue as" with a forged or missing CSRF token is refused like the password form.
+		for _, forged := range []string{"", "1700000000.AAAA"} {
+			bad := url.Values{"continue": {"1"}, "csrf_token": {forged}}
+			resp, err := b.PostForm(authz, bad)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusForbidden || resp.Header.Get("Location") != "" {
+				t.Fatalf("continue as with csrf %q: %d %q", forged, resp.StatusCode, resp.Header.Get("Location"))
+			}
+		}
 		form.Set("continue", "1")
 		resp, err := b.PostForm(authz, form)
 		if err != nil {
