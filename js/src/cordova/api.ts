@@ -23,6 +23,7 @@ import {
   FingerprintRequestOptions,
   fingerprintStep,
   HandlerLookup,
+  MobileAuthFingerprintActions,
   MobileAuthPinActions,
   MobileAuthPinRequest,
   mobileAuthSteps,
@@ -39,6 +40,7 @@ export type {
   CreatePinOptions,
   FingerprintActions,
   FingerprintRequestOptions,
+  MobileAuthFingerprintActions,
   MobileAuthPinActions,
   MobileAuthPinRequest,
   PinActions,
@@ -179,6 +181,22 @@ export class OtpFlow extends FlowHandler<void> {
    */
   onPinRequest(cb: (actions: MobileAuthPinActions, request: MobileAuthPinRequest) => void): this {
     return this.set('onPinRequest', cb);
+  }
+  /**
+   * Called for a request with user verification when the biometric is the
+   * profile's preferred authenticator: `actions.accept()` shows the prompt,
+   * `actions.fallbackToPin()` uses the PIN (onPinRequest), `actions.deny()`.
+   */
+  onFingerprintRequest(cb: (actions: MobileAuthFingerprintActions, request: MobileAuthenticationRequest) => void): this {
+    return this.set('onFingerprintRequest', cb);
+  }
+  /** The biometric was recognised. */
+  onFingerprintCaptured(cb: () => void): this {
+    return this.set('onFingerprintCaptured', cb);
+  }
+  /** A biometric was not recognised; the prompt goes on. */
+  onFingerprintFailed(cb: () => void): this {
+    return this.set('onFingerprintFailed', cb);
   }
 }
 

@@ -12,7 +12,16 @@ import { OneginiError } from '../errors';
 import type { MobileAuthenticationRequest } from '../events';
 import type { PendingMobileAuthRequest, PushEnrollParams, PushEnrollResult } from '../generated/contract';
 import { FlowHandler, withCallbacks } from './flow';
-import { ConfirmationActions, MobileAuthPinActions, MobileAuthPinRequest, MobileAuthRoute, mobileAuthSteps, quiet } from './steps';
+import {
+  ConfirmationActions,
+  MobileAuthFingerprintActions,
+  MobileAuthPinActions,
+  MobileAuthPinRequest,
+  MobileAuthRoute,
+  mobileAuthSteps,
+  quiet,
+  routeOf,
+} from './steps';
 
 type Cb<T> = (value: T) => void;
 type ErrCb = (err: OneginiError) => void;
@@ -31,8 +40,10 @@ const METHODS: readonly string[] = ['confirmation', 'pin', 'fingerprint', 'fido'
  * push requests (used by handlePushMessage and handlePendingRequest when the
  * flow itself sets none). `confirmation` handles requests of OTP types
  * without user verification, `pin` those whose type requires it (the PIN
- * verified by the server); `fingerprint` and `fido` requests do not exist on
- * this server (their setters are kept so apps written for the plugin load).
+ * verified by the server), `fingerprint` those when the biometric is the
+ * profile's preferred authenticator (onFingerprintRequest); `fido` requests
+ * do not exist on this server (its setter is kept so apps written for the
+ * plugin load).
  */
 export class PushMobileAuthHandler {
   /** @internal */
@@ -56,15 +67,19 @@ export class PushMobileAuthHandler {
   onPinRequest(cb: (actions: MobileAuthPinActions, request: MobileAuthPinRequest) => void): this {
     return this.set('onPinRequest', cb);
   }
-  /** Push with fingerprint (not offered by this server; kept for compatibility). */
-  onFingerprintRequest(cb: (actions: PushConfirmationActions, request: MobileAuthenticationRequest) => void): this {
+  /**
+   * Push with fingerprint: a request with user verification when the
+   * biometric is the profile's preferred authenticator. Answer with
+   * `actions.accept()` (the prompt), `actions.deny()` or `actions.fallbackToPin()`.
+   */
+  onFingerprintRequest(cb: (actions: MobileAuthFingerprintActions, request: MobileAuthenticationRequest) => void): this {
     return this.set('onFingerprintRequest', cb);
   }
-  /** Fingerprint captured (not offered by this server; kept for compatibility). */
+  /** The biometric was recognised. */
   onFingerprintCaptured(cb: () => void): this {
     return this.set('onFingerprintCaptured', cb);
   }
-  /** Fingerprint not recognised (not offered by this server; kept for compatibility). */
+  /** A biometric was not recognised; the prompt goes on. */
   onFingerprintFailed(cb: () => void): this {
     return this.set('onFingerprintFailed', cb);
   }
@@ -182,8 +197,12 @@ export function createCordovaPush(sdk: OneginiSdkApi): CordovaPush {
         missing ??= new OneginiError(err.numericCode, `${err.message} (on the flow or on mobileAuth.push.on('${route}'))`);
         void quiet(cancel());
       };
+      // The flow's own handler, else the app-wide one of on(method) for it
+      // (onPinRequest: on('pin'), onFingerprint*: on('fingerprint')), else
+      // of on('confirmation').
       const lookup = <A extends unknown[]>(name: string) =>
-        flow.handler<A>(name) ?? (appWide()?.callbacks.get(name) as ((...args: A) => unknown) | undefined);
+        flow.handler<A>(name) ??
+        ((handlers.get(routeOf(name))?.callbacks.get(name) ?? handlers.get('confirmation')?.callbacks.get(name)) as ((...args: A) => unknown) | undefined);
       subs = mobileAuthSteps(sdk, `mobileAuth.push.${method}`, lookup, fail, (r) => {
         route = r;
       });

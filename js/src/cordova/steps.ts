@@ -233,17 +233,38 @@ export interface MobileAuthPinActions {
 /** What `onPinRequest` of mobile authentication gets: the request, plus the count after a wrong PIN. */
 export type MobileAuthPinRequest = MobileAuthenticationRequest & { remainingFailureCount?: number; error?: OneginiError };
 
-/** Which app-wide handler a mobile authentication request went to. */
-export type MobileAuthRoute = 'confirmation' | 'pin';
+/** Actions given to `onFingerprintRequest` of mobile authentication (the biometric verifies the user). */
+export interface MobileAuthFingerprintActions {
+  /** Accepts the request and shows the biometric prompt (`{matchCode}` with number matching). */
+  accept(options?: { matchCode?: string }): Promise<void>;
+  /** Denies the request (the flow fails with 9006). */
+  deny(options?: { reason?: 'not_me' }): Promise<void>;
+  /** Accepts the request with the PIN instead: `onPinRequest` follows. */
+  fallbackToPin(options?: { matchCode?: string }): Promise<void>;
+}
+
+/** Which app-wide handler a mobile authentication request went to (the plugin's `on(method)`). */
+export type MobileAuthRoute = 'confirmation' | 'pin' | 'fingerprint';
+
+/** The app-wide handler object a handler name belongs to. */
+export function routeOf(handlerName: string): MobileAuthRoute {
+  if (handlerName === 'onPinRequest') return 'pin';
+  if (handlerName.startsWith('onFingerprint')) return 'fingerprint';
+  return 'confirmation';
+}
 
 /**
- * Listens for one mobile authentication flow (OTP or push): a request without
- * user verification goes to onConfirmationRequest (accept / deny); one with
- * `userVerification: 'required'` to onPinRequest (accept(pin) / deny): the
- * PIN given with accept is handed to the core when it asks for it (the PIN
- * authentication events of the accept), a wrong PIN calls onPinRequest again
- * with `remainingFailureCount`. Without the handler a request is denied,
- * never accepted, and the flow fails with 8009.
+ * Listens for one mobile authentication flow (OTP or push). A request
+ * without user verification goes to onConfirmationRequest (accept / deny).
+ * One with `userVerification: 'required'` goes to onFingerprintRequest when
+ * it is set and the profile's preferred authenticator is the biometric (the
+ * core then verifies with it: accept shows the prompt, onFingerprintFailed /
+ * onFingerprintCaptured follow, fallbackToPin switches to the PIN), else to
+ * onPinRequest (accept(pin) / deny): the PIN given with accept is handed to
+ * the core when it asks for it (after declining the biometric stage for the
+ * user when the core offers it first); a wrong PIN calls onPinRequest again
+ * with `remainingFailureCount`. Without the handler a request is denied, never
+ * accepted, and the flow fails with 8009.
  */
 export function mobileAuthSteps(
   sdk: OneginiSdkApi,
@@ -254,14 +275,17 @@ export function mobileAuthSteps(
 ): Subscription[] {
   let request: MobileAuthenticationRequest | null = null;
   let pendingPin: string | null = null;
+  let fingerprint: 'accept' | 'fallback' | null = null;
   const deny = (options?: { reason?: 'not_me' }): Promise<void> => quiet(sdk.denyMobileAuthConfirmation(options));
+  const acceptWith = (matchCode: string | undefined): Promise<void> =>
+    sdk.acceptMobileAuthConfirmation(matchCode === undefined ? undefined : { matchCode });
 
-  const askPin = (req: MobileAuthPinRequest, afterWrongPin: boolean): void => {
+  const askPin = (req: MobileAuthPinRequest, afterAccept: boolean): void => {
     const h = lookup<[MobileAuthPinActions, MobileAuthPinRequest]>('onPinRequest');
     if (!h) {
       fail(
         new OneginiError(8009, `${method}: this request needs the user's PIN: set onPinRequest(...) to accept it with the PIN or deny it`),
-        afterWrongPin ? () => sdk.cancelPinAuthentication() : () => sdk.denyMobileAuthConfirmation(),
+        afterAccept ? () => sdk.cancelPinAuthentication() : () => sdk.denyMobileAuthConfirmation(),
       );
       return;
     }
@@ -270,30 +294,58 @@ export function mobileAuthSteps(
         accept: (v) =>
           attempt(() => {
             const pin = pinOf('accept', v);
-            if (afterWrongPin) return sdk.submitPin(PinFlow.Authentication, pin);
-            const matchCode = v !== null && typeof v === 'object' ? v.matchCode : undefined;
+            if (afterAccept) return sdk.submitPin(PinFlow.Authentication, pin);
             pendingPin = pin;
-            return sdk.acceptMobileAuthConfirmation(matchCode === undefined ? undefined : { matchCode }).catch((err: unknown) => {
+            return acceptWith(v !== null && typeof v === 'object' ? v.matchCode : undefined).catch((err: unknown) => {
               pendingPin = null;
               throw err;
             });
           }),
-        deny: afterWrongPin ? () => quiet(sdk.cancelPinAuthentication()) : deny,
+        deny: afterAccept ? () => quiet(sdk.cancelPinAuthentication()) : deny,
       },
       req,
     );
+  };
+
+  const askFingerprint = (req: MobileAuthenticationRequest): void => {
+    const h = lookup<[MobileAuthFingerprintActions, MobileAuthenticationRequest]>('onFingerprintRequest');
+    if (!h) {
+      askPin(req, false);
+      return;
+    }
+    const accept = (intent: 'accept' | 'fallback', options?: { matchCode?: string }): Promise<void> => {
+      fingerprint = intent;
+      return quiet(acceptWith(options?.matchCode));
+    };
+    h({ accept: (o) => accept('accept', o), deny, fallbackToPin: (o) => accept('fallback', o) }, req);
   };
 
   return [
     sdk.addEventListener(SdkNotification.MobileAuthOtp, (e) => {
       if (e.action !== MobileAuthOtp.StartAuthentication) {
         pendingPin = null;
+        fingerprint = null;
         return;
       }
-      request = e.mobileAuthenticationRequest;
-      if (request.userVerification === 'required') {
-        routed('pin');
-        askPin(request, false);
+      const req = e.mobileAuthenticationRequest;
+      request = req;
+      if (req.userVerification === 'required') {
+        const pid = req.userProfile?.id;
+        if (!lookup('onFingerprintRequest') || !pid) {
+          routed('pin');
+          askPin(req, false);
+          return;
+        }
+        // Which verifier the core will use: the biometric when it is the
+        // profile's preferred (registered) authenticator.
+        void sdk.getAllAuthenticators(pid).then(
+          (list) => list.some((a) => a.id !== 'PIN' && a.isRegistered && a.isPreferred),
+          () => false,
+        ).then((biometric) => {
+          routed(biometric ? 'fingerprint' : 'pin');
+          if (biometric) askFingerprint(req);
+          else askPin(req, false);
+        });
         return;
       }
       routed('confirmation');
@@ -303,7 +355,20 @@ export function mobileAuthSteps(
         fail(new OneginiError(8009, `${method}: set onConfirmationRequest(...) to answer the request`), () => sdk.denyMobileAuthConfirmation());
         return;
       }
-      h({ accept: (options?: { matchCode?: string }) => quiet(sdk.acceptMobileAuthConfirmation(options)), deny }, request);
+      h({ accept: (options?: { matchCode?: string }) => quiet(sdk.acceptMobileAuthConfirmation(options)), deny }, req);
+    }),
+    sdk.addEventListener(SdkNotification.Fingerprint, (e) => {
+      if (request === null) return;
+      if (e.action === Fingerprint.StartAuthentication) {
+        // The core offers the biometric first when it is preferred: answer
+        // what the user chose; a PIN given with accept(pin) means the PIN.
+        if (fingerprint === 'accept') void quiet(sdk.submitFingerprintAcceptAuthenticationRequest());
+        else void quiet(sdk.submitFingerprintFallbackToPin());
+      } else if (e.action === Fingerprint.OnNextAuthenticationAttempt) {
+        lookup<[]>('onFingerprintFailed')?.();
+      } else if (e.action === Fingerprint.OnFingerprintCaptured) {
+        lookup<[]>('onFingerprintCaptured')?.();
+      }
     }),
     sdk.addEventListener(SdkNotification.PinAuth, (e) => {
       if (request === null || e.action === PinAuthentication.Close) return;

@@ -369,9 +369,6 @@ test('every documented onegini.* member on the shipped bundle, the real core and
     assert.equal((await failure(onegini.user.getAuthenticatedUserProfile())).numericCode, 8012);
     await onegini.user.authenticate({ profileId }, 'PIN').onPinRequest((actions) => void actions.providePin(NEW_PIN));
 
-    await new Promise<void>((resolve, reject) => void A.deregister({ authenticatorType: 'Fingerprint' }, resolve, reject));
-    assert.deepEqual(shape(await A.getRegistered({ profileId })), ['PIN:reg:pref']);
-
     // ---------------------------------------------------------- mobile authentication
     await new Promise<void>((resolve, reject) => void onegini.mobileAuth.enroll(resolve, reject));
     assert.equal(await onegini.mobileAuth.isUserEnrolled({ profileId }), true);
@@ -391,7 +388,36 @@ test('every documented onegini.* member on the shipped bundle, the real core and
     assert.deepEqual(otpSteps, ['onSuccess']);
     assert.equal((await s.transaction(plain.transaction_id)).is_authenticated, true);
 
-    // An OTP of a type with user verification: approved through the PIN step, a wrong PIN first.
+    // An OTP of a type with user verification, the biometric preferred: approved
+    // through the fingerprint step (one unrecognised read, then a match).
+    await bridge.biometric({ script: ['fail', 'success'] });
+    const uvFp = await s.startMobileAuth('Pay 77.00 EUR', undefined, 'uv-pay');
+    const fpm: string[] = [];
+    await onegini.mobileAuth.otp
+      .handleRequest({ otp: uvFp.otp })
+      .onFingerprintRequest((actions, request) => {
+        fpm.push(`request ${request.userVerification}`);
+        void actions.accept();
+      })
+      .onFingerprintFailed(() => fpm.push('failed'))
+      .onFingerprintCaptured(() => fpm.push('captured'))
+      .onPinRequest(() => fpm.push('pin?'));
+    assert.deepEqual(fpm.splice(0), ['request required', 'failed', 'captured']);
+    assert.equal((await s.transaction(uvFp.transaction_id)).authentication_method, 'OTP_WITH_BIOMETRIC');
+    // ... and with the PIN after fallbackToPin.
+    const uvFb = await s.startMobileAuth('Pay 78.00 EUR', undefined, 'uv-pay');
+    await onegini.mobileAuth.otp
+      .handleRequest({ otp: uvFb.otp })
+      .onFingerprintRequest((actions) => void actions.fallbackToPin())
+      .onPinRequest((actions) => {
+        fpm.push('pin');
+        void actions.accept(NEW_PIN);
+      });
+    assert.deepEqual(fpm.splice(0), ['pin']);
+    assert.equal((await s.transaction(uvFb.transaction_id)).authentication_method, 'OTP_WITH_PIN');
+
+    // With only onPinRequest: the chain declines the biometric stage the core
+    // offers first and gives the PIN (a wrong PIN first).
     const uv = await s.startMobileAuth('Pay 120.00 EUR', undefined, 'uv-pay');
     const pinAsks: { uv?: string; remaining?: number }[] = [];
     let uvSuccess = false;
@@ -410,7 +436,9 @@ test('every documented onegini.* member on the shipped bundle, the real core and
     assert.ok(typeof pinAsks[1]!.remaining === 'number');
     await new Promise((r) => setTimeout(r, 0));
     assert.ok(uvSuccess);
-    assert.equal((await s.transaction(uv.transaction_id)).is_authenticated, true);
+    const uvTx = await s.transaction(uv.transaction_id);
+    assert.equal(uvTx.is_authenticated, true);
+    assert.equal(uvTx.authentication_method, 'OTP_WITH_PIN');
 
     // The same type without an onPinRequest: denied (never accepted without the PIN), 8009.
     const uv2 = await s.startMobileAuth('Pay 5.00 EUR', undefined, 'uv-pay');
@@ -419,6 +447,9 @@ test('every documented onegini.* member on the shipped bundle, the real core and
     assert.match(noPin.message, /onPinRequest/);
     const tx2 = await s.transaction(uv2.transaction_id);
     assert.equal(tx2.is_authenticated, false);
+
+    await new Promise<void>((resolve, reject) => void A.deregister({ authenticatorType: 'Fingerprint' }, resolve, reject));
+    assert.deepEqual(shape(await A.getRegistered({ profileId })), ['PIN:reg:pref']);
 
     // Push with user verification, answered app-wide by mobileAuthentication.on('pin').
     await onegini.mobileAuth.push.enroll('fcm-token-of-the-members-test');
