@@ -102,6 +102,27 @@ func TestPushAntiFatigue(t *testing.T) {
 			t.Fatalf("wrong pick seen by the RP %+v", tr)
 		}
 
+		// The biometric authenticator approves a push request too.
+		key := servertest.NewBiometricKey()
+		if err := d.RegisterBiometric(key); err != nil {
+			t.Fatal(err)
+		}
+		id, code = create()
+		c, err = d.PushClaim(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ar, err = d.Answer(d.SignedAnswer(c, protocol.DecisionAccept, func(a *protocol.AnswerRequest) {
+			withPick(c, code)(a)
+			withBiometric(t, key)(a)
+		}))
+		if err != nil || ar.Status != "accepted" {
+			t.Fatalf("biometric push answer %+v %v", ar, err)
+		}
+		if tr := rpTx(t, ts, id); !tr.IsAuthenticated || tr.AuthenticationMethod != "PUSH_WITH_BIOMETRIC" {
+			t.Fatalf("the RP sees %+v", tr)
+		}
+
 		// A push request without extras lists none and keeps the old digest.
 		if err := ts.Server.Admin().SetOTPTypeAntiFatigue(ctx, pushType, false, protocol.UserVerificationNone); err != nil {
 			t.Fatal(err)

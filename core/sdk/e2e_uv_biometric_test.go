@@ -8,6 +8,8 @@ import (
 	"github.com/openmobileauth/oma/core/device"
 	"github.com/openmobileauth/oma/core/dispatch"
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server"
+	"github.com/openmobileauth/oma/server/ratelimit"
 	"github.com/openmobileauth/oma/server/servertest"
 )
 
@@ -133,5 +135,48 @@ func TestE2EUserVerificationBiometric(t *testing.T) {
 	}
 	if _, ok := p.tryEvent(api.EventFingerprint, api.ActionStartAuthentication); ok {
 		t.Fatal("the forgotten biometric was offered")
+	}
+}
+
+// When the server refuses more biometric attempts (its per-profile limit),
+// the core continues with the PIN events and the PIN approves.
+func TestE2EUserVerificationBiometricServerLimit(t *testing.T) {
+	ctx := context.Background()
+	ts := servertest.Start(t, servertest.Options{Config: func(c *server.Config) {
+		c.Limits.PinPerProfile = ratelimit.Limit{Rate: 100, Burst: 100}
+		c.Limits.BiometricPerProfile = ratelimit.Limit{Rate: 0.0001, Burst: 1}
+	}})
+	if err := ts.Server.Admin().SetOTPTypeAntiFatigue(ctx, ts.OTPType, false, protocol.UserVerificationRequired); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := bioPhone(t)
+	start(p, ts)
+	pid := register(p, ts.DemoUser, ts.DemoPassword)
+	p.do(api.MethodEnrollMobileAuthentication, nil)
+	reg := p.call(api.MethodRegisterFingerprintAuthenticator, map[string]any{"profileId": pid})
+	p.event(api.EventPinAuthentication, api.ActionOpen)
+	p.do(api.MethodSubmitPin, map[string]any{"flow": api.FlowAuthentication, "pin": goodPin})
+	p.event(api.EventPinAuthentication, api.ActionClose)
+	reg.ok()
+	p.do(api.MethodSetPreferredAuthenticator, map[string]any{"authenticatorId": api.AuthenticatorIDAndroidFingerprint})
+	for i, want := range []string{"OTP_WITH_BIOMETRIC", "OTP_WITH_PIN"} {
+		p.clearEvents()
+		r := createJSON(t, ts, map[string]any{})
+		h, _ := shown(p, r.OTP)
+		p.do(api.MethodAcceptMobileAuthConfirmation, nil)
+		p.event(api.EventFingerprint, api.ActionStartAuthentication)
+		p.do(api.MethodSubmitFingerprintAcceptAuthenticationRequest, nil)
+		p.event(api.EventFingerprint, api.ActionFinishAuthentication)
+		if i == 1 { // the budget of one is spent: the PIN
+			p.event(api.EventPinAuthentication, api.ActionOpen)
+			p.do(api.MethodSubmitPin, map[string]any{"flow": api.FlowAuthentication, "pin": goodPin})
+			p.event(api.EventPinAuthentication, api.ActionClose)
+		}
+		if c := h.code(); c != 0 {
+			t.Fatalf("request %d: %d", i, c)
+		}
+		if tr := transaction(t, ts, r.TransactionID); tr.AuthenticationMethod != want {
+			t.Fatalf("request %d: the RP sees %+v", i, tr)
+		}
 	}
 }
