@@ -150,8 +150,16 @@ function describe(s) {
 function prepack() {
   const release = process.env.npm_command === 'publish' || process.env.OMA_RELEASE === '1';
   const skip = process.env.OMA_SKIP_NATIVE_BUILD === '1';
-  let fp = fingerprint();
-  let contract = contractSha256();
+  let fp;
+  try {
+    fp = fingerprint();
+  } catch (err) {
+    // No Go here (a JavaScript-only checkout): nothing can be checked or built.
+    if (release) throw new Error(`a release needs Go to check the native binaries: ${err.message}`);
+    console.warn(`native-artifacts: WARNING: cannot check the native binaries (${err.message.split('\n')[0]}); the package may not contain current ones`);
+    return 0;
+  }
+  const contract = contractSha256();
   for (const name of ['android', 'ios']) {
     const s = state(name, fp, contract);
     if (s.state === 'current') continue;

@@ -138,3 +138,15 @@ test('stamp refuses a missing artifact; an unstamped one is never current', () =
   assert.equal(r.status, 1);
   assert.equal(run(root, ['stamp', 'windows']).status, 1);
 });
+
+test('without Go a plain pack warns and goes on; a release fails', () => {
+  const root = scratch('nogo');
+  const emptyPath = join(work, 'empty-path');
+  mkdirSync(emptyPath, { recursive: true });
+  let r = run(root, ['prepack'], { PATH: emptyPath });
+  assert.equal(r.status, 0, r.out);
+  assert.match(r.out, /WARNING: cannot check the native binaries/);
+  r = run(root, ['prepack'], { PATH: emptyPath, OMA_RELEASE: '1' });
+  assert.equal(r.status, 1, r.out);
+  assert.match(r.out, /a release needs Go/);
+});
