@@ -531,6 +531,21 @@ test('every documented onegini.* member on the shipped bundle, the real core and
     }
 
     await onegini.user.logout();
+    // Secure XHR with nobody authenticated: nothing is sent, an error event with the core's code.
+    onegini.resource.init(base);
+    const refused = new (g.XMLHttpRequest as unknown as new () => {
+      open(m: string, u: string): void;
+      send(): void;
+      addEventListener(t: string, l: (ev: { detail?: OneginiError }) => void): void;
+      status: number;
+    })();
+    const errored = new Promise<OneginiError | undefined>((resolve) => refused.addEventListener('error', (ev) => resolve(ev.detail)));
+    refused.addEventListener('load', () => assert.fail('a request without a user loaded'));
+    refused.open('GET', `${base}/profile`);
+    refused.send();
+    assert.equal((await errored)?.numericCode, 8012);
+    assert.equal(refused.status, 0);
+    onegini.resource.disable();
     await onegini.user.deregister({ profileId });
     assert.deepEqual(await onegini.user.getUserProfiles(), []);
   } finally {
