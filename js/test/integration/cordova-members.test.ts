@@ -15,8 +15,9 @@
  * secure XHR (resource.init / disable, start({secureXhr: true})).
  *
  * The bundle is wrapped in a recorder: at the end every documented member
- * present in the bundle must have been called here (and each documented
- * handler method of the flows set), so a new member cannot go untested.
+ * present in the bundle must have been called here, each documented handler
+ * method of the flows set, and each handler with documented actions must have
+ * run and been given those actions, so a new member cannot go untested.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,6 +36,7 @@ interface MemberSpec {
   path: string;
   returns: string;
   handler?: string[];
+  actions?: Record<string, string[]>;
 }
 const spec = JSON.parse(readFileSync(join(repoRoot, 'js', 'test', 'onegini-surface', 'cordova-members.json'), 'utf8')) as { members: MemberSpec[] };
 // Members other work adds; when present in the bundle they must be exercised too.
@@ -50,6 +52,8 @@ let skipReason: string | null = null;
 // ---------------------------------------------------------------- recording
 const called = new Set<string>();
 const handlersSet = new Set<string>();
+// The action names each flow handler was given (mobileAuthentication.on is recorded as mobileAuth.push.on).
+const actionsSeen = new Map<string, Set<string>>();
 
 /** Wraps the plugin object: records member calls (by path) and handler methods set on returned chains. */
 function record<T extends object>(obj: T, prefix = ''): T {
@@ -77,7 +81,22 @@ function chain<T extends object>(h: T, path: string): T {
       const v = Reflect.get(target, prop, target) as unknown;
       if (typeof prop !== 'string' || typeof v !== 'function') return v;
       return (...args: unknown[]) => {
-        if (prop.startsWith('on')) handlersSet.add(`${path}.${prop}`);
+        if (prop.startsWith('on')) {
+          const key = `${path === 'mobileAuthentication.on' ? 'mobileAuth.push.on' : path}.${prop}`;
+          handlersSet.add(key);
+          const cb = args[0];
+          if (typeof cb === 'function') {
+            args[0] = (...cbArgs: unknown[]) => {
+              const actions = cbArgs[0];
+              if (actions !== null && typeof actions === 'object') {
+                const seen = actionsSeen.get(key) ?? new Set<string>();
+                for (const [k, f] of Object.entries(actions)) if (typeof f === 'function') seen.add(k);
+                actionsSeen.set(key, seen);
+              }
+              return (cb as (...a: unknown[]) => unknown)(...cbArgs);
+            };
+          }
+        }
         const out = (v as (...a: unknown[]) => unknown).apply(target, args);
         return out === target ? p : out;
       };
@@ -466,11 +485,40 @@ test('every documented onegini.* member on the shipped bundle, the real core and
         void actions.accept(NEW_PIN);
       })
       .onSuccess(() => (appWide += ' success'));
-    onegini.mobileAuth.push.on('confirmation').onConfirmationRequest(() => assert.fail('the PIN request went to on(\'confirmation\')'));
+    let confirmations = 0;
+    let pushError = 0;
+    onegini.mobileAuth.push
+      .on('confirmation')
+      .onConfirmationRequest((actions) => {
+        confirmations++;
+        void actions.deny({ reason: 'not_me' });
+      })
+      .onError((e) => (pushError = e.numericCode));
     await onegini.mobileAuth.push.handlePushMessage(data);
     await new Promise((r) => setTimeout(r, 0));
     assert.equal(appWide, 'required success');
+    assert.equal(confirmations, 0, 'the PIN request did not go to on(\'confirmation\')');
     assert.equal((await s.transaction(push.transaction_id)).is_authenticated, true);
+    // A plain push request goes to on('confirmation'): denied as "not me".
+    // The server backs off repeated push creation for one user: wait it out.
+    let plainPush: Awaited<ReturnType<TokenServer['startMobileAuth']>> | null = null;
+    await s.admin(['otp-type', 'create', '--name', 'plain-push', '--push']);
+    for (let i = 0; i < 20 && !plainPush; i++) {
+      try {
+        plainPush = await s.startMobileAuth('Log in by push', s.demoUser.username, 'plain-push');
+      } catch (e) {
+        if (!/rate_limited/.test(String(e))) throw e;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    assert.ok(plainPush, 'the back-off ended within 10 s');
+    const plainData = { content: { og_transaction_id: plainPush.transaction_id, og_profile_id: profileId } };
+    assert.equal((await failure(onegini.mobileAuth.push.handlePushMessage(plainData))).numericCode, 9006);
+    await new Promise((r) => setTimeout(r, 0));
+    assert.deepEqual([confirmations, pushError], [1, 9006]);
+    const notMe = await s.transaction(plainPush.transaction_id);
+    assert.equal(notMe.is_authenticated, false);
+    assert.equal(notMe.reported_by_user, true);
 
     // ---------------------------------------------------------- resources
     const base = `${s.baseUrl}/resources`;
@@ -570,4 +618,14 @@ test('every documented onegini.* member on the shipped bundle, the real core and
   }
   assert.deepEqual(uncalled, [], 'documented members this test never called');
   assert.deepEqual(unset, [], 'documented handler methods this test never set');
+  // The documented actions were given to each flow handler that ran.
+  const missingActions: string[] = [];
+  for (const m of spec.members) {
+    for (const [handler, names] of Object.entries(m.actions ?? {})) {
+      const seen = actionsSeen.get(`${m.path}.${handler}`);
+      if (!seen) missingActions.push(`${m.path}.${handler}: never called`);
+      else for (const n of names) if (!seen.has(n)) missingActions.push(`${m.path}.${handler}: no action ${n}`);
+    }
+  }
+  assert.deepEqual(missingActions, [], 'documented actions the handlers were not given');
 });
