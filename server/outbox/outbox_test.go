@@ -42,7 +42,7 @@ func TestSignVerify(t *testing.T) {
 }
 
 func TestBackoff(t *testing.T) {
-	w := &Worker{cfg: Config{BaseBackoff: time.Second, MaxBackoff: 10 * time.Second}}
+	w := &Retrier[int]{cfg: Config{BaseBackoff: time.Second, MaxBackoff: 10 * time.Second}}
 	want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 10 * time.Second, 10 * time.Second}
 	for i, d := range want {
 		if got := w.backoff(i + 1); got != d {

@@ -9,8 +9,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -69,18 +67,11 @@ func (c *Config) defaults() {
 	}
 }
 
-// Worker delivers due callbacks. Several workers (server instances) may share
-// one store: a row is leased by a conditional update before it is sent.
+// Worker delivers due callbacks: a Retrier of the store's callback outbox.
+// Several workers (server instances) may share one store: a row is leased
+// by a conditional update before it is sent.
 type Worker struct {
-	st     store.Store
-	cfg    Config
-	client *http.Client
-	log    zerolog.Logger
-	poll   Poller
-	now    func() time.Time
-
-	beat     atomic.Int64 // unix ms of the last scan (Alive)
-	onResult func(result string)
+	*Retrier[store.Callback]
 }
 
 // Callback outcomes passed to the function set by OnResult.
@@ -90,142 +81,55 @@ const (
 	ResultFailed    = "failed"  // failed for the last time
 )
 
-// OnResult sets a function told each delivery attempt's outcome (metrics);
-// call it before Run.
-func (w *Worker) OnResult(fn func(result string)) { w.onResult = fn }
-
-func (w *Worker) result(r string) {
-	if w.onResult != nil {
-		w.onResult(r)
-	}
-}
-
-// Alive reports whether Run scanned the outbox recently: within three poll
-// intervals plus two delivery timeouts (a scan waits for its batch).
-func (w *Worker) Alive() bool {
-	last := w.beat.Load()
-	if last == 0 {
-		return false
-	}
-	limit := 3*w.cfg.PollInterval + 2*w.cfg.Timeout + 5*time.Second
-	return time.Since(time.UnixMilli(last)) <= limit
-}
-
 // NewWorker returns a worker; client may be nil (one with cfg.Timeout is made).
 func NewWorker(st store.Store, cfg Config, client *http.Client, log zerolog.Logger) *Worker {
 	cfg.defaults()
 	if client == nil {
-		client = &http.Client{Timeout: cfg.Timeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		client = NoRedirectClient(cfg.Timeout)
 	}
-	return &Worker{st: st, cfg: cfg, client: client, log: log, poll: NewPoller(), now: time.Now}
+	return &Worker{NewRetrier[store.Callback](callbacks{st: st, client: client}, cfg, log, "callback")}
 }
 
-// Wake asks the worker to scan now (after an answer queued a callback).
-func (w *Worker) Wake() { w.poll.Wake() }
+// NoRedirectClient is an HTTP client with timeout that never follows a
+// redirect (a receiver's 3xx is a failed delivery).
+func NoRedirectClient(timeout time.Duration) *http.Client {
+	return &http.Client{Timeout: timeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
 
-// Run delivers until ctx ends.
-func (w *Worker) Run(ctx context.Context) { w.poll.Run(ctx, w.cfg.PollInterval, w.RunOnce) }
+// callbacks is the store's callback outbox as a Queue.
+type callbacks struct {
+	st     store.Store
+	client *http.Client
+}
 
-// RunOnce delivers one batch of due callbacks and returns how many it tried.
-//
-// Each row is leased just before its own delivery, when a delivery slot is
-// free (not for the whole batch up front): the lease lasts the request
-// timeout plus LeaseMargin, so it cannot run out while the row waits behind
-// slow receivers or while its request is in flight, and no other worker or
-// instance sends the same row meanwhile (issue 11 item 7).
-func (w *Worker) RunOnce(ctx context.Context) int {
-	w.beat.Store(time.Now().UnixMilli())
+func (q callbacks) Due(ctx context.Context, now int64, limit int) ([]store.Callback, error) {
 	var due []store.Callback
-	if err := w.st.View(ctx, func(tx store.Tx) error {
+	err := q.st.View(ctx, func(tx store.Tx) error {
 		var err error
-		due, err = tx.DueCallbacks(ctx, w.now().UnixMilli(), 64)
+		due, err = tx.DueCallbacks(ctx, now, limit)
 		return err
-	}); err != nil {
-		if ctx.Err() == nil {
-			w.log.Error().Err(err).Msg("outbox scan")
-		}
-		return 0
-	}
-	sem := make(chan struct{}, w.cfg.Concurrency)
-	var wg sync.WaitGroup
-	tried := 0
-	for _, cb := range due {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		leasedAt := w.now()
-		lease := leasedAt.Add(w.cfg.Timeout + w.cfg.LeaseMargin).UnixMilli()
-		var ok bool
-		if err := w.st.InTx(ctx, func(tx store.Tx) error {
-			var err error
-			ok, err = tx.LeaseCallback(ctx, cb.ID, cb.NextAttemptAt, lease)
-			return err
-		}); err != nil || !ok {
-			<-sem
-			continue // another worker has it (or had it, and delivered)
-		}
-		tried++
-		wg.Add(1)
-		go func(cb store.Callback) {
-			defer func() { <-sem; wg.Done() }()
-			w.deliver(ctx, cb, leasedAt)
-		}(cb)
-	}
-	wg.Wait()
-	return tried
+	})
+	return due, err
 }
 
-// backoff is the delay after the n-th failed attempt (n >= 1).
-func (w *Worker) backoff(n int) time.Duration {
-	d := w.cfg.BaseBackoff
-	for i := 1; i < n && d < w.cfg.MaxBackoff; i++ {
-		d *= 2
-	}
-	if d > w.cfg.MaxBackoff {
-		d = w.cfg.MaxBackoff
-	}
-	return d
+func (callbacks) Key(cb store.Callback) (string, int, int64) {
+	return cb.ID, cb.Attempts, cb.NextAttemptAt
 }
 
-func (w *Worker) deliver(ctx context.Context, cb store.Callback, leasedAt time.Time) {
-	err := w.send(ctx, cb, leasedAt)
-	// Record the outcome even if ctx was cancelled (shutdown): a fresh context
-	// with a short deadline.
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	now := w.now()
-	if err == nil {
-		if e := w.st.InTx(rctx, func(tx store.Tx) error { return tx.MarkCallbackDelivered(rctx, cb.ID, now.UnixMilli()) }); e != nil {
-			w.log.Error().Err(e).Str("callback_id", cb.ID).Msg("outbox: recording delivery")
-		}
-		w.log.Debug().Str("callback_id", cb.ID).Msg("callback delivered")
-		w.result(ResultDelivered)
-		return
-	}
-	attempts := cb.Attempts + 1
-	dead := attempts >= w.cfg.MaxAttempts
-	next := now.Add(w.backoff(attempts)).UnixMilli()
-	msg := err.Error()
-	if len(msg) > 300 {
-		msg = msg[:300]
-	}
-	if e := w.st.InTx(rctx, func(tx store.Tx) error { return tx.RescheduleCallback(rctx, cb.ID, attempts, next, msg, dead) }); e != nil {
-		w.log.Error().Err(e).Str("callback_id", cb.ID).Msg("outbox: recording failure")
-	}
-	if dead {
-		w.result(ResultFailed)
-	} else {
-		w.result(ResultRetried)
-	}
-	ev := w.log.Warn()
-	if dead {
-		ev = w.log.Error()
-	}
-	ev.Str("callback_id", cb.ID).Int("attempts", attempts).Bool("gave_up", dead).Str("reason", msg).Msg("callback delivery failed")
+func (q callbacks) Lease(ctx context.Context, id string, prev, until int64) (ok bool, err error) {
+	err = q.st.InTx(ctx, func(tx store.Tx) error {
+		ok, err = tx.LeaseCallback(ctx, id, prev, until)
+		return err
+	})
+	return ok, err
+}
+
+func (q callbacks) Delivered(ctx context.Context, id string, now int64) error {
+	return q.st.InTx(ctx, func(tx store.Tx) error { return tx.MarkCallbackDelivered(ctx, id, now) })
+}
+
+func (q callbacks) Failed(ctx context.Context, id string, attempts int, next int64, lastErr string, dead bool) error {
+	return q.st.InTx(ctx, func(tx store.Tx) error { return tx.RescheduleCallback(ctx, id, attempts, next, lastErr, dead) })
 }
 
 var (
@@ -233,9 +137,10 @@ var (
 	errNoKey    = errors.New("API client has no callback key")
 )
 
-func (w *Worker) send(ctx context.Context, cb store.Callback, leasedAt time.Time) error {
+// Send POSTs the callback signed with its API client's callback key.
+func (q callbacks) Send(ctx context.Context, cb store.Callback) error {
 	var key, keyID string
-	err := w.st.View(ctx, func(tx store.Tx) error {
+	err := q.st.View(ctx, func(tx store.Tx) error {
 		c, err := tx.GetAPIClient(ctx, cb.APIClientID)
 		key, keyID = c.CallbackKey, c.CallbackKeyID
 		return err
@@ -248,22 +153,25 @@ func (w *Worker) send(ctx context.Context, cb store.Callback, leasedAt time.Time
 	if key == "" {
 		return errNoKey
 	}
-	ts := strconv.FormatInt(w.now().Unix(), 10)
-	// The request ends before the lease does, whatever the HTTP client's own
-	// timeout: the row is ours while it is in flight.
-	rctx, cancel := context.WithDeadline(ctx, leasedAt.Add(w.cfg.Timeout))
-	defer cancel()
-	req, err := http.NewRequestWithContext(rctx, http.MethodPost, cb.URL, bytes.NewReader([]byte(cb.Body)))
+	return Post(ctx, q.client, cb.URL, "oma-tokenserver-callback/1", cb.ID, key, keyID, []byte(cb.Body))
+}
+
+// Post sends body to url signed as event eventID with key (named keyID in
+// X-OMA-Key-Id) at the current time; any answer but a 2xx is an error.
+// The callback worker and the audit webhook both send this way.
+func Post(ctx context.Context, client *http.Client, url, userAgent, eventID, key, keyID string, body []byte) error {
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("bad callback URL")
+		return fmt.Errorf("bad URL")
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "oma-tokenserver-callback/1")
-	req.Header.Set(HeaderEventID, cb.ID)
+	req.Header.Set("User-Agent", userAgent)
+	req.Header.Set(HeaderEventID, eventID)
 	req.Header.Set(HeaderTimestamp, ts)
 	req.Header.Set(HeaderKeyID, keyID)
-	req.Header.Set(HeaderSignature, Sign(key, ts, cb.ID, []byte(cb.Body)))
-	resp, err := w.client.Do(req)
+	req.Header.Set(HeaderSignature, Sign(key, ts, eventID, body))
+	resp, err := client.Do(req)
 	if err != nil {
 		return fmt.Errorf("POST failed: %s", trimErr(err))
 	}
