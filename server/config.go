@@ -150,6 +150,17 @@ type Config struct {
 	PushBackoffReset time.Duration // a quiet gap that ends a streak (default 10m)
 	CallbackClient   *http.Client  // default: timeouts from Callbacks.Timeout, no redirects
 
+	// The audit webhook (issue 16; server/auditwebhook): every audit record
+	// is also queued in the store and POSTed to AuditWebhookURL, signed
+	// like a callback with AuditWebhookKey (empty: a key generated once and
+	// kept in the store, sealed under MasterKey; tokenserver audit-webhook
+	// key prints it). An empty URL: the log only. AuditWebhook tunes the
+	// retries (the callback defaults).
+	AuditWebhookURL    string
+	AuditWebhookKey    string
+	AuditWebhook       outbox.Config
+	AuditWebhookClient *http.Client // default: no redirects, AuditWebhook.Timeout
+
 	// Anti-fatigue (DESIGN §13): how long a "this wasn't me" answer
 	// suspends the user's user-bound requests (default 1h; the operator
 	// lifts it earlier with tokenserver user unsuspend), and how many wrong

@@ -40,5 +40,10 @@ func (c *Config) prepare() error {
 	if _, err := zerolog.ParseLevel(strings.ToLower(c.LogLevel)); err != nil || c.LogLevel == "" {
 		return fmt.Errorf("server: unknown log level %q", c.LogLevel)
 	}
+	if c.AuditWebhookURL != "" {
+		if u, err := url.Parse(c.AuditWebhookURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("server: AuditWebhookURL (--audit-webhook-url) must be an absolute http(s) URL")
+		}
+	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/openmobileauth/oma/core/redact"
+	"github.com/openmobileauth/oma/server/auditwebhook"
 	"github.com/openmobileauth/oma/server/ca"
 	"github.com/openmobileauth/oma/server/deps"
 	"github.com/openmobileauth/oma/server/device"
@@ -37,6 +38,8 @@ type Server struct {
 	env    *deps.Env
 	st     store.Store
 	worker *outbox.Worker
+	// auditHook delivers audit events to the operator's webhook (nil: off).
+	auditHook *auditwebhook.Webhook
 	// pushOutbox sends push wake-ups (DESIGN §12).
 	pushOutbox *push.Outbox
 	handler    http.Handler
@@ -133,6 +136,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	env.WakeOutbox = s.worker.Wake
 	s.pushOutbox = push.NewOutbox(st, router, cfg.PublicBaseURL, cfg.PushOutbox, log.With().Str("component", "push_outbox").Logger())
 	env.Push.Wake = s.pushOutbox.Wake
+	if cfg.AuditWebhookURL != "" {
+		if s.auditHook, err = s.newAuditHook(ctx); err != nil {
+			_ = st.Close()
+			return nil, err
+		}
+		env.AuditSink = s.auditHook.Sink
+	}
 
 	mux := http.NewServeMux()
 	s.initOps(mux)
@@ -150,6 +160,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	go func() { defer s.wg.Done(); s.worker.Run(bg) }()
 	go func() { defer s.wg.Done(); s.pushOutbox.Run(bg) }()
 	go func() { defer s.wg.Done(); s.purgeLoop(bg) }()
+	if s.auditHook != nil {
+		s.wg.Add(1)
+		go func() { defer s.wg.Done(); s.auditHook.Run(bg) }()
+	}
 	if s.background != nil {
 		s.wg.Add(1)
 		go func() { defer s.wg.Done(); s.background(bg) }()

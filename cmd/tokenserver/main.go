@@ -18,6 +18,7 @@
 //	tokenserver user unsuspend --user NAME
 //	tokenserver user disable|enable|delete|unlock --user NAME
 //	tokenserver policy set single|override|multiple
+//	tokenserver audit-webhook key [--store URL] [--master-key-file FILE]
 //
 //	tokenserver config check [--config FILE] [serve flags]
 //	tokenserver admin-token create --name NAME [--scope read|write] | list | revoke --name NAME
@@ -65,6 +66,7 @@ commands:
   user delete                remove a user with their registrations, devices, tokens and open requests
   user unlock                reset a user's wrong-PIN counters, suspension and login/PIN rate limits
   policy set POLICY          set the re-enrollment policy: single, override or multiple
+  audit-webhook key          print the audit webhook's generated signing key and its key id
 
 Run "tokenserver <command> -h" for the flags of a command.
 `
@@ -95,6 +97,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = user(ctx, args[1:], stdout, stderr)
 	case "policy":
 		err = policy(ctx, args[1:], stdout, stderr)
+	case "audit-webhook":
+		err = auditWebhook(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, buildinfo.Get())
 		return 0

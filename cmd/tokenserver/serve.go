@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/openmobileauth/oma/server"
+	"github.com/openmobileauth/oma/server/auditwebhook"
 	"github.com/openmobileauth/oma/server/push"
 	"github.com/openmobileauth/oma/server/ratelimit"
 )
@@ -46,6 +47,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, chec
 	suspendFor := fs.Duration("suspend-for", 0, "how long a \"this wasn't me\" answer (or 3 wrong number picks in a row) suspends the user's user-bound requests (default 1h)")
 	matchLimit := fs.Int("match-failure-limit", 0, "wrong number picks in a row that suspend the user's user-bound requests (default 3)")
 	hashConc := fs.Int("hash-concurrency", envInt("hash-concurrency", 0), "argon2 PIN/password checks allowed at once (each takes 19 MiB); more are refused with 503 (default 8)")
+	auditURL := fs.String("audit-webhook-url", env("audit-webhook-url", ""), "also POST every audit event, signed like a callback, to this URL (through a durable outbox with retries; default off)")
+	auditKeyFile := fs.String("audit-webhook-key-file", env("audit-webhook-key-file", ""), "file holding the audit webhook's HMAC signing key (32+ characters); default: a key generated once and kept in the store, sealed under the master key (tokenserver audit-webhook key prints it)")
 	pprofAddr := fs.String("pprof", env("pprof", ""), "serve net/http/pprof on this loopback address (e.g. 127.0.0.1:6061; profiling load tests only)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -87,6 +90,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, chec
 	cfg.LocalRateLimits = *localLimits
 	cfg.NotMeSuspension, cfg.MatchFailureLimit = *suspendFor, *matchLimit
 	cfg.Callbacks.BaseBackoff = *cbBackoff
+	cfg.AuditWebhookURL = *auditURL
+	if *auditKeyFile != "" {
+		if *auditURL == "" {
+			return fmt.Errorf("--audit-webhook-key-file needs --audit-webhook-url")
+		}
+		k, err := auditwebhook.KeyFromFile(*auditKeyFile)
+		if err != nil {
+			return err
+		}
+		cfg.AuditWebhookKey = k
+	}
 	// Push senders from OMA_PUSH_* (server/push.FromEnv): credentials come
 	// from files or the environment, never from flags (process listings).
 	cfg.Push = push.FromEnv(os.Getenv)

@@ -88,6 +88,9 @@ type Env struct {
 	// ConfigEpoch is bumped by in-process admin changes (API clients, OTP
 	// types): caches of those rows drop entries from an older epoch.
 	ConfigEpoch atomic.Int64
+	// AuditSink also receives every audit record (the audit webhook's
+	// outbox, server/auditwebhook); nil: the log only.
+	AuditSink audit.Sink
 	// Metrics records Prometheus metrics (nil-safe: nil records nothing).
 	// A push sender reports each send with Metrics.PushSent(provider, result).
 	Metrics *metrics.Metrics
@@ -102,7 +105,11 @@ func (e *Env) Policy(ctx context.Context, tx store.Tx) (string, error) {
 }
 
 // AuditInfo starts an audit record of normal operation at info level.
-func (e *Env) AuditInfo(event string) *zerolog.Event { return audit.Info(&e.Log, event) }
+func (e *Env) AuditInfo(event string) *audit.Record {
+	return audit.Start(audit.Info(&e.Log, event), "info", event, e.AuditSink)
+}
 
 // Audit starts an audit record for event at warn level.
-func (e *Env) Audit(event string) *zerolog.Event { return audit.Warn(&e.Log, event) }
+func (e *Env) Audit(event string) *audit.Record {
+	return audit.Start(audit.Warn(&e.Log, event), "warn", event, e.AuditSink)
+}

@@ -48,6 +48,7 @@ type Metrics struct {
 	txAnswered   *children[key3, prometheus.Counter]
 	txExpired    *children[key2, prometheus.Counter]
 	callbacks    *children[string, prometheus.Counter]
+	auditHooks   *children[string, prometheus.Counter]
 	rateLimited  *children[string, prometheus.Counter]
 	storeDur     *children[string, prometheus.Observer]
 	pushSends    *children[key2, prometheus.Counter]
@@ -79,6 +80,7 @@ func New() *Metrics {
 	m.txAnswered = counter3(f.counterVec("transactions_answered_total", "Authentication requests answered by a device, by OTP type, method and result (accepted, denied).", "type", "method", "result"))
 	m.txExpired = counter2(f.counterVec("transactions_expired_total", "Authentication requests that expired unanswered, by OTP type and method (each counted once across instances).", "type", "method"))
 	m.callbacks = counter1(f.counterVec("callbacks_total", "Callback delivery attempts to relying parties, by result (delivered, retried, failed).", "result"))
+	m.auditHooks = counter1(f.counterVec("audit_webhook_deliveries_total", "Audit webhook delivery attempts, by result (delivered, retried, failed).", "result"))
 	m.rateLimited = counter1(f.counterVec("rate_limit_rejections_total", "Requests refused by a rate limit, by limit name.", "limit"))
 	m.storeDur = observer1(f.histogramVec("store_operation_duration_seconds", "Store operation latency, by operation.",
 		[]float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}, "op"))
@@ -180,6 +182,13 @@ func (m *Metrics) TxExpired(typ, method string, n int) {
 func (m *Metrics) Callback(result string) {
 	if m != nil {
 		m.callbacks.get(result).Inc()
+	}
+}
+
+// AuditWebhook counts an audit webhook delivery attempt's result.
+func (m *Metrics) AuditWebhook(result string) {
+	if m != nil {
+		m.auditHooks.get(result).Inc()
 	}
 }
 

@@ -17,6 +17,7 @@ func (t *sqlTx) PurgeExpired(ctx context.Context, now, historyBefore int64) (int
 		{"DELETE FROM web_sessions WHERE expires_at < ?", now},
 		{"DELETE FROM transactions WHERE expires_at < ?", historyBefore},
 		{"DELETE FROM outbox WHERE (delivered_at <> 0 OR dead <> 0) AND created_at < ?", historyBefore},
+		{"DELETE FROM audit_outbox WHERE (delivered_at <> 0 OR dead <> 0) AND created_at < ?", historyBefore},
 	} {
 		n, err := t.exec(ctx, q.sql, q.arg)
 		if err != nil {
