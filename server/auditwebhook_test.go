@@ -91,7 +91,8 @@ func (r *auditReceiver) events(name string) []auditwebhook.Payload {
 func auditHookConfig(url, key string) func(*server.Config) {
 	return func(c *server.Config) {
 		c.AuditWebhookURL, c.AuditWebhookKey = url, key
-		c.AuditWebhook = outbox.Config{BaseBackoff: 20 * time.Millisecond, MaxBackoff: 100 * time.Millisecond, PollInterval: 50 * time.Millisecond, Timeout: 2 * time.Second}
+		// Enough attempts that no row is given up while the receiver is down.
+		c.AuditWebhook = outbox.Config{MaxAttempts: 1000, BaseBackoff: 20 * time.Millisecond, MaxBackoff: 100 * time.Millisecond, PollInterval: 50 * time.Millisecond, Timeout: 2 * time.Second}
 	}
 }
 
