@@ -29,7 +29,7 @@ const pingResult = `{"pong":true}`
 
 func startBench(b *testing.B, cb bridge.Callback) {
 	b.Helper()
-	if err := bridge.Start(`{"logLevel":"disabled"}`, cb, nil, nil); err != nil {
+	if err := bridge.Start(`{"logLevel":"disabled"}`, cb, nil, nil, nil); err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(bridge.Close)

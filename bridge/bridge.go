@@ -52,6 +52,24 @@ type KeyStore interface {
 	DeleteKey(alias string) error
 }
 
+// UserVerifiedKeyStore is the biometric authenticator's key store (issue 15,
+// DESIGN §14): P-256 keys that sign only after the user passed a strong
+// biometric prompt (Android Keystore key unlocked through BiometricPrompt;
+// Secure Enclave key with .biometryCurrentSet through LocalAuthentication).
+// The contract is core/device.UserVerifiedKeyStore's: BiometricAvailable
+// answers "" or a code (UV_NOT_AVAILABLE, UV_LOCKOUT);
+// SignWithUserVerification blocks its Go thread while the prompt (titled
+// prompt) runs and signs the 32-byte digest (DER signature); an outcome other
+// than success is an error whose message starts with UV_FAILED, UV_CANCELED,
+// UV_LOCKOUT, UV_KEY_INVALIDATED or UV_NOT_AVAILABLE (then ": " and any
+// detail). Public keys are PKIX DER or the 65-byte uncompressed point.
+type UserVerifiedKeyStore interface {
+	BiometricAvailable() string
+	GenerateUserVerifiedKey(alias string) ([]byte, error)
+	SignWithUserVerification(alias string, digest []byte, prompt string) ([]byte, error)
+	DeleteUserVerifiedKey(alias string) error
+}
+
 var (
 	mu       sync.RWMutex
 	current  *sdk.SDK
@@ -72,9 +90,12 @@ func log() *zerolog.Logger { return logPtr.Load() }
 // flowTimeoutMs and the app's configuration under "app"; "" means {}).
 // callback receives the events. storage and keys may be nil on desktops and in
 // tests: the pure-Go implementations are used then (file-backed under dataDir,
-// or in memory without one). A failed Start is remembered: Invoke answers
-// calls with its error until a Start succeeds or Close is called.
-func Start(configJSON string, callback Callback, storage SecureStorage, keys KeyStore) (err error) {
+// or in memory without one). biometric is the user-verified key store; nil
+// means the device has no biometric authenticator (the SDK reports the
+// fingerprint authenticator unavailable), except beside the pure-Go key store
+// (keys nil), which gets the pure-Go biometric. A failed Start is remembered:
+// Invoke answers calls with its error until a Start succeeds or Close is called.
+func Start(configJSON string, callback Callback, storage SecureStorage, keys KeyStore, biometric UserVerifiedKeyStore) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			log().Error().Str("panic", fmt.Sprint(p)).Bytes("stack", debug.Stack()).Msg("bridge.Start panicked")
@@ -105,7 +126,11 @@ func Start(configJSON string, callback Callback, storage SecureStorage, keys Key
 	if keys != nil {
 		ks = keys
 	}
-	s, serr := sdk.Start(cfg, st, ks, func(msg string) { callback.OnEvent(gjson.Get(msg, "params").Raw) })
+	var bio device.UserVerifiedKeyStore
+	if biometric != nil {
+		bio = biometric
+	}
+	s, serr := sdk.Start(cfg, st, ks, bio, func(msg string) { callback.OnEvent(gjson.Get(msg, "params").Raw) })
 	if serr != nil {
 		return fail(serr)
 	}

@@ -369,7 +369,7 @@ func TestConcurrentCalls(t *testing.T) {
 
 func TestStartTwice(t *testing.T) {
 	start(t, "")
-	err := bridge.Start("{}", newRecorder(), nil, nil)
+	err := bridge.Start("{}", newRecorder(), nil, nil, nil)
 	if err == nil {
 		t.Fatal("second Start succeeded")
 	}
@@ -404,7 +404,7 @@ func TestStartBadConfiguration(t *testing.T) {
 		{"bad app configuration", `{"app":{"serverUrl":"http://auth.example.com"}}`, newRecorder()},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			err := bridge.Start(c.cfg, c.cb, nil, nil)
+			err := bridge.Start(c.cfg, c.cb, nil, nil, nil)
 			if err == nil {
 				bridge.Close()
 				t.Fatal("Start succeeded")
@@ -447,7 +447,7 @@ func TestCallBeforeStart(t *testing.T) {
 // or Close forgets it.
 func TestInvokeAfterFailedStart(t *testing.T) {
 	bridge.Close()
-	err := bridge.Start(`{"platform":"Android!"}`, newRecorder(), nil, nil)
+	err := bridge.Start(`{"platform":"Android!"}`, newRecorder(), nil, nil, nil)
 	if err == nil {
 		bridge.Close()
 		t.Fatal("Start accepted a bad platform")
@@ -469,7 +469,7 @@ func TestInvokeAfterFailedStart(t *testing.T) {
 
 func TestCloseThenStartAgain(t *testing.T) {
 	r1 := newRecorder()
-	if err := bridge.Start("{}", r1, nil, nil); err != nil {
+	if err := bridge.Start("{}", r1, nil, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	bridge.Close()
@@ -489,7 +489,7 @@ func TestCloseThenStartAgain(t *testing.T) {
 
 func TestCloseAnswersPendingCalls(t *testing.T) {
 	r := newRecorder()
-	if err := bridge.Start("{}", r, nil, nil); err != nil {
+	if err := bridge.Start("{}", r, nil, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	defer bridge.Close()
@@ -552,7 +552,7 @@ type nativeKeys struct{ bridge.KeyStore }
 
 func TestStartWithNativeCapabilities(t *testing.T) {
 	r := newRecorder()
-	if err := bridge.Start(`{}`, r, nativeStorage{}, nativeKeys{}); err != nil {
+	if err := bridge.Start(`{}`, r, nativeStorage{}, nativeKeys{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	defer bridge.Close()
@@ -579,7 +579,7 @@ func (p panicky) OnError(int, string, string) {
 
 func TestPanickingNativeCodeIsContained(t *testing.T) {
 	p := panicky{calls: make(chan string, 10)}
-	if err := bridge.Start(`{"logLevel":"disabled"}`, p, nil, nil); err != nil {
+	if err := bridge.Start(`{"logLevel":"disabled"}`, p, nil, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	defer bridge.Close()
@@ -616,7 +616,7 @@ func TestConcurrentStart(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs <- bridge.Start(`{"logLevel":"disabled"}`, newRecorder(), nil, nil)
+			errs <- bridge.Start(`{"logLevel":"disabled"}`, newRecorder(), nil, nil, nil)
 		}()
 	}
 	wg.Wait()

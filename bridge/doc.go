@@ -2,10 +2,12 @@
 // native contract of the SDK is in bridge.go. Native shells (Kotlin, Objective-C)
 // only forward strings (DESIGN §3, §11):
 //
-//   - Start(configJSON, callback, storage, keys) once with the SDK configuration
+//   - Start(configJSON, callback, storage, keys, biometric) once with the SDK configuration
 //     (platform, data locations, log level, the app's configuration; see
 //     sdk.Config); a second Start fails with 8021. callback receives every
-//     event as the JSON text of its params.
+//     event as the JSON text of its params. storage, keys and biometric are
+//     the device capabilities (nil: the pure-Go ones; a nil biometric beside a
+//     native key store: no biometric authenticator).
 //   - Invoke(requestJSON, reply) returns at once; the call is answered through
 //     its own reply, exactly once (OnResult with the result's JSON text, or
 //     OnError with code, message and the error object's JSON text). Events a

@@ -184,7 +184,7 @@ func start(t testing.TB, config string) *recorder {
 		config = `{"logLevel":"disabled"}` // tests that check logging configure a logFile
 	}
 	r.t = t
-	if err := bridge.Start(config, r, nil, nil); err != nil {
+	if err := bridge.Start(config, r, nil, nil, nil); err != nil {
 		t.Fatalf("Start: %v", err)
 	}
 	t.Cleanup(bridge.Close)

@@ -28,7 +28,7 @@ var junkParams = []string{
 // that legitimately wait for the user are settled by Close).
 func TestEveryMethodRejectsJunk(t *testing.T) {
 	r := newRecorder()
-	if err := bridge.Start(`{"logLevel":"disabled"}`, r, nil, nil); err != nil {
+	if err := bridge.Start(`{"logLevel":"disabled"}`, r, nil, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	methods := bridge.DispatcherForTest().Methods()

@@ -13,8 +13,9 @@
 #           loaded into a desktop JVM; JUnit 5 tests of the generated Java API.
 #   kotlin  codegen'd TurboModule spec + the Kotlin React Native module and Cordova
 #           plugin compiled against react-android (Maven Central), cordova-android
-#           (npm) and android-all (Robolectric's jar); JUnit 5 tests of both modules
-#           against the real core.
+#           (npm), android-all (Robolectric's jar) and androidx.biometric (Maven);
+#           JUnit 5 tests of both modules and of the biometric key store against
+#           the real core.
 #   objc    clang -fsyntax-only -fobjc-arc of the iOS modules against React Native
 #           and Cordova headers from npm and the gobind headers, plus negative
 #           controls that must fail.
@@ -34,6 +35,20 @@ CORDOVA_ANDROID_VERSION=15.1.0
 CORDOVA_IOS_VERSION=8.1.1
 ANDROID_ALL_VERSION=15-robolectric-14663667-2   # Android 15, Java 17 class files (the 16/17 jars are Java 21)
 JUNIT_CONSOLE_VERSION=1.13.4
+# androidx.biometric (the biometric authenticator's prompt) and what its public
+# API's types extend (FragmentActivity's supertypes), from Maven: the versions
+# biometric 1.1.0's POM names. Compiled against only; nothing of them runs.
+ANDROIDX_ARTIFACTS=(
+	androidx.biometric:biometric:1.1.0:aar
+	androidx.fragment:fragment:1.2.5:aar
+	androidx.activity:activity:1.1.0:aar
+	androidx.core:core:1.3.2:aar
+	androidx.lifecycle:lifecycle-common:2.2.0:jar
+	androidx.lifecycle:lifecycle-runtime:2.2.0:aar
+	androidx.lifecycle:lifecycle-viewmodel:2.2.0:aar
+	androidx.savedstate:savedstate:1.0.0:aar
+	androidx.annotation:annotation:1.1.0:jar
+)
 MVN_DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 APT_PACKAGES=(clang libobjc-12-dev libgnustep-base-dev gnustep-make libblocksruntime-dev android-liblog-dev maven unzip)
 
@@ -123,6 +138,18 @@ setup() {
 	aar=$(mvn_get "com.facebook.react:react-android:$RN_VERSION:aar:release")
 	RN_CLASSES_JAR=$N/react-android-$RN_VERSION-classes.jar
 	[[ -f $RN_CLASSES_JAR ]] || unzip -p "$aar" classes.jar >"$RN_CLASSES_JAR"
+	local coords path jar
+	ANDROIDX_CP=
+	mkdir -p "$N/androidx"
+	for coords in "${ANDROIDX_ARTIFACTS[@]}"; do
+		path=$(mvn_get "$coords")
+		jar=$path
+		if [[ $path == *.aar ]]; then # an AAR's classes are its classes.jar
+			jar=$N/androidx/$(basename "$path" .aar).jar
+			[[ -s $jar ]] || unzip -p "$path" classes.jar >"$jar"
+		fi
+		ANDROIDX_CP+=${ANDROIDX_CP:+:}$jar
+	done
 	echo "tools ready: gobind $xm, react-native $RN_VERSION, kotlin $KOTLIN_VERSION, cordova-android $CORDOVA_ANDROID_VERSION, cordova-ios $CORDOVA_IOS_VERSION"
 }
 
@@ -152,7 +179,7 @@ gobind_stage() {
 	log "gobind: Java + Objective-C bindings of ./bridge"
 	if run_gobind "$GEN" github.com/openmobileauth/oma/bridge &&
 		[[ -f $GEN/java/org/openmobileauth/oma/bridge/Bridge.java && -f $GEN/src/gobind/OMABridge.objc.h ]] &&
-		grep -q 'public static native void start(String configJSON, Callback callback, SecureStorage storage, KeyStore keys) throws Exception;' \
+		grep -q 'public static native void start(String configJSON, Callback callback, SecureStorage storage, KeyStore keys, UserVerifiedKeyStore biometric) throws Exception;' \
 			"$GEN/java/org/openmobileauth/oma/bridge/Bridge.java" &&
 		grep -q 'FOUNDATION_EXPORT BOOL OMABridgeStart(' "$GEN/src/gobind/OMABridge.objc.h"; then
 		echo "gobind: ok (no skipped symbols; Java org.openmobileauth.oma.bridge.Bridge, ObjC OMABridge.objc.h)"
@@ -236,7 +263,7 @@ kotlin_stage() {
 		"$cdv"/{CordovaPlugin,CallbackContext,PluginResult,CordovaWebView,CordovaInterface,CordovaArgs,CordovaPreferences}.java || return 1
 
 	# 3. The module sources, exactly as the Gradle build compiles them.
-	local cp_main="$CLS/gobind:$CLS/spec:$RN_CLASSES_JAR:$CLS/cordova:$ANDROID_ALL_JAR:$jsr305:$proguard"
+	local cp_main="$CLS/gobind:$CLS/spec:$RN_CLASSES_JAR:$CLS/cordova:$ANDROID_ALL_JAR:$ANDROIDX_CP:$jsr305:$proguard"
 	rm -rf "$CLS/kotlin-main" "$CLS/kotlin-test" && mkdir -p "$CLS/kotlin-main" "$CLS/kotlin-test"
 	"$kotlinc" -jvm-target 17 -Werror -no-reflect -d "$CLS/kotlin-main" -cp "$cp_main" \
 		$(find "$ROOT/native-android/src/main/java" "$ROOT/native-android/src/cordova/java" -name '*.kt') || return 1

@@ -46,7 +46,7 @@ func run(args []string, in io.Reader, out, errOut io.Writer) int {
 	}
 	w := newOutput(out)
 	cfg := sdk.Config{DataDir: *dataDir, LogLevel: *logLevel, MaxRequestSize: *maxRequest}
-	core, err := sdk.Start(cfg, nil, nil, w.OnMessage)
+	core, err := sdk.Start(cfg, nil, nil, nil, w.OnMessage)
 	if err != nil {
 		w.close()
 		fmt.Fprintln(errOut, "bridgehost:", err)

@@ -80,7 +80,7 @@ func (r reply) OnError(code int, message, errorJSON string) {
 func startCore(dataDir, logLevel, softBiometric string) (*core, error) {
 	c := &core{events: make(chan event, 64)}
 	cfg, _ := json.Marshal(map[string]string{"dataDir": dataDir, "logLevel": logLevel, "softBiometric": softBiometric})
-	if err := bridge.Start(string(cfg), c, nil, nil); err != nil {
+	if err := bridge.Start(string(cfg), c, nil, nil, nil); err != nil {
 		var e sdkError
 		if json.Unmarshal([]byte(err.Error()), &e) == nil && e.Code != 0 {
 			return nil, &e

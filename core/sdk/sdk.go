@@ -87,7 +87,12 @@ func New(o Options) (*SDK, error) {
 // for those that are nil (file-backed under dataDir, in memory without one),
 // the platform, the app configuration and the flow timeout. sink receives the
 // events. Failures are 8001 errors.
-func Start(cfg Config, storage device.Storage, keys device.KeyStore, sink dispatch.Sink) (s *SDK, err error) {
+//
+// bio is the user-verified key store of the biometric authenticator. When it
+// is nil, a core with the pure-Go key store (keys nil: desktop, tests, the
+// terminal phone) gets the pure-Go biometric beside it; a core given a
+// platform key store gets none: the device offers no biometric authenticator.
+func Start(cfg Config, storage device.Storage, keys device.KeyStore, bio device.UserVerifiedKeyStore, sink dispatch.Sink) (s *SDK, err error) {
 	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
@@ -113,7 +118,6 @@ func Start(cfg Config, storage device.Storage, keys device.KeyStore, sink dispat
 	// Desktop, tests and the terminal phone (no platform key store given):
 	// the pure-Go biometric (device.SoftBiometric, every prompt succeeds
 	// unless scripted) keeps its keys beside the soft keys.
-	var bio device.UserVerifiedKeyStore
 	var soft *device.SoftBiometric
 	if storage == nil || keys == nil {
 		var backing device.Storage = device.NewMemStorage()
@@ -137,9 +141,11 @@ func Start(cfg Config, storage device.Storage, keys device.KeyStore, sink dispat
 				kdir = kfs
 			}
 			keys = device.NewSoftKeyStore(kdir)
-			soft = device.NewSoftBiometric(kdir)
-			soft.Script(cfg.SoftBiometricScript()...)
-			bio = soft
+			if bio == nil {
+				soft = device.NewSoftBiometric(kdir)
+				soft.Script(cfg.SoftBiometricScript()...)
+				bio = soft
+			}
 		}
 	}
 	s, err = New(Options{

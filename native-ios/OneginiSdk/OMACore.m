@@ -67,7 +67,7 @@ NSString *const OMAAppConfigResource = @"oma-config";
   if (!OMABridgeIsStarted()) {
     NSError *error = nil;
     if (!OMABridgeStart([self configJSON], _callback, [[OMAKeychainStorage alloc] init],
-                        [[OMASecureEnclaveKeyStore alloc] init], &error)) {
+                        [[OMASecureEnclaveKeyStore alloc] init], nil, &error)) {
       NSLog(@"OneginiSdk: core start failed: %@", error.localizedDescription);
     }
   }

@@ -92,7 +92,7 @@ class BridgeJniTest {
     @BeforeAll
     static void start() throws Exception {
         assertFalse(Bridge.isStarted());
-        Bridge.start("{\"logLevel\":\"disabled\"}", recorder, null, null);
+        Bridge.start("{\"logLevel\":\"disabled\"}", recorder, null, null, null);
         assertTrue(Bridge.isStarted());
     }
 
@@ -114,7 +114,7 @@ class BridgeJniTest {
     @Test
     @Order(2)
     void secondStartThrowsWithCode() throws Exception {
-        Exception e = assertThrows(Exception.class, () -> Bridge.start("{}", recorder, null, null));
+        Exception e = assertThrows(Exception.class, () -> Bridge.start("{}", recorder, null, null, null));
         JSONObject err = new JSONObject(e.getMessage());
         assertEquals(8021, err.getInt("code"));
         assertEquals("sdk", err.getString("domain"));
@@ -206,7 +206,7 @@ class BridgeJniTest {
         assertTrue(recorder.latch.await(10, TimeUnit.SECONDS), "Invoke before Start must still answer its reply");
         assertEquals(8020, new JSONObject(recorder.responses.get(6L)).getJSONObject("error").getInt("code"));
         // Start works again after Close.
-        Bridge.start("{\"logLevel\":\"disabled\"}", recorder, null, null);
+        Bridge.start("{\"logLevel\":\"disabled\"}", recorder, null, null, null);
         assertTrue(Bridge.isStarted());
     }
 
@@ -243,7 +243,7 @@ class BridgeJniTest {
     void javaCapabilityExceptionsBecomeGoErrors() throws Exception {
         Bridge.close();
         FailingStorage storage = new FailingStorage();
-        Bridge.start("{\"logLevel\":\"disabled\"}", recorder, storage, new UnusedKeys());
+        Bridge.start("{\"logLevel\":\"disabled\"}", recorder, storage, new UnusedKeys(), null);
         JSONObject r = new JSONObject(Bridge.callSync(
             "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"startClient\",\"params\":{\"serverUrl\":\"http://127.0.0.1:1\"}}"));
         assertTrue(storage.gets.get() > 0, "the core never called the Java storage");

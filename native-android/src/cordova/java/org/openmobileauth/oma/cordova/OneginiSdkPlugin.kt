@@ -27,8 +27,11 @@ class OneginiSdkPlugin @JvmOverloads constructor(
     private val generation = java.util.concurrent.atomic.AtomicInteger()
 
     override fun pluginInitialize() {
-        if (options == null) options = OmaOptions.forAndroid(cordova.context)
+        if (options == null) options = androidOptions()
     }
+
+    /** Production options; the biometric prompt shows over Cordova's activity (an AppCompatActivity). */
+    private fun androidOptions(): OmaOptions = OmaOptions.forAndroid(cordova.context) { cordova.activity }
 
     /** Answers one `invoke` callback; the core calls it exactly once, on a Go thread. */
     private class CallbackReply(private val cb: CallbackContext) : Reply {
@@ -59,7 +62,7 @@ class OneginiSdkPlugin @JvmOverloads constructor(
 
     private fun invoke(requestJson: String, reply: Reply) {
         val gen = generation.get()
-        val opts = options ?: OmaOptions.forAndroid(cordova.context).also { options = it }
+        val opts = options ?: androidOptions().also { options = it }
         OmaCore.attach(this)
         OmaCore.submit {
             if (generation.get() != gen) reply.onError(OmaCore.NOT_STARTED, "page reloaded", null) else OmaCore.invoke(opts, requestJson, reply)

@@ -41,6 +41,10 @@ object OmaCore {
     @Volatile
     private var listener: Listener? = null
 
+    /** The capabilities the running core was started with (closed when it stops). */
+    @Volatile
+    private var started: DeviceCapabilities? = null
+
     /** The last exception a listener or reply threw (logged, never thrown back into Go). */
     @Volatile
     var lastListenerError: Throwable? = null
@@ -84,7 +88,8 @@ object OmaCore {
         if (!Bridge.isStarted()) {
             try {
                 val caps = options.capabilities()
-                Bridge.start(options.configJson(), callback, caps.storage, caps.keys)
+                started = caps
+                Bridge.start(options.configJson(), callback, caps.storage, caps.keys, caps.biometric)
             } catch (e: Exception) {
                 runCatching { android.util.Log.w("OneginiSdk", "core start failed: ${e.message}") }
             }
@@ -99,11 +104,17 @@ object OmaCore {
     /**
      * Detaches [l] (if it is still the listener) and stops the core on the bridge
      * thread; the core answers every call still running (9006) before it stops.
-     * Returns at once.
+     * An open biometric prompt is closed first (the call waiting for it answers
+     * UV_CANCELED), so the close never waits for the user. Returns at once.
      */
     fun shutdown(l: Listener) {
         if (listener === l) listener = null
-        executor.execute { Bridge.close() }
+        started?.let { caps -> guard { caps.close() } }
+        executor.execute {
+            started?.let { caps -> guard { caps.close() } }
+            started = null
+            Bridge.close()
+        }
     }
 
     /** Waits until every task submitted so far has run (for tests and shutdown hooks). */

@@ -1,5 +1,6 @@
 package org.openmobileauth.oma.android
 
+import android.app.Activity
 import android.content.Context
 import java.io.File
 import java.io.FileNotFoundException
@@ -35,13 +36,18 @@ class OmaOptions @JvmOverloads constructor(
         /** The asset holding the app's configuration. */
         const val APP_CONFIG_ASSET = "oma-config.json"
 
-        /** Production options: `<files dir>/oma`, the Android Keystore capabilities and the `oma-config.json` asset. */
+        /**
+         * Production options: `<files dir>/oma`, the Android Keystore capabilities
+         * (the biometric prompt shows over [activity], the app's current
+         * FragmentActivity) and the `oma-config.json` asset.
+         */
         @JvmStatic
-        fun forAndroid(context: Context): OmaOptions {
+        @JvmOverloads
+        fun forAndroid(context: Context, activity: () -> Activity? = { null }): OmaOptions {
             val app = context.applicationContext ?: context
             return OmaOptions(
                 dataDir = { File(app.filesDir, "oma") },
-                capabilities = { AndroidDeviceCapabilities(app) },
+                capabilities = { AndroidDeviceCapabilities(app, activity) },
                 appConfig = { readAsset(app, APP_CONFIG_ASSET) },
             )
         }

@@ -21,7 +21,8 @@ import org.openmobileauth.oma.bridge.Reply
  */
 class OneginiSdkModule @JvmOverloads constructor(
     context: ReactApplicationContext,
-    private val options: OmaOptions = OmaOptions.forAndroid(context),
+    // The biometric prompt shows over the current activity (a ReactActivity is a FragmentActivity).
+    private val options: OmaOptions = OmaOptions.forAndroid(context) { context.currentActivity },
     private val maps: MapFactory = MapFactory.Native,
 ) : NativeOneginiSdkSpec(context), OmaCore.Listener {
 
