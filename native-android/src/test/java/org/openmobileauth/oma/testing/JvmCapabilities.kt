@@ -6,6 +6,7 @@ import java.security.Signature
 import java.security.spec.ECGenParameterSpec
 import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.CopyOnWriteArrayList
+import org.openmobileauth.oma.android.BiometricKeyStore
 import org.openmobileauth.oma.android.DeviceCapabilities
 import org.openmobileauth.oma.bridge.KeyStore
 import org.openmobileauth.oma.bridge.SecureStorage
@@ -16,7 +17,10 @@ import org.openmobileauth.oma.bridge.SecureStorage
  * core's SHA-256 digest, absent storage entry → null), recording every call, so
  * tests see the Go core drive native capabilities through the JNI glue.
  */
-class JvmCapabilities : DeviceCapabilities {
+class JvmCapabilities(
+    /** The biometric capability (null: the device offers none). */
+    override val biometric: BiometricKeyStore? = null,
+) : DeviceCapabilities {
     val calls = CopyOnWriteArrayList<String>()
     val entries = ConcurrentHashMap<String, ByteArray>()
     private val pairs = ConcurrentHashMap<String, KeyPair>()
@@ -48,5 +52,11 @@ class JvmCapabilities : DeviceCapabilities {
         }
 
         override fun deleteKey(alias: String) { calls.add("deleteKey"); pairs.remove(alias) }
+    }
+
+    /** The core is stopping (OmaCore.shutdown): open biometric prompts end. */
+    override fun close() {
+        calls.add("close")
+        biometric?.close()
     }
 }

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit
  * named by the system property oma.tokenserver) on a free 127.0.0.1 port with a
  * fresh SQLite store, ready when /healthz answers. The store holds one
  * application, [APP_ID], that only the android platform may register with
- * (DESIGN §10), so a registration proves the module reported its platform.
+ * (DESIGN §10), so a registration proves the module reported its platform,
+ * and one user, [USER], who can log in on its login page ([WebLogin]).
  */
 class TokenServer private constructor(private val process: Process, private val dir: File, val baseUrl: String) : AutoCloseable {
     override fun close() {
@@ -27,7 +28,12 @@ class TokenServer private constructor(private val process: Process, private val 
         /** The application the tests register as (android only). */
         const val APP_ID = "jvm-android"
 
-        fun start(): TokenServer {
+        /** The user who logs in on the login page, and the password. */
+        const val USER = "jvm-user"
+        const val PASSWORD = "jvm-password-7391"
+
+        /** Starts the server; [serveArgs] go to `tokenserver serve` (e.g. --no-rate-limits). */
+        fun start(vararg serveArgs: String): TokenServer {
             val bin = System.getProperty("oma.tokenserver")
                 ?: error("system property oma.tokenserver (the tokenserver binary) is not set")
             val dir = Files.createTempDirectory("oma-tokenserver").toFile()
@@ -39,8 +45,12 @@ class TokenServer private constructor(private val process: Process, private val 
             ).redirectErrorStream(true).start()
             val appOut = app.inputStream.bufferedReader().readText()
             check(app.waitFor(20, TimeUnit.SECONDS) && app.exitValue() == 0) { "tokenserver app create failed: $appOut" }
+            val user = ProcessBuilder(bin, "user", "create", "--store", store, "--username", USER, "--password", PASSWORD)
+                .redirectErrorStream(true).start()
+            val userOut = user.inputStream.bufferedReader().readText()
+            check(user.waitFor(20, TimeUnit.SECONDS) && user.exitValue() == 0) { "tokenserver user create failed: $userOut" }
             val p = ProcessBuilder(
-                bin, "serve", "--listen", "127.0.0.1:$port", "--store", store, "--log-level", "warn",
+                bin, "serve", "--listen", "127.0.0.1:$port", "--store", store, "--log-level", "warn", *serveArgs,
             ).redirectError(ProcessBuilder.Redirect.INHERIT).start()
             // Drain stdout (the seed banner) so the server never blocks on it.
             Thread({ BufferedReader(InputStreamReader(p.inputStream)).useLines { it.forEach { } } }, "tokenserver-stdout")
