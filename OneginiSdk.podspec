@@ -18,7 +18,7 @@ Pod::Spec.new do |s|
   s.source_files = "native-ios/OneginiSdk/*.{h,m}"
   s.exclude_files = "native-ios/OneginiSdk/OneginiSdkPlugin.{h,m}"
   s.vendored_frameworks = "native-ios/OmaBridge.xcframework"
-  s.frameworks = "Security"
+  s.frameworks = "Security", "LocalAuthentication"
   s.requires_arc = true
 
   # React Native's helper adds React-Core and, with the new architecture, the

@@ -45,6 +45,7 @@ FOUNDATION_EXPORT NSString *const OMAAppConfigResource;
 + (NSString *)errorJSONWithCode:(long)code message:(NSString *)message;
 /// Detaches listener (if still attached) and closes the core on the bridge
 /// queue; the core answers every call still running (9006) before it stops.
+/// An open biometric prompt is ended first.
 - (void)shutdownListener:(id<OMACoreListener>)listener;
 @end
 

@@ -1,4 +1,5 @@
 #import "OMACore.h"
+#import "OMABiometricKeyStore.h"
 #import "OMAKeychainStorage.h"
 #import "OMASecureEnclaveKeyStore.h"
 
@@ -20,6 +21,7 @@ NSString *const OMAAppConfigResource = @"oma-config";
 @implementation OMACore {
   dispatch_queue_t _queue;
   OMACoreCallback *_callback;
+  OMABiometricKeyStore *_biometric; // the running core's (closed when it stops)
 }
 
 + (instancetype)shared {
@@ -66,8 +68,12 @@ NSString *const OMAAppConfigResource = @"oma-config";
 - (void)invoke:(NSString *)requestJSON reply:(id<OMABridgeReply>)reply {
   if (!OMABridgeIsStarted()) {
     NSError *error = nil;
+    OMABiometricKeyStore *biometric = [[OMABiometricKeyStore alloc] init];
+    @synchronized(self) {
+      _biometric = biometric;
+    }
     if (!OMABridgeStart([self configJSON], _callback, [[OMAKeychainStorage alloc] init],
-                        [[OMASecureEnclaveKeyStore alloc] init], nil, &error)) {
+                        [[OMASecureEnclaveKeyStore alloc] init], biometric, &error)) {
       NSLog(@"OneginiSdk: core start failed: %@", error.localizedDescription);
     }
   }
@@ -82,7 +88,18 @@ NSString *const OMAAppConfigResource = @"oma-config";
 
 - (void)shutdownListener:(id<OMACoreListener>)listener {
   if (_callback.listener == listener) _callback.listener = nil;
+  // An open Face ID / Touch ID sheet ends first (its call answers UV_CANCELED),
+  // so the close never waits for the user.
+  OMABiometricKeyStore *biometric;
+  @synchronized(self) {
+    biometric = _biometric;
+  }
+  [biometric close];
   dispatch_async(_queue, ^{
+    @synchronized(self) {
+      [self->_biometric close];
+      self->_biometric = nil;
+    }
     OMABridgeClose();
   });
 }

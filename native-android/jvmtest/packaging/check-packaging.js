@@ -23,7 +23,7 @@ if (!exists(pkgFile)) problems.push(`autolinked package ${pkgClass} not found at
 
 // Cordova plugin.xml.
 const xml = fs.readFileSync(path.join(root, 'plugin.xml'), 'utf8');
-const built = new Set(['dist/cordova/onegini.js', 'native-android/libs/oma.aar', 'native-ios/OmaBridge.xcframework', 'Security.framework']);
+const built = new Set(['dist/cordova/onegini.js', 'native-android/libs/oma.aar', 'native-ios/OmaBridge.xcframework', 'Security.framework', 'LocalAuthentication.framework']); // system frameworks and build outputs
 const srcs = [...xml.matchAll(/\bsrc="([^"]+)"/g)].map((m) => m[1]);
 for (const s of srcs) if (!built.has(s) && !exists(s)) problems.push(`plugin.xml: ${s} does not exist`);
 const wanted = [

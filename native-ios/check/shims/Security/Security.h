@@ -24,9 +24,12 @@ typedef CFStringRef SecKeyAlgorithm;
 typedef CFOptionFlags SecAccessControlCreateFlags;
 enum {
   errSecSuccess = 0,
+  errSecUserCanceled = -128,
+  errSecAuthFailed = -25293,
   errSecItemNotFound = -25300,
 };
 enum {
+  kSecAccessControlBiometryCurrentSet = 1u << 3,
   kSecAccessControlPrivateKeyUsage = 1u << 30,
 };
 
@@ -38,6 +41,7 @@ extern const CFStringRef kSecAttrAccount;
 extern const CFStringRef kSecAttrAccessible;
 extern const CFStringRef kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly;
 extern const CFStringRef kSecAttrAccessibleWhenUnlockedThisDeviceOnly;
+extern const CFStringRef kSecAttrAccessibleWhenPasscodeSetThisDeviceOnly;
 extern const CFStringRef kSecAttrAccessControl;
 extern const CFStringRef kSecAttrApplicationTag;
 extern const CFStringRef kSecAttrKeyType;
@@ -52,6 +56,7 @@ extern const CFStringRef kSecReturnRef;
 extern const CFStringRef kSecMatchLimit;
 extern const CFStringRef kSecMatchLimitOne;
 extern const CFStringRef kSecValueData;
+extern const CFStringRef kSecUseAuthenticationContext;
 extern const SecKeyAlgorithm kSecKeyAlgorithmECDSASignatureDigestX962SHA256;
 
 OSStatus SecItemCopyMatching(CFDictionaryRef query, CFTypeRef *result);
