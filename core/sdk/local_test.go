@@ -72,6 +72,7 @@ func TestCallsBeforeStartClientAre8020(t *testing.T) {
 		api.MethodGetIdentityProviders:                         {},
 		api.MethodSubmitCustomRegistrationAction:               {"identityProviderId": "letter", "token": "code"},
 		api.MethodCancelCustomRegistration:                     {"message": "not now"},
+		api.MethodStartSingleSignOn:                            {"url": "https://bank.example/dashboard"},
 	}
 	for _, m := range api.MethodNames() {
 		if m == api.MethodStartClient || m == api.MethodPing || m == api.MethodGetVersion {

@@ -74,6 +74,7 @@ func (u *Users) Register(d *dispatch.Dispatcher) error {
 		api.AuthenticateUserImplicitly.Handle(u.authenticateUserImplicitly),
 		api.AuthenticateDeviceForResource.Handle(u.authenticateDeviceForResource),
 		api.GetImplicitlyAuthenticatedUserProfile.Handle(u.getImplicitlyAuthenticatedUserProfile),
+		api.StartSingleSignOn.Handle(u.startSingleSignOn),
 	}, u.registerAuthenticatorMethods()...)...)
 }
 

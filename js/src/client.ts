@@ -17,6 +17,7 @@ import type {
   PendingMobileAuthRequest,
   PushEnrollParams,
   PushEnrollResult,
+  SingleSignOnData,
 } from './generated/contract';
 import type { EventParams, Transport } from './transport';
 import type { AuthData, Config, Profile, ResourceResponse, ResourcesDetails } from './types';
@@ -375,6 +376,19 @@ export interface OneginiSdkApi {
 
   /** The profile of the valid implicit token (9026 when none). */
   getImplicitlyAuthenticatedUserProfile(): Promise<Profile>;
+
+  /**
+   * App-to-web single sign-on: a one-time URL (valid about a minute) that, opened in
+   * the browser, signs it in as the authenticated user at the Token Server and lands
+   * on `url`, which must be one of the single sign-on targets the operator
+   * allow-listed for the app's application (exact match).
+   * @example
+   * const { url } = await OneginiSdk.startSingleSignOn('https://bank.example/personal/dashboard');
+   * await Linking.openURL(url);
+   * @throws 9010 no authenticated user, 10023 (`SDKError.SingleSignOnDisabled`) a target
+   *   the application does not list, 8009 not an absolute http(s) URL.
+   */
+  startSingleSignOn(url: string): Promise<SingleSignOnData>;
 }
 
 /** Where a client gets its transport: a transport, or a function called on first use. */
@@ -664,6 +678,8 @@ export function createOneginiSdk(source: TransportSource): OneginiSdkInstance {
     },
 
     getImplicitlyAuthenticatedUserProfile: (): Promise<Profile> => call('getImplicitlyAuthenticatedUserProfile', {}),
+
+    startSingleSignOn: (url: string): Promise<SingleSignOnData> => call('startSingleSignOn', { url }),
   };
   return api;
 }

@@ -11,7 +11,7 @@ export type {
   CustomRegistrationEvent,
   SdkEvent,
 } from './events';
-export type { IdentityProvider, CustomInfo } from './generated/contract';
+export type { IdentityProvider, CustomInfo, SingleSignOnData } from './generated/contract';
 
 import type {
   AuthData as CoreAuthData,

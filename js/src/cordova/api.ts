@@ -54,6 +54,14 @@ export interface CordovaProfile {
   profileId: string;
 }
 
+/** What user.getAppToWebSingleSignOn resolves to (the plugin's names). */
+export interface CordovaSingleSignOn {
+  /** The one-time URL to open in the browser. */
+  redirectUri: string;
+  /** The token parameter of redirectUri, as a convenience. */
+  token: string;
+}
+
 /** What registration and authentication resolve to. */
 export interface CordovaAuthResult {
   userProfile: CordovaProfile;
@@ -292,6 +300,12 @@ export interface Onegini {
     authenticateImplicitly(options: { profileId: string; scopes?: string[] } | string, success?: Cb<void>, failure?: ErrCb): Promise<void>;
     /** The implicitly authenticated profile (9026 when none). */
     getImplicitlyAuthenticatedUserProfile(success?: Cb<CordovaProfile>, failure?: ErrCb): Promise<CordovaProfile>;
+    /**
+     * App-to-web single sign-on (`{targetUri}` or the URL): resolves `{redirectUri, token}`,
+     * the one-time URL to open in the browser (9010 no authenticated user, 10023 a target
+     * the application does not allow-list).
+     */
+    getAppToWebSingleSignOn(options: { targetUri: string } | string, success?: Cb<CordovaSingleSignOn>, failure?: ErrCb): Promise<CordovaSingleSignOn>;
   };
   device: {
     /** Authenticates this app instance for anonymous resources (`{scopes?}`; the server's device scopes, default read). */
@@ -726,6 +740,16 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
       },
       getImplicitlyAuthenticatedUserProfile(success?: Cb<CordovaProfile>, failure?: ErrCb): Promise<CordovaProfile> {
         return withCallbacks(sdk.getImplicitlyAuthenticatedUserProfile().then(toCordovaProfile), success, failure);
+      },
+      getAppToWebSingleSignOn(options: { targetUri: string } | string, success?: Cb<CordovaSingleSignOn>, failure?: ErrCb): Promise<CordovaSingleSignOn> {
+        let p: Promise<CordovaSingleSignOn>;
+        try {
+          const target = typeof options === 'string' ? options : optionsObject('user.getAppToWebSingleSignOn', options).targetUri;
+          p = sdk.startSingleSignOn(target as string).then((r) => ({ redirectUri: r.url, token: r.token }));
+        } catch (err) {
+          p = rejected(err);
+        }
+        return withCallbacks(p, success, failure);
       },
     },
     device: {

@@ -71,6 +71,7 @@ export const Methods = {
   handlePendingMobileAuthWithPushRequest: 'handlePendingMobileAuthWithPushRequest',
   ping: 'ping',
   getVersion: 'getVersion',
+  startSingleSignOn: 'startSingleSignOn',
 } as const;
 
 /** A method name of the core. */
@@ -330,6 +331,18 @@ export interface ScopesParams {
   scopes?: string[] | null;
 }
 
+export interface SingleSignOnData {
+  /** The one-time sign-on URL on the Token Server: open it in the browser (valid about a minute, once). */
+  url: string;
+  /** The url's token parameter, as a convenience. */
+  token: string;
+}
+
+export interface SingleSignOnParams {
+  /** The target page: an absolute http(s) URL the operator allow-listed for this application (exact match). */
+  url: string;
+}
+
 export interface StartClientParams {
   /** The Token Server's base URL; https except on loopback or with allowInsecureHttp (8001 when missing). */
   serverUrl?: string | null;
@@ -503,6 +516,8 @@ export interface MethodTypes {
   ping: { params: NoParams; result: PingResult };
   /** The core's version and protocol (answered by the dispatcher). */
   getVersion: { params: NoParams; result: VersionResult };
+  /** Asks the server for a one-time, short-lived URL that signs the browser in as the authenticated user and lands on url, which must be one of the application's allow-listed single sign-on targets (10023 otherwise; 9010 without an authenticated user). Open the returned url in the browser. */
+  startSingleSignOn: { params: SingleSignOnParams; result: SingleSignOnData };
 }
 
 /** The params type of method M. */
@@ -559,6 +574,7 @@ export const MethodErrors: { readonly [M in MethodName]: readonly number[] } = {
   handlePendingMobileAuthWithPushRequest: [8000, 8009, 8020, 9000, 9001, 9006, 9007, 9020, 9021, 9029, 10000, 10013, 10018],
   ping: [8000, 8009],
   getVersion: [8000, 8009],
+  startSingleSignOn: [8000, 8009, 8020, 9000, 9001, 9002, 9003, 9010, 9012, 10000, 10023],
 };
 
 /** Payload of ONEWELCOME_PIN_CREATE_NOTIFICATION. */
@@ -1573,6 +1589,45 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
     ],
     "additionalProperties": false
   },
+  "SingleSignOnData": {
+    "type": "object",
+    "properties": {
+      "token": {
+        "type": "string",
+        "description": "The url's token parameter, as a convenience."
+      },
+      "url": {
+        "type": "string",
+        "description": "The one-time sign-on URL on the Token Server: open it in the browser (valid about a minute, once)."
+      }
+    },
+    "x-order": [
+      "url",
+      "token"
+    ],
+    "required": [
+      "url",
+      "token"
+    ],
+    "additionalProperties": false
+  },
+  "SingleSignOnParams": {
+    "type": "object",
+    "properties": {
+      "url": {
+        "type": "string",
+        "description": "The target page: an absolute http(s) URL the operator allow-listed for this application (exact match).",
+        "minLength": 1
+      }
+    },
+    "x-order": [
+      "url"
+    ],
+    "required": [
+      "url"
+    ],
+    "additionalProperties": false
+  },
   "StartClientParams": {
     "type": "object",
     "properties": {
@@ -2228,6 +2283,14 @@ export const MethodSchemas: { readonly [M in MethodName]: { params: JsonSchema; 
     },
     "result": {
       "type": "null"
+    }
+  },
+  "startSingleSignOn": {
+    "params": {
+      "$ref": "#/$defs/SingleSignOnParams"
+    },
+    "result": {
+      "$ref": "#/$defs/SingleSignOnData"
     }
   },
   "submitCustomRegistrationAction": {
