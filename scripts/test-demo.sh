@@ -5,6 +5,7 @@
 # runs with Node's test runner:
 #   e2e/demo.test.mjs        headless Chromium on the demo page, answered by the terminal phone
 #   e2e/quickstart.test.mjs  the README quick start's commands, as written, in a clean copy
+#   e2e/sso.test.mjs         app-to-web single sign-on: phone sso, Chromium lands signed in
 # Screenshots go to artifacts/. Exits non-zero on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +28,8 @@ fi
 mkdir -p build/e2e artifacts
 go build -o build/e2e/demo ./cmd/demo
 go build -o build/e2e/phone ./cmd/phone
+go build -o build/e2e/tokenserver ./cmd/tokenserver
 
 export OMA_E2E_BIN=$ROOT/build/e2e OMA_ARTIFACTS=$ROOT/artifacts
 cd e2e
-node --test --test-concurrency=1 demo.test.mjs quickstart.test.mjs antifatigue.test.mjs
+node --test --test-concurrency=1 demo.test.mjs quickstart.test.mjs antifatigue.test.mjs sso.test.mjs

@@ -27,6 +27,8 @@ func hint(cmd string, err error) string {
 			return "the PIN was wrong too many times, so the registration was removed from this phone and the server: run 'phone register' to register again"
 		}
 		return "the server no longer knows this registration (removed there): run 'phone register' to register again"
+	case dispatch.CodeSingleSignOnDisabled:
+		return "the server does not allow single sign-on to this address for the app: the operator adds it with 'tokenserver app update --id oma-app --sso-target URL' (exact match)"
 	case dispatch.CodeRequestNotFound:
 		if se.Data["reason"] == "expired" {
 			return "the request expired before it was answered: ask the site for a new code (the demo page's 'New code' button) and scan that one"

@@ -48,6 +48,9 @@ Commands:
   pending      answer the open push requests (the pull path)
   biometric    authenticate, then register the fingerprint authenticator (scripted
                on this phone: see --biometric) and make it the preferred one
+  sso URL      authenticate, then print a one-time address that signs a browser in
+               as the user and opens URL (app-to-web single sign-on; the operator
+               allow-lists URL: tokenserver app update --id oma-app --sso-target URL)
 
 Flags:
 `
@@ -145,6 +148,8 @@ func run(args []string, in io.Reader, out, errOut io.Writer) int {
 		err = p.withCore(pos, 0, p.pending)
 	case "biometric":
 		err = p.withCore(pos, 0, p.registerBiometric)
+	case "sso":
+		err = p.withCore(pos, 1, p.sso)
 	default:
 		err = usageError{fmt.Sprintf("unknown command %q (run phone --help)", cmd)}
 	}
