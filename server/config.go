@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/openmobileauth/oma/server/deps"
+	"github.com/openmobileauth/oma/server/egress"
 	"github.com/openmobileauth/oma/server/enrollpolicy"
 	"github.com/openmobileauth/oma/server/oauthscope"
 	"github.com/openmobileauth/oma/server/outbox"
@@ -148,7 +149,18 @@ type Config struct {
 	PushBackoff      time.Duration // back-off base on repeated creation per user (default 2s; negative: none)
 	PushBackoffMax   time.Duration // default 5m
 	PushBackoffReset time.Duration // a quiet gap that ends a streak (default 10m)
-	CallbackClient   *http.Client  // default: timeouts from Callbacks.Timeout, no redirects
+	CallbackClient   *http.Client  // default: the egress guard's client (timeouts from Callbacks.Timeout, no redirects)
+
+	// AllowPrivateEgress lets relying-party callbacks, custom-registration
+	// webhooks and the audit webhook reach loopback, private, link-local and
+	// other internal addresses (server/egress). Off, those are refused when
+	// a request is created (literal addresses) and at dial time (every
+	// resolved address). Web Push endpoints keep their own switch
+	// (WebPushConfig.AllowPrivateEndpoints): they come from devices.
+	AllowPrivateEgress bool
+	// EgressResolver looks up the host names of callbacks, webhooks and push
+	// endpoints (nil: the system resolver; tests give a fixed table).
+	EgressResolver egress.Resolver
 
 	// The audit webhook (issue 16; server/auditwebhook): every audit record
 	// is also queued in the store and POSTed to AuditWebhookURL, signed

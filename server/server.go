@@ -18,6 +18,7 @@ import (
 	"github.com/openmobileauth/oma/server/ca"
 	"github.com/openmobileauth/oma/server/deps"
 	"github.com/openmobileauth/oma/server/device"
+	"github.com/openmobileauth/oma/server/egress"
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/metrics"
 	"github.com/openmobileauth/oma/server/oauth"
@@ -117,6 +118,27 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			SSOPerProfile:        ratelimit.New(cfg.Limits.SSOPerProfile, wall),
 		},
 	}
+	m := metrics.New()
+	// Every outbound request to an address an operator, relying party or
+	// device names goes through the egress guard (server/egress).
+	egressLog := log.With().Str("component", "egress").Logger()
+	onRefused := func(purpose string, e *egress.RefusedError) {
+		m.EgressRefused(purpose, e.Reason)
+		egressLog.Warn().Str("purpose", purpose).Str("host", e.Host).Str("reason", e.Reason).
+			Msg("outbound connection refused: the destination is not a public address (allow with --allow-private-egress)")
+	}
+	env.AllowPrivateEgress = cfg.AllowPrivateEgress
+	env.IdPClient = egress.NewClient(egress.Options{AllowPrivate: cfg.AllowPrivateEgress, Purpose: "idp", OnRefused: onRefused, Resolver: cfg.EgressResolver})
+	callbackClient := cfg.CallbackClient
+	if callbackClient == nil {
+		callbackClient = egress.NewClient(egress.Options{AllowPrivate: cfg.AllowPrivateEgress, Purpose: "callback", OnRefused: onRefused,
+			Timeout: cfg.Callbacks.Timeout, MaxIdleConnsPerHost: 8, Resolver: cfg.EgressResolver})
+	}
+	if cfg.Push.WebPush != nil {
+		wp := *cfg.Push.WebPush
+		wp.OnEgressRefused = onRefused
+		cfg.Push.WebPush = &wp
+	}
 	router, err := push.New(cfg.Push, log.With().Str("component", "push").Logger())
 	if err != nil {
 		_ = st.Close()
@@ -129,10 +151,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	env.Push = deps.PushEnv{Supports: router.Supports, VAPIDPublicKey: router.VAPIDPublicKey(),
 		AllowPrivateEndpoints: cfg.Push.WebPush != nil && cfg.Push.WebPush.AllowPrivateEndpoints,
 		MaxPending:            cfg.PushMaxPending, BackoffBase: backoff, BackoffMax: cfg.PushBackoffMax, BackoffReset: cfg.PushBackoffReset}
-	s := &Server{cfg: cfg, env: env, st: st, log: log, stop: make(chan struct{}), metrics: metrics.New()}
+	s := &Server{cfg: cfg, env: env, st: st, log: log, stop: make(chan struct{}), metrics: m}
 	env.Metrics = s.metrics
 	env.Stopping = s.stop
-	s.worker = outbox.NewWorker(st, cfg.Callbacks, cfg.CallbackClient, log.With().Str("component", "outbox").Logger())
+	s.worker = outbox.NewWorker(st, cfg.Callbacks, callbackClient, log.With().Str("component", "outbox").Logger())
 	env.WakeOutbox = s.worker.Wake
 	s.pushOutbox = push.NewOutbox(st, router, cfg.PublicBaseURL, cfg.PushOutbox, log.With().Str("component", "push_outbox").Logger())
 	env.Push.Wake = s.pushOutbox.Wake

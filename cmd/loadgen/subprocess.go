@@ -35,7 +35,7 @@ func startSubprocess(ctx context.Context, o *options, storeURL string, rcv *load
 		return nil, err
 	}
 	cmd := exec.Command(o.subprocess, "serve", "--listen", addr, "--base-url", "http://"+addr, "--store", storeURL,
-		"--log-level", "warn", "--demo", "--no-rate-limits", "--policy", server.PolicyMultiple)
+		"--log-level", "warn", "--demo", "--no-rate-limits", "--allow-private-egress", "--policy", server.PolicyMultiple)
 	cmd.Stdout, cmd.Stderr = stderr, stderr
 	if err := cmd.Start(); err != nil {
 		return nil, err

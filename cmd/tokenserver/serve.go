@@ -37,6 +37,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, chec
 	pol := fs.String("policy", env("policy", server.PolicySingle), "re-enrollment policy until one is set: single, override, multiple")
 	noLimits := fs.Bool("no-rate-limits", env("no-rate-limits", "") == "1" || env("no-rate-limits", "") == "true", "disable rate limits (load tests only)")
 	localLimits := fs.Bool("local-rate-limits", env("local-rate-limits", "") == "1" || env("local-rate-limits", "") == "true", "PostgreSQL: keep rate-limit buckets per instance instead of sharing them through the store")
+	allowPrivateEgress := fs.Bool("allow-private-egress", env("allow-private-egress", "") == "1" || env("allow-private-egress", "") == "true", "let callbacks, custom-registration webhooks and the audit webhook reach loopback, private, link-local and other internal addresses (development; default off: refused at request creation and at dial time)")
 	cbBackoff := fs.Duration("callback-backoff", 0, "first callback retry delay (default 1s)")
 	gogc := fs.String("gogc", env("gogc", gogcDefault()), "garbage collector target percentage (GOGC) or off; GOMEMLIMIT in the environment caps the heap")
 	masterKeyFile := fs.String("master-key-file", env("master-key-file", ""), "file holding the 32-byte master key (base64 or hex) that encrypts the CA key at rest; or set OMA_MASTER_KEY to the key itself (default for a SQLite store: a development key in master.key next to the database)")
@@ -88,6 +89,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, chec
 		cfg.AdminListenOptional = !isSet(fs, "admin-listen")
 	}
 	cfg.LocalRateLimits = *localLimits
+	cfg.AllowPrivateEgress = *allowPrivateEgress
 	cfg.NotMeSuspension, cfg.MatchFailureLimit = *suspendFor, *matchLimit
 	cfg.Callbacks.BaseBackoff = *cbBackoff
 	cfg.AuditWebhookURL = *auditURL

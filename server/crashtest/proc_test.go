@@ -93,7 +93,8 @@ func startServer(t *testing.T, bin, addr, storeURL string) *proc {
 	t.Helper()
 	p := &proc{out: &testutil.SyncBuffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(bin, "serve", "--listen", addr, "--base-url", "http://"+addr, "--store", storeURL,
-		"--log-level", "warn", "--demo", "--no-rate-limits", "--policy", "multiple", "--callback-backoff", "100ms")
+		"--log-level", "warn", "--demo", "--no-rate-limits", "--policy", "multiple", "--callback-backoff", "100ms",
+		"--allow-private-egress") // the callback receiver is on loopback
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package deps
 
 import (
 	"context"
+	"net/http"
 	"sync/atomic"
 	"time"
 
@@ -70,7 +71,12 @@ type Env struct {
 	DefaultPolicy  string
 	Limits         Limiters
 	LoginKey       []byte // MAC key of the login form's CSRF token
-	WakeOutbox     func()
+	// AllowPrivateEgress: callback URIs and webhooks may name internal
+	// addresses (server/egress); off, a literal one is refused at creation.
+	AllowPrivateEgress bool
+	// IdPClient calls custom-registration webhooks through the egress guard.
+	IdPClient  *http.Client
+	WakeOutbox func()
 	// Stopping is closed when the server begins a graceful shutdown: long
 	// polls and event streams answer at once instead of holding it up.
 	Stopping <-chan struct{}

@@ -33,7 +33,11 @@ var (
 
 func (h *Handler) idpCaller() *idp.Caller {
 	h.idpOnce.Do(func() {
-		h.idp = &idp.Caller{HTTP: idp.NewHTTPClient(), Now: h.env.Wall.Now, NewID: func() string { return protocol.RandomToken(16) }}
+		hc := h.env.IdPClient
+		if hc == nil {
+			hc = idp.NewHTTPClient()
+		}
+		h.idp = &idp.Caller{HTTP: hc, Now: h.env.Wall.Now, NewID: func() string { return protocol.RandomToken(16) }}
 	})
 	return h.idp
 }

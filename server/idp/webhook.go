@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/openmobileauth/oma/server/egress"
 )
 
 // Webhook headers.
@@ -182,7 +184,9 @@ func ValidUserID(s string) bool {
 	return true
 }
 
-// NewHTTPClient is the client for backends: bounded time, no redirects.
+// NewHTTPClient is the client for backends: bounded time, no redirects,
+// public addresses only (server/egress; the server gives its own client,
+// which follows --allow-private-egress).
 func NewHTTPClient() *http.Client {
-	return &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return egress.NewClient(egress.Options{Purpose: "idp"})
 }

@@ -52,6 +52,7 @@ type Metrics struct {
 	rateLimited  *children[string, prometheus.Counter]
 	storeDur     *children[string, prometheus.Observer]
 	pushSends    *children[key2, prometheus.Counter]
+	egress       *children[key2, prometheus.Counter]
 	outboxDepthF atomic.Pointer[func() (int, error)]
 }
 
@@ -85,6 +86,7 @@ func New() *Metrics {
 	m.storeDur = observer1(f.histogramVec("store_operation_duration_seconds", "Store operation latency, by operation.",
 		[]float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}, "op"))
 	m.pushSends = counter2(f.counterVec("push_sends_total", "Push notification send attempts, by provider and result.", "provider", "result"))
+	m.egress = counter2(f.counterVec("egress_refused_total", "Outbound connections refused by the egress guard (server/egress), by purpose (callback, idp, audit, webpush) and reason (loopback, private, link_local, ...).", "purpose", "reason"))
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: namespace, Name: "outbox_depth",
 		Help: "Callbacks not yet delivered and not given up (read from the store at scrape time; shared by all instances)."}, m.outboxDepth))
 	bi := buildinfo.Get()
@@ -220,5 +222,12 @@ func (m *Metrics) StoreOp(op string, d time.Duration) {
 func (m *Metrics) PushSent(provider, result string) {
 	if m != nil {
 		m.pushSends.get(key2{provider, result}).Inc()
+	}
+}
+
+// EgressRefused counts an outbound connection the egress guard refused.
+func (m *Metrics) EgressRefused(purpose, reason string) {
+	if m != nil {
+		m.egress.get(key2{purpose, reason}).Inc()
 	}
 }

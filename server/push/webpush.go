@@ -8,16 +8,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"os"
 	"strings"
-	"syscall"
 	"time"
 
 	webpushgo "github.com/SherClockHolmes/webpush-go"
+
+	"github.com/openmobileauth/oma/server/egress"
 )
 
 // WebPushConfig configures the webpush driver (RFC 8030 + RFC 8291 + RFC 8292).
@@ -38,6 +37,9 @@ type WebPushConfig struct {
 	// reach into its own network.
 	AllowPrivateEndpoints bool
 	Timeout               time.Duration // per request (default 10 s)
+	// OnEgressRefused is told each endpoint address the egress guard
+	// refused (the server counts and logs it); may be nil.
+	OnEgressRefused func(purpose string, err *egress.RefusedError) `json:"-"`
 }
 
 // Errors of the webpush configuration.
@@ -80,24 +82,17 @@ func NewWebPush(cfg WebPushConfig) (*WebPush, error) {
 	if timeout <= 0 {
 		timeout = 10 * time.Second
 	}
-	dialer := &net.Dialer{Timeout: timeout}
-	if !cfg.AllowPrivateEndpoints {
-		dialer.Control = refusePrivate
-	}
-	tr := &http.Transport{
-		Proxy:               nil, // a device-given URL goes nowhere but its own host
-		DialContext:         dialer.DialContext,
-		TLSHandshakeTimeout: timeout,
-		ForceAttemptHTTP2:   true,
-		MaxIdleConnsPerHost: 4,
-		IdleConnTimeout:     90 * time.Second,
-	}
+	// A subscription endpoint comes from a device: every connection goes
+	// through the egress guard (server/egress), which refuses loopback,
+	// private, link-local and other internal addresses at dial time unless
+	// AllowPrivateEndpoints; no redirect is followed.
+	client := egress.NewClient(egress.Options{AllowPrivate: cfg.AllowPrivateEndpoints, Purpose: "webpush",
+		OnRefused: cfg.OnEgressRefused, Timeout: timeout})
 	return &WebPush{
 		priv:    base64.RawURLEncoding.EncodeToString(k.Bytes()),
 		pub:     base64.RawURLEncoding.EncodeToString(k.PublicKey().Bytes()),
 		subject: cfg.Subject,
-		client: &http.Client{Timeout: timeout, Transport: tr,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+		client:  client,
 		private: cfg.AllowPrivateEndpoints,
 		now:     time.Now,
 	}, nil
@@ -106,26 +101,6 @@ func NewWebPush(cfg WebPushConfig) (*WebPush, error) {
 // PublicKey is the VAPID public key (base64url uncompressed point), the
 // applicationServerKey a client subscribes with.
 func (w *WebPush) PublicKey() string { return w.pub }
-
-// ErrPrivateAddress: a push endpoint resolved to an address the server does
-// not contact for devices.
-var ErrPrivateAddress = errors.New("push: webpush: endpoint address is not public")
-
-// refusePrivate is a net.Dialer Control: it runs on the resolved address, so
-// a public name that resolves to a private address is refused too.
-func refusePrivate(_, address string, _ syscall.RawConn) error {
-	ap, err := netip.ParseAddrPort(address)
-	if err != nil {
-		return ErrPrivateAddress
-	}
-	a := ap.Addr().Unmap()
-	if a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() ||
-		a.IsInterfaceLocalMulticast() || a.IsMulticast() || a.IsUnspecified() ||
-		netip.MustParsePrefix("100.64.0.0/10").Contains(a) { // carrier-grade NAT
-		return ErrPrivateAddress
-	}
-	return nil
-}
 
 // CheckEndpoint tells whether a subscription endpoint may be stored: an
 // absolute https URL (http too when private endpoints are allowed), no user
@@ -171,7 +146,7 @@ func (w *WebPush) Send(ctx context.Context, t Target, m Message) Result {
 			VAPIDPrivateKey: w.priv,
 		})
 	if err != nil {
-		if errors.Is(err, ErrPrivateAddress) {
+		if errors.Is(err, egress.ErrRefused) {
 			return Result{Status: TokenInvalid, Reason: "webpush_private_address"}
 		}
 		return transportFailure("webpush", ctx)

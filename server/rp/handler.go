@@ -15,6 +15,7 @@ import (
 	"github.com/openmobileauth/oma/server/antifatigue"
 	"github.com/openmobileauth/oma/server/clientip"
 	"github.com/openmobileauth/oma/server/deps"
+	"github.com/openmobileauth/oma/server/egress"
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/metrics"
 	"github.com/openmobileauth/oma/server/store"
@@ -198,6 +199,15 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 	if utf8.RuneCountInString(p.Message) > maxLen || len(p.Message) > MaxMessageBytes {
 		httpio.WriteRPError(w, errMessageTooLong)
 		return
+	}
+	// The callback goes through the egress guard at dial time (every
+	// resolved address); a literal internal address or a wrong scheme is
+	// refused here already, so the relying party learns it now.
+	if p.CallbackURI != "" {
+		if err := egress.CheckURL(p.CallbackURI, h.env.AllowPrivateEgress); err != nil {
+			httpio.WriteRPError(w, invalid(callbackRefusal(err)))
+			return
+		}
 	}
 	if p.CallbackURI != "" && !slices.Contains(c.CallbackURIs, p.CallbackURI) {
 		httpio.WriteRPError(w, invalid("callback_uri is not registered for this API client"))
@@ -388,4 +398,17 @@ func (h *Handler) load(ctx context.Context, c store.APIClient, id string) (Trans
 		return Transaction{}, errInternal
 	}
 	return view(x, h.env.NowMs()), nil
+}
+
+// callbackRefusal is the 1003 description of a callback_uri the egress
+// guard refuses (it names the parameter and the reason, not the URL).
+func callbackRefusal(err error) string {
+	var re *egress.RefusedError
+	if errors.As(err, &re) && re.Reason == egress.ReasonScheme {
+		return "callback_uri must be an absolute https (or http) URL"
+	}
+	if errors.As(err, &re) {
+		return "callback_uri points at a " + re.Reason + " address, which this server does not call (operator option --allow-private-egress)"
+	}
+	return "callback_uri is not usable"
 }

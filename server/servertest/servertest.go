@@ -105,6 +105,10 @@ func Start(t testing.TB, o Options) *TestServer {
 	cfg := server.Config{
 		ListenAddr: ln.Addr().String(), PublicBaseURL: base, StoreURL: storeURL, LogLevel: "debug", LogOutput: out,
 		Clock: ts.Clock, Policy: o.Policy, Argon2: server.CheapArgon2,
+		// Test receivers (callbacks, webhooks) listen on loopback: the
+		// egress guard is turned off explicitly (tests of the guard itself
+		// turn it back on in Options.Config).
+		AllowPrivateEgress: true,
 	}
 	cfg.Callbacks.BaseBackoff = 20 * time.Millisecond
 	cfg.Callbacks.MaxBackoff = 200 * time.Millisecond

@@ -83,7 +83,9 @@ export async function startTokenServer(extraArgs: string[] = []): Promise<TokenS
   const port = await freePort();
   const child: ChildProcess = spawn(
     bin,
-    ['serve', '--demo', '--listen', `127.0.0.1:${port}`, '--store', `sqlite:${join(dir, 'oma.db')}`, '--log-level', 'warn', ...extraArgs],
+    // --allow-private-egress: the tests' webhook backends and callback
+    // receivers listen on 127.0.0.1, which serve refuses by default.
+    ['serve', '--demo', '--allow-private-egress', '--listen', `127.0.0.1:${port}`, '--store', `sqlite:${join(dir, 'oma.db')}`, '--log-level', 'warn', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
