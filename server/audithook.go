@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"net/http"
 
 	"github.com/openmobileauth/oma/server/auditwebhook"
 )
@@ -10,7 +11,7 @@ import (
 // newAuditHook builds the audit webhook of the configuration: the
 // operator's key, or the store's generated one (sealed under the master
 // key when one is given).
-func (s *Server) newAuditHook(ctx context.Context) (*auditwebhook.Webhook, error) {
+func (s *Server) newAuditHook(ctx context.Context, client *http.Client) (*auditwebhook.Webhook, error) {
 	key := s.cfg.AuditWebhookKey
 	if key == "" {
 		k, created, err := auditwebhook.LoadOrCreateKey(ctx, s.st, s.cfg.MasterKey)
@@ -23,7 +24,7 @@ func (s *Server) newAuditHook(ctx context.Context) (*auditwebhook.Webhook, error
 		key = k
 	}
 	h, err := auditwebhook.New(s.st, auditwebhook.Config{URL: s.cfg.AuditWebhookURL, Key: key, KeyID: auditwebhook.KeyID(key),
-		Outbox: s.cfg.AuditWebhook, Client: s.cfg.AuditWebhookClient}, s.cfg.PublicBaseURL, s.log.With().Str("component", "audit_webhook").Logger())
+		Outbox: s.cfg.AuditWebhook, Client: client}, s.cfg.PublicBaseURL, s.log.With().Str("component", "audit_webhook").Logger())
 	if err != nil {
 		return nil, err
 	}

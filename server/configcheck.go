@@ -9,6 +9,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/openmobileauth/oma/server/egress"
 	"github.com/openmobileauth/oma/server/enrollpolicy"
 )
 
@@ -43,6 +44,12 @@ func (c *Config) prepare() error {
 	if c.AuditWebhookURL != "" {
 		if u, err := url.Parse(c.AuditWebhookURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Errorf("server: AuditWebhookURL (--audit-webhook-url) must be an absolute http(s) URL")
+		}
+		// The dial-time guard is the real check (server/egress); a literal
+		// internal address is refused here already.
+		var re *egress.RefusedError
+		if err := egress.CheckURL(c.AuditWebhookURL, c.AllowPrivateEgress); errors.As(err, &re) {
+			return fmt.Errorf("server: AuditWebhookURL (--audit-webhook-url) points at a %s address: allow with --allow-private-egress", re.Reason)
 		}
 	}
 	return nil

@@ -3,8 +3,11 @@ package server_test
 import (
 	"context"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -130,6 +133,48 @@ func TestIdPWebhookEgressGuard(t *testing.T) {
 		}
 		if m := scrape(t, adminServer(t, ts)); m[`oma_egress_refused_total{purpose="idp",reason="loopback"}`] < 1 {
 			t.Fatal("the refusal is not counted")
+		}
+	}
+}
+
+// The audit webhook: a literal internal URL is refused at start unless
+// private egress is allowed; a name resolving to 127.0.0.1 is refused at
+// dial time (counted, the receiver sees nothing) and delivered when allowed.
+func TestAuditWebhookEgressGuard(t *testing.T) {
+	base := server.Config{StoreURL: "sqlite::memory:", AuditWebhookURL: "http://127.0.0.1:9/audit"}
+	if _, err := base.Check(); err == nil || !strings.Contains(err.Error(), "loopback") {
+		t.Fatalf("literal loopback audit URL: %v", err)
+	}
+	base.AllowPrivateEgress = true
+	if _, err := base.Check(); err != nil {
+		t.Fatalf("allowed: %v", err)
+	}
+	for _, allow := range []bool{false, true} {
+		var hits atomic.Int32
+		rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			hits.Add(1)
+			w.WriteHeader(http.StatusNoContent)
+		}))
+		t.Cleanup(rcv.Close)
+		_, port, _ := net.SplitHostPort(rcv.Listener.Addr().String())
+		o := guarded(allow)
+		guard := o.Config
+		o.Config = func(c *server.Config) {
+			guard(c)
+			auditHookConfig("http://rp.internal.test:"+port+"/audit", "an-audit-key-of-at-least-32-characters")(c)
+		}
+		ts := servertest.Start(t, o)
+		ts.Enrolled(ts.DemoUser, ts.DemoPassword, "13579")
+		if allow {
+			waitFor(t, "an audit delivery", func() bool { return hits.Load() > 0 })
+			continue
+		}
+		admin := adminServer(t, ts)
+		waitFor(t, "a refused audit delivery", func() bool {
+			return scrape(t, admin)[`oma_egress_refused_total{purpose="audit",reason="loopback"}`] >= 1
+		})
+		if hits.Load() != 0 {
+			t.Fatalf("the loopback audit receiver got %d deliveries", hits.Load())
 		}
 	}
 }

@@ -159,7 +159,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.pushOutbox = push.NewOutbox(st, router, cfg.PublicBaseURL, cfg.PushOutbox, log.With().Str("component", "push_outbox").Logger())
 	env.Push.Wake = s.pushOutbox.Wake
 	if cfg.AuditWebhookURL != "" {
-		if s.auditHook, err = s.newAuditHook(ctx); err != nil {
+		auditClient := cfg.AuditWebhookClient
+		if auditClient == nil {
+			auditClient = egress.NewClient(egress.Options{AllowPrivate: cfg.AllowPrivateEgress, Purpose: "audit", OnRefused: onRefused,
+				Timeout: cfg.AuditWebhook.Timeout, Resolver: cfg.EgressResolver})
+		}
+		if s.auditHook, err = s.newAuditHook(ctx, auditClient); err != nil {
 			_ = st.Close()
 			return nil, err
 		}
