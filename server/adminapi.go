@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/openmobileauth/oma/core/protocol"
-	"github.com/openmobileauth/oma/server/enrollpolicy"
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/openapi"
 	"github.com/openmobileauth/oma/server/store"
@@ -459,28 +458,4 @@ func (h *adminAPI) resetDevices(w http.ResponseWriter, r *http.Request, t store.
 	id := r.PathValue("id")
 	n, err := h.s.Admin().ResetUserDevices(r.Context(), id)
 	h.done(w, t, "user_reset_devices", id, err, http.StatusOK, map[string]int{"removed": n})
-}
-
-func (h *adminAPI) getPolicy(w http.ResponseWriter, r *http.Request, _ store.AdminToken) {
-	var p string
-	err := h.s.st.View(r.Context(), func(tx store.Tx) error {
-		var err error
-		p, err = tx.GetSetting(r.Context(), enrollpolicy.Setting)
-		if errors.Is(err, store.ErrNotFound) {
-			p, err = h.s.cfg.Policy, nil
-		}
-		return err
-	})
-	h.read(w, map[string]string{"policy": p}, err)
-}
-
-func (h *adminAPI) putPolicy(w http.ResponseWriter, r *http.Request, t store.AdminToken) {
-	var req struct {
-		Policy string `json:"policy"`
-	}
-	if !body(w, r, &req) {
-		return
-	}
-	err := h.s.Admin().SetPolicy(r.Context(), req.Policy)
-	h.done(w, t, "policy_set", req.Policy, err, http.StatusOK, map[string]string{"policy": req.Policy})
 }

@@ -198,24 +198,3 @@ func user(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func policy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) < 2 || args[0] != "set" {
-		fmt.Fprintln(stderr, "usage: tokenserver policy set single|override|multiple [--store URL]")
-		return errUsage
-	}
-	fs := newFlags("policy set", stderr)
-	storeURL := fs.String("store", env("store", defaultStore), "store URL")
-	if err := parse(fs, args[2:]); err != nil {
-		return err
-	}
-	a, done, err := openAdmin(ctx, *storeURL)
-	if err != nil {
-		return err
-	}
-	defer done()
-	if err := a.SetPolicy(ctx, args[1]); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "re-enrollment policy: %s\n", args[1])
-	return nil
-}

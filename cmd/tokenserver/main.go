@@ -17,7 +17,8 @@
 //	tokenserver user reset-devices --user NAME
 //	tokenserver user unsuspend --user NAME
 //	tokenserver user disable|enable|delete|unlock --user NAME
-//	tokenserver policy set single|override|multiple
+//	tokenserver policy set [single|override|multiple] [--pin-max-failures N] [--not-me-suspension D] [--push-max-pending N] [--reset NAME,...]
+//	tokenserver policy show
 //	tokenserver audit-webhook key [--store URL] [--master-key-file FILE]
 //
 //	tokenserver config check [--config FILE] [serve flags]
@@ -65,7 +66,8 @@ commands:
   user disable|enable        refuse (or allow again) a user's logins, tokens, answers and requests
   user delete                remove a user with their registrations, devices, tokens and open requests
   user unlock                reset a user's wrong-PIN counters, suspension and login/PIN rate limits
-  policy set POLICY          set the re-enrollment policy: single, override or multiple
+  policy set|show            the policies every server on the store applies: re-enrollment (single,
+                             override, multiple), PIN failures, "not me" suspension, open push requests
   audit-webhook key          print the audit webhook's generated signing key and its key id
 
 Run "tokenserver <command> -h" for the flags of a command.

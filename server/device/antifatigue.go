@@ -10,6 +10,7 @@ import (
 	"github.com/openmobileauth/oma/server/antifatigue"
 	"github.com/openmobileauth/oma/server/audit"
 	"github.com/openmobileauth/oma/server/httpio"
+	"github.com/openmobileauth/oma/server/policies"
 	"github.com/openmobileauth/oma/server/store"
 )
 
@@ -191,9 +192,14 @@ func (h *Handler) answerExtended(ctx context.Context, c *caller, req *protocol.A
 				return nil, err
 			}
 		}
+		// The operator's stored suspension period, else the configuration's.
+		suspendFor, err := policies.NotMeSuspension(ctx, tx, h.env.SuspendFor)
+		if err != nil {
+			return nil, err
+		}
 		switch {
 		case out.Reason == protocol.ReasonNotMe:
-			s, err := antifatigue.Suspend(ctx, tx, userID, protocol.ReasonNotMe, now, h.env.SuspendFor)
+			s, err := antifatigue.Suspend(ctx, tx, userID, protocol.ReasonNotMe, now, suspendFor)
 			if err != nil {
 				return nil, err
 			}
@@ -205,7 +211,7 @@ func (h *Handler) answerExtended(ctx context.Context, c *caller, req *protocol.A
 			}
 			matchFails = n
 			if n >= h.env.MatchFailureLimit {
-				s, err := antifatigue.Suspend(ctx, tx, userID, protocol.ReasonWrongMatch, now, h.env.SuspendFor)
+				s, err := antifatigue.Suspend(ctx, tx, userID, protocol.ReasonWrongMatch, now, suspendFor)
 				if err != nil {
 					return nil, err
 				}

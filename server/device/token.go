@@ -10,6 +10,7 @@ import (
 	"github.com/openmobileauth/oma/core/protocol/pinpolicy"
 	"github.com/openmobileauth/oma/server/audit"
 	"github.com/openmobileauth/oma/server/httpio"
+	"github.com/openmobileauth/oma/server/policies"
 	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -186,9 +187,14 @@ func (h *Handler) checkPin(ctx context.Context, c *caller, profileID, pin string
 	}
 	var prof store.Profile
 	var de *httpio.DeviceError
+	maxFailures := h.env.PinMaxAttempts
 	if err := h.env.Store.View(ctx, func(tx store.Tx) error {
 		var err error
-		prof, de, err = ownProfile(ctx, tx, c, profileID, false)
+		if prof, de, err = ownProfile(ctx, tx, c, profileID, false); err != nil || de != nil {
+			return err
+		}
+		// The operator's stored policy, else the configuration's.
+		maxFailures, err = policies.PinMaxFailures(ctx, tx, h.env.PinMaxAttempts)
 		return err
 	}); err != nil {
 		return errInternal
@@ -196,7 +202,7 @@ func (h *Handler) checkPin(ctx context.Context, c *caller, profileID, pin string
 	if de != nil {
 		return de
 	}
-	if prof.PinFailures >= h.env.PinMaxAttempts {
+	if prof.PinFailures >= maxFailures {
 		return httpio.DevErr(protocol.ErrUserDeregistered, "profile is not registered")
 	}
 	if !h.env.Limits.PinPerProfile.Allow(prof.ID) {
@@ -228,7 +234,10 @@ func (h *Handler) checkPin(ctx context.Context, c *caller, profileID, pin string
 			return nil, err
 		}
 		failures = n
-		left := h.env.PinMaxAttempts - n
+		if maxFailures, err = policies.PinMaxFailures(ctx, tx, h.env.PinMaxAttempts); err != nil {
+			return nil, err
+		}
+		left := maxFailures - n
 		if left <= 0 {
 			removed = true
 			if err := removeProfile(ctx, tx, cur.ID); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/openmobileauth/oma/server/antifatigue"
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/metrics"
+	"github.com/openmobileauth/oma/server/policies"
 	"github.com/openmobileauth/oma/server/push"
 	"github.com/openmobileauth/oma/server/store"
 )
@@ -53,11 +54,16 @@ func (h *Handler) createPush(w http.ResponseWriter, r *http.Request, c store.API
 		if err != nil {
 			return err
 		}
-		open, err := tx.OpenPushRequests(ctx, p.UserID, nowMs, true, pe.MaxPending)
+		// The operator's stored limit, else the configuration's.
+		maxPending, err := policies.PushMaxPending(ctx, tx, pe.MaxPending)
 		if err != nil {
 			return err
 		}
-		if len(open) >= pe.MaxPending {
+		open, err := tx.OpenPushRequests(ctx, p.UserID, nowMs, true, maxPending)
+		if err != nil {
+			return err
+		}
+		if len(open) >= maxPending {
 			e = errTooManyPending
 			return errRollback
 		}
