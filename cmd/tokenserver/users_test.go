@@ -177,3 +177,39 @@ func TestUserDisableEnableUnlockDelete(t *testing.T) {
 		t.Fatalf("PIN login after delete: %v", err)
 	}
 }
+
+// policy set|show: the stored policies, shown with which come from the
+// server's configuration; bad values refused; the running server applies a
+// stored value at once (its next PIN grant).
+func TestPolicySetShow(t *testing.T) {
+	ts := servertest.Start(t, servertest.Options{})
+	st := ts.StoreURL
+	c, out, e := runCmd(t, "policy", "show", "--store", st)
+	if c != 0 || !strings.Contains(out, "pin_max_failures           (not stored") {
+		t.Fatalf("policy show: %d %q %q", c, out, e)
+	}
+	for _, bad := range [][]string{{"--pin-max-failures", "11"}, {"--push-max-pending", "0", "--reset", "pin_length"}, {"--not-me-suspension", "1500ms"}, {"sometimes"}} {
+		if c, _, _ := runCmd(t, append([]string{"policy", "set", "--store", st}, bad...)...); c == 0 {
+			t.Errorf("policy set %v accepted", bad)
+		}
+	}
+	if c, _, _ := runCmd(t, "policy", "set", "--store", st); c != 2 {
+		t.Error("policy set without a change is not a usage error")
+	}
+	c, out, e = runCmd(t, "policy", "set", "override", "--store", st, "--pin-max-failures", "1", "--not-me-suspension", "10m", "--push-max-pending", "3")
+	if c != 0 || !strings.Contains(out, "policy                     override") || !strings.Contains(out, "pin_max_failures           1") ||
+		!strings.Contains(out, "not_me_suspension_seconds  600") || !strings.Contains(out, "push_max_pending           3") {
+		t.Fatalf("policy set: %d %q %q", c, out, e)
+	}
+	d := ts.NewDevice()
+	if err := d.RegisterUser(ts.DemoUser, ts.DemoPassword, "24680"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Authenticate("00000"); err == nil || !strings.Contains(err.Error(), "user_deregistered") {
+		t.Fatalf("one wrong PIN under pin_max_failures 1: %v", err)
+	}
+	c, out, _ = runCmd(t, "policy", "set", "--store", st, "--reset", "pin_max_failures,policy")
+	if c != 0 || !strings.Contains(out, "pin_max_failures           (not stored") || !strings.Contains(out, "policy                     (not stored") {
+		t.Fatalf("policy reset: %q", out)
+	}
+}
