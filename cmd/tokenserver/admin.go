@@ -197,4 +197,3 @@ func user(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "user %s created\n", id)
 	return nil
 }
-
