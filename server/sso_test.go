@@ -1,12 +1,14 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +18,7 @@ import (
 	"github.com/openmobileauth/oma/internal/weblogin"
 	"github.com/openmobileauth/oma/server"
 	"github.com/openmobileauth/oma/server/ratelimit"
+	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/servertest"
 )
 
@@ -422,4 +425,50 @@ func TestSSOOfADisabledUserIsRefused(t *testing.T) {
 			t.Fatalf("continue as a disabled user: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
 	})
+}
+
+// Only hashes of the sign-on token and of the browser session reach the
+// database: neither secret is anywhere in the SQLite files (main and WAL).
+func TestSSOStoresOnlyHashes(t *testing.T) {
+	ts := servertest.Start(t, servertest.Options{})
+	d := ssoDevice(t, ts)
+	res, err := d.SSO(ssoTarget)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := browser(t).Get(res.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var session string
+	for _, c := range resp.Cookies() {
+		if c.Name == "oma_session" {
+			session = c.Value
+		}
+	}
+	if resp.StatusCode != http.StatusFound || session == "" {
+		t.Fatalf("redemption: %d, session cookie %q", resp.StatusCode, session)
+	}
+	second, err := d.SSO(ssoTarget) // issued, not spent: its row is in the database now
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbFile := strings.TrimPrefix(ts.StoreURL, "sqlite:")
+	var all []byte
+	for _, f := range []string{dbFile, dbFile + "-wal"} {
+		b, err := os.ReadFile(f)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		all = append(all, b...)
+	}
+	if !bytes.Contains(all, []byte(secrethash.Token(second.Token))) {
+		t.Fatal("the unspent token's hash is not in the database files: the check below would prove nothing")
+	}
+	for name, secret := range map[string]string{"spent token": res.Token, "unspent token": second.Token, "session": session} {
+		if bytes.Contains(all, []byte(secret)) {
+			t.Errorf("the %s is in the database in clear", name)
+		}
+	}
 }
