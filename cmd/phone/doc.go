@@ -12,6 +12,7 @@
 //	phone status     [--json]
 //	phone deregister
 //	phone biometric  [--pin 24680]          (registers the scripted fingerprint authenticator, preferred)
+//	phone sso URL    [--pin 24680]          (prints a one-time address that signs a browser in and opens URL)
 //
 // Common flags: --data DIR (default ./oma-phone), --server URL (default: the
 // one remembered in the data directory, else http://127.0.0.1:8080),
