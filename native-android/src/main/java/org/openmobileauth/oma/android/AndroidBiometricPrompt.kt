@@ -25,9 +25,17 @@ class AndroidBiometricPrompt @JvmOverloads constructor(
     private val activity: () -> Activity?,
     /** The prompt's button that closes it (ends the call with UV_CANCELED). */
     private val negativeButtonText: String = "Cancel",
+    /** Runs work on the main thread (the main Looper in an app). */
+    private val mainExecutor: Executor = MainThread,
 ) : BiometricKeyStore.PromptDriver {
-    private val main = Handler(Looper.getMainLooper())
-    private val mainExecutor = Executor { main.post(it) }
+    /** Posts to the main Looper. */
+    private object MainThread : Executor {
+        private val handler by lazy { Handler(Looper.getMainLooper()) }
+
+        override fun execute(command: Runnable) {
+            handler.post(command)
+        }
+    }
 
     override fun show(
         title: String,
@@ -36,12 +44,17 @@ class AndroidBiometricPrompt @JvmOverloads constructor(
     ): BiometricKeyStore.Cancellable {
         val shown = AtomicReference<BiometricPrompt?>()
         val cancelled = AtomicBoolean()
-        main.post {
-            if (cancelled.get()) return@post
+        mainExecutor.execute {
+            if (cancelled.get()) return@execute
             val host = activity() as? FragmentActivity
             if (host == null || host.isFinishing || host.isDestroyed) {
                 listener.onError(BiometricKeyStore.ERROR_NO_PROMPT, "no foreground FragmentActivity to show the biometric prompt over")
-                return@post
+                return@execute
+            }
+            if (host.supportFragmentManager.isStateSaved) {
+                // androidx would log and show nothing (no callback ever): the app is in the background.
+                listener.onError(BiometricKeyStore.ERROR_NO_PROMPT, "the activity saved its state (app in the background); no prompt can be shown")
+                return@execute
             }
             try {
                 val prompt = BiometricPrompt(host, mainExecutor, object : BiometricPrompt.AuthenticationCallback() {
@@ -66,13 +79,12 @@ class AndroidBiometricPrompt @JvmOverloads constructor(
                 shown.set(prompt)
                 prompt.authenticate(info, BiometricPrompt.CryptoObject(signature))
             } catch (e: RuntimeException) {
-                // e.g. the activity already saved its state (app in the background).
                 listener.onError(BiometricKeyStore.ERROR_NO_PROMPT, "the biometric prompt could not be shown: ${e.message}")
             }
         }
         return BiometricKeyStore.Cancellable {
             cancelled.set(true)
-            main.post { shown.get()?.cancelAuthentication() }
+            mainExecutor.execute { shown.get()?.cancelAuthentication() }
         }
     }
 
