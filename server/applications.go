@@ -262,7 +262,10 @@ func (a *Admin) ResetUserDevices(ctx context.Context, userID string) (int, error
 			}
 		}
 		n = len(es)
-		return nil
+		// The browser sessions end too: "Continue as" on the login page
+		// would otherwise register a new device for the user from the lost
+		// phone's browser.
+		return tx.EndWebSessionsOfUser(ctx, userID)
 	})
 	a.notify()
 	return n, err

@@ -44,3 +44,13 @@ func (t *sqlTx) DeleteWebSession(ctx context.Context, hash string) error {
 	_, err := t.exec(ctx, "DELETE FROM web_sessions WHERE session_hash = ?", hash)
 	return err
 }
+
+// EndWebSessionsOfUser removes every browser session of userID: a session
+// stands in for the password on the login page, so it ends with the user
+// (deleted: the id, a user name, may be given to someone else), when the
+// user is disabled, and when the operator resets their devices (a lost
+// phone's browser holds the session).
+func (t *sqlTx) EndWebSessionsOfUser(ctx context.Context, userID string) error {
+	_, err := t.exec(ctx, "DELETE FROM web_sessions WHERE user_id = ?", userID)
+	return err
+}

@@ -25,8 +25,8 @@ func UserDisabled(ctx context.Context, tx Tx, id string) (bool, error) {
 }
 
 // SetUserDisabled disables or enables user id (ErrNotFound when unknown).
-// Disabling also revokes every token and unspent authorization code of the
-// user in the same transaction, so a session in progress ends at once; the
+// Disabling also revokes every token, unspent authorization code and browser
+// session of the user in the same transaction, so a session in progress ends at once; the
 // user's profiles, enrollments and authenticators stay (enable restores
 // them). It reports whether the flag changed.
 func SetUserDisabled(ctx context.Context, s Store, id string, disabled bool) (changed bool, err error) {
@@ -43,7 +43,7 @@ func SetUserDisabled(ctx context.Context, s Store, id string, disabled bool) (ch
 		if !disabled {
 			return nil
 		}
-		for _, q := range []string{"DELETE FROM tokens WHERE user_id = ?", "DELETE FROM auth_codes WHERE user_id = ?"} {
+		for _, q := range []string{"DELETE FROM tokens WHERE user_id = ?", "DELETE FROM auth_codes WHERE user_id = ?", "DELETE FROM web_sessions WHERE user_id = ?"} {
 			if _, err := t.exec(ctx, q, id); err != nil {
 				return err
 			}
@@ -132,6 +132,7 @@ func DeleteUser(ctx context.Context, s Store, id string) (DeletedUser, error) {
 			"DELETE FROM push_requests WHERE user_id = ?",
 			"DELETE FROM push_users WHERE user_id = ?",
 			"DELETE FROM user_suspensions WHERE user_id = ?",
+			"DELETE FROM web_sessions WHERE user_id = ?", // the id may be given to someone else
 			"DELETE FROM users WHERE id = ?",
 		} {
 			if _, err := t.exec(ctx, q, id); err != nil {

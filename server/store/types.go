@@ -252,6 +252,9 @@ type Tx interface {
 	CreateWebSession(ctx context.Context, s WebSession) error
 	GetWebSession(ctx context.Context, hash string) (WebSession, error)
 	DeleteWebSession(ctx context.Context, hash string) error
+	// EndWebSessionsOfUser removes every browser session of userID (the
+	// user deleted, disabled or their devices reset).
+	EndWebSessionsOfUser(ctx context.Context, userID string) error
 
 	// Identity provider users.
 	CreateUser(ctx context.Context, u User) error
