@@ -144,7 +144,7 @@ func (o *outsider) webLogin(b *http.Client, extra url.Values) (code, verifier st
 	_, _ = rand.Read(vb)
 	verifier = b64.EncodeToString(vb)
 	ch := sha256.Sum256([]byte(verifier))
-	q := url.Values{"response_type": {"code"}, "client_id": {o.clientID}, "redirect_uri": {o.redirect}, "state": {"st"},
+	q := url.Values{"response_type": {"code"}, "client_id": {o.clientID}, "redirect_uri": {o.redirect}, "state": {"st"}, "scope": {"openid"},
 		"code_challenge": {b64.EncodeToString(ch[:])}, "code_challenge_method": {"S256"}}
 	authz := o.base + "/oauth/authorize?" + q.Encode()
 	resp, err := b.Get(authz)
@@ -313,4 +313,268 @@ func TestAttackBrowserSessionOutlivesTheUser(t *testing.T) {
 			})
 		}
 	})
+}
+
+// customRegister runs custom registration (init, complete) with identity
+// provider idpID and the backend's code letter, then redeems the code.
+func (o *outsider) customRegister(idpID, letter, pin string) (int, map[string]any) {
+	o.t.Helper()
+	vb := make([]byte, 32)
+	_, _ = rand.Read(vb)
+	verifier := b64.EncodeToString(vb)
+	ch := sha256.Sum256([]byte(verifier))
+	st, out := o.call(http.MethodPost, "/device/v1/registration/custom/init", false,
+		map[string]any{"identity_provider_id": idpID, "scope": "openid", "code_challenge": b64.EncodeToString(ch[:])})
+	if st != http.StatusOK {
+		o.t.Fatalf("custom init: %d %v", st, out)
+	}
+	st, out = o.call(http.MethodPost, "/device/v1/registration/custom/complete", false,
+		map[string]any{"session": out["session"], "data": letter})
+	if st != http.StatusOK {
+		return st, out
+	}
+	return o.redeem(out["code"].(string), verifier, pin)
+}
+
+// A user the operator disabled gets no tokens by any way in: the login page
+// refuses them, and so must custom registration, whose backend knows
+// nothing of the Token Server's flag and names the user again. Before the
+// fix the code grant issued a profile and tokens to the disabled user (the
+// user resources then answered for them).
+func TestAttackDisabledUserThroughCustomRegistration(t *testing.T) {
+	stores(t, func(t *testing.T, o servertest.Options) {
+		ts := servertest.Start(t, o)
+		backend := servertest.StartLetterBackend(t, map[string]string{"LETTER-1": "dave", "LETTER-2": "dave"})
+		ts.CreateCustomIdP(server.DemoAppID, "letter", "Letter", backend)
+		first := newOutsider(t, ts.URL)
+		first.register(server.DemoAppID, server.DemoRedirectURI)
+		if st, out := first.customRegister("letter", "LETTER-1", "13579"); st != http.StatusOK || first.userID != "dave" {
+			t.Fatalf("custom registration of an enabled user: %d %v", st, out)
+		}
+		if _, err := ts.Server.Admin().SetUserDisabled(context.Background(), "dave", true); err != nil {
+			t.Fatal(err)
+		}
+		again := newOutsider(t, ts.URL)
+		again.register(server.DemoAppID, server.DemoRedirectURI)
+		st, out := again.customRegister("letter", "LETTER-2", "24680")
+		if st == http.StatusOK || again.access != "" {
+			t.Fatalf("a disabled user registered again through custom registration: %d %v", st, out)
+		}
+		if out["error"] != "user_disabled" {
+			t.Fatalf("refusal: %d %v, want user_disabled", st, out)
+		}
+	})
+}
+
+// rawProof is a proof with chosen header and claims, signed by key (alg
+// "none" and other forgeries leave the signature off or wrong).
+func rawProof(t *testing.T, key *ecdsa.PrivateKey, hdr, claims map[string]any, sign bool) string {
+	hj, _ := json.Marshal(hdr)
+	cj, _ := json.Marshal(claims)
+	in := b64.EncodeToString(hj) + "." + b64.EncodeToString(cj)
+	if !sign {
+		return in + "."
+	}
+	d := sha256.Sum256([]byte(in))
+	r, s, err := ecdsa.Sign(rand.Reader, key, d[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in + "." + b64.EncodeToString(append(r.FillBytes(make([]byte, 32)), s.FillBytes(make([]byte, 32))...))
+}
+
+// send is a device request with an explicit DPoP header and token.
+func (o *outsider) send(method, path, proof, token string, body any) (int, map[string]any) {
+	o.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		j, _ := json.Marshal(body)
+		rd = bytes.NewReader(j)
+	}
+	req, _ := http.NewRequest(method, o.base+path, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "DPoP "+token)
+	}
+	if proof != "" {
+		req.Header.Set("DPoP", proof)
+	}
+	resp, err := o.hc.Do(req)
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	out := map[string]any{}
+	_ = json.Unmarshal(raw, &out)
+	return resp.StatusCode, out
+}
+
+// The device API's authorization, probed from outside: each line is an
+// attack that held (the server refused it). Tokens of the wrong kind, of
+// another client or used with another key; IDOR on another client's
+// profile; refresh-token reuse; DPoP forgeries (alg none, HS256, another
+// key under the victim's kid, wrong htu forms, stale or future iat, reused
+// jti).
+func TestAttackDeviceAuthorizationHolds(t *testing.T) {
+	ts := servertest.Start(t, servertest.Options{})
+	ts.SetSSOTargets(server.DemoAppID, ssoTarget)
+	ts.CreateUser("erin", "erin-password-1")
+	ts.CreateUser("mallory", "mallory-password")
+	victim := newOutsider(t, ts.URL)
+	victim.register(server.DemoAppID, server.DemoRedirectURI)
+	victim.signUp("erin", "erin-password-1", "13579")
+	attacker := newOutsider(t, ts.URL)
+	attacker.register(server.DemoAppID, server.DemoRedirectURI)
+	attacker.signUp("mallory", "mallory-password", "24680")
+
+	refused := func(what string, st int, out map[string]any, codes ...string) {
+		t.Helper()
+		if st < 400 {
+			t.Errorf("%s: accepted (%d %v)", what, st, out)
+			return
+		}
+		for _, c := range codes {
+			if out["error"] == c {
+				return
+			}
+		}
+		t.Errorf("%s: %d %v, want one of %v", what, st, out, codes)
+	}
+
+	// Limited tokens where a PIN-login token is needed.
+	st, out := victim.call(http.MethodPost, "/device/v1/token", false, map[string]any{"grant_type": "urn:oma:params:grant-type:implicit", "profile_id": victim.profile})
+	if st != http.StatusOK {
+		t.Fatalf("implicit grant: %d %v", st, out)
+	}
+	implicit := out["access_token"].(string)
+	st, out = victim.call(http.MethodPost, "/device/v1/token", false, map[string]any{"grant_type": "client_credentials"})
+	if st != http.StatusOK {
+		t.Fatalf("client credentials: %d %v", st, out)
+	}
+	device := out["access_token"].(string)
+	full := victim.access
+	for _, lim := range []struct{ name, tok string }{{"implicit", implicit}, {"device", device}} {
+		victim.access = lim.tok
+		st, out = victim.call(http.MethodPost, "/device/v1/sso", true, map[string]any{"target_uri": ssoTarget})
+		refused(lim.name+" token for sso", st, out, "invalid_token")
+		st, out = victim.call(http.MethodGet, "/device/v1/userinfo", true, nil)
+		refused(lim.name+" token for userinfo", st, out, "invalid_token")
+		st, out = victim.call(http.MethodGet, "/resources/profile", true, nil)
+		refused(lim.name+" token for the user resource", st, out, "insufficient_scope")
+		k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		csr, _ := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{}, k)
+		st, out = victim.call(http.MethodPost, "/device/v1/mobile-auth/enroll", true, map[string]any{"csr": b64.EncodeToString(csr)})
+		refused(lim.name+" token for enrollment", st, out, "invalid_token")
+	}
+	victim.access = device
+	st, out = victim.call(http.MethodGet, "/resources/user-id", true, nil)
+	refused("device token for the user-id resource", st, out, "insufficient_scope")
+	victim.access = full
+
+	// The victim's token with the attacker's proof (another client).
+	st, out = attacker.send(http.MethodGet, "/device/v1/userinfo", attacker.proof(http.MethodGet, "/device/v1/userinfo", full), full, nil)
+	refused("victim's token, attacker's client", st, out, "invalid_token")
+	// The attacker's key signing under the victim's kid.
+	saved := attacker.clientID
+	attacker.clientID = victim.clientID
+	st, out = attacker.send(http.MethodGet, "/device/v1/userinfo", attacker.proof(http.MethodGet, "/device/v1/userinfo", full), full, nil)
+	attacker.clientID = saved
+	refused("attacker's key under the victim's kid", st, out, "invalid_dpop_proof")
+
+	// IDOR: the attacker's client names the victim's profile.
+	for _, p := range []struct{ method, path string }{
+		{http.MethodPost, "/device/v1/deregister"},
+		{http.MethodPost, "/device/v1/token"},
+		{http.MethodGet, "/device/v1/mobile-auth/push/pending?profile_id=" + victim.profile},
+	} {
+		var body any
+		switch p.path {
+		case "/device/v1/deregister":
+			body = map[string]any{"profile_id": victim.profile}
+		case "/device/v1/token":
+			body = map[string]any{"grant_type": "urn:oma:params:grant-type:implicit", "profile_id": victim.profile}
+		}
+		st, out = attacker.call(p.method, p.path, false, body)
+		if p.path == "/device/v1/deregister" && st == http.StatusOK {
+			// idempotent answer: it must not have removed the victim's profile
+			if st2, out2 := victim.call(http.MethodGet, "/device/v1/userinfo", true, nil); st2 != http.StatusOK {
+				t.Errorf("the attacker's deregister removed the victim's profile: %d %v", st2, out2)
+			}
+			continue
+		}
+		refused("attacker on the victim's profile: "+p.path, st, out, "user_deregistered", "not_enrolled", "invalid_request")
+	}
+
+	// Refresh-token reuse revokes the family.
+	old := victim.refresh
+	st, out = victim.call(http.MethodPost, "/device/v1/token", false, map[string]any{"grant_type": "refresh_token", "refresh_token": old})
+	if st != http.StatusOK {
+		t.Fatalf("refresh: %d %v", st, out)
+	}
+	victim.take(out)
+	st, out = attacker.call(http.MethodPost, "/device/v1/token", false, map[string]any{"grant_type": "refresh_token", "refresh_token": victim.refresh})
+	refused("victim's refresh token at the attacker's client", st, out, "invalid_grant")
+	st, out = victim.call(http.MethodPost, "/device/v1/token", false, map[string]any{"grant_type": "refresh_token", "refresh_token": old})
+	refused("refresh token reused", st, out, "invalid_grant")
+	st, out = victim.call(http.MethodGet, "/device/v1/userinfo", true, nil)
+	refused("access token of a family revoked by reuse", st, out, "invalid_token")
+
+	// DPoP forgeries on the attacker's own token.
+	path := "/device/v1/userinfo"
+	ath := sha256.Sum256([]byte(attacker.access))
+	claims := func(mut func(map[string]any)) map[string]any {
+		c := map[string]any{"jti": randID(), "htm": "GET", "htu": ts.URL + path, "iat": time.Now().Unix(), "ath": b64.EncodeToString(ath[:])}
+		if mut != nil {
+			mut(c)
+		}
+		return c
+	}
+	es := map[string]any{"typ": "dpop+jwt", "alg": "ES256", "kid": attacker.clientID}
+	forgeries := []struct {
+		name  string
+		proof string
+	}{
+		{"alg none", rawProof(t, attacker.key, map[string]any{"typ": "dpop+jwt", "alg": "none", "kid": attacker.clientID}, claims(nil), false)},
+		{"alg HS256", rawProof(t, attacker.key, map[string]any{"typ": "dpop+jwt", "alg": "HS256", "kid": attacker.clientID}, claims(nil), true)},
+		{"jwk of another key beside the kid", rawProof(t, victim.key, map[string]any{"typ": "dpop+jwt", "alg": "ES256", "kid": attacker.clientID,
+			"jwk": map[string]string{"kty": "EC", "crv": "P-256", "x": b64.EncodeToString(victim.key.X.FillBytes(make([]byte, 32))), "y": b64.EncodeToString(victim.key.Y.FillBytes(make([]byte, 32)))}}, claims(nil), true)},
+		{"htu with a query", rawProof(t, attacker.key, es, claims(func(c map[string]any) { c["htu"] = ts.URL + path + "?x=1" }), true)},
+		{"htu with a trailing slash", rawProof(t, attacker.key, es, claims(func(c map[string]any) { c["htu"] = ts.URL + path + "/" }), true)},
+		{"htu upper case path", rawProof(t, attacker.key, es, claims(func(c map[string]any) { c["htu"] = ts.URL + strings.ToUpper(path) }), true)},
+		{"htu another host", rawProof(t, attacker.key, es, claims(func(c map[string]any) { c["htu"] = "http://evil.example" + path }), true)},
+		{"htu another endpoint", rawProof(t, attacker.key, es, claims(func(c map[string]any) { c["htu"] = ts.URL + "/device/v1/logout" }), true)},
+		{"htm POST", rawProof(t, attacker.key, es, claims(func(c map[string]any) { c["htm"] = "POST" }), true)},
+		{"iat +10 min", rawProof(t, attacker.key, es, claims(func(c map[string]any) { c["iat"] = time.Now().Unix() + 600 }), true)},
+		{"iat -10 min", rawProof(t, attacker.key, es, claims(func(c map[string]any) { c["iat"] = time.Now().Unix() - 600 }), true)},
+		{"no ath", rawProof(t, attacker.key, es, claims(func(c map[string]any) { delete(c, "ath") }), true)},
+		{"ath of another token", rawProof(t, attacker.key, es, claims(func(c map[string]any) { c["ath"] = b64.EncodeToString(make([]byte, 32)) }), true)},
+		{"signature of another key", rawProof(t, victim.key, es, claims(nil), true)},
+	}
+	for _, f := range forgeries {
+		st, out = attacker.send(http.MethodGet, path, f.proof, attacker.access, nil)
+		refused("DPoP "+f.name, st, out, "invalid_dpop_proof")
+	}
+	// A Host header pointing elsewhere does not change what htu must be.
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+path, nil)
+	req.Host = "evil.example"
+	req.Header.Set("Authorization", "DPoP "+attacker.access)
+	req.Header.Set("DPoP", rawProof(t, attacker.key, es, claims(func(c map[string]any) { c["htu"] = "http://evil.example" + path }), true))
+	if resp, err := http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("htu following a forged Host header: %d", resp.StatusCode)
+		}
+	}
+	// The same proof twice.
+	p := attacker.proof(http.MethodGet, path, attacker.access)
+	if st, out = attacker.send(http.MethodGet, path, p, attacker.access, nil); st != http.StatusOK {
+		t.Fatalf("fresh proof: %d %v", st, out)
+	}
+	st, out = attacker.send(http.MethodGet, path, p, attacker.access, nil)
+	refused("jti reused", st, out, "invalid_dpop_proof")
 }
