@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -10,7 +11,10 @@ import (
 )
 
 // Queue is one durable outbox table a Retrier drains: relying-party
-// callbacks (Worker) and audit events (server/auditwebhook). Rows are
+// callbacks (Worker), audit events (server/auditwebhook) and push
+// wake-ups (server/push.Outbox). A Queue that also has a method
+// Expires(row T) int64 (unix ms, 0 = never) has a row given up when its
+// next attempt would come after that. Rows are
 // written by the change they announce; the Retrier leases each due row
 // just before sending it, records the outcome, and retries with
 // exponential back-off until the send succeeds or the retry budget ends.
@@ -31,6 +35,30 @@ type Queue[T any] interface {
 	// Send delivers row; ctx ends at the lease's send deadline.
 	Send(ctx context.Context, row T) error
 }
+
+// ErrRecorded is returned by a Queue's Send that recorded the row's outcome
+// itself (an outcome other than delivered or failed, or nothing to record
+// now): the Retrier records nothing.
+var ErrRecorded = errors.New("outbox: outcome recorded by the queue")
+
+type retryAfter struct {
+	error
+	d time.Duration
+}
+
+func (e retryAfter) Unwrap() error { return e.error }
+
+// RetryAfter marks a failed send whose receiver asked to wait at least d
+// (HTTP Retry-After): the next attempt waits the longer of d and the
+// back-off.
+func RetryAfter(err error, d time.Duration) error { return retryAfter{err, d} }
+
+type permanent struct{ error }
+
+func (e permanent) Unwrap() error { return e.error }
+
+// Permanent marks a failed send that no retry can fix: the row is given up.
+func Permanent(err error) error { return permanent{err} }
 
 // Retrier runs a Queue: the per-row lease, the send, the back-off and the
 // outcome. Several instances may share one store: a row is leased by a
@@ -157,13 +185,28 @@ func (w *Retrier[T]) deliver(ctx context.Context, row T, leasedAt time.Time) {
 		w.result(ResultDelivered)
 		return
 	}
+	if errors.Is(err, ErrRecorded) {
+		return // the queue recorded the outcome itself
+	}
 	attempts++
-	dead := attempts >= w.cfg.MaxAttempts
+	wait := w.backoff(attempts)
+	var ra retryAfter
+	if errors.As(err, &ra) && ra.d > wait {
+		wait = ra.d
+	}
+	next := now.Add(wait).UnixMilli()
+	var pe permanent
+	dead := attempts >= w.cfg.MaxAttempts || errors.As(err, &pe)
+	if x, ok := w.q.(interface{ Expires(T) int64 }); ok {
+		if exp := x.Expires(row); exp > 0 && next >= exp {
+			dead = true // the next attempt would come after the row's expiry
+		}
+	}
 	msg := err.Error()
 	if len(msg) > 300 {
 		msg = msg[:300]
 	}
-	if e := w.q.Failed(rctx, id, attempts, now.Add(w.backoff(attempts)).UnixMilli(), msg, dead); e != nil {
+	if e := w.q.Failed(rctx, id, attempts, next, msg, dead); e != nil {
 		w.log.Error().Err(e).Str(w.name+"_id", id).Msg("outbox: recording failure")
 	}
 	ev := w.log.Warn()

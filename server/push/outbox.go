@@ -3,7 +3,6 @@ package push
 import (
 	"context"
 	"errors"
-	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -52,92 +51,96 @@ func NewJob(txID string, t store.PushTarget, nowMs, expiresAtMs int64) store.Pus
 		NextAttemptAt: nowMs, ExpiresAt: expiresAtMs, CreatedAt: nowMs}
 }
 
-// Outbox sends due push jobs. Several instances may share one store: a job is
-// leased by a conditional update before it is sent. Sending never runs inside
-// a relying party's request.
+// Outbox sends due push jobs: a server/outbox.Retrier (the callback
+// worker's per-row lease, concurrency, back-off and attempt counting) over
+// the push_outbox table. Several instances may share one store: a job is
+// leased by a conditional update before it is sent. Sending never runs
+// inside a relying party's request.
 type Outbox struct {
-	st     store.Store
-	sender Sender
-	server string
-	cfg    OutboxConfig
-	log    zerolog.Logger
-	poll   outbox.Poller
-	now    func() time.Time
-
-	observe func(provider, result string)
+	*outbox.Retrier[store.PushJob]
+	q *pushQueue
 }
 
 // OnResult sets a function told each send's provider and result
 // (Result.Status's string; metrics.Metrics.PushSent). Call it before Run.
-func (o *Outbox) OnResult(fn func(provider, result string)) { o.observe = fn }
+func (o *Outbox) OnResult(fn func(provider, result string)) { o.q.observe = fn }
 
 // NewOutbox returns the worker; server is the identity put into each push
 // (the public base URL).
 func NewOutbox(st store.Store, sender Sender, server string, cfg OutboxConfig, log zerolog.Logger) *Outbox {
 	cfg.defaults()
-	return &Outbox{st: st, sender: sender, server: server, cfg: cfg, log: log, poll: outbox.NewPoller(), now: time.Now}
+	q := &pushQueue{st: st, sender: sender, server: server, log: log, now: time.Now}
+	r := outbox.NewRetrier[store.PushJob](q, outbox.Config{MaxAttempts: cfg.MaxAttempts, BaseBackoff: cfg.BaseBackoff, MaxBackoff: cfg.MaxBackoff,
+		Timeout: cfg.Timeout, PollInterval: cfg.PollInterval, Concurrency: cfg.Concurrency}, log, "push")
+	return &Outbox{Retrier: r, q: q}
 }
 
-// Wake asks the worker to scan now (after a create queued jobs).
-func (o *Outbox) Wake() { o.poll.Wake() }
+// pushQueue is the push_outbox table as an outbox.Queue. Its Send records
+// every outcome but a retryable failure itself (delivered with the
+// provider's reason, token invalid with the target's invalidation,
+// obsolete); the Retrier schedules retries (a provider's Retry-After
+// respected) and gives a job up after MaxAttempts or when the next attempt
+// would come after the request's expiry.
+type pushQueue struct {
+	st      store.Store
+	sender  Sender
+	server  string
+	log     zerolog.Logger
+	now     func() time.Time
+	observe func(provider, result string)
+}
 
-// Run sends until ctx ends.
-func (o *Outbox) Run(ctx context.Context) { o.poll.Run(ctx, o.cfg.PollInterval, o.RunOnce) }
-
-// RunOnce sends one batch of due jobs and returns how many it tried.
-func (o *Outbox) RunOnce(ctx context.Context) int {
-	now := o.now().UnixMilli()
+func (q *pushQueue) Due(ctx context.Context, now int64, limit int) ([]store.PushJob, error) {
 	var due []store.PushJob
-	if err := o.st.View(ctx, func(tx store.Tx) error {
+	err := q.st.View(ctx, func(tx store.Tx) error {
 		var err error
-		due, err = tx.DuePushes(ctx, now, 64)
+		due, err = tx.DuePushes(ctx, now, limit)
 		return err
-	}); err != nil {
-		if ctx.Err() == nil {
-			o.log.Error().Err(err).Msg("push outbox scan")
-		}
-		return 0
-	}
-	sem := make(chan struct{}, o.cfg.Concurrency)
-	var wg sync.WaitGroup
-	tried := 0
-	for _, j := range due {
-		lease := now + (o.cfg.Timeout + 5*time.Second).Milliseconds()
-		var ok bool
-		if err := o.st.InTx(ctx, func(tx store.Tx) error {
-			var err error
-			ok, err = tx.LeasePush(ctx, j.ID, j.NextAttemptAt, lease)
-			return err
-		}); err != nil || !ok {
-			continue
-		}
-		tried++
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(j store.PushJob) {
-			defer func() { <-sem; wg.Done() }()
-			o.deliver(ctx, j)
-		}(j)
-	}
-	wg.Wait()
-	return tried
+	})
+	return due, err
 }
 
-// backoff is the delay after the n-th retryable failure (n >= 1).
-func (o *Outbox) backoff(n int) time.Duration {
-	d := o.cfg.BaseBackoff
-	for i := 1; i < n && d < o.cfg.MaxBackoff; i++ {
-		d *= 2
-	}
-	return min(d, o.cfg.MaxBackoff)
+func (*pushQueue) Key(j store.PushJob) (string, int, int64) { return j.ID, j.Attempts, j.NextAttemptAt }
+
+// Expires: a job is given up rather than retried after its request expires.
+func (*pushQueue) Expires(j store.PushJob) int64 { return j.ExpiresAt }
+
+func (q *pushQueue) Lease(ctx context.Context, id string, prev, until int64) (ok bool, err error) {
+	err = q.st.InTx(ctx, func(tx store.Tx) error {
+		ok, err = tx.LeasePush(ctx, id, prev, until)
+		return err
+	})
+	return ok, err
 }
 
-func (o *Outbox) deliver(ctx context.Context, j store.PushJob) {
+// Delivered is not reached (Send records a delivery with its reason).
+func (q *pushQueue) Delivered(ctx context.Context, id string, now int64) error {
+	return q.st.InTx(ctx, func(tx store.Tx) error { return tx.FinishPush(ctx, id, now, 0, store.PushDelivered, "") })
+}
+
+// Failed reschedules a retryable failure, or records the job failed when
+// the Retrier gives up.
+func (q *pushQueue) Failed(ctx context.Context, id string, attempts int, next int64, lastErr string, dead bool) error {
+	return q.st.InTx(ctx, func(tx store.Tx) error {
+		if dead {
+			return tx.FinishPush(ctx, id, q.now().UnixMilli(), attempts, store.PushFailed, "gave_up:"+lastErr)
+		}
+		return tx.ReschedulePush(ctx, id, attempts, next, lastErr)
+	})
+}
+
+// errRetry is a provider's retryable refusal (its reason is the message).
+type errRetry struct{ reason string }
+
+func (e errRetry) Error() string { return e.reason }
+
+// Send reads the job's request and target and sends the push.
+func (q *pushQueue) Send(ctx context.Context, j store.PushJob) error {
 	var (
 		tr  store.Transaction
 		tgt store.PushTarget
 	)
-	err := o.st.View(ctx, func(tx store.Tx) error {
+	err := q.st.View(ctx, func(tx store.Tx) error {
 		var err error
 		if tr, err = tx.GetTransaction(ctx, j.TransactionID); err != nil {
 			return err
@@ -151,9 +154,9 @@ func (o *Outbox) deliver(ctx context.Context, j store.PushJob) {
 	// Record the outcome even if ctx was cancelled (shutdown).
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	now := o.now()
-	finish := func(attempts int, outcome, reason string) {
-		if e := o.st.InTx(rctx, func(tx store.Tx) error {
+	now := q.now()
+	finish := func(attempts int, outcome, reason string) error {
+		if e := q.st.InTx(rctx, func(tx store.Tx) error {
 			if outcome == store.PushTokenInvalid {
 				// Only the token this job used: a device's update wins.
 				if _, err := tx.InvalidatePushTarget(rctx, tgt.EnrollmentID, tgt.Token, tgt.Endpoint, reason); err != nil {
@@ -162,52 +165,40 @@ func (o *Outbox) deliver(ctx context.Context, j store.PushJob) {
 			}
 			return tx.FinishPush(rctx, j.ID, now.UnixMilli(), attempts, outcome, reason)
 		}); e != nil {
-			o.log.Error().Err(e).Str("push_id", j.ID).Msg("push outbox: recording the outcome")
+			q.log.Error().Err(e).Str("push_id", j.ID).Msg("push outbox: recording the outcome")
 		}
+		return outbox.ErrRecorded
 	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		finish(j.Attempts, store.PushObsolete, "no_target")
-		return
+		return finish(j.Attempts, store.PushObsolete, "no_target")
 	case err != nil:
-		o.log.Error().Err(err).Str("push_id", j.ID).Msg("push outbox: reading the job")
-		return // the lease ends; the job is tried again
+		q.log.Error().Err(err).Str("push_id", j.ID).Msg("push outbox: reading the job")
+		return outbox.ErrRecorded // the lease ends; the job is tried again
 	case tr.Status != store.StatusPending || now.UnixMilli() >= tr.ExpiresAt:
-		finish(j.Attempts, store.PushObsolete, "request_"+tr.Status)
-		return
+		return finish(j.Attempts, store.PushObsolete, "request_"+tr.Status)
 	case tgt.Invalid:
-		finish(j.Attempts, store.PushObsolete, "token_invalid")
-		return
+		return finish(j.Attempts, store.PushObsolete, "token_invalid")
 	}
-	sctx, scancel := context.WithTimeout(ctx, o.cfg.Timeout)
-	res := o.sender.Send(sctx, Target{Provider: tgt.Provider, Token: tgt.Token, Endpoint: tgt.Endpoint, P256dh: tgt.P256dh, Auth: tgt.Auth},
-		Message{TransactionID: tr.ID, ProfileID: j.ProfileID, Server: o.server, Expires: time.UnixMilli(tr.ExpiresAt)})
-	scancel()
+	res := q.sender.Send(ctx, Target{Provider: tgt.Provider, Token: tgt.Token, Endpoint: tgt.Endpoint, P256dh: tgt.P256dh, Auth: tgt.Auth},
+		Message{TransactionID: tr.ID, ProfileID: j.ProfileID, Server: q.server, Expires: time.UnixMilli(tr.ExpiresAt)})
 	attempts := j.Attempts + 1
-	if o.observe != nil {
-		o.observe(tgt.Provider, res.Status.String())
+	if q.observe != nil {
+		q.observe(tgt.Provider, res.Status.String())
 	}
-	ev := o.log.Info().Str("push_id", j.ID).Str("transaction_id", tr.ID).Str("provider", tgt.Provider).Int("attempts", attempts).Str("result", res.Status.String())
+	ev := q.log.Info().Str("push_id", j.ID).Str("transaction_id", tr.ID).Str("provider", tgt.Provider).Int("attempts", attempts).Str("result", res.Status.String())
 	if res.Reason != "" {
 		ev = ev.Str("reason", res.Reason)
 	}
+	ev.Msg("push sent")
 	switch res.Status {
 	case Delivered:
-		finish(attempts, store.PushDelivered, res.Reason)
+		return finish(attempts, store.PushDelivered, res.Reason)
 	case TokenInvalid:
-		finish(attempts, store.PushTokenInvalid, res.Reason)
+		return finish(attempts, store.PushTokenInvalid, res.Reason)
 	case Retry:
-		next := now.Add(max(res.RetryAfter, o.backoff(attempts))).UnixMilli()
-		if attempts >= o.cfg.MaxAttempts || next >= j.ExpiresAt {
-			finish(attempts, store.PushFailed, "gave_up:"+res.Reason)
-			ev = ev.Bool("gave_up", true)
-			break
-		}
-		if e := o.st.InTx(rctx, func(tx store.Tx) error { return tx.ReschedulePush(rctx, j.ID, attempts, next, res.Reason) }); e != nil {
-			o.log.Error().Err(e).Str("push_id", j.ID).Msg("push outbox: recording a retry")
-		}
+		return outbox.RetryAfter(errRetry{res.Reason}, res.RetryAfter)
 	default:
-		finish(attempts, store.PushFailed, res.Reason)
+		return finish(attempts, store.PushFailed, res.Reason)
 	}
-	ev.Msg("push sent")
 }
