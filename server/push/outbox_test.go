@@ -34,8 +34,8 @@ func TestOutboxRetriesGiveUpAndOutcomes(t *testing.T) {
 			}
 			defer st.Close()
 			g, sa := newFakeGoogle(t)
-			o := NewOutbox(st, newTestFCM(t, g, sa), "https://oma.example", OutboxConfig{MaxAttempts: 100, BaseBackoff: 50 * time.Millisecond,
-				MaxBackoff: 50 * time.Millisecond, PollInterval: 10 * time.Millisecond, Timeout: 5 * time.Second}, zerolog.Nop())
+			o := NewOutbox(st, newTestFCM(t, g, sa), "https://oma.example", OutboxConfig{MaxAttempts: 100, BaseBackoff: 10 * time.Second,
+				MaxBackoff: 10 * time.Second, PollInterval: 10 * time.Millisecond, Timeout: 5 * time.Second}, zerolog.Nop())
 			now := time.Now().UnixMilli()
 			job := func(token string, ttl time.Duration) store.PushJob {
 				t.Helper()
@@ -71,7 +71,9 @@ func TestOutboxRetriesGiveUpAndOutcomes(t *testing.T) {
 				return j
 			}
 			quota := job("tok-quota", time.Hour)
-			flaky := job("tok-5xx", 400*time.Millisecond)
+			// Its first failure schedules the next attempt 10 s on, after the
+			// request's expiry: given up at once.
+			flaky := job("tok-5xx", 3*time.Second)
 			gone := job("tok-gone", time.Hour)
 			ok := job("tok-ok", time.Hour)
 
@@ -79,7 +81,7 @@ func TestOutboxRetriesGiveUpAndOutcomes(t *testing.T) {
 			done := make(chan struct{})
 			go func() { o.Run(runCtx); close(done) }()
 			deadline := time.Now().Add(10 * time.Second)
-			for time.Now().Before(deadline) && get(flaky.ID).DoneAt == 0 {
+			for time.Now().Before(deadline) && (get(flaky.ID).Attempts == 0 || get(quota.ID).Attempts == 0 || get(gone.ID).DoneAt == 0 || get(ok.ID).DoneAt == 0) {
 				time.Sleep(20 * time.Millisecond)
 			}
 			cancel()
@@ -88,7 +90,7 @@ func TestOutboxRetriesGiveUpAndOutcomes(t *testing.T) {
 			if j := get(quota.ID); j.DoneAt != 0 || j.Attempts != 1 || j.NextAttemptAt < now+17_000 {
 				t.Errorf("Retry-After 17 s: %+v", j)
 			}
-			if j := get(flaky.ID); j.Outcome != store.PushFailed || !strings.HasPrefix(j.LastError, "gave_up:") || j.Attempts < 2 || j.Attempts >= 100 {
+			if j := get(flaky.ID); j.Outcome != store.PushFailed || !strings.HasPrefix(j.LastError, "gave_up:") || j.Attempts != 1 {
 				t.Errorf("given up at the request's expiry: %+v", j)
 			}
 			if j := get(gone.ID); j.Outcome != store.PushTokenInvalid || j.Attempts != 1 {
