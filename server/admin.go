@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/atrest"
 	"github.com/openmobileauth/oma/server/enrollpolicy"
 	"github.com/openmobileauth/oma/server/secrethash"
 	"github.com/openmobileauth/oma/server/store"
@@ -20,6 +21,10 @@ import (
 type Admin struct {
 	Store  store.Store
 	Argon2 Argon2Params
+	// Keys seals the callback and webhook keys it stores under the master
+	// key (nil or without a key: stored as they are; the server seals them
+	// at its next start).
+	Keys *atrest.Keys
 
 	changed func()       // tells a running server's caches (set by Server.Admin)
 	nowMs   func() int64 // the server's clock (set by Server.Admin; else the wall clock)
@@ -39,7 +44,7 @@ func (a *Admin) now() int64 {
 // Admin returns the admin operations on the server's store; its changes take
 // effect in the running server at once.
 func (s *Server) Admin() *Admin {
-	return &Admin{Store: s.st, Argon2: s.cfg.Argon2, changed: func() { s.env.ConfigEpoch.Add(1) }, nowMs: s.env.NowMs,
+	return &Admin{Store: s.st, Argon2: s.cfg.Argon2, Keys: s.env.Keys, changed: func() { s.env.ConfigEpoch.Add(1) }, nowMs: s.env.NowMs,
 		forget: func(profiles, clients []string) {
 			for i := range profiles {
 				s.env.TxCache.ForgetEnrollment(profiles[i], clients[i])
@@ -181,7 +186,7 @@ func (a *Admin) seedDemo(ctx context.Context) (DemoSeed, error) {
 		AppID: DemoAppID, RedirectURI: DemoRedirectURI}
 	err := a.Store.InTx(ctx, func(tx store.Tx) error {
 		var err error
-		if seed.APIClientSecret, seed.CallbackKey, err = demoAPIClient(ctx, tx); err != nil {
+		if seed.APIClientSecret, seed.CallbackKey, err = demoAPIClient(ctx, tx, a.Keys); err != nil {
 			return err
 		}
 		if _, err := tx.GetOTPType(ctx, DemoOTPType); errors.Is(err, store.ErrNotFound) {

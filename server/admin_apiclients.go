@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/atrest"
 	"github.com/openmobileauth/oma/server/store"
 )
 
@@ -103,8 +104,12 @@ func (a *Admin) CreateAPIClient(ctx context.Context, spec APIClientSpec) (APICli
 		cr.Secret = protocol.RandomToken(32)
 	}
 	cr.CallbackKeyID, cr.CallbackKey = newCallbackKey()
-	err := a.Store.InTx(ctx, func(tx store.Tx) error {
-		return tx.CreateAPIClient(ctx, store.APIClient{ID: spec.ID, SecretHash: store.HashAPISecret(cr.Secret), CallbackKey: cr.CallbackKey, CallbackKeyID: cr.CallbackKeyID,
+	sealed, err := a.Keys.Seal(atrest.PurposeCallbackKey, spec.ID, cr.CallbackKey)
+	if err != nil {
+		return APIClientCredentials{}, err
+	}
+	err = a.Store.InTx(ctx, func(tx store.Tx) error {
+		return tx.CreateAPIClient(ctx, store.APIClient{ID: spec.ID, SecretHash: store.HashAPISecret(cr.Secret), CallbackKey: sealed, CallbackKeyID: cr.CallbackKeyID,
 			CallbackURIs: spec.CallbackURIs, MaxMessageLen: spec.MaxMessageLen, CreatedAt: time.Now().UnixMilli()})
 	})
 	a.notify()
@@ -143,7 +148,11 @@ func (a *Admin) RotateSecret(ctx context.Context, id, secret string) (string, er
 // receiver keeps the old key until then, choosing by X-OMA-Key-Id).
 func (a *Admin) RotateCallbackKey(ctx context.Context, id string) (keyID, key string, err error) {
 	keyID, key = newCallbackKey()
-	err = a.updateAPIClient(ctx, id, func(c *store.APIClient) { c.CallbackKeyID, c.CallbackKey = keyID, key })
+	sealed, err := a.Keys.Seal(atrest.PurposeCallbackKey, id, key)
+	if err != nil {
+		return "", "", err
+	}
+	err = a.updateAPIClient(ctx, id, func(c *store.APIClient) { c.CallbackKeyID, c.CallbackKey = keyID, sealed })
 	if err != nil {
 		return "", "", err
 	}
@@ -158,6 +167,10 @@ func (a *Admin) CallbackKey(ctx context.Context, id string) (keyID, key string, 
 		keyID, key = c.CallbackKeyID, c.CallbackKey
 		return err
 	})
+	if err != nil {
+		return "", "", err
+	}
+	key, err = a.Keys.Open(atrest.PurposeCallbackKey, id, key)
 	return keyID, key, err
 }
 
@@ -216,17 +229,24 @@ const settingDemoSecret = "demo_api_client_secret"
 // demoAPIClient returns the demo API client's secret and callback key,
 // creating the client (or, for one created before secrets were hashed, taking
 // the old secret over from its "legacy" callback key).
-func demoAPIClient(ctx context.Context, tx store.Tx) (secret, callbackKey string, err error) {
+func demoAPIClient(ctx context.Context, tx store.Tx, keys *atrest.Keys) (secret, callbackKey string, err error) {
 	c, err := tx.GetAPIClient(ctx, DemoAPIClientID)
 	if errors.Is(err, store.ErrNotFound) {
 		secret = protocol.RandomToken(32)
 		kid, key := newCallbackKey()
-		c = store.APIClient{ID: DemoAPIClientID, SecretHash: store.HashAPISecret(secret), CallbackKey: key, CallbackKeyID: kid, CallbackURIs: []string{}, CreatedAt: time.Now().UnixMilli()}
+		sealed, err := keys.Seal(atrest.PurposeCallbackKey, DemoAPIClientID, key)
+		if err != nil {
+			return "", "", err
+		}
+		c = store.APIClient{ID: DemoAPIClientID, SecretHash: store.HashAPISecret(secret), CallbackKey: sealed, CallbackKeyID: kid, CallbackURIs: []string{}, CreatedAt: time.Now().UnixMilli()}
 		if err := tx.CreateAPIClient(ctx, c); err != nil {
 			return "", "", err
 		}
 		return secret, key, tx.PutSetting(ctx, settingDemoSecret, secret)
 	} else if err != nil {
+		return "", "", err
+	}
+	if c.CallbackKey, err = keys.Open(atrest.PurposeCallbackKey, c.ID, c.CallbackKey); err != nil {
 		return "", "", err
 	}
 	secret, err = tx.GetSetting(ctx, settingDemoSecret)
@@ -242,7 +262,11 @@ func demoAPIClient(ctx context.Context, tx store.Tx) (secret, callbackKey string
 	} else {
 		secret = protocol.RandomToken(32)
 		c.SecretHash = store.HashAPISecret(secret)
-		if err := tx.UpdateAPIClient(ctx, c); err != nil {
+		stored := c
+		if stored.CallbackKey, err = keys.Seal(atrest.PurposeCallbackKey, c.ID, c.CallbackKey); err != nil {
+			return "", "", err
+		}
+		if err := tx.UpdateAPIClient(ctx, stored); err != nil {
 			return "", "", err
 		}
 	}

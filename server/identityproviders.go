@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/atrest"
 	"github.com/openmobileauth/oma/server/store"
 )
 
@@ -67,7 +68,11 @@ func (a *Admin) CreateIdentityProvider(ctx context.Context, spec IdentityProvide
 	if spec.Kind == protocol.IdPTypeCustom {
 		webhookKey = protocol.RandomToken(32)
 	}
-	p := store.IdentityProvider{ID: spec.ID, AppID: spec.AppID, Name: spec.Name, Kind: spec.Kind, URL: spec.URL, WebhookKey: webhookKey, CreatedAt: time.Now().UnixMilli()}
+	sealed, err := a.Keys.Seal(atrest.PurposeWebhookKey, atrest.WebhookRow(spec.AppID, spec.ID), webhookKey)
+	if err != nil {
+		return "", err
+	}
+	p := store.IdentityProvider{ID: spec.ID, AppID: spec.AppID, Name: spec.Name, Kind: spec.Kind, URL: spec.URL, WebhookKey: sealed, CreatedAt: time.Now().UnixMilli()}
 	err = a.Store.InTx(ctx, func(tx store.Tx) error {
 		if _, err := tx.GetApplication(ctx, spec.AppID); err != nil {
 			return appErr(err, spec.AppID)

@@ -14,6 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/openmobileauth/oma/core/redact"
+	"github.com/openmobileauth/oma/server/atrest"
 	"github.com/openmobileauth/oma/server/auditwebhook"
 	"github.com/openmobileauth/oma/server/ca"
 	"github.com/openmobileauth/oma/server/deps"
@@ -90,7 +91,19 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	case ca.KeyNowSealed:
 		log.Info().Msg("the enrollment CA private key is now stored encrypted under the master key")
 	}
-	loginKey, err := loadOrCreateKey(ctx, st, settingLoginKey)
+	// The secrets kept usable (callback and webhook keys, the login form's
+	// key) are sealed under the master key like the CA key; values stored
+	// before it (or by an admin command without it) are sealed now.
+	keys := atrest.New(cfg.MasterKey)
+	sealedNow, err := keys.SealStore(ctx, st)
+	if err != nil {
+		_ = st.Close()
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	if n := sealedNow.CallbackKeys + sealedNow.WebhookKeys; n > 0 {
+		log.Info().Int("callback_keys", sealedNow.CallbackKeys).Int("webhook_keys", sealedNow.WebhookKeys).Msg("stored keys are now encrypted under the master key")
+	}
+	loginKey, err := loadOrCreateKey(ctx, st, settingLoginKey, keys)
 	if err != nil {
 		_ = st.Close()
 		return nil, err
@@ -101,7 +114,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		Argon: cfg.Argon2, Hashes: secrethash.NewGate(cfg.Argon2, cfg.HashConcurrency), PinLength: cfg.PinLength, PinMaxAttempts: cfg.PinMaxAttempts,
 		SuspendFor: cfg.NotMeSuspension, MatchFailureLimit: cfg.MatchFailureLimit,
 		AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL, CodeTTL: cfg.AuthCodeTTL, SSOTTL: cfg.SSOTokenTTL, WebSessionTTL: cfg.WebSessionTTL,
-		MaxMessageLen: cfg.MaxMessageLen, Scopes: cfg.Scopes, ImplicitScopes: cfg.ImplicitScopes, DeviceScopes: cfg.DeviceScopes, EnrollDisabled: cfg.EnrollmentDisabled, DefaultPolicy: cfg.Policy, LoginKey: loginKey,
+		MaxMessageLen: cfg.MaxMessageLen, Scopes: cfg.Scopes, ImplicitScopes: cfg.ImplicitScopes, DeviceScopes: cfg.DeviceScopes, EnrollDisabled: cfg.EnrollmentDisabled, DefaultPolicy: cfg.Policy, LoginKey: loginKey, Keys: keys,
 		TxCache: txcache.New(txcache.DefaultEntries, min(txcache.DefaultMargin, cfg.HistoryRetention/2)),
 		Limits: deps.Limiters{
 			ClaimPerClient:       ratelimit.New(cfg.Limits.ClaimPerClient, wall),
@@ -154,7 +167,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, env: env, st: st, log: log, stop: make(chan struct{}), metrics: m}
 	env.Metrics = s.metrics
 	env.Stopping = s.stop
-	s.worker = outbox.NewWorker(st, cfg.Callbacks, callbackClient, log.With().Str("component", "outbox").Logger())
+	s.worker = outbox.NewKeyedWorker(st, cfg.Callbacks, callbackClient, log.With().Str("component", "outbox").Logger(),
+		func(clientID, stored string) (string, error) {
+			return env.Keys.Open(atrest.PurposeCallbackKey, clientID, stored)
+		})
 	env.WakeOutbox = s.worker.Wake
 	s.pushOutbox = push.NewOutbox(st, router, cfg.PublicBaseURL, cfg.PushOutbox, log.With().Str("component", "push_outbox").Logger())
 	env.Push.Wake = s.pushOutbox.Wake

@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/openmobileauth/oma/server"
+	"github.com/openmobileauth/oma/server/atrest"
 	"github.com/openmobileauth/oma/server/store"
 )
 
@@ -20,7 +23,51 @@ func openAdmin(ctx context.Context, storeURL string) (*server.Admin, func(), err
 	if err != nil {
 		return nil, nil, err
 	}
-	return &server.Admin{Store: st, Argon2: server.DefaultArgon2}, func() { _ = st.Close() }, nil
+	mk, err := adminMasterKey(storeURL)
+	if err != nil {
+		_ = st.Close()
+		return nil, nil, err
+	}
+	return &server.Admin{Store: st, Argon2: server.DefaultArgon2, Keys: atrest.New(mk)}, func() { _ = st.Close() }, nil
+}
+
+// openAdminKeyed is openAdmin with the master key of --master-key-file.
+func openAdminKeyed(ctx context.Context, storeURL, masterKeyFile string) (*server.Admin, func(), error) {
+	a, done, err := openAdmin(ctx, storeURL)
+	if err != nil || masterKeyFile == "" {
+		return a, done, err
+	}
+	mk, err := adminMasterKeyFrom(masterKeyFile, storeURL)
+	if err != nil {
+		done()
+		return nil, nil, err
+	}
+	a.Keys = atrest.New(mk)
+	return a, done, nil
+}
+
+// adminMasterKey is the master key an admin command seals the keys it
+// stores with (callback keys, webhook keys): OMA_MASTER_KEY_FILE or
+// OMA_MASTER_KEY, else a SQLite store's existing development key (never a
+// new one: the server may use another). None: the keys are stored as they
+// are and the server seals them at its next start.
+func adminMasterKey(storeURL string) ([]byte, error) {
+	return adminMasterKeyFrom(env("master-key-file", ""), storeURL)
+}
+
+// adminMasterKeyFrom is adminMasterKey with --master-key-file file (the
+// commands that store keys take the flag, so the configuration file's
+// master-key-file applies to them too).
+func adminMasterKeyFrom(file, storeURL string) ([]byte, error) {
+	if f := file; f != "" || os.Getenv("OMA_MASTER_KEY") != "" {
+		return masterKey(f, storeURL, io.Discard)
+	}
+	if p := sqlitePath(storeURL); p != "" {
+		if _, err := os.Stat(filepath.Join(filepath.Dir(p), devMasterKeyName)); err == nil {
+			return masterKey("", storeURL, io.Discard)
+		}
+	}
+	return nil, nil
 }
 
 const apiClientUsage = "usage: tokenserver api-client create|list|rotate-secret|rotate-callback-key|add-callback|disable|enable|delete [flags]"
@@ -33,6 +80,7 @@ func apiClient(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fs := newFlags("api-client "+args[0], stderr)
 	storeURL := fs.String("store", env("store", defaultStore), "store URL")
+	mkFile := fs.String("master-key-file", env("master-key-file", ""), "the master key file the server uses (or OMA_MASTER_KEY): callback keys are stored sealed under it")
 	id := fs.String("id", "", "API client id")
 	secret := fs.String("secret", "", fmt.Sprintf("secret (create, rotate-secret; generated, 32 random bytes, when empty; else at least %d characters)", server.MinAPISecretLen))
 	var callbacks multi
@@ -43,7 +91,7 @@ func apiClient(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	a, done, err := openAdmin(ctx, *storeURL)
+	a, done, err := openAdminKeyed(ctx, *storeURL, *mkFile)
 	if err != nil {
 		return err
 	}

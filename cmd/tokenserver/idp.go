@@ -32,6 +32,7 @@ func idp(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	name := fs.String("name", "", "display name (create)")
 	kind := fs.String("type", "", "browser (the login page) or custom (custom registration through --url) (create)")
 	url := fs.String("url", "", "custom: the operator backend's webhook URL (https; http only to loopback)")
+	mkFile := fs.String("master-key-file", env("master-key-file", ""), "the master key file the server uses (or OMA_MASTER_KEY): webhook keys are stored sealed under it")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -39,7 +40,7 @@ func idp(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "tokenserver idp %s: --app and --id are required\n", args[0])
 		return errUsage
 	}
-	a, done, err := openAdmin(ctx, *storeURL)
+	a, done, err := openAdminKeyed(ctx, *storeURL, *mkFile)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/openmobileauth/oma/server/atrest"
 	"github.com/openmobileauth/oma/server/audit"
 	"github.com/openmobileauth/oma/server/ca"
 	"github.com/openmobileauth/oma/server/enrollpolicy"
@@ -71,6 +72,8 @@ type Env struct {
 	DefaultPolicy  string
 	Limits         Limiters
 	LoginKey       []byte // MAC key of the login form's CSRF token
+	// Keys opens the callback and webhook keys sealed under the master key.
+	Keys *atrest.Keys
 	// AllowPrivateEgress: callback URIs and webhooks may name internal
 	// addresses (server/egress); off, a literal one is refused at creation.
 	AllowPrivateEgress bool

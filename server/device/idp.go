@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/server/atrest"
 	"github.com/openmobileauth/oma/server/audit"
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/idp"
@@ -99,6 +100,11 @@ func (h *Handler) customIdP(ctx context.Context, c *caller, id string) (store.Id
 		return p, errAppGone
 	case p.Kind != protocol.IdPTypeCustom || p.AppID != c.client.AppID:
 		return p, errNoIdP
+	}
+	// The webhook key is stored sealed under the master key (server/atrest).
+	if p.WebhookKey, err = h.env.Keys.Open(atrest.PurposeWebhookKey, atrest.WebhookRow(p.AppID, p.ID), p.WebhookKey); err != nil {
+		h.env.Log.Error().Err(err).Str("identity_provider", p.ID).Msg("identity provider webhook key does not open")
+		return p, errInternal
 	}
 	return p, nil
 }

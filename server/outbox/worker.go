@@ -83,11 +83,20 @@ const (
 
 // NewWorker returns a worker; client may be nil (one with cfg.Timeout is made).
 func NewWorker(st store.Store, cfg Config, client *http.Client, log zerolog.Logger) *Worker {
+	return NewKeyedWorker(st, cfg, client, log, nil)
+}
+
+// OpenKey returns the callback key a stored value holds (it may be sealed
+// under the master key: server/atrest); nil takes the stored value as is.
+type OpenKey func(clientID, stored string) (string, error)
+
+// NewKeyedWorker is NewWorker with the callback keys opened by open.
+func NewKeyedWorker(st store.Store, cfg Config, client *http.Client, log zerolog.Logger, open OpenKey) *Worker {
 	cfg.defaults()
 	if client == nil {
 		client = NoRedirectClient(cfg.Timeout)
 	}
-	return &Worker{NewRetrier[store.Callback](callbacks{st: st, client: client}, cfg, log, "callback")}
+	return &Worker{NewRetrier[store.Callback](callbacks{st: st, client: client, open: open}, cfg, log, "callback")}
 }
 
 // NoRedirectClient is an HTTP client with timeout that never follows a
@@ -100,6 +109,7 @@ func NoRedirectClient(timeout time.Duration) *http.Client {
 type callbacks struct {
 	st     store.Store
 	client *http.Client
+	open   OpenKey
 }
 
 func (q callbacks) Due(ctx context.Context, now int64, limit int) ([]store.Callback, error) {
@@ -135,6 +145,9 @@ func (q callbacks) Failed(ctx context.Context, id string, attempts int, next int
 var (
 	errNoClient = errors.New("API client no longer exists")
 	errNoKey    = errors.New("API client has no callback key")
+	// errKeySealed: the stored callback key does not open under this
+	// server's master key.
+	errKeySealed = errors.New("the API client's callback key does not open under the master key")
 )
 
 // Send POSTs the callback signed with its API client's callback key.
@@ -149,6 +162,11 @@ func (q callbacks) Send(ctx context.Context, cb store.Callback) error {
 		return errNoClient
 	} else if err != nil {
 		return err
+	}
+	if key != "" && q.open != nil {
+		if key, err = q.open(cb.APIClientID, key); err != nil {
+			return errKeySealed
+		}
 	}
 	if key == "" {
 		return errNoKey

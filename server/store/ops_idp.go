@@ -50,6 +50,15 @@ func (t *sqlTx) ListIdentityProviders(ctx context.Context, appID string) ([]Iden
 	return out, rows.Err()
 }
 
+// SetIdentityProviderWebhookKey replaces the stored webhook key.
+func (t *sqlTx) SetIdentityProviderWebhookKey(ctx context.Context, appID, id, key string) error {
+	n, err := t.exec(ctx, "UPDATE identity_providers SET webhook_key = ? WHERE app_id = ? AND id = ?", key, appID, id)
+	if err == nil && n == 0 {
+		return ErrNotFound
+	}
+	return err
+}
+
 // DeleteIdentityProvider removes it (ErrNotFound when there is none) with
 // its open custom registrations.
 func (t *sqlTx) DeleteIdentityProvider(ctx context.Context, appID, id string) error {

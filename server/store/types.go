@@ -240,6 +240,9 @@ type Tx interface {
 	// application's), ordered by application and id.
 	ListIdentityProviders(ctx context.Context, appID string) ([]IdentityProvider, error)
 	DeleteIdentityProvider(ctx context.Context, appID, id string) error
+	// SetIdentityProviderWebhookKey replaces the stored webhook key (sealing
+	// it under the master key; ErrNotFound when there is none).
+	SetIdentityProviderWebhookKey(ctx context.Context, appID, id, key string) error
 	CreateCustomRegistration(ctx context.Context, c CustomRegistration) error
 	// TakeCustomRegistration deletes and returns the session (single use).
 	TakeCustomRegistration(ctx context.Context, sessionHash string) (CustomRegistration, error)
