@@ -622,3 +622,61 @@ func (x xffTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	r.Header.Set("X-Real-IP", x.ip)
 	return http.DefaultTransport.RoundTrip(r)
 }
+
+// rpCreate posts a create request as the relying party (form encoding).
+func rpCreate(t *testing.T, ts *servertest.TestServer, form url.Values) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/oauth/api/v4/authenticate/user", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(ts.APIClientID, ts.APIClientSecret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out := map[string]any{}
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+// A payee name (text the relying party puts in its message or details, not
+// always its own) must not be able to forge a second line on the phone.
+// Line-break characters were refused (issue 11 item 5), but a run of spaces
+// wraps the phone's narrow text view just as well, and invisible "letters"
+// (Hangul fillers, the braille blank) pad without showing. Before the fix
+// all of these were accepted.
+func TestAttackMessageForgesALineWithSpaces(t *testing.T) {
+	ts := servertest.Start(t, servertest.Options{})
+	forged := "(your usual device) Approved by your bank"
+	for name, payee := range map[string]string{
+		"ASCII spaces":           "Shop" + strings.Repeat(" ", 60) + forged,
+		"ideographic spaces":     "Shop" + strings.Repeat("\u3000", 30) + forged,
+		"no-break spaces":        "Shop" + strings.Repeat("\u00a0", 60) + forged,
+		"mixed spaces":           "Shop \u2003 \u2002 \u2009 " + forged,
+		"Hangul filler":          "Shop\u3164\u3164" + forged,
+		"Hangul choseong filler": "Shop\u115f" + forged,
+		"halfwidth filler":       "Shop\uffa0" + forged,
+		"braille blank":          "Shop\u2800" + forged,
+	} {
+		for _, field := range []string{"message", "details", "user_agent"} {
+			form := url.Values{"type": {ts.OTPType}, "message": {"Pay 10 EUR to " + payee}}
+			switch field {
+			case "details":
+				d, _ := json.Marshal([]map[string]string{{"label": "Payee", "value": payee}})
+				form = url.Values{"type": {ts.OTPType}, "message": {"Pay 10 EUR"}, "details": {string(d)}}
+			case "user_agent":
+				form = url.Values{"type": {ts.OTPType}, "message": {"Sign in"}, "user_agent": {payee}}
+			}
+			st, out := rpCreate(t, ts, form)
+			if st != http.StatusBadRequest || out["error_code"] != float64(1003) {
+				t.Errorf("%s in %s: %d %v, want 400 with error_code 1003", name, field, st, out)
+			}
+		}
+	}
+	// Ordinary text stays accepted: single and double spaces, CJK, Hangul.
+	for _, ok := range []string{"Pay 10 EUR to Shop  B.V.", "東京 の 店", "서울 상점", "Café 10 €"} {
+		if st, out := rpCreate(t, ts, url.Values{"type": {ts.OTPType}, "message": {ok}}); st != http.StatusOK {
+			t.Errorf("%q: %d %v", ok, st, out)
+		}
+	}
+}

@@ -25,6 +25,11 @@ const MaxDisplayBytes = 2048
 // scripts need a few; Unicode's stream-safe format allows 30.
 const MaxCombiningRun = 8
 
+// MaxSpaceRun bounds a run of space characters (ASCII space or any Unicode
+// space separator, Zs): a longer run wraps the phone's narrow text view like
+// a line break, so a payee name could forge a line of its own.
+const MaxSpaceRun = 3
+
 // Classes of characters refused in displayed text (DisplayTextError.Class).
 const (
 	ClassInvalidUTF8  = "invalid UTF-8"
@@ -37,6 +42,8 @@ const (
 	ClassNonCharacter = "non-character"
 	ClassUnassigned   = "unassigned code point"
 	ClassCombiningRun = "too many combining marks"
+	ClassSpaceRun     = "run of spaces"    // more than MaxSpaceRun in a row
+	ClassInvisible    = "invisible filler" // U+115F, U+1160, U+3164, U+FFA0 (Hangul fillers), U+2800 (braille blank)
 	ClassTooLong      = "too long"
 )
 
@@ -70,12 +77,17 @@ func CheckDisplayText(s string) error {
 	if len(s) > MaxDisplayBytes {
 		return &DisplayTextError{Class: ClassTooLong, Rune: utf8.RuneError}
 	}
-	marks := 0
+	marks, spaces := 0, 0
 	i := 0
 	for off := 0; off < len(s); i++ {
 		if c := s[off]; c >= 0x20 && c < 0x7f {
-			off++ // printable ASCII: the common case, always allowed
+			off++ // printable ASCII: the common case, allowed but for runs of spaces
 			marks = 0
+			if c != ' ' {
+				spaces = 0
+			} else if spaces++; spaces > MaxSpaceRun {
+				return &DisplayTextError{Class: ClassSpaceRun, Rune: ' ', Index: i}
+			}
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[off:])
@@ -85,6 +97,13 @@ func CheckDisplayText(s string) error {
 		off += n
 		if c := DisplayClass(r); c != "" {
 			return &DisplayTextError{Class: c, Rune: r, Index: i}
+		}
+		if unicode.Is(unicode.Zs, r) {
+			if spaces++; spaces > MaxSpaceRun {
+				return &DisplayTextError{Class: ClassSpaceRun, Rune: r, Index: i}
+			}
+		} else {
+			spaces = 0
 		}
 		if unicode.Is(unicode.M, r) {
 			if marks++; marks > MaxCombiningRun {
@@ -113,6 +132,8 @@ func DisplayClass(r rune) string {
 		return ClassBidi
 	case r >= 0x200b && r <= 0x200d, r == 0x2060, r == 0xfeff:
 		return ClassZeroWidth
+	case r == 0x115f, r == 0x1160, r == 0x3164, r == 0xffa0, r == 0x2800:
+		return ClassInvisible
 	case r >= 0xfdd0 && r <= 0xfdef, r&0xfffe == 0xfffe:
 		return ClassNonCharacter
 	case unicode.Is(unicode.Co, r):

@@ -54,6 +54,11 @@ func TestCheckDisplayTextRefusesEachClass(t *testing.T) {
 		{"unassigned U+0378", "a\u0378b", ClassUnassigned, 0x378},
 		{"unassigned U+E0080", "a\U000E0080b", ClassUnassigned, 0xe0080},
 		{"combining run", "a" + strings.Repeat("\u0301", MaxCombiningRun+1), ClassCombiningRun, 0x301},
+		{"space run", "a" + strings.Repeat(" ", MaxSpaceRun+1) + "(your usual device)", ClassSpaceRun, ' '},
+		{"mixed space run", "a \u2003\u3000\u00a0b", ClassSpaceRun, 0xa0},
+		{"Hangul filler", "a\u3164b", ClassInvisible, 0x3164},
+		{"halfwidth Hangul filler", "a\uffa0b", ClassInvisible, 0xffa0},
+		{"braille blank", "a\u2800b", ClassInvisible, 0x2800},
 		{"invalid UTF-8", "a\xffb", ClassInvalidUTF8, 0xfffd},
 		{"too long", strings.Repeat("x", MaxDisplayBytes+1), ClassTooLong, 0xfffd},
 	} {
@@ -64,7 +69,7 @@ func TestCheckDisplayTextRefusesEachClass(t *testing.T) {
 			continue
 		}
 		if c.class != ClassTooLong && de.Index != 1 && !strings.HasPrefix(c.name, "BOM") && !strings.HasPrefix(c.name, "RLO") &&
-			!strings.HasPrefix(c.name, "LF") && !strings.HasPrefix(c.name, "combining") {
+			!strings.HasPrefix(c.name, "LF") && !strings.HasPrefix(c.name, "combining") && !strings.Contains(c.name, "space run") {
 			t.Errorf("%s: index %d, want 1", c.name, de.Index)
 		}
 		if !strings.Contains(err.Error(), c.class) && c.class != ClassTooLong && c.class != ClassInvalidUTF8 {
@@ -82,6 +87,7 @@ func TestCheckDisplayTextAllowsOrdinaryText(t *testing.T) {
 		"ادفع 100 إلى أحمد", // right-to-left letters are fine; only the controls are refused
 		"שלם 100 לדוד",
 		"Zahlung\u00a0an\u3000Ü",              // no-break and ideographic space
+		"Shop  B.V. \u3000 Tokyo",             // runs of up to MaxSpaceRun spaces
 		"Vi\u1ec7t Nam: ti\u1ebfng Vi\u1ec7t", // precomposed Vietnamese
 		"a\u0323\u0302",                       // two combining marks are ordinary
 		"Pay 🎉 👍🏽 ❤️",                         // emoji, skin tone modifier, VS16

@@ -177,8 +177,15 @@ func validate(p *CreateParams) *httpio.RPError {
 // displayParam returns parameter name's value v in NFC, or a 1003 error
 // naming the parameter and the class of character refused.
 func displayParam(name, v string) (string, *httpio.RPError) {
-	if v == "" || printableASCII(v) {
-		return v, nil // NFC already, and nothing to refuse
+	if v == "" {
+		return v, nil
+	}
+	if printableASCII(v) {
+		// NFC already; only a run of spaces can be refused.
+		if err := protocol.CheckDisplayText(v); err != nil {
+			return v, invalid(name + ": " + err.Error())
+		}
+		return v, nil
 	}
 	if !norm.NFC.IsNormalString(v) {
 		v = norm.NFC.String(v)
