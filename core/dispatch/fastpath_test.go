@@ -2,33 +2,21 @@ package dispatch
 
 import (
 	"encoding/json"
-	"os"
-	"sort"
 	"testing"
-	"time"
 	"unicode/utf8"
+
+	"github.com/openmobileauth/oma/internal/fastpath"
 )
 
 // TestFastPathsEarnTheirPlace keeps the dispatcher's hand-written JSON codecs
 // honest: each must stay clearly faster (or allocate less) than the code it
-// replaces, measured here side by side (alternating, median of 5 runs), or it
-// should be deleted in favour of that code. Each codec also stays behind its
+// replaces, measured side by side by internal/fastpath (alternating rounds,
+// medians), or it should be deleted in favour of that code. Each codec also stays behind its
 // equivalence test: FuzzParseRequest (scanner = parseRequestRef) and
 // FuzzAppendString (escaper = encoding/json's decoding). It runs when
 // OMA_FASTPATH_BENCH=1 (scripts/test-go.sh sets it in a step without -race,
 // whose instrumentation would distort the comparison).
 func TestFastPathsEarnTheirPlace(t *testing.T) {
-	if os.Getenv("OMA_FASTPATH_BENCH") != "1" {
-		t.Skip("set OMA_FASTPATH_BENCH=1 to measure the fast paths (scripts/test-go.sh does)")
-	}
-	if raceEnabled {
-		t.Skip("the race detector distorts the comparison")
-	}
-	type pair struct {
-		name      string
-		fast, ref func()
-		minRatio  float64 // time of ref over time of fast; 0: report only
-	}
 	parse := func(p func(string, int) (request, *Error), req string) func() {
 		return func() {
 			if _, err := p(req, DefaultMaxRequestSize); err != nil {
@@ -47,45 +35,13 @@ func TestFastPathsEarnTheirPlace(t *testing.T) {
 			}
 		}
 	}
-	for _, p := range []pair{
-		{"request scanner (no-op ping)", parse(parseRequest, benchPing), parse(parseRequestRef, benchPing), 1.2},
-		{"request scanner (call with params)", parse(parseRequest, benchTypedReq), parse(parseRequestRef, benchTypedReq), 0},
-		{"string escaper (access token)", escape(false), escape(true), 1.1},
-	} {
-		// Alternate the two in short rounds so a slow window of the machine
-		// hits both; compare the medians.
-		var fastNs, refNs []float64
-		for i := 0; i < 9; i++ {
-			fastNs = append(fastNs, timePerOp(p.fast))
-			refNs = append(refNs, timePerOp(p.ref))
-		}
-		fastAllocs, refAllocs := testing.AllocsPerRun(100, p.fast), testing.AllocsPerRun(100, p.ref)
-		fm, rm := median(fastNs), median(refNs)
-		ratio := rm / fm
-		t.Logf("%s: fast %.0f ns/op %.0f allocs, reference %.0f ns/op %.0f allocs: %.2fx", p.name, fm, fastAllocs, rm, refAllocs, ratio)
-		if p.minRatio > 0 && (fastAllocs > refAllocs || (ratio < p.minRatio && fastAllocs == refAllocs)) {
-			t.Errorf("%s no longer earns its place (%.2fx, %.0f vs %.0f allocs): delete it and use the reference", p.name, ratio, fastAllocs, refAllocs)
-		}
-	}
-}
-
-// timePerOp runs f for about 20 ms and returns its time per call in ns.
-func timePerOp(f func()) float64 {
-	n := 0
-	start := time.Now()
-	for time.Since(start) < 20*time.Millisecond {
-		for i := 0; i < 100; i++ {
-			f()
-		}
-		n += 100
-	}
-	return float64(time.Since(start).Nanoseconds()) / float64(n)
-}
-
-func median(xs []float64) float64 {
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	return s[len(s)/2]
+	// The side-by-side measurement (alternating rounds, medians, allocation
+	// counts) is internal/fastpath's, shared with the server's codecs.
+	fastpath.Earn(t, []fastpath.Pair{
+		{Name: "request scanner (no-op ping)", Fast: parse(parseRequest, benchPing), Ref: parse(parseRequestRef, benchPing), MinRatio: 1.2},
+		{Name: "request scanner (call with params)", Fast: parse(parseRequest, benchTypedReq), Ref: parse(parseRequestRef, benchTypedReq)},
+		{Name: "string escaper (access token)", Fast: escape(false), Ref: escape(true), MinRatio: 1.1},
+	})
 }
 
 // FuzzAppendString: the escaper writes valid JSON that decodes to the input

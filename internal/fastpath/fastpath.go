@@ -71,6 +71,10 @@ func timePerOp(f func()) float64 {
 	return float64(time.Since(start).Nanoseconds()) / float64(n)
 }
 
+// Median is the median of xs (not empty), for measurements Earn does not
+// make itself (the load generator's CPU time per transaction).
+func Median(xs []float64) float64 { return median(xs) }
+
 func median(xs []float64) float64 {
 	s := append([]float64(nil), xs...)
 	sort.Float64s(s)

@@ -8,8 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"sort"
 	"syscall"
 	"testing"
 	"time"
@@ -17,6 +15,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/openmobileauth/oma/core/protocol"
+	"github.com/openmobileauth/oma/internal/fastpath"
 	"github.com/openmobileauth/oma/server"
 	"github.com/openmobileauth/oma/server/ratelimit"
 	"github.com/openmobileauth/oma/server/servertest"
@@ -34,11 +33,8 @@ import (
 // TestEscapes and TestDecodeObject). It runs when OMA_FASTPATH_BENCH=1
 // (scripts/test-go.sh sets it in a step without -race).
 func TestFastPathsEarnTheirPlace(t *testing.T) {
-	if os.Getenv("OMA_FASTPATH_BENCH") != "1" {
-		t.Skip("set OMA_FASTPATH_BENCH=1 to measure the fast paths (scripts/test-go.sh does)")
-	}
-	if raceEnabled {
-		t.Skip("the race detector distorts the comparison")
+	if !fastpath.Enabled() {
+		t.Skip("set OMA_FASTPATH_BENCH=1 (without -race) to measure the fast paths (scripts/test-go.sh does)")
 	}
 
 	t.Run("client", func(t *testing.T) {
@@ -84,7 +80,7 @@ func TestFastPathsEarnTheirPlace(t *testing.T) {
 			hotNs = append(hotNs, cpuPerTx(hot))
 			stdNs = append(stdNs, cpuPerTx(nil))
 		}
-		fm, hm, sm := median(fastNs), median(hotNs), median(stdNs)
+		fm, hm, sm := fastpath.Median(fastNs), fastpath.Median(hotNs), fastpath.Median(stdNs)
 		t.Logf("CPU per complete transaction, client and server in one process: fast client %.0f µs; its codecs over net/http %.0f µs (%.2fx); "+
 			"net/http + encoding/json (software device) %.0f µs (%.2fx)", fm/1e3, hm/1e3, hm/fm, sm/1e3, sm/fm)
 		if sm/fm < 1.05 {
@@ -96,20 +92,17 @@ func TestFastPathsEarnTheirPlace(t *testing.T) {
 	})
 
 	t.Run("codecs", func(t *testing.T) {
-		type pair struct {
-			name      string
-			fast, ref func()
-			minRatio  float64
-		}
 		claim := []byte(`{"transaction_id":"0123456789abcdef0123","type":"demo","message":"Log in to Example from loadgen","nonce":"n-0123456789abcdefghijklmnop","profile_id":"p-1"}`)
 		var buf []byte
 		var sink string
-		for _, p := range []pair{
-			{"JSON string escaper", func() { buf = appendJSONString(buf[:0], "Log in to Example \"from\" loadgen") },
-				func() { b, _ := json.Marshal("Log in to Example \"from\" loadgen"); buf = append(buf[:0], b...) }, 1.1},
-			{"form escaper", func() { buf = appendQueryEscape(buf[:0], "Log in to Example & co from loadgen") },
-				func() { buf = append(buf[:0], url.QueryEscape("Log in to Example & co from loadgen")...) }, 1.1},
-			{"answer decoding (gjson)", func() {
+		// Measured side by side by internal/fastpath (alternating rounds,
+		// medians, allocation counts), like the server's codecs.
+		fastpath.Earn(t, []fastpath.Pair{
+			{Name: "JSON string escaper", Fast: func() { buf = appendJSONString(buf[:0], "Log in to Example \"from\" loadgen") },
+				Ref: func() { b, _ := json.Marshal("Log in to Example \"from\" loadgen"); buf = append(buf[:0], b...) }, MinRatio: 1.1},
+			{Name: "form escaper", Fast: func() { buf = appendQueryEscape(buf[:0], "Log in to Example & co from loadgen") },
+				Ref: func() { buf = append(buf[:0], url.QueryEscape("Log in to Example & co from loadgen")...) }, MinRatio: 1.1},
+			{Name: "answer decoding (gjson)", Fast: func() {
 				var tx, nonce string
 				if decodeObject(claim, func(k string, v gjson.Result) bool {
 					switch k {
@@ -123,27 +116,14 @@ func TestFastPathsEarnTheirPlace(t *testing.T) {
 					t.Fatal("decode")
 				}
 				sink = nonce
-			}, func() {
+			}, Ref: func() {
 				var c protocol.ClaimResponse
 				if json.Unmarshal(claim, &c) != nil {
 					t.Fatal("decode")
 				}
 				sink = c.Nonce
-			}, 1.5},
-		} {
-			var fastNs, refNs []float64
-			for i := 0; i < 9; i++ {
-				fastNs = append(fastNs, timePerOp(p.fast))
-				refNs = append(refNs, timePerOp(p.ref))
-			}
-			fastAllocs, refAllocs := testing.AllocsPerRun(100, p.fast), testing.AllocsPerRun(100, p.ref)
-			fm, rm := median(fastNs), median(refNs)
-			ratio := rm / fm
-			t.Logf("%s: fast %.0f ns/op %.0f allocs, reference %.0f ns/op %.0f allocs: %.2fx", p.name, fm, fastAllocs, rm, refAllocs, ratio)
-			if fastAllocs > refAllocs || (ratio < p.minRatio && fastAllocs == refAllocs) {
-				t.Errorf("%s no longer earns its place (%.2fx, %.0f vs %.0f allocs): delete it and use the reference", p.name, ratio, fastAllocs, refAllocs)
-			}
-		}
+			}, MinRatio: 1.5},
+		})
 		_ = sink
 	})
 }
@@ -190,23 +170,4 @@ func processCPU(t *testing.T) int64 {
 		t.Fatal(err)
 	}
 	return ru.Utime.Nano() + ru.Stime.Nano()
-}
-
-// timePerOp runs f for about 20 ms and returns its time per call in ns.
-func timePerOp(f func()) float64 {
-	n := 0
-	start := time.Now()
-	for time.Since(start) < 20*time.Millisecond {
-		for i := 0; i < 100; i++ {
-			f()
-		}
-		n += 100
-	}
-	return float64(time.Since(start).Nanoseconds()) / float64(n)
-}
-
-func median(xs []float64) float64 {
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	return s[len(s)/2]
 }
