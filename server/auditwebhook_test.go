@@ -199,7 +199,13 @@ func TestAuditWebhookDeliversSignedEvents(t *testing.T) {
 				t.Errorf("the %s is in an audit payload", name)
 			}
 		}
-		m := scrape(t, adminServer(t, ts))
+		adm := adminServer(t, ts)
+		if resp, err := http.Get(adm + server.PathReady); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("ready with the audit webhook: %v %v", resp, err)
+		} else {
+			resp.Body.Close()
+		}
+		m := scrape(t, adm)
 		for _, want := range []string{`oma_audit_webhook_deliveries_total{result="delivered"}`, `oma_audit_webhook_deliveries_total{result="retried"}`} {
 			if m[want] < 1 {
 				t.Errorf("metric %s = %v, want > 0", want, m[want])

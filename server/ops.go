@@ -109,6 +109,7 @@ var (
 	errStoreDown    = errors.New("store_unreachable")
 	errMigrations   = errors.New("migrations_pending")
 	errOutboxWorker = errors.New("outbox_worker_stalled")
+	errAuditWorker  = errors.New("audit_webhook_worker_stalled")
 )
 
 // Ready reports why the server should not get traffic (nil: ready): it is
@@ -129,6 +130,9 @@ func (s *Server) Ready(ctx context.Context) error {
 	}
 	if !s.worker.Alive() {
 		return errOutboxWorker
+	}
+	if s.auditHook != nil && !s.auditHook.Alive() {
+		return errAuditWorker
 	}
 	return nil
 }
