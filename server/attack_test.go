@@ -20,6 +20,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -678,5 +679,60 @@ func TestAttackMessageForgesALineWithSpaces(t *testing.T) {
 		if st, out := rpCreate(t, ts, url.Values{"type": {ts.OTPType}, "message": {ok}}); st != http.StatusOK {
 			t.Errorf("%q: %d %v", ok, st, out)
 		}
+	}
+}
+
+// rpCreateFrom is rpCreate from client address ip (through a trusted proxy)
+// with the given secret.
+func rpCreateFrom(t *testing.T, ts *servertest.TestServer, ip, secret string) int {
+	t.Helper()
+	form := url.Values{"type": {ts.OTPType}, "message": {"Sign in to Example"}}
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/oauth/api/v4/authenticate/user", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Forwarded-For", ip)
+	req.SetBasicAuth(ts.APIClientID, secret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// Failed relying-party authentications are limited per API client id (issue
+// 11 item 8), but the id is not a secret: before the fix anyone who knew it
+// locked the relying party itself out — a dozen wrong secrets, then one every
+// five seconds from a single address, and every request with the right
+// secret got 429 (no sign-in or payment could be confirmed). The relying
+// party's own servers, which authenticate successfully, must keep working;
+// the guesser stays limited.
+func TestAttackRPLockoutByClientID(t *testing.T) {
+	ts := servertest.Start(t, servertest.Options{Config: func(c *server.Config) {
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+	}})
+	const rpServer, attacker, newServer = "192.0.2.10", "198.51.100.7", "192.0.2.11"
+	if st := rpCreateFrom(t, ts, rpServer, ts.APIClientSecret); st != http.StatusOK {
+		t.Fatalf("relying party before the attack: %d", st)
+	}
+	limited := false
+	for i := 0; i < 15; i++ {
+		if rpCreateFrom(t, ts, attacker, "wrong-secret-"+randID()) == http.StatusTooManyRequests {
+			limited = true
+		}
+	}
+	if !limited {
+		t.Fatal("15 wrong secrets for one client id were never limited")
+	}
+	if st := rpCreateFrom(t, ts, attacker, "wrong-secret-again"); st != http.StatusTooManyRequests {
+		t.Fatalf("the guesser after the limit: %d, want 429", st)
+	}
+	if st := rpCreateFrom(t, ts, rpServer, ts.APIClientSecret); st != http.StatusOK {
+		t.Fatalf("the relying party's own server during the attack: %d, want 200", st)
+	}
+	// A guess from an address the relying party never used stays refused
+	// unread, even with the right secret (the per-client budget still
+	// bounds distributed guessing).
+	if st := rpCreateFrom(t, ts, newServer, ts.APIClientSecret); st != http.StatusTooManyRequests {
+		t.Fatalf("an address without a past success during the attack: %d, want 429", st)
 	}
 }

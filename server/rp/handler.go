@@ -26,6 +26,7 @@ type Handler struct {
 	env     *deps.Env
 	clients sync.Map // id → cachedClient
 	types   sync.Map // name → cachedType
+	known   knownSources
 }
 
 type cachedType struct {
@@ -119,7 +120,10 @@ var errAuthRateLimited = &httpio.RPError{Status: http.StatusTooManyRequests, Err
 // authenticate checks HTTP Basic credentials against the stored hash in
 // constant time (DESIGN §10). Failures are limited per client id and per
 // peer IP: while either budget is exhausted every attempt is refused (429)
-// before the secret is looked at, so guessing gains nothing.
+// before the secret is looked at, so guessing gains nothing — except, for
+// the per-client budget, an address the client authenticated from before
+// (knownsources.go): otherwise anyone knowing the client id could lock the
+// relying party out.
 func (h *Handler) authenticate(r *http.Request) (store.APIClient, *httpio.RPError) {
 	id, secret, ok := r.BasicAuth()
 	if !ok || id == "" || len(id) > 128 || len(secret) > 256 || !utf8.ValidString(id) {
@@ -127,7 +131,8 @@ func (h *Handler) authenticate(r *http.Request) (store.APIClient, *httpio.RPErro
 	}
 	lim := &h.env.Limits
 	ip := clientip.From(r)
-	if lim.APIAuthFailPerClient.Exhausted(id) || lim.APIAuthFailPerIP.Exhausted(ip) {
+	now := time.Now()
+	if lim.APIAuthFailPerIP.Exhausted(ip) || (lim.APIAuthFailPerClient.Exhausted(id) && !h.known.has(id, ip, now)) {
 		return store.APIClient{}, errAuthRateLimited
 	}
 	failed := func() *httpio.RPError {
@@ -151,6 +156,7 @@ func (h *Handler) authenticate(r *http.Request) (store.APIClient, *httpio.RPErro
 	if !store.VerifyAPISecret(c.SecretHash, secret) {
 		return c, failed()
 	}
+	h.known.add(id, ip, now)
 	if c.Disabled {
 		return c, &httpio.RPError{Status: http.StatusForbidden, Err: "disabled", Code: httpio.RPCodeDisabled, Description: "API client is disabled"}
 	}
