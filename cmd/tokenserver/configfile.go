@@ -135,8 +135,8 @@ var fromFile sync.Map // *flag.FlagSet → map[string]bool
 // secretFlag reports whether a flag's value is a secret (its value is
 // never printed); paths to files holding secrets are not.
 func secretFlag(name string) bool {
-	if strings.HasSuffix(name, "-file") {
-		return false
+	if strings.HasSuffix(name, "-file") || strings.HasPrefix(name, "allow-") {
+		return false // a file's path; a switch (allow-private-egress)
 	}
 	for _, w := range []string{"secret", "password", "token", "master-key", "private"} {
 		if strings.Contains(name, w) {

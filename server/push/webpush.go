@@ -104,8 +104,23 @@ func (w *WebPush) PublicKey() string { return w.pub }
 
 // CheckEndpoint tells whether a subscription endpoint may be stored: an
 // absolute https URL (http too when private endpoints are allowed), no user
-// info, no fragment, at most 1024 octets.
+// info, no fragment, at most 1024 octets, and no literal loopback, private,
+// link-local or other internal address unless private endpoints are allowed.
 func CheckEndpoint(endpoint string, allowPrivate bool) error {
+	if err := checkEndpointForm(endpoint, allowPrivate); err != nil {
+		return err
+	}
+	// A literal internal address is refused at registration already; names
+	// are judged when dialled (server/egress).
+	if egress.CheckURL(endpoint, allowPrivate) != nil {
+		return ErrBadEndpoint
+	}
+	return nil
+}
+
+// checkEndpointForm is CheckEndpoint without the address check (Send
+// leaves that to the dial-time guard, which counts and logs refusals).
+func checkEndpointForm(endpoint string, allowPrivate bool) error {
 	if len(endpoint) > 1024 {
 		return ErrBadEndpoint
 	}
@@ -126,7 +141,7 @@ var ErrBadEndpoint = errors.New("push: webpush: endpoint must be an absolute htt
 // (RFC 8030 §5), with a VAPID authorization (RFC 8292 §3) and TTL until the
 // request expires.
 func (w *WebPush) Send(ctx context.Context, t Target, m Message) Result {
-	if CheckEndpoint(t.Endpoint, w.private) != nil || t.P256dh == "" || t.Auth == "" {
+	if checkEndpointForm(t.Endpoint, w.private) != nil || t.P256dh == "" || t.Auth == "" {
 		return Result{Status: TokenInvalid, Reason: "webpush_bad_subscription"}
 	}
 	if _, err := ecdh.P256().NewPublicKey(decodeB64(t.P256dh)); err != nil || len(decodeB64(t.Auth)) != 16 {

@@ -207,6 +207,17 @@ func TestWebPushRefusesPrivateEndpoints(t *testing.T) {
 	if len(f.bodies) != 0 {
 		t.Fatal("the loopback service was reached")
 	}
+	for _, e := range []string{"https://127.0.0.1/sub", "https://169.254.169.254/latest", "https://[::ffff:10.0.0.1]/sub", "https://[fd00::1]/sub", "https://100.64.0.1/sub", "https://localhost/sub", "https://2130706433/sub"} {
+		if CheckEndpoint(e, false) == nil {
+			t.Errorf("literal internal endpoint %s accepted", e)
+		}
+		if e != "https://2130706433/sub" && CheckEndpoint(e, true) != nil {
+			t.Errorf("%s refused with private endpoints allowed", e)
+		}
+	}
+	if CheckEndpoint("https://fcm.googleapis.com/fcm/send/abc", false) != nil {
+		t.Error("a public endpoint refused")
+	}
 	if len(refused) != 1 || refused[0] != "webpush/loopback" {
 		t.Fatalf("egress refusals told: %v", refused) // each range: server/egress tests
 	}
