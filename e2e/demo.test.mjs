@@ -142,7 +142,7 @@ test('payment by push: the listening phone confirms it; with the push lost, "pho
   await page.locator('#push-note').waitFor({ state: 'visible' });
   await page.waitForFunction(() => document.getElementById('status').dataset.state === 'pending');
   const pend = await expectOk(await phone('pending', '--accept'), 'phone pending --accept');
-  assert.match(pend.stdout, /1 pending request\(s\)\./);
+  assert.match(pend.stdout, /1 pending request\(s\)[.:]/);
   assert.match(pend.stdout, /Pay 25\.00 EUR to Example Shop/);
   await expectStatus('accepted', 'Payment confirmed by demo');
 });
