@@ -73,15 +73,17 @@ func TestRefreshReuseRevokesFamily(t *testing.T) {
 }
 
 // Scopes: only configured scopes may be requested (invalid_scope before the
-// login page), and the user-info endpoint needs "openid" — also after a PIN
-// login, which issues the scope granted at registration again.
+// login page, redirected to the app with the state as RFC 6749 §4.1.2.1 says,
+// so that the SDK's registration ends), and the user-info endpoint needs
+// "openid" — also after a PIN login, which issues the scope granted at
+// registration again.
 func TestScopesEnforced(t *testing.T) {
 	ts := servertest.Start(t, servertest.Options{})
 	d := ts.NewDevice()
 	_, challenge := protocol.NewPKCE()
-	for scope, want := range map[string]int{"openid": 200, "openid profile": 200, "": 200, "openid admin": 400, "write": 400} {
+	for scope, want := range map[string]int{"openid": 200, "openid profile": 200, "": 200, "openid admin": 302, "write": 302} {
 		u := ts.URL + protocol.PathAuthorize + "?response_type=code&client_id=" + d.ClientID + "&redirect_uri=" + d.RedirectURI +
-			"&code_challenge_method=S256&code_challenge=" + challenge + "&scope=" + url.QueryEscape(scope)
+			"&code_challenge_method=S256&code_challenge=" + challenge + "&state=st8&scope=" + url.QueryEscape(scope)
 		resp, err := d.HTTP.Get(u)
 		if err != nil {
 			t.Fatal(err)
@@ -90,6 +92,21 @@ func TestScopesEnforced(t *testing.T) {
 		if resp.StatusCode != want {
 			t.Errorf("scope %q: HTTP %d, want %d", scope, resp.StatusCode, want)
 		}
+		if want == 302 {
+			loc, err := url.Parse(resp.Header.Get("Location"))
+			if err != nil || loc.Scheme+"://"+loc.Host+loc.Path != d.RedirectURI || loc.Query().Get("error") != "invalid_scope" ||
+				loc.Query().Get("state") != "st8" || loc.Query().Get("code") != "" {
+				t.Errorf("scope %q: Location %q, want the redirect URI with error=invalid_scope and the state", scope, resp.Header.Get("Location"))
+			}
+		}
+	}
+	// A foreign redirect URI with a bad scope is still answered here, never redirected.
+	u := ts.URL + protocol.PathAuthorize + "?response_type=code&client_id=" + d.ClientID + "&redirect_uri=" + url.QueryEscape("https://evil.example/cb") +
+		"&code_challenge_method=S256&code_challenge=" + challenge + "&scope=write"
+	if resp, err := d.HTTP.Get(u); err != nil || resp.StatusCode != http.StatusBadRequest || resp.Header.Get("Location") != "" {
+		t.Fatalf("foreign redirect URI with a bad scope: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
 	}
 	// A registration with scope "profile" only: user-info refused, also after a PIN login.
 	d.Scope = "profile"

@@ -59,6 +59,10 @@ func TestE2ELimitedResources(t *testing.T) {
 	if !res.Get("ok").Bool() || gjson.Get(res.Get("body").Str, "decorated_user_id").Str == "" {
 		t.Fatalf("implicit user-id: %s", res.Raw)
 	}
+	// A relative path, as the official example app writes it, resolves under the resource base URL.
+	if res := req("ImplicitUser", "user-id"); !res.Get("ok").Bool() || gjson.Get(res.Get("body").Str, "decorated_user_id").Str == "" {
+		t.Fatalf("implicit relative user-id: %s", res.Raw)
+	}
 	// The implicit token does not reach the user resource.
 	if res := req("ImplicitUser", base+"/profile"); res.Get("ok").Bool() || res.Get("status").Int() != 403 {
 		t.Fatalf("implicit token at the user resource: %s", res.Raw)
@@ -80,7 +84,10 @@ func TestE2ELimitedResources(t *testing.T) {
 			ts.URL + "/device/v1/userinfo",
 			"https://" + host + "/resources/user-id",
 			strings.Replace(ts.URL, "127.0.0.1", "localhost", 1) + "/resources/user-id",
-			"user-id",
+			"../device/v1/userinfo",
+			"%2e%2e/device/v1/userinfo",
+			"user-id/../../device/v1/userinfo",
+			"evil.example:443/resources/user-id",
 		} {
 			a.expectCode(dispatch.CodeResourceCallError, api.MethodResourceRequest, map[string]any{"type": typ, "path": outside})
 		}

@@ -36,7 +36,7 @@ func TestE2EResourceRequest(t *testing.T) {
 		t.Fatalf("unknown path: %s", res.Raw)
 	}
 	ts.ResetCounters()
-	for _, outside := range []string{"https://evil.example/steal", "//evil.example/steal", "relative"} {
+	for _, outside := range []string{"https://evil.example/steal", "//evil.example/steal", "../relative", "evil.example:80/x"} {
 		a.expectCode(dispatch.CodeResourceCallError, api.MethodResourceRequest, map[string]any{"path": outside})
 	}
 	for _, bad := range []map[string]any{

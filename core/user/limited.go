@@ -123,6 +123,9 @@ func (u *Users) getResourceBaseURL(_ context.Context, _ api.None) (string, error
 // resourcePath turns resourceRequest's path into a path of the configured
 // server: a path as it is, an absolute URL only when it lies under the
 // resource base URL (same scheme, host and port, path under /resources).
+// A relative reference ("devices", "user-id?x=1": no scheme, no leading
+// slash), as the official example app writes its resource paths, resolves
+// under the resource base URL and is checked like the absolute form.
 // Anything else is refused before a token is attached (8005).
 func (u *Users) resourcePath(raw string) (string, error) {
 	if strings.HasPrefix(raw, "/") && !strings.HasPrefix(raw, "//") {
@@ -131,6 +134,9 @@ func (u *Users) resourcePath(raw string) (string, error) {
 	resBase, err := u.getResourceBaseURL(context.Background(), api.None{})
 	if err != nil {
 		return "", err
+	}
+	if raw != "" && !strings.HasPrefix(raw, "/") && !strings.Contains(strings.SplitN(strings.SplitN(raw, "/", 2)[0], "?", 2)[0], ":") {
+		raw = resBase + "/" + raw
 	}
 	base := strings.TrimSuffix(resBase, strings.TrimSuffix(protocol.PathResources, "/"))
 	rest, ok := strings.CutPrefix(raw, resBase)

@@ -75,11 +75,6 @@ func (h *Handler) parse(w http.ResponseWriter, r *http.Request) (*authRequest, b
 		oauthErr(w, http.StatusBadRequest, "parameter too long")
 		return nil, false
 	}
-	// Only scopes the server grants may be requested (issue 11, item 10).
-	if ok, bad := oauthscope.Allowed(q.Get("scope"), h.env.Scopes); !ok {
-		httpio.WriteJSON(w, http.StatusBadRequest, protocol.ErrorResponse{Error: "invalid_scope", ErrorDescription: "scope not allowed: " + bad})
-		return nil, false
-	}
 	ar := &authRequest{redirect: q.Get("redirect_uri"), state: q.Get("state"), scope: q.Get("scope"), challenge: q.Get("code_challenge")}
 	ctx := r.Context()
 	err = h.env.Store.View(ctx, func(tx store.Tx) error {
@@ -108,7 +103,37 @@ func (h *Handler) parse(w http.ResponseWriter, r *http.Request) (*authRequest, b
 		oauthErr(w, http.StatusBadRequest, "redirect_uri does not match the client's")
 		return nil, false
 	}
+	// Only scopes the server grants may be requested (issue 11, item 10). The
+	// redirect URI is trusted now, so the refusal goes back to the app
+	// (RFC 6749 §4.1.2.1: error=invalid_scope with the state): the SDK's
+	// registration ends with an error instead of waiting for a browser that
+	// shows an error page.
+	if ok, bad := oauthscope.Allowed(ar.scope, h.env.Scopes); !ok {
+		h.env.Log.Info().Str("client_id", ar.client.ID).Str("scope", bad).Msg("authorization refused: scope not allowed")
+		redirectError(w, ar, "invalid_scope", "scope not allowed: "+bad)
+		return nil, false
+	}
 	return ar, true
+}
+
+// redirectError sends an authorization error to the client's (matched)
+// redirect URI, RFC 6749 §4.1.2.1.
+func redirectError(w http.ResponseWriter, ar *authRequest, code, desc string) {
+	target, err := url.Parse(ar.redirect)
+	if err != nil {
+		httpio.WriteJSON(w, http.StatusBadRequest, protocol.ErrorResponse{Error: code, ErrorDescription: desc})
+		return
+	}
+	tq := target.Query()
+	tq.Set("error", code)
+	tq.Set("error_description", desc)
+	if ar.state != "" {
+		tq.Set("state", ar.state)
+	}
+	target.RawQuery = tq.Encode()
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Location", target.String())
+	w.WriteHeader(http.StatusFound)
 }
 
 func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {

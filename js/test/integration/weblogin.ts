@@ -38,6 +38,10 @@ function formAction(html: string, pageUrl: string): string {
 export async function webLogin(url: string, username: string, password: string): Promise<string> {
   const page = await fetch(url, { redirect: 'manual' });
   const html = await page.text();
+  // The server sends an authorization error (e.g. invalid_scope) straight back
+  // to the app's redirect URI, as a browser would follow it.
+  const early = page.status >= 300 && page.status <= 399 ? page.headers.get('location') : null;
+  if (early) return /^[a-z][a-z0-9+.-]*:/i.test(early) ? early : new URL(early, url).toString();
   if (page.status !== 200) throw new Error(`the login page answered ${page.status}`);
   const cookies = page.headers
     .getSetCookie()
