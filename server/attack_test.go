@@ -736,3 +736,51 @@ func TestAttackRPLockoutByClientID(t *testing.T) {
 		t.Fatalf("an address without a past success during the attack: %d, want 429", st)
 	}
 }
+
+// Per-IP limits from an IPv6 client: a host routinely holds a whole /64, so
+// before the fix each fresh address in it was a fresh budget (password
+// spraying on the login page, client registrations, failed relying-party
+// authentications). They are counted per /64 now; another /64 still has its
+// own budget.
+func TestAttackIPv6RotationWithinA64(t *testing.T) {
+	ts := servertest.Start(t, servertest.Options{Config: func(c *server.Config) {
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+	}})
+	o := newOutsider(t, ts.URL)
+	o.register(server.DemoAppID, server.DemoRedirectURI)
+	addr := func(i int) string { return fmt.Sprintf("2001:db8:aa:bb:%x:%x::1", i/65536, i%65536) }
+	limited := 0
+	for i := 0; i < 30; i++ {
+		b := attackBrowser(t)
+		b.Transport = xffTransport{addr(i)}
+		if _, _, st, _ := o.webLogin(b, url.Values{"username": {fmt.Sprintf("sprayed-%d", i)}, "password": {"Winter2026!"}}); st == http.StatusTooManyRequests {
+			limited++
+		}
+	}
+	if limited == 0 {
+		t.Error("30 logins from 30 addresses of one IPv6 /64 were never limited")
+	}
+	st := 0
+	for i := 0; i < 40 && st != http.StatusTooManyRequests; i++ {
+		// A new client id each time: only the per-IP budget can stop this.
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/oauth/api/v4/authenticate/user", strings.NewReader("type=x&message=y"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", addr(1000+i))
+		req.SetBasicAuth(fmt.Sprintf("guessed-client-%d", i), "wrong-secret-"+randID())
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		st = resp.StatusCode
+	}
+	if st != http.StatusTooManyRequests {
+		t.Error("40 failed relying-party authentications from one IPv6 /64 were never limited")
+	}
+	// Another /64 is another client.
+	b := attackBrowser(t)
+	b.Transport = xffTransport{"2001:db8:cc:dd::1"}
+	if _, _, st, _ := o.webLogin(b, url.Values{"username": {"someone"}, "password": {"Winter2026!"}}); st == http.StatusTooManyRequests {
+		t.Error("another /64 shares the budget")
+	}
+}

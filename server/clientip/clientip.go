@@ -76,3 +76,22 @@ func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
 	}
 	return false
 }
+
+// LimitKey is the key per-IP rate limits count ip under: an IPv4 address as
+// it is, an IPv6 address as its /64 prefix. One IPv6 host is routinely given
+// a whole /64 (2^64 addresses), so counting single IPv6 addresses let one
+// client rotate through fresh budgets (session 4 red team).
+func LimitKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	if a = a.Unmap(); a.Is4() {
+		return a.String()
+	}
+	p, err := a.WithZone("").Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return p.String()
+}

@@ -19,7 +19,7 @@ import (
 // (DESIGN §10); registrations are rate-limited per client IP (the only key
 // an anonymous caller cannot mint afresh).
 func (h *Handler) registerClient(w http.ResponseWriter, r *http.Request) {
-	if !h.env.Limits.RegisterPerIP.Allow(clientip.From(r)) {
+	if !h.env.Limits.RegisterPerIP.Allow(clientip.LimitKey(clientip.From(r))) {
 		fail(w, httpio.DevErr(protocol.ErrRateLimited, "too many client registrations from this address"))
 		return
 	}

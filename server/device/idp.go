@@ -9,6 +9,7 @@ import (
 	"github.com/openmobileauth/oma/core/protocol"
 	"github.com/openmobileauth/oma/server/atrest"
 	"github.com/openmobileauth/oma/server/audit"
+	"github.com/openmobileauth/oma/server/clientip"
 	"github.com/openmobileauth/oma/server/httpio"
 	"github.com/openmobileauth/oma/server/idp"
 	"github.com/openmobileauth/oma/server/oauthscope"
@@ -144,7 +145,7 @@ func (h *Handler) customInit(w http.ResponseWriter, r *http.Request) {
 		fail(w, httpio.DevErr("invalid_scope", "scope not allowed: "+bad))
 		return
 	}
-	if !h.env.Limits.LoginPerIP.Allow(c.ip) {
+	if !h.env.Limits.LoginPerIP.Allow(clientip.LimitKey(c.ip)) {
 		fail(w, httpio.DevErr(protocol.ErrRateLimited, "too many registration attempts; wait and retry"))
 		return
 	}

@@ -71,7 +71,7 @@ func (h *Handler) claim(w http.ResponseWriter, r *http.Request) {
 		fail(w, de)
 		return
 	}
-	if !h.env.Limits.ClaimPerClient.Allow(c.client.ID) || !h.env.Limits.ClaimPerIP.Allow(clientip.From(r)) {
+	if !h.env.Limits.ClaimPerClient.Allow(c.client.ID) || !h.env.Limits.ClaimPerIP.Allow(clientip.LimitKey(clientip.From(r))) {
 		fail(w, httpio.DevErr(protocol.ErrRateLimited, "too many claims; wait and retry"))
 		return
 	}

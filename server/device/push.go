@@ -250,7 +250,7 @@ func (h *Handler) pushClaim(w http.ResponseWriter, r *http.Request) {
 		fail(w, de)
 		return
 	}
-	if !h.env.Limits.ClaimPerClient.Allow(c.client.ID) || !h.env.Limits.ClaimPerIP.Allow(clientip.From(r)) {
+	if !h.env.Limits.ClaimPerClient.Allow(c.client.ID) || !h.env.Limits.ClaimPerIP.Allow(clientip.LimitKey(clientip.From(r))) {
 		fail(w, httpio.DevErr(protocol.ErrRateLimited, "too many claims; wait and retry"))
 		return
 	}

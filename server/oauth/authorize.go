@@ -205,7 +205,7 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	// Limits before any argon2 work: per peer IP across user names (password
 	// spraying), then per user name (guessing one password).
-	if !h.env.Limits.LoginPerIP.Allow(ip) {
+	if !h.env.Limits.LoginPerIP.Allow(clientip.LimitKey(ip)) {
 		h.env.Audit(audit.LoginLimited).Str("ip", ip).Str("user", username).Str("client_id", ar.client.ID).Msg("login refused: too many attempts from this address")
 		h.page(w, r, http.StatusTooManyRequests, ar, nonce, username, "Too many attempts. Wait a minute and try again.")
 		return

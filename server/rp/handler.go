@@ -132,13 +132,13 @@ func (h *Handler) authenticate(r *http.Request) (store.APIClient, *httpio.RPErro
 	lim := &h.env.Limits
 	ip := clientip.From(r)
 	now := time.Now()
-	if lim.APIAuthFailPerIP.Exhausted(ip) || (lim.APIAuthFailPerClient.Exhausted(id) && !h.known.has(id, ip, now)) {
+	if lim.APIAuthFailPerIP.Exhausted(clientip.LimitKey(ip)) || (lim.APIAuthFailPerClient.Exhausted(id) && !h.known.has(id, ip, now)) {
 		return store.APIClient{}, errAuthRateLimited
 	}
 	failed := func() *httpio.RPError {
 		// Both budgets are charged; either one running out refuses this
 		// attempt's successors.
-		a, b := lim.APIAuthFailPerClient.Allow(id), lim.APIAuthFailPerIP.Allow(ip)
+		a, b := lim.APIAuthFailPerClient.Allow(id), lim.APIAuthFailPerIP.Allow(clientip.LimitKey(ip))
 		h.env.Log.Warn().Str("api_client_id", id).Str("ip", ip).Msg("relying-party API authentication failed")
 		if !a || !b {
 			return errAuthRateLimited
