@@ -42,7 +42,7 @@ const (
 type APIClient struct {
 	ID            string
 	SecretHash    string   // HashAPISecret of the Basic-auth secret (VerifyAPISecret)
-	CallbackKey   string   // HMAC key of the callback signature (kept readable: the outbox signs with it)
+	CallbackKey   string   // HMAC key of the callback signature: usable, so sealed under the master key (server/atrest), not hashed
 	CallbackKeyID string   // names CallbackKey in the X-OMA-Key-Id header ("legacy": the old secret)
 	CallbackURIs  []string // allowed callback URIs (exact match)
 	MaxMessageLen int      // 0 = server default (155)
@@ -417,7 +417,7 @@ type IdentityProvider struct {
 	Name       string
 	Kind       string
 	URL        string
-	WebhookKey string
+	WebhookKey string // HMAC key of the webhook signatures, sealed under the master key (server/atrest)
 	CreatedAt  int64
 }
 
