@@ -784,3 +784,75 @@ func TestAttackIPv6RotationWithinA64(t *testing.T) {
 		t.Error("another /64 shares the budget")
 	}
 }
+
+// enroll enrolls a fresh P-256 key for o's profile.
+func (o *outsider) enroll() (int, map[string]any) {
+	o.t.Helper()
+	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	csr, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{}, k)
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	return o.call(http.MethodPost, "/device/v1/mobile-auth/enroll", true, map[string]any{"csr": b64.EncodeToString(csr)})
+}
+
+// pinLogin logs o's profile in with its PIN.
+func (o *outsider) pinLogin(pin string) {
+	o.t.Helper()
+	st, out := o.call(http.MethodPost, "/device/v1/token", false, map[string]any{"grant_type": "pin", "profile_id": o.profile, "pin": pin})
+	if st != http.StatusOK {
+		o.t.Fatalf("pin login: %d %v", st, out)
+	}
+	o.take(out)
+}
+
+// A phone stolen with its PIN (shoulder-surfed): the user reports it and the
+// operator resets the user's devices (or revokes that enrollment). Before
+// the fix the stolen phone's registration survived the reset and re-enrolled
+// at once with the PIN alone (under the single policy the real user's new
+// phone was then refused, 9018), or signed a browser in through single
+// sign-on and registered a new device from there. A profile whose
+// enrollment the operator removed must register again with the password.
+func TestAttackStolenPhoneReenrollsAfterReset(t *testing.T) {
+	stores(t, func(t *testing.T, o servertest.Options) {
+		ts := servertest.Start(t, o)
+		ts.SetSSOTargets(server.DemoAppID, ssoTarget)
+		ctx := context.Background()
+		for _, how := range []string{"reset-devices", "revoke-enrollment"} {
+			t.Run(how, func(t *testing.T) {
+				user := "frank-" + how
+				ts.CreateUser(user, "franks-password")
+				stolen := newOutsider(t, ts.URL)
+				stolen.register(server.DemoAppID, server.DemoRedirectURI)
+				stolen.signUp(user, "franks-password", "13579")
+				st, out := stolen.enroll()
+				if st != http.StatusOK {
+					t.Fatalf("enroll: %d %v", st, out)
+				}
+				admin := ts.Server.Admin()
+				if how == "reset-devices" {
+					if _, err := admin.ResetUserDevices(ctx, user); err != nil {
+						t.Fatal(err)
+					}
+				} else if err := admin.RevokeEnrollment(ctx, user, out["enrollment_id"].(string)); err != nil {
+					t.Fatal(err)
+				}
+				// The thief, with the phone and its PIN.
+				stolen.pinLogin("13579")
+				if st, out := stolen.enroll(); st == http.StatusOK || out["error"] != "user_disenrolled" {
+					t.Errorf("the stolen phone re-enrolled after the operator removed it: %d %v", st, out)
+				}
+				if st, out := stolen.call(http.MethodPost, "/device/v1/sso", true, map[string]any{"target_uri": ssoTarget}); st == http.StatusOK || out["error"] != "user_disenrolled" {
+					t.Errorf("the stolen phone got a sign-on URL after the operator removed it: %d %v", st, out)
+				}
+				// The real user's new phone enrolls.
+				fresh := newOutsider(t, ts.URL)
+				fresh.register(server.DemoAppID, server.DemoRedirectURI)
+				fresh.signUp(user, "franks-password", "24680")
+				if st, out := fresh.enroll(); st != http.StatusOK {
+					t.Fatalf("the user's new phone: %d %v", st, out)
+				}
+			})
+		}
+	})
+}

@@ -109,6 +109,12 @@ func (h *Handler) enroll(w http.ResponseWriter, r *http.Request) {
 			}
 			return httpio.DevErr(protocol.ErrEnrolledOnAnotherDevice, desc), nil
 		}
+		// A registration whose enrollment the operator removed (a phone
+		// reported lost or stolen) does not enroll again on its PIN: the
+		// user registers again with the password.
+		if gone, err := removedByOperator(ctx, tx, enr.ProfileID); err != nil || gone {
+			return errOperatorRemoved, err
+		}
 		if err := tx.DeleteSetting(ctx, disenrolledKey(enr.ProfileID)); err != nil {
 			return nil, err
 		}
@@ -129,6 +135,24 @@ func removeProfile(ctx context.Context, tx store.Tx, id string) error {
 		return err
 	}
 	return tx.DeleteSetting(ctx, disenrolledKey(id))
+}
+
+// errOperatorRemoved refuses enrollment and single sign-on to a registration
+// whose enrollment the operator removed (reset-devices, revoke).
+var errOperatorRemoved = httpio.DevErr(protocol.ErrUserDisenrolled,
+	"the operator removed this device's enrollment; register again with your password")
+
+// removedByOperator reports whether the operator removed profileID's
+// enrollment (the mark ResetUserDevices and RevokeEnrollment leave; a
+// registration's own deregistration removes the profile instead). Before
+// session 4 such a registration re-enrolled at once with its PIN, so a phone
+// stolen with its PIN came back after the reset meant to cut it off.
+func removedByOperator(ctx context.Context, tx store.Tx, profileID string) (bool, error) {
+	v, err := tx.GetSetting(ctx, disenrolledKey(profileID))
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil && v == "operator", err
 }
 
 // disenrolledKey is enrollpolicy.DisenrolledKey.

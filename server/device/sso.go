@@ -57,6 +57,11 @@ func (h *Handler) sso(w http.ResponseWriter, r *http.Request) {
 		if de, err := userCheck(ctx, tx, p.UserID); err != nil || de != nil {
 			return de, err
 		}
+		// A phone the operator cut off keeps its PIN login but must not
+		// sign a browser in ("Continue as" would register a new device).
+		if gone, err := removedByOperator(ctx, tx, p.ID); err != nil || gone {
+			return errOperatorRemoved, err
+		}
 		app, err := tx.GetApplication(ctx, c.client.AppID)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && (app.Disabled || !slices.Contains(app.SSOTargets, req.TargetURI))) {
 			return errSSONotAllowed, nil
