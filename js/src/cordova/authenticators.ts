@@ -51,7 +51,7 @@ export interface CordovaAuthenticators {
   getRegistered(options: { profileId: string } | string, success?: Cb<CordovaAuthenticator[]>, failure?: ErrCb): Promise<CordovaAuthenticator[]>;
   /** The authenticators offered but not registered for a profile. */
   getNotRegistered(options: { profileId: string } | string, success?: Cb<CordovaAuthenticator[]>, failure?: ErrCb): Promise<CordovaAuthenticator[]>;
-  /** The authenticated user's preferred authenticator (9010 / 8012 when nobody is authenticated). */
+  /** The authenticated user's preferred authenticator (9010, or the plugin's 8005 when nobody is authenticated). */
   getPreferred(success?: Cb<CordovaAuthenticator>, failure?: ErrCb): Promise<CordovaAuthenticator>;
   /**
    * Makes a registered authenticator the one `user.authenticate({profileId})` uses.

@@ -5,6 +5,27 @@
  */
 import { OneginiError, toOneginiError } from '../errors';
 
+/**
+ * The Onegini Cordova plugin's own code for "no user is authenticated" (its
+ * ERROR_CODE_NO_USER_AUTHENTICATED). Its example app routes to the login screen
+ * on it right after `onegini.start()` (`err.code == 8005`); the React Native SDK
+ * and this core call the same condition 8012 (NoProfileAuthenticated).
+ */
+export const PLUGIN_NO_USER_AUTHENTICATED = 8005;
+
+/**
+ * An error as the `onegini.*` members report it: the core's OneginiError, with
+ * the one condition whose code the Cordova plugin numbers differently (8012 →
+ * 8005) renumbered; the core's code stays in `data.sdkCode`.
+ */
+export function toPluginError(raw: unknown): OneginiError {
+  const e = toOneginiError(raw);
+  if (e.numericCode !== OneginiError.Codes.NO_PROFILE_AUTHENTICATED) return e;
+  const out = new OneginiError(PLUGIN_NO_USER_AUTHENTICATED, e.message, e.domain, { ...e.data, sdkCode: e.numericCode });
+  if (e.stack) out.stack = e.stack;
+  return out;
+}
+
 /** A running flow: a chain of handlers and a promise of its result. */
 export class FlowHandler<T> implements PromiseLike<T> {
   private readonly handlers = new Map<string, (...args: never[]) => unknown>();
@@ -18,7 +39,7 @@ export class FlowHandler<T> implements PromiseLike<T> {
     this.promise = promise.then(
       (value) => value,
       (err) => {
-        throw toOneginiError(err);
+        throw toPluginError(err);
       },
     );
     // Attaching these marks the promise handled: a flow used only with callbacks
@@ -97,7 +118,7 @@ export function withCallbacks<T>(
   const p = promise.then(
     (v) => v,
     (e) => {
-      throw toOneginiError(e);
+      throw toPluginError(e);
     },
   );
   if (typeof success === 'function' || typeof failure === 'function') {

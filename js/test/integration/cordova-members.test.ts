@@ -385,7 +385,7 @@ test('every documented onegini.* member on the shipped bundle, the real core and
       .onError((e) => changed.push(`onError ${e.numericCode}`));
     assert.deepEqual(changed, ['pin', 'pin again 8004', 'create 5', 'changed']);
     await onegini.user.logout();
-    assert.equal((await failure(onegini.user.getAuthenticatedUserProfile())).numericCode, 8012);
+    assert.equal((await failure(onegini.user.getAuthenticatedUserProfile())).numericCode, 8005, "the plugin's no-user-authenticated code");
     await onegini.user.authenticate({ profileId }, 'PIN').onPinRequest((actions) => void actions.providePin(NEW_PIN));
 
     // ---------------------------------------------------------- mobile authentication
@@ -593,7 +593,7 @@ test('every documented onegini.* member on the shipped bundle, the real core and
     refused.addEventListener('load', () => assert.fail('a request without a user loaded'));
     refused.open('GET', `${base}/profile`);
     refused.send();
-    assert.equal((await errored)?.numericCode, 8012);
+    assert.equal((await errored)?.numericCode, 8005, "the plugin's no-user-authenticated code");
     assert.equal(refused.status, 0);
     onegini.resource.disable();
     await onegini.user.deregister({ profileId });
