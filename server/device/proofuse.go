@@ -48,6 +48,24 @@ func useOf(ctx context.Context) *proofUse {
 	return u
 }
 
+// proofScope is everything spendJTI adds to one request, in one allocation
+// (it runs on every device call): the context that carries the proofUse
+// (Value answers proofUseKey, everything else is the parent's, cancellation
+// included) and the spendingWriter.
+type proofScope struct {
+	context.Context
+	use proofUse
+	w   spendingWriter
+}
+
+// Value returns the scope's proofUse for proofUseKey, else the parent's value.
+func (c *proofScope) Value(key any) any {
+	if _, ok := key.(proofUseKey); ok {
+		return &c.use
+	}
+	return c.Context.Value(key)
+}
+
 // verified notes that the request's proof verified: from now on its jti is
 // spent whatever the answer.
 func verified(ctx context.Context, key string) {
@@ -68,11 +86,11 @@ func spent(ctx context.Context) {
 // verified and whose jti no statement recorded records it first.
 func (h *Handler) spendJTI(fn http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		u := &proofUse{}
-		r = r.WithContext(context.WithValue(r.Context(), proofUseKey{}, u))
-		sw := &spendingWriter{ResponseWriter: w, h: h, ctx: r.Context(), u: u}
-		fn(sw, r)
-		sw.spend()
+		sc := &proofScope{Context: r.Context()}
+		sc.w = spendingWriter{ResponseWriter: w, h: h, ctx: sc, u: &sc.use}
+		r = r.WithContext(sc)
+		fn(&sc.w, r)
+		sc.w.spend()
 	}
 }
 
