@@ -856,3 +856,66 @@ func TestAttackStolenPhoneReenrollsAfterReset(t *testing.T) {
 		}
 	})
 }
+
+// The relying-party API's input handling from outside: type confusion,
+// repeated parameters, oversized bodies and another client's transaction
+// all answer a clear 4xx (never 500, never a silent success).
+func TestAttackRPInputHolds(t *testing.T) {
+	ts := servertest.Start(t, servertest.Options{})
+	post := func(ct, body string) (int, map[string]any) {
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/oauth/api/v4/authenticate/user", strings.NewReader(body))
+		req.Header.Set("Content-Type", ct)
+		req.SetBasicAuth(ts.APIClientID, ts.APIClientSecret)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		out := map[string]any{}
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		return resp.StatusCode, out
+	}
+	typ := ts.OTPType
+	for name, c := range map[string]struct{ ct, body string }{
+		"message as a number":         {"application/json", `{"type":"` + typ + `","message":5}`},
+		"message as an array":         {"application/json", `{"type":"` + typ + `","message":["a","b"]}`},
+		"unknown JSON field":          {"application/json", `{"type":"` + typ + `","message":"a","is_authenticated":true}`},
+		"trailing JSON":               {"application/json", `{"type":"` + typ + `","message":"a"}{"message":"b"}`},
+		"details as an object":        {"application/json", `{"type":"` + typ + `","message":"a","details":{"label":"x","value":"y"}}`},
+		"repeated form message":       {"application/x-www-form-urlencoded", "type=" + typ + "&message=Pay+1&message=Pay+1000"},
+		"percent-encoded repeat":      {"application/x-www-form-urlencoded", "type=" + typ + "&message=Pay+1&mess%61ge=Pay+1000"},
+		"form array syntax":           {"application/x-www-form-urlencoded", "type=" + typ + "&message[]=Pay"},
+		"semicolon separator":         {"application/x-www-form-urlencoded", "type=" + typ + ";message=Pay"},
+		"text/plain":                  {"text/plain", "type=" + typ + "&message=Pay"},
+		"oversized body":              {"application/x-www-form-urlencoded", "type=" + typ + "&message=" + strings.Repeat("a", 64<<10)},
+		"message over the byte limit": {"application/x-www-form-urlencoded", "type=" + typ + "&message=" + url.QueryEscape(strings.Repeat("€", 600))},
+		"20 details":                  {"application/json", `{"type":"` + typ + `","message":"a","details":[` + strings.TrimSuffix(strings.Repeat(`{"label":"l","value":"v"},`, 20), ",") + `]}`},
+	} {
+		st, out := post(c.ct, c.body)
+		if st < 400 || st >= 500 {
+			t.Errorf("%s: %d %v", name, st, out)
+		}
+	}
+	// Another API client cannot read this client's transaction.
+	st, out := post("application/x-www-form-urlencoded", "type="+typ+"&message=Mine")
+	if st != http.StatusOK {
+		t.Fatalf("create: %d %v", st, out)
+	}
+	cred, err := ts.Server.Admin().CreateAPIClient(context.Background(), server.APIClientSpec{ID: "other-rp"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, secret := cred.ID, cred.Secret
+	for _, path := range []string{"", "/events"} {
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/oauth/api/v4/authenticate/transaction/"+out["transaction_id"].(string)+path, nil)
+		req.SetBasicAuth(id, secret)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("another client's transaction%s: %d", path, resp.StatusCode)
+		}
+	}
+}
