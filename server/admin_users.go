@@ -30,6 +30,12 @@ func (a *Admin) RevokeEnrollment(ctx context.Context, userID, enrollmentID strin
 		if err := tx.DeleteEnrollment(ctx, e.ID); err != nil {
 			return err
 		}
+		// The user's browser sessions end too (they are not tied to one
+		// device): the revoked phone's browser would otherwise "Continue
+		// as" the user and register a new device.
+		if err := tx.EndWebSessionsOfUser(ctx, userID); err != nil {
+			return err
+		}
 		return tx.PutSetting(ctx, enrollpolicy.DisenrolledKey(e.ProfileID), "operator")
 	})
 }

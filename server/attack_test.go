@@ -269,7 +269,7 @@ func TestAttackBrowserSessionOutlivesTheUser(t *testing.T) {
 		ts := servertest.Start(t, o)
 		ts.SetSSOTargets(server.DemoAppID, ssoTarget)
 		ctx := context.Background()
-		for _, end := range []string{"delete", "disable", "reset-devices"} {
+		for _, end := range []string{"delete", "disable", "reset-devices", "revoke-enrollment"} {
 			t.Run(end, func(t *testing.T) {
 				user := "carol-" + end
 				ts.CreateUser(user, "first-password-1")
@@ -278,6 +278,14 @@ func TestAttackBrowserSessionOutlivesTheUser(t *testing.T) {
 				phone.signUp(user, "first-password-1", "13579")
 				b := attackBrowser(t)
 				phone.ssoSession(b, ssoTarget)
+				enrollment := ""
+				if end == "revoke-enrollment" {
+					st, out := phone.enroll()
+					if st != http.StatusOK {
+						t.Fatalf("enroll: %d %v", st, out)
+					}
+					enrollment = out["enrollment_id"].(string)
+				}
 
 				admin := ts.Server.Admin()
 				switch end {
@@ -295,6 +303,10 @@ func TestAttackBrowserSessionOutlivesTheUser(t *testing.T) {
 					}
 				case "reset-devices":
 					if _, err := admin.ResetUserDevices(ctx, user); err != nil {
+						t.Fatal(err)
+					}
+				case "revoke-enrollment":
+					if err := admin.RevokeEnrollment(ctx, user, enrollment); err != nil {
 						t.Fatal(err)
 					}
 				}
