@@ -65,7 +65,7 @@ async function caught(p: PromiseLike<unknown>): Promise<{ code: unknown; descrip
   assert.fail('expected a failure');
 }
 
-test('the official Cordova example app, view by view, on the real core and Token Server', async (t) => {
+test('the official Cordova example app, view by view, on the real core and Token Server', { timeout: 120_000 }, async (t) => {
   if (skipReason) {
     t.skip(`SKIPPED (no Token Server): ${skipReason}`);
     return;

@@ -83,7 +83,7 @@ async function outcome(p: Promise<unknown>): Promise<{ ok: true; value: unknown 
   }
 }
 
-test('the official RN example app, screen by screen, on the real core and Token Server', async (t) => {
+test('the official RN example app, screen by screen, on the real core and Token Server', { timeout: 120_000 }, async (t) => {
   if (skipReason) {
     t.skip(`SKIPPED (no Token Server): ${skipReason}`);
     return;
