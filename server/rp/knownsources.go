@@ -2,7 +2,6 @@ package rp
 
 import (
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -29,48 +28,58 @@ const maxKnownSources = 16384
 // hot path only reads).
 const knownRefresh = time.Minute
 
+// knownSources is read on every relying-party API call (add, mostly a hit),
+// so the map is keyed by a struct of the two strings under a read lock: a
+// lookup allocates nothing (a sync.Map boxed a concatenated key per call).
 type knownSources struct {
-	m  sync.Map // clientID + "\x00" + ip → time.Time of the last success
-	n  atomic.Int64
-	mu sync.Mutex // sweeps
+	mu sync.RWMutex
+	m  map[knownID]time.Time // time of the last success; nil until the first
 }
 
-func knownKey(clientID, ip string) string { return clientID + "\x00" + ip }
+type knownID struct{ clientID, ip string }
 
 // has reports whether clientID authenticated from ip within knownTTL.
 func (k *knownSources) has(clientID, ip string, now time.Time) bool {
-	v, ok := k.m.Load(knownKey(clientID, ip))
-	return ok && now.Sub(v.(time.Time)) < knownTTL
+	k.mu.RLock()
+	v, ok := k.m[knownID{clientID, ip}]
+	k.mu.RUnlock()
+	return ok && now.Sub(v) < knownTTL
 }
 
 // add remembers a successful authentication of clientID from ip.
 func (k *knownSources) add(clientID, ip string, now time.Time) {
-	key := knownKey(clientID, ip)
-	if v, ok := k.m.Load(key); ok {
-		if now.Sub(v.(time.Time)) >= knownRefresh {
-			k.m.Store(key, now)
-		}
+	key := knownID{clientID, ip}
+	k.mu.RLock()
+	v, ok := k.m[key]
+	k.mu.RUnlock()
+	if ok && now.Sub(v) < knownRefresh {
 		return
 	}
-	if k.n.Load() >= maxKnownSources && !k.sweep(now) {
-		return
-	}
-	if _, loaded := k.m.LoadOrStore(key, now); !loaded {
-		k.n.Add(1)
-	}
-}
-
-// sweep drops expired entries and reports whether there is room again.
-func (k *knownSources) sweep(now time.Time) bool {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.m.Range(func(key, v any) bool {
-		if now.Sub(v.(time.Time)) >= knownTTL {
-			if _, deleted := k.m.LoadAndDelete(key); deleted {
-				k.n.Add(-1)
-			}
+	if k.m == nil {
+		k.m = map[knownID]time.Time{}
+	}
+	if _, ok := k.m[key]; !ok && len(k.m) >= maxKnownSources && !k.sweep(now) {
+		return
+	}
+	k.m[key] = now
+}
+
+// sweep drops expired entries and reports whether there is room again
+// (k.mu held).
+func (k *knownSources) sweep(now time.Time) bool {
+	for key, v := range k.m {
+		if now.Sub(v) >= knownTTL {
+			delete(k.m, key)
 		}
-		return true
-	})
-	return k.n.Load() < maxKnownSources
+	}
+	return len(k.m) < maxKnownSources
+}
+
+// size is the number of remembered (client, address) pairs.
+func (k *knownSources) size() int {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return len(k.m)
 }

@@ -25,13 +25,13 @@ func TestKnownSourcesRememberExpireAndStayBounded(t *testing.T) {
 	for i := 0; i < maxKnownSources+100; i++ {
 		k.add("rp", "10.0."+strconv.Itoa(i/256)+"."+strconv.Itoa(i%256), now)
 	}
-	if n := k.n.Load(); n > maxKnownSources {
+	if n := k.size(); n > maxKnownSources {
 		t.Fatalf("%d entries, bound %d", n, maxKnownSources)
 	}
 	// Once the old entries expire a sweep makes room.
 	later := now.Add(knownTTL + time.Minute)
 	k.add("rp", "198.51.100.1", later)
-	if !k.has("rp", "198.51.100.1", later) || k.n.Load() != 1 {
-		t.Fatalf("after expiry: known %v, %d entries", k.has("rp", "198.51.100.1", later), k.n.Load())
+	if !k.has("rp", "198.51.100.1", later) || k.size() != 1 {
+		t.Fatalf("after expiry: known %v, %d entries", k.has("rp", "198.51.100.1", later), k.size())
 	}
 }
