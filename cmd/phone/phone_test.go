@@ -206,7 +206,7 @@ func TestPhoneRegisterRefusesAWrongPassword(t *testing.T) {
 		t.Fatal("the password is in the output")
 	}
 	code, out = w.phone(t, "", "register", "--user", w.ts.DemoUser, "--password", w.ts.DemoPassword, "--pin", "12345")
-	if code != 1 || !strings.Contains(out, "error 8015 PIN_NOT_ALLOWED") {
+	if code != 1 || !strings.Contains(out, "error 9012 PIN_IS_A_SEQUENCE") {
 		t.Fatalf("a PIN against the policy: exit %d\n%s", code, out)
 	}
 }

@@ -130,6 +130,6 @@ var (
 		server(dispatch.CodeNotStarted, dispatch.CodeNoProfileAuthenticated, dispatch.CodeNotAuthenticated, dispatch.CodeWrongPin, dispatch.CodeUserDeregistered,
 			dispatch.CodeCancelled, dispatch.CodeActionInProgress, dispatch.CodePinNotAllowed)...)
 	ValidatePinWithPolicy = declare[PinParams, None](MethodValidatePinWithPolicy,
-		"Checks a PIN against the PIN policy: 9011 blacklisted, 9013 similar digits, 9014 wrong length, 8015 a sequence or not digits.",
-		dispatch.CodeNotStarted, dispatch.CodePinBlacklisted, dispatch.CodePinSimilarDigits, dispatch.CodePinWrongLength, dispatch.CodePinNotAllowed)
+		"Checks a PIN against the PIN policy: 9011 blacklisted, 9012 a sequence, 9013 similar digits, 9014 wrong length, 8015 not digits.",
+		dispatch.CodeNotStarted, dispatch.CodePinBlacklisted, dispatch.CodePinIsASequence, dispatch.CodePinSimilarDigits, dispatch.CodePinWrongLength, dispatch.CodePinNotAllowed)
 )

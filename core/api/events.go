@@ -87,7 +87,7 @@ type PinNotAllowed struct {
 	Flow      string `json:"flow" const:"Create" tsenum:"PinFlow.Create"`
 	ProfileID string `json:"profileId" ts:"optional"`
 	PinLength int    `json:"pinLength" ts:"optional"`
-	ErrorCode int    `json:"errorCode" doc:"8015 (PIN_NOT_ALLOWED)."`
+	ErrorCode int    `json:"errorCode" doc:"Why, as a code: 9011 blacklisted, 9012 a sequence, 9013 similar digits, 9014 wrong length, 8015 (PIN_NOT_ALLOWED) not digits or refused by the server."`
 	ErrorMsg  string `json:"errorMsg" doc:"Why the PIN is not allowed."`
 }
 

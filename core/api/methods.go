@@ -144,7 +144,7 @@ var (
 )
 
 // server adds the codes of any call to the server: 9000 network, 9001 not
-// reachable, 9002 device deregistered, 9012 rate limited, 10000 unexpected answer.
+// reachable, 9002 device deregistered, 9100 rate limited (project-specific), 10000 unexpected answer.
 func server(codes ...dispatch.Code) []dispatch.Code {
 	return append(codes, dispatch.CodeNetwork, dispatch.CodeServerNotReachable, dispatch.CodeDeviceDeregistered,
 		dispatch.CodeRateLimited, dispatch.CodeGeneral)

@@ -56,8 +56,9 @@ const (
 	CodeNotAuthenticated Code = 9010
 	// CodePinBlacklisted: the new PIN is one of the easily guessed ones (pinNotAllowed event).
 	CodePinBlacklisted Code = 9011
-	// CodeRateLimited: the server refused because of too many attempts; try later.
-	CodeRateLimited Code = 9012
+	// CodePinIsASequence: the new PIN is a sequence of consecutive digits
+	// (pinNotAllowed event; Onegini's PinIsASequence).
+	CodePinIsASequence Code = 9012
 	// CodePinSimilarDigits: the new PIN repeats one digit (pinNotAllowed event).
 	CodePinSimilarDigits Code = 9013
 	// CodePinWrongLength: the new PIN does not have the required length (pinNotAllowed event).
@@ -74,6 +75,10 @@ const (
 	CodeNotEnrolled Code = 9021
 	// CodeAlreadyHandled: the mobile authentication request was already answered or claimed.
 	CodeAlreadyHandled Code = 9029
+	// CodeRateLimited: the server refused because of too many attempts; try
+	// later. A project-specific code: 9100 is in none of Onegini's tables (it
+	// was 9012 before, which Onegini uses for PinIsASequence).
+	CodeRateLimited Code = 9100
 	// CodeGeneral: a server answer the SDK could not interpret.
 	CodeGeneral Code = 10000
 	// CodeRequestNotFound: the mobile authentication request is unknown or expired.
@@ -133,7 +138,7 @@ var codeTable = []CodeInfo{
 	{CodeActionInProgress, "ACTION_ALREADY_IN_PROGRESS", "sdk", "flow already in progress"},
 	{CodeNotAuthenticated, "USER_NOT_AUTHENTICATED", "user", "no authenticated user"},
 	{CodePinBlacklisted, "PIN_BLACKLISTED", "pin", "PIN too easy to guess"},
-	{CodeRateLimited, "TOO_MANY_ATTEMPTS", "network", "rate limited by the server"},
+	{CodePinIsASequence, "PIN_IS_A_SEQUENCE", "pin", "PIN is a sequence of consecutive digits"},
 	{CodePinSimilarDigits, "PIN_USES_SIMILAR_DIGITS", "pin", "PIN repeats one digit"},
 	{CodePinWrongLength, "WRONG_PIN_LENGTH", "pin", "PIN of the wrong length"},
 	{CodeDeviceAlreadyEnrolled, "DEVICE_ALREADY_ENROLLED", "mobileAuth", "device already enrolled"},
@@ -143,6 +148,7 @@ var codeTable = []CodeInfo{
 	{CodeNotEnrolled, "NOT_ENROLLED", "mobileAuth", "not enrolled for mobile authentication"},
 	{CodeNotAuthenticatedImplicitly, "USER_NOT_AUTHENTICATED_IMPLICITLY", "user", "no implicitly authenticated user"},
 	{CodeAlreadyHandled, "ALREADY_HANDLED", "mobileAuth", "request already handled"},
+	{CodeRateLimited, "TOO_MANY_ATTEMPTS", "network", "rate limited by the server (project-specific code)"},
 	{CodeGeneral, "GENERAL_ERROR", "sdk", "unexpected server answer"},
 	{CodeDeviceNotAuthenticated, "DEVICE_NOT_AUTHENTICATED", "device", "device not authenticated for resources"},
 	{CodeRequestNotFound, "REQUEST_NOT_FOUND", "mobileAuth", "request unknown or expired"},

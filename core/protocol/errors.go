@@ -27,7 +27,7 @@ const (
 	ErrRequestExpired    = "request_expired"    // 410 → 10013 with reason "expired"
 	ErrAlreadyHandled    = "already_handled"    // 409 → 9029
 	ErrInvalidAnswer     = "invalid_answer"     // 400 → 10000 (bad signature, hash, nonce, late)
-	ErrRateLimited       = "rate_limited"       // 429 → 9012
+	ErrRateLimited       = "rate_limited"       // 429 → 9100
 	ErrServerError       = "server_error"       // 500 → 10000
 	ErrInvalidScope      = "invalid_scope"      // 400 → 10000 (a scope the grant may not issue; RFC 6749 §5.2)
 	ErrInsufficientScope = "insufficient_scope" // 403 (a resource's answer: the token's kind or scope does not reach it; RFC 6750 §3.1)

@@ -154,7 +154,7 @@ func TestE2EChangePin(t *testing.T) {
 	pid := register(p, ts.DemoUser, ts.DemoPassword)
 
 	for pin, want := range map[string]dispatch.Code{"11223": dispatch.CodePinBlacklisted, "11111": dispatch.CodePinSimilarDigits, "1357": dispatch.CodePinWrongLength,
-		"12345": dispatch.CodePinNotAllowed} {
+		"12345": dispatch.CodePinIsASequence, "1a345": dispatch.CodePinNotAllowed} {
 		p.expectCode(want, api.MethodValidatePinWithPolicy, map[string]any{"pin": pin})
 	}
 	p.do(api.MethodValidatePinWithPolicy, map[string]any{"pin": "97531"})

@@ -355,7 +355,7 @@ export interface OneginiSdkApi {
    * events for the new one (`pinNotAllowed` with its code when refused).
    */
   changePin(): Promise<void>;
-  /** Checks a PIN against the policy: rejects 9011 blacklisted, 9013 similar digits, 9014 wrong length, 8015 sequence. */
+  /** Checks a PIN against the policy: rejects 9011 blacklisted, 9012 sequence, 9013 similar digits, 9014 wrong length, 8015 not digits. */
   validatePinWithPolicy(pin: string): Promise<void>;
 
   /** The resource base URL (the configured server's `/resources`). */

@@ -53,8 +53,8 @@ export const ErrorCodes = {
   USER_NOT_AUTHENTICATED: 9010,
   /** The new PIN is one of the easily guessed ones (pinNotAllowed event). */
   PIN_BLACKLISTED: 9011,
-  /** The server refused because of too many attempts; try later. */
-  TOO_MANY_ATTEMPTS: 9012,
+  /** The new PIN is a sequence of consecutive digits (pinNotAllowed event; `SDKError.PinIsASequence`). */
+  PIN_IS_A_SEQUENCE: 9012,
   /** The new PIN repeats one digit (pinNotAllowed event). */
   PIN_USES_SIMILAR_DIGITS: 9013,
   /** The new PIN does not have the required length (pinNotAllowed event). */
@@ -73,6 +73,8 @@ export const ErrorCodes = {
   USER_NOT_AUTHENTICATED_IMPLICITLY: 9026,
   /** The mobile authentication request was already answered or claimed. */
   ALREADY_HANDLED: 9029,
+  /** The server refused because of too many attempts; try later. Project-specific: 9100 is in none of the official tables. */
+  TOO_MANY_ATTEMPTS: 9100,
   /** A server answer the SDK could not interpret. */
   GENERAL_ERROR: 10000,
   /** An Anonymous resource request without a valid device token. */
@@ -128,7 +130,7 @@ export const ErrorDomains: Readonly<Record<ErrorCode, string>> = {
   9007: 'sdk',
   9010: 'user',
   9011: 'pin',
-  9012: 'network',
+  9012: 'pin',
   9013: 'pin',
   9014: 'pin',
   9016: 'mobileAuth',
@@ -138,6 +140,7 @@ export const ErrorDomains: Readonly<Record<ErrorCode, string>> = {
   9021: 'mobileAuth',
   9026: 'user',
   9029: 'mobileAuth',
+  9100: 'network',
   10000: 'sdk',
   10012: 'device',
   10013: 'mobileAuth',

@@ -9,14 +9,15 @@
 //   - WrongLength (9014): not exactly the configured number of characters;
 //   - NotDigits (8015): a character other than 0-9;
 //   - SimilarDigits (9013): one digit repeated throughout (11111);
-//   - Sequence (8015): consecutive digits going up or down, wrapping
+//   - Sequence (9012): consecutive digits going up or down, wrapping
 //     around between 9 and 0 (12345, 98765, 78901, 21098);
 //   - Blacklisted (9011): two digits alternating (12121, 9090) or one of a
 //     short list of the most used PINs (Blacklist).
 //
-// The codes follow the Onegini SDK's PIN validation codes (9011 blacklisted,
-// 9013 similar digits, 9014 wrong length) except for sequences: Onegini uses
-// 9012 there, which in this project's code table already means "rate limited"
-// (core/dispatch CodeRateLimited), so a sequence keeps the generic 8015
-// PIN_NOT_ALLOWED.
+// The codes are the Onegini SDK's PIN validation codes (9011 blacklisted,
+// 9012 sequence, 9013 similar digits, 9014 wrong length), so an app comparing
+// with SDKError.PinIsASequence sees a sequence. Onegini has no code for a
+// non-digit character; that keeps this project's generic 8015
+// PIN_NOT_ALLOWED. ("Rate limited" used to be 9012 too; it is now the
+// project-specific 9100, core/dispatch CodeRateLimited.)
 package pinpolicy

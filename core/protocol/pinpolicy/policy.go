@@ -23,12 +23,14 @@ func (r Reason) Code() int {
 		return 0
 	case Blacklisted:
 		return 9011
+	case Sequence:
+		return 9012
 	case SimilarDigits:
 		return 9013
 	case WrongLength:
 		return 9014
 	}
-	return 8015 // NotDigits, Sequence: PIN_NOT_ALLOWED
+	return 8015 // NotDigits: PIN_NOT_ALLOWED
 }
 
 // Message is a user-facing explanation (never containing the PIN).

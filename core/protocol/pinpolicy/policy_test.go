@@ -11,7 +11,7 @@ func TestExamples(t *testing.T) {
 			t.Errorf("message for %q contains the PIN", e.PIN)
 		}
 	}
-	if NotDigits.Code() != 8015 || Sequence.Code() != 8015 || Blacklisted.Code() != 9011 || SimilarDigits.Code() != 9013 || WrongLength.Code() != 9014 || OK.Code() != 0 {
+	if NotDigits.Code() != 8015 || Sequence.Code() != 9012 || Blacklisted.Code() != 9011 || SimilarDigits.Code() != 9013 || WrongLength.Code() != 9014 || OK.Code() != 0 {
 		t.Fatal("codes changed")
 	}
 }

@@ -268,7 +268,7 @@ export interface Onegini {
     changePin(): ChangePinFlow;
     /**
      * Checks a PIN against the server's PIN policy (`{pin}` or the PIN): fails
-     * with 9011 (blacklisted), 9013 (similar digits), 9014 (wrong length), 8015 (a sequence).
+     * with 9011 (blacklisted), 9013 (similar digits), 9014 (wrong length), 9012 (a sequence), 8015 (not digits).
      * @example
      * await onegini.user.validatePinWithPolicy({ pin: '28649' });
      */

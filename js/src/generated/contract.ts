@@ -253,7 +253,7 @@ export interface PinNotAllowedEvent {
   profileId?: string;
   /** Always sent by this core; optional here because the official SDK's type does not have it. */
   pinLength?: number;
-  /** 8015 (PIN_NOT_ALLOWED). */
+  /** Why, as a code: 9011 blacklisted, 9012 a sequence, 9013 similar digits, 9014 wrong length, 8015 (PIN_NOT_ALLOWED) not digits or refused by the server. */
   errorCode: number;
   /** Why the PIN is not allowed. */
   errorMsg: string;
@@ -444,7 +444,7 @@ export interface MethodTypes {
   submitFingerprintFallbackToPin: { params: NoParams; result: null };
   /** Changes the authenticated profile's PIN: PIN authentication events for the current PIN, then PIN creation events for the new one. */
   changePin: { params: NoParams; result: null };
-  /** Checks a PIN against the PIN policy: 9011 blacklisted, 9013 similar digits, 9014 wrong length, 8015 a sequence or not digits. */
+  /** Checks a PIN against the PIN policy: 9011 blacklisted, 9012 a sequence, 9013 similar digits, 9014 wrong length, 8015 not digits. */
   validatePinWithPolicy: { params: PinParams; result: null };
   /** Lists the identity providers of this app's application: the browser one and custom-registration ones (registerUser takes their id). */
   getIdentityProviders: { params: NoParams; result: IdentityProvider[] };
@@ -529,41 +529,41 @@ export type MethodResult<M extends MethodName> = MethodTypes[M]['result'];
 export const MethodErrors: { readonly [M in MethodName]: readonly number[] } = {
   getAllAuthenticators: [8000, 8007, 8009, 8020],
   getRegisteredAuthenticators: [8000, 8007, 8009, 8020],
-  registerAuthenticator: [8000, 8004, 8007, 8009, 8012, 8020, 9000, 9001, 9002, 9003, 9006, 9007, 9010, 9012, 9030, 10000, 10006, 10007],
-  deregisterAuthenticator: [8000, 8007, 8009, 8012, 8020, 9000, 9001, 9002, 9003, 9007, 9010, 9012, 10000, 10006, 10007],
+  registerAuthenticator: [8000, 8004, 8007, 8009, 8012, 8020, 9000, 9001, 9002, 9003, 9006, 9007, 9010, 9030, 9100, 10000, 10006, 10007],
+  deregisterAuthenticator: [8000, 8007, 8009, 8012, 8020, 9000, 9001, 9002, 9003, 9007, 9010, 9100, 10000, 10006, 10007],
   setPreferredAuthenticator: [8000, 8007, 8009, 8012, 8020, 9003, 9007, 9010, 10006, 10007],
-  registerFingerprintAuthenticator: [8000, 8004, 8007, 8009, 8012, 8020, 9000, 9001, 9002, 9003, 9006, 9007, 9010, 9012, 9030, 10000, 10006, 10007],
-  deregisterFingerprintAuthenticator: [8000, 8007, 8009, 8012, 8020, 9000, 9001, 9002, 9003, 9007, 9010, 9012, 10000, 10006, 10007],
+  registerFingerprintAuthenticator: [8000, 8004, 8007, 8009, 8012, 8020, 9000, 9001, 9002, 9003, 9006, 9007, 9010, 9030, 9100, 10000, 10006, 10007],
+  deregisterFingerprintAuthenticator: [8000, 8007, 8009, 8012, 8020, 9000, 9001, 9002, 9003, 9007, 9010, 9100, 10000, 10006, 10007],
   submitFingerprintAcceptAuthenticationRequest: [8000, 8009, 8014, 8020],
   submitFingerprintDenyAuthenticationRequest: [8000, 8009, 8014, 8020],
   submitFingerprintFallbackToPin: [8000, 8009, 8014, 8020],
-  changePin: [8000, 8004, 8009, 8012, 8015, 8020, 9000, 9001, 9002, 9003, 9006, 9007, 9010, 9012, 10000],
-  validatePinWithPolicy: [8000, 8009, 8015, 8020, 9011, 9013, 9014],
-  getIdentityProviders: [8000, 8009, 8020, 9000, 9001, 9002, 9012, 10000],
+  changePin: [8000, 8004, 8009, 8012, 8015, 8020, 9000, 9001, 9002, 9003, 9006, 9007, 9010, 9100, 10000],
+  validatePinWithPolicy: [8000, 8009, 8015, 8020, 9011, 9012, 9013, 9014],
+  getIdentityProviders: [8000, 8009, 8020, 9000, 9001, 9002, 9100, 10000],
   submitCustomRegistrationAction: [8000, 8009, 8014, 8020],
   cancelCustomRegistration: [8000, 8009, 8014, 8020],
-  startClient: [8000, 8001, 8009, 8021, 9000, 9001, 9002, 9012, 10000],
-  registerUser: [8000, 8009, 8020, 9000, 9001, 9002, 9006, 9007, 9012, 10000, 10020, 10021, 10022],
+  startClient: [8000, 8001, 8009, 8021, 9000, 9001, 9002, 9100, 10000],
+  registerUser: [8000, 8009, 8020, 9000, 9001, 9002, 9006, 9007, 9100, 10000, 10020, 10021, 10022],
   handleRegistrationCallback: [8000, 8009, 8014, 8020],
   cancelBrowserRegistration: [8000, 8009, 8014, 8020],
   submitPin: [8000, 8009, 8014, 8020],
   cancelPinCreation: [8000, 8009, 8014, 8020],
   cancelPinAuthentication: [8000, 8009, 8014, 8020],
-  authenticateUser: [8000, 8004, 8007, 8009, 8020, 9000, 9001, 9002, 9003, 9006, 9007, 9012, 9022, 9030, 10000, 10006, 10007],
+  authenticateUser: [8000, 8004, 8007, 8009, 8020, 9000, 9001, 9002, 9003, 9006, 9007, 9022, 9030, 9100, 10000, 10006, 10007],
   logout: [8000, 8009, 8012, 8020, 9010],
-  deregisterUser: [8000, 8007, 8009, 8020, 9000, 9001, 9002, 9012, 10000],
+  deregisterUser: [8000, 8007, 8009, 8020, 9000, 9001, 9002, 9100, 10000],
   getUserProfiles: [8000, 8009, 8020],
   getAuthenticatedUserProfile: [8000, 8009, 8012, 8020, 9010],
-  enrollMobileAuthentication: [8000, 8009, 8012, 8020, 9000, 9001, 9002, 9003, 9007, 9010, 9012, 9016, 9017, 9018, 10000],
+  enrollMobileAuthentication: [8000, 8009, 8012, 8020, 9000, 9001, 9002, 9003, 9007, 9010, 9016, 9017, 9018, 9100, 10000],
   isUserEnrolledForMobileAuth: [8000, 8007, 8009, 8020],
-  handleMobileAuthWithOtp: [8000, 8009, 8020, 9000, 9001, 9002, 9003, 9006, 9007, 9012, 9020, 9021, 9029, 10000, 10013, 10018],
+  handleMobileAuthWithOtp: [8000, 8009, 8020, 9000, 9001, 9002, 9003, 9006, 9007, 9020, 9021, 9029, 9100, 10000, 10013, 10018],
   acceptMobileAuthConfirmation: [8000, 8009, 8013, 8020],
   denyMobileAuthConfirmation: [8000, 8009, 8013, 8020],
-  getAccessToken: [8000, 8009, 8012, 8020, 9000, 9001, 9002, 9003, 9010, 9012, 10000],
-  resourceRequest: [8000, 8005, 8009, 8012, 8020, 9000, 9001, 9002, 9003, 9010, 9012, 9026, 10000, 10012],
+  getAccessToken: [8000, 8009, 8012, 8020, 9000, 9001, 9002, 9003, 9010, 9100, 10000],
+  resourceRequest: [8000, 8005, 8009, 8012, 8020, 9000, 9001, 9002, 9003, 9010, 9026, 9100, 10000, 10012],
   getResourceBaseUrl: [8000, 8009, 8020],
-  authenticateUserImplicitly: [8000, 8007, 8009, 8020, 9000, 9001, 9002, 9003, 9012, 10000],
-  authenticateDeviceForResource: [8000, 8009, 8020, 9000, 9001, 9002, 9012, 10000],
+  authenticateUserImplicitly: [8000, 8007, 8009, 8020, 9000, 9001, 9002, 9003, 9100, 10000],
+  authenticateDeviceForResource: [8000, 8009, 8020, 9000, 9001, 9002, 9100, 10000],
   getImplicitlyAuthenticatedUserProfile: [8000, 8009, 8020, 9026],
   getRedirectUri: [8000, 8009, 8020],
   enrollUserForMobileAuthWithPush: [8000, 8007, 8009, 8020, 9000, 9001, 9020, 9021, 10000],
@@ -574,7 +574,7 @@ export const MethodErrors: { readonly [M in MethodName]: readonly number[] } = {
   handlePendingMobileAuthWithPushRequest: [8000, 8009, 8020, 9000, 9001, 9006, 9007, 9020, 9021, 9029, 10000, 10013, 10018],
   ping: [8000, 8009],
   getVersion: [8000, 8009],
-  startSingleSignOn: [8000, 8009, 8020, 9000, 9001, 9002, 9003, 9010, 9012, 10000, 10023],
+  startSingleSignOn: [8000, 8009, 8020, 9000, 9001, 9002, 9003, 9010, 9100, 10000, 10023],
 };
 
 /** Payload of ONEWELCOME_PIN_CREATE_NOTIFICATION. */
@@ -1260,7 +1260,7 @@ export const Defs: Readonly<Record<string, JsonSchema>> = {
       },
       "errorCode": {
         "type": "integer",
-        "description": "8015 (PIN_NOT_ALLOWED)."
+        "description": "Why, as a code: 9011 blacklisted, 9012 a sequence, 9013 similar digits, 9014 wrong length, 8015 (PIN_NOT_ALLOWED) not digits or refused by the server."
       },
       "errorMsg": {
         "type": "string",

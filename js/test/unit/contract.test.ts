@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import OneginiSdk, { checkEvent, checkResult, ErrorCodes, Events, Methods, OneginiError } from '@openmobileauth/react-native-sdk';
+import OneginiSdk, { checkEvent, checkResult, ErrorCodes, Events, Methods, OneginiError, SDKError } from '@openmobileauth/react-native-sdk';
 
 interface Contract {
   methods: Array<{ name: string; internal?: boolean; errors: number[] }>;
@@ -26,6 +26,26 @@ test('error codes: same names, numbers and domains as the Go code table', () => 
   for (const c of contract.codes) {
     assert.equal(new OneginiError(c.code, 'x').domain, c.domain, `domain of ${c.code}`);
   }
+});
+
+test('PIN policy codes are the official ones; rate limiting is outside every official table', () => {
+  // An official app compares err.code with SDKError.PinIsASequence: it must mean a sequence here too.
+  assert.equal(String(ErrorCodes.PIN_IS_A_SEQUENCE), SDKError.PinIsASequence);
+  assert.equal(String(ErrorCodes.PIN_BLACKLISTED), SDKError.PinBlacklisted);
+  assert.equal(String(ErrorCodes.PIN_USES_SIMILAR_DIGITS), SDKError.PinUsesSimilarDigits);
+  assert.equal(String(ErrorCodes.WRONG_PIN_LENGTH), SDKError.WrongPinLength);
+  assert.equal(new OneginiError(ErrorCodes.PIN_IS_A_SEQUENCE, 'x').domain, 'pin');
+  const official = new Set<string>();
+  const collect = (o: object) => {
+    for (const v of Object.values(o)) {
+      if (typeof v === 'string') official.add(v);
+      else if (v && typeof v === 'object') collect(v);
+    }
+  };
+  collect(SDKError);
+  assert.equal(ErrorCodes.TOO_MANY_ATTEMPTS, 9100);
+  assert.ok(!official.has(String(ErrorCodes.TOO_MANY_ATTEMPTS)), 'TOO_MANY_ATTEMPTS collides with an official code');
+  assert.equal(new OneginiError(ErrorCodes.TOO_MANY_ATTEMPTS, 'x').domain, 'network');
 });
 
 test('method names: the TS table is the Go method table', () => {
