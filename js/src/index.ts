@@ -26,6 +26,8 @@ export { createReactNativeTransport, NATIVE_MODULE_NAME, NATIVE_EVENT_NAME } fro
 export type { NativeOneginiModule, ReactNativeLike } from './transports/react-native';
 export { createCordovaTransport, CORDOVA_SERVICE } from './transports/cordova';
 export type { CordovaExec } from './transports/cordova';
+/** The error the Cordova flavour (`onegini.*`) reports: an OneginiError whose `code` is a number, as the Onegini Cordova plugin's. */
+export type { PluginError as OneginiPluginError } from './cordova/flow';
 
 /**
  * The SDK. In a React Native app it talks to the native module `OneginiSdk`

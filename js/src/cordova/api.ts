@@ -11,7 +11,7 @@ import { createCordovaTransport, CordovaExec } from '../transports/cordova';
 import type { Config, HttpMethod, ResourceResponse } from '../types';
 import { ResourceRequestType } from '../types';
 import { authenticatorIdOf, CordovaAuthenticators, createCordovaAuthenticators } from './authenticators';
-import { FlowHandler, withCallbacks } from './flow';
+import { FlowHandler, pluginError, PluginError, withCallbacks } from './flow';
 import { CordovaPush, createCordovaPush, PushMobileAuthHandler, PushMobileAuthMethod } from './push';
 import {
   ConfirmationActions,
@@ -74,7 +74,7 @@ export interface CordovaRegistrationResult extends CordovaAuthResult {
 }
 
 type Cb<T> = (value: T) => void;
-type ErrCb = (err: OneginiError) => void;
+type ErrCb = (err: PluginError) => void;
 
 /** Actions given to `onRegistrationRequest`. */
 export interface RegistrationActions {
@@ -448,7 +448,7 @@ function args3(a: unknown, b: unknown, c: unknown): [unknown, unknown, unknown] 
 function optionsObject(method: string, o: unknown): Record<string, unknown> {
   if (o === undefined || o === null) return {};
   if (typeof o !== 'object' || Array.isArray(o)) {
-    throw new OneginiError(8009, `${method}: argument "options" must be an object`);
+    throw pluginError(8009, `${method}: argument "options" must be an object`);
   }
   return o as Record<string, unknown>;
 }
@@ -559,7 +559,7 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
           const dataOf = (d: unknown): string | null => {
             const v = d !== null && typeof d === 'object' && !Array.isArray(d) ? (d as { data?: unknown }).data : d;
             if (v === undefined || v === null) return null;
-            if (typeof v !== 'string') throw new OneginiError(8009, 'custom registration: argument "data" must be a string');
+            if (typeof v !== 'string') throw pluginError(8009, 'custom registration: argument "data" must be a string');
             return v;
           };
           const submit = (d: unknown): Promise<void> => {
@@ -707,7 +707,7 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
         let p: Promise<boolean>;
         try {
           const id = profileIdOf('user.isUserRegistered', options);
-          if (typeof id !== 'string' || id === '') throw new OneginiError(8009, 'user.isUserRegistered: argument "profileId" must be a non-empty string');
+          if (typeof id !== 'string' || id === '') throw pluginError(8009, 'user.isUserRegistered: argument "profileId" must be a non-empty string');
           // The core looks the profile up in this device's storage: it answers
           // 8007 (PROFILE_DOES_NOT_EXIST) for a profile not registered here.
           p = sdk.getAllAuthenticators(id).then(
@@ -796,7 +796,7 @@ export function createOneginiCordova(source: CordovaExec | (() => CordovaExec) |
             : auth === RESOURCE_AUTH.IMPLICIT ? ResourceRequestType.Implicit
             : auth === RESOURCE_AUTH.ANONYMOUS ? ResourceRequestType.Anonymous
             : null;
-          if (type === null) throw new OneginiError(8009, 'resource.fetch: argument "auth" must be one of resource.auth.USER, IMPLICIT, ANONYMOUS');
+          if (type === null) throw pluginError(8009, 'resource.fetch: argument "auth" must be one of resource.auth.USER, IMPLICIT, ANONYMOUS');
           const headers: Record<string, string> = { ...(o.headers ?? {}) };
           let body = o.body;
           if (body !== undefined && body !== null && typeof body === 'object') {

@@ -10,11 +10,11 @@
 import type { OneginiSdkApi, Subscription } from '../client';
 import { OneginiError } from '../errors';
 import type { Authenticator } from '../generated/contract';
-import { FlowHandler, withCallbacks } from './flow';
+import { FlowHandler, pluginError, PluginError, withCallbacks } from './flow';
 import { pinEntryStep, PinActions, PinRequestOptions, quiet } from './steps';
 
 type Cb<T> = (value: T) => void;
-type ErrCb = (err: OneginiError) => void;
+type ErrCb = (err: PluginError) => void;
 
 /** An authenticator as the plugin reports it. */
 export interface CordovaAuthenticator {
@@ -84,7 +84,7 @@ export function authenticatorIdOf(method: string, options: unknown): string {
     v = o.authenticatorId ?? o.authenticatorType;
   }
   if (typeof v !== 'string' || v === '') {
-    throw new OneginiError(8009, `${method}: argument "authenticatorType" must be "PIN" or "Fingerprint"`);
+    throw pluginError(8009, `${method}: argument "authenticatorType" must be "PIN" or "Fingerprint"`);
   }
   return v.toUpperCase() === 'PIN' ? 'PIN' : v;
 }
@@ -102,7 +102,7 @@ export function toCordovaAuthenticator(a: Authenticator): CordovaAuthenticator {
 
 function profileOf(method: string, o: unknown): string {
   const id = typeof o === 'string' ? o : o !== null && typeof o === 'object' && !Array.isArray(o) ? (o as { profileId?: unknown }).profileId : undefined;
-  if (typeof id !== 'string' || id === '') throw new OneginiError(8009, `${method}: argument "profileId" must be a non-empty string`);
+  if (typeof id !== 'string' || id === '') throw pluginError(8009, `${method}: argument "profileId" must be a non-empty string`);
   return id;
 }
 
@@ -129,7 +129,7 @@ export function createCordovaAuthenticators(sdk: OneginiSdkApi): CordovaAuthenti
         async () => {
           const { id } = await sdk.getAuthenticatedUserProfile();
           const preferred = (await sdk.getAllAuthenticators(id)).find((a) => a.isPreferred);
-          if (!preferred) throw new OneginiError(10000, 'user.authenticators.getPreferred: the core reported no preferred authenticator');
+          if (!preferred) throw pluginError(10000, 'user.authenticators.getPreferred: the core reported no preferred authenticator');
           return toCordovaAuthenticator(preferred);
         },
         success,

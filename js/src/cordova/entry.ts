@@ -2,7 +2,7 @@
  * The Cordova js-module (bundled into dist/cordova/onegini.js; plugin.xml
  * clobbers `onegini` with it). `cordova.exec` is looked up on first use.
  */
-import { OneginiError } from '../errors';
+import { pluginError } from './flow';
 import { CordovaExec } from '../transports/cordova';
 import { createOneginiCordova } from './api';
 
@@ -17,7 +17,7 @@ function resolveExec(): CordovaExec {
   }
   const g = globalThis as { cordova?: { exec?: CordovaExec } };
   if (g.cordova && typeof g.cordova.exec === 'function') return g.cordova.exec.bind(g.cordova);
-  throw new OneginiError(8020, 'cordova.exec is not available: is the OneginiSdk plugin installed and deviceready fired?');
+  throw pluginError(8020, 'cordova.exec is not available: is the OneginiSdk plugin installed and deviceready fired?');
 }
 
 const onegini = createOneginiCordova(() => resolveExec());

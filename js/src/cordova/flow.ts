@@ -14,23 +14,51 @@ import { OneginiError, toOneginiError } from '../errors';
 export const PLUGIN_NO_USER_AUTHENTICATED = 8005;
 
 /**
- * An error as the `onegini.*` members report it: the core's OneginiError, with
- * the one condition whose code the Cordova plugin numbers differently (8012 →
- * 8005) renumbered; the core's code stays in `data.sdkCode`.
+ * An error as the `onegini.*` members report it, shaped like the Onegini Cordova
+ * plugin's: `code` is a **number** (`err.code === 9003`), `description` the
+ * message. It is still an {@link OneginiError} at run time (`instanceof` holds)
+ * and keeps `numericCode` (the same number), `domain`, `message` and `data`; only
+ * the React Native flavour's string `code` (`'9003'`, SDKError-style) differs.
  */
-export function toPluginError(raw: unknown): OneginiError {
+export type PluginError = Omit<OneginiError, 'code' | 'toJSON'> & {
+  /** The error code as a number, as the Onegini Cordova plugin reports it. */
+  readonly code: number;
+  /** The message, under the plugin's name. */
+  readonly description: string;
+  /** A plain-object form (for logging or passing across a postMessage). */
+  toJSON(): { code: number; numericCode: number; domain: string; message: string; data: Readonly<Record<string, unknown>> };
+};
+
+/** Gives an OneginiError the plugin's numeric `code` (in place; idempotent). */
+export function asPluginError(e: OneginiError): PluginError {
+  Object.defineProperty(e, 'code', { value: e.numericCode, enumerable: true, writable: false, configurable: true });
+  return e as unknown as PluginError;
+}
+
+/** A new {@link PluginError} (what the `onegini.*` members throw for a bad argument). */
+export function pluginError(code: number, message: string, domain?: string, data?: Record<string, unknown>): PluginError {
+  return asPluginError(new OneginiError(code, message, domain, data));
+}
+
+/**
+ * An error as the `onegini.*` members report it ({@link PluginError}): the core's
+ * OneginiError with a numeric `code`, and the one condition whose code the
+ * Cordova plugin numbers differently (8012 → 8005) renumbered; the core's code
+ * stays in `data.sdkCode`.
+ */
+export function toPluginError(raw: unknown): PluginError {
   const e = toOneginiError(raw);
-  if (e.numericCode !== OneginiError.Codes.NO_PROFILE_AUTHENTICATED) return e;
+  if (e.numericCode !== OneginiError.Codes.NO_PROFILE_AUTHENTICATED) return asPluginError(e);
   const out = new OneginiError(PLUGIN_NO_USER_AUTHENTICATED, e.message, e.domain, { ...e.data, sdkCode: e.numericCode });
   if (e.stack) out.stack = e.stack;
-  return out;
+  return asPluginError(out);
 }
 
 /** A running flow: a chain of handlers and a promise of its result. */
 export class FlowHandler<T> implements PromiseLike<T> {
   private readonly handlers = new Map<string, (...args: never[]) => unknown>();
   private readonly successCbs: Array<(value: T) => void> = [];
-  private readonly errorCbs: Array<(err: OneginiError) => void> = [];
+  private readonly errorCbs: Array<(err: PluginError) => void> = [];
   private readonly promise: Promise<T>;
   private settled = false;
 
@@ -49,7 +77,7 @@ export class FlowHandler<T> implements PromiseLike<T> {
         this.settled = true;
         for (const cb of this.successCbs) safe(() => cb(value));
       },
-      (err: OneginiError) => {
+      (err: PluginError) => {
         this.settled = true;
         for (const cb of this.errorCbs) safe(() => cb(err));
       },
@@ -58,7 +86,7 @@ export class FlowHandler<T> implements PromiseLike<T> {
 
   /** @internal sets a named handler (the public on* methods call it). */
   protected set(name: string, cb: unknown): this {
-    if (typeof cb !== 'function') throw new OneginiError(8009, `${name}: argument "handler" must be a function`);
+    if (typeof cb !== 'function') throw pluginError(8009, `${name}: argument "handler" must be a function`);
     this.handlers.set(name, cb as (...args: never[]) => unknown);
     return this;
   }
@@ -70,28 +98,28 @@ export class FlowHandler<T> implements PromiseLike<T> {
 
   /** Called with the result when the flow succeeds. */
   onSuccess(cb: (value: T) => void): this {
-    if (typeof cb !== 'function') throw new OneginiError(8009, 'onSuccess: argument "handler" must be a function');
+    if (typeof cb !== 'function') throw pluginError(8009, 'onSuccess: argument "handler" must be a function');
     if (!this.settled) this.successCbs.push(cb);
     else this.promise.then((v) => safe(() => cb(v)), () => undefined);
     return this;
   }
 
-  /** Called with an OneginiError when the flow fails. */
-  onError(cb: (err: OneginiError) => void): this {
-    if (typeof cb !== 'function') throw new OneginiError(8009, 'onError: argument "handler" must be a function');
+  /** Called with a {@link PluginError} (numeric `code`) when the flow fails. */
+  onError(cb: (err: PluginError) => void): this {
+    if (typeof cb !== 'function') throw pluginError(8009, 'onError: argument "handler" must be a function');
     if (!this.settled) this.errorCbs.push(cb);
-    else this.promise.then(() => undefined, (e: OneginiError) => safe(() => cb(e)));
+    else this.promise.then(() => undefined, (e: PluginError) => safe(() => cb(e)));
     return this;
   }
 
   then<R1 = T, R2 = never>(
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
-    onrejected?: ((reason: OneginiError) => R2 | PromiseLike<R2>) | null,
+    onrejected?: ((reason: PluginError) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     return this.promise.then(onfulfilled, onrejected);
   }
 
-  catch<R = never>(onrejected?: ((reason: OneginiError) => R | PromiseLike<R>) | null): Promise<T | R> {
+  catch<R = never>(onrejected?: ((reason: PluginError) => R | PromiseLike<R>) | null): Promise<T | R> {
     return this.promise.catch(onrejected);
   }
 
@@ -126,8 +154,8 @@ export function withCallbacks<T>(
       (v) => {
         if (typeof success === 'function') safe(() => (success as (v: T) => void)(v));
       },
-      (e: OneginiError) => {
-        if (typeof failure === 'function') safe(() => (failure as (e: OneginiError) => void)(e));
+      (e: PluginError) => {
+        if (typeof failure === 'function') safe(() => (failure as (e: PluginError) => void)(e));
       },
     );
   }

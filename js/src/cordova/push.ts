@@ -11,7 +11,7 @@ import type { OneginiSdkApi } from '../client';
 import { OneginiError } from '../errors';
 import type { MobileAuthenticationRequest } from '../events';
 import type { PendingMobileAuthRequest, PushEnrollParams, PushEnrollResult } from '../generated/contract';
-import { FlowHandler, withCallbacks } from './flow';
+import { FlowHandler, pluginError, PluginError, withCallbacks } from './flow';
 import {
   ConfirmationActions,
   MobileAuthFingerprintActions,
@@ -24,7 +24,7 @@ import {
 } from './steps';
 
 type Cb<T> = (value: T) => void;
-type ErrCb = (err: OneginiError) => void;
+type ErrCb = (err: PluginError) => void;
 
 /** Actions given to `onConfirmationRequest` of a push request: the OTP flow's (accept({matchCode}), deny({reason})). */
 export type PushConfirmationActions = ConfirmationActions;
@@ -51,7 +51,7 @@ export class PushMobileAuthHandler {
   /** @internal */
   constructor(readonly method: PushMobileAuthMethod) {}
   private set(name: string, cb: unknown): this {
-    if (typeof cb !== 'function') throw new OneginiError(8009, `${name}: argument "handler" must be a function`);
+    if (typeof cb !== 'function') throw pluginError(8009, `${name}: argument "handler" must be a function`);
     this.callbacks.set(name, cb as (...args: never[]) => unknown);
     return this;
   }
@@ -215,7 +215,7 @@ export function createCordovaPush(sdk: OneginiSdkApi): CordovaPush {
     flow = new PushFlow(run);
     flow.then(
       () => safeCall(appWide()?.callbacks.get('onSuccess') as (() => void) | undefined),
-      (err: OneginiError) => {
+      (err: PluginError) => {
         const cb = appWide()?.callbacks.get('onError') as ErrCb | undefined;
         safeCall(cb && (() => cb(err)));
       },
@@ -237,7 +237,7 @@ export function createCordovaPush(sdk: OneginiSdkApi): CordovaPush {
 
   const objectArg = (method: string, name: string, o: unknown): Record<string, unknown> => {
     if (o === null || typeof o !== 'object' || Array.isArray(o)) {
-      throw new OneginiError(8009, `mobileAuth.push.${method}: argument "${name}" must be an object`);
+      throw pluginError(8009, `mobileAuth.push.${method}: argument "${name}" must be an object`);
     }
     return o as Record<string, unknown>;
   };
@@ -264,7 +264,7 @@ export function createCordovaPush(sdk: OneginiSdkApi): CordovaPush {
         'handlePushMessage',
         async () => {
           if (!pushIds(data)) {
-            throw new OneginiError(
+            throw pluginError(
               10018,
               'mobileAuth.push.handlePushMessage: the data holds no og_transaction_id and og_profile_id (at the root or under "content")',
             );
@@ -291,7 +291,7 @@ export function createCordovaPush(sdk: OneginiSdkApi): CordovaPush {
     },
     on(method) {
       if (typeof method !== 'string' || !METHODS.includes(method)) {
-        throw new OneginiError(8009, `mobileAuth.push.on: method must be one of ${METHODS.join(', ')}`);
+        throw pluginError(8009, `mobileAuth.push.on: method must be one of ${METHODS.join(', ')}`);
       }
       let h = handlers.get(method);
       if (!h) {

@@ -9,6 +9,7 @@
  */
 import type { OneginiSdkApi, Subscription } from '../client';
 import { OneginiError } from '../errors';
+import { asPluginError, pluginError, PluginError } from './flow';
 import {
   Fingerprint,
   MobileAuthenticationRequest,
@@ -32,7 +33,7 @@ export type FailFlow = (err: OneginiError, cancel: () => Promise<unknown>) => vo
 export function pinOf(action: string, v: unknown): string {
   const pin = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as { pin?: unknown }).pin : v;
   if (typeof pin !== 'string' || pin === '') {
-    throw new OneginiError(8009, `${action}: argument "pin" must be a non-empty string (or {pin})`);
+    throw pluginError(8009, `${action}: argument "pin" must be a non-empty string (or {pin})`);
   }
   return pin;
 }
@@ -68,7 +69,7 @@ export interface PinActions {
 export interface PinRequestOptions {
   profileId: string;
   remainingFailureCount?: number;
-  error?: OneginiError;
+  error?: PluginError;
 }
 
 /** Actions given to `onCreatePinRequest`. */
@@ -85,7 +86,7 @@ export interface CreatePinActions {
 export interface CreatePinOptions {
   profileId: string;
   pinLength: number;
-  error?: OneginiError;
+  error?: PluginError;
 }
 
 /** Actions given to `onFingerprintRequest` of user flows. */
@@ -123,7 +124,7 @@ export function pinEntryStep(sdk: OneginiSdkApi, method: string, lookup: Handler
         providePin: (pin) =>
           attempt(() =>
             sdk.submitPin(PinFlow.Authentication, pinOf('providePin', pin)).catch((err: unknown) => {
-              if (err instanceof OneginiError && err.numericCode === 8009) ask({ profileId: opts.profileId, error: err });
+              if (err instanceof OneginiError && err.numericCode === 8009) ask({ profileId: opts.profileId, error: asPluginError(err) });
             }),
           ),
         cancel,
@@ -137,7 +138,7 @@ export function pinEntryStep(sdk: OneginiSdkApi, method: string, lookup: Handler
     const opts: PinRequestOptions = { profileId: e.profileId ?? '' };
     if (e.action === PinAuthentication.IncorrectPin) {
       opts.remainingFailureCount = e.remainingFailureCount;
-      opts.error = new OneginiError(8004, e.errorMsg || 'wrong PIN', 'pin', { remainingFailureCount: e.remainingFailureCount });
+      opts.error = asPluginError(new OneginiError(8004, e.errorMsg || 'wrong PIN', 'pin', { remainingFailureCount: e.remainingFailureCount }));
     }
     ask(opts);
   });
@@ -160,7 +161,7 @@ export function createPinStep(sdk: OneginiSdkApi, method: string, lookup: Handle
         createPin: (pin) =>
           attempt(() =>
             sdk.submitPin(PinFlow.Create, pinOf('createPin', pin)).catch((err: unknown) => {
-              if (err instanceof OneginiError && err.numericCode === 8009) ask({ ...opts, error: err });
+              if (err instanceof OneginiError && err.numericCode === 8009) ask({ ...opts, error: asPluginError(err) });
             }),
           ),
         cancel,
@@ -172,7 +173,7 @@ export function createPinStep(sdk: OneginiSdkApi, method: string, lookup: Handle
   return sdk.addEventListener(SdkNotification.PinCreate, (e) => {
     if (e.action === PinCreate.Close) return;
     const opts: CreatePinOptions = { profileId: e.profileId ?? '', pinLength: e.pinLength ?? 0 };
-    if (e.action === PinCreate.PinNotAllowed) opts.error = new OneginiError(e.errorCode || 8015, e.errorMsg || 'PIN not allowed');
+    if (e.action === PinCreate.PinNotAllowed) opts.error = asPluginError(new OneginiError(e.errorCode || 8015, e.errorMsg || 'PIN not allowed'));
     ask(opts);
   });
 }
@@ -231,7 +232,7 @@ export interface MobileAuthPinActions {
 }
 
 /** What `onPinRequest` of mobile authentication gets: the request, plus the count after a wrong PIN. */
-export type MobileAuthPinRequest = MobileAuthenticationRequest & { remainingFailureCount?: number; error?: OneginiError };
+export type MobileAuthPinRequest = MobileAuthenticationRequest & { remainingFailureCount?: number; error?: PluginError };
 
 /** Actions given to `onFingerprintRequest` of mobile authentication (the biometric verifies the user). */
 export interface MobileAuthFingerprintActions {
@@ -381,7 +382,7 @@ export function mobileAuthSteps(
       const req: MobileAuthPinRequest = { ...request };
       if (e.action === PinAuthentication.IncorrectPin) {
         req.remainingFailureCount = e.remainingFailureCount;
-        req.error = new OneginiError(8004, e.errorMsg || 'wrong PIN', 'pin', { remainingFailureCount: e.remainingFailureCount });
+        req.error = asPluginError(new OneginiError(8004, e.errorMsg || 'wrong PIN', 'pin', { remainingFailureCount: e.remainingFailureCount }));
       }
       askPin(req, true);
     }),

@@ -9,6 +9,7 @@
  * authenticated, URL refused, network). `disable()` puts the original back.
  */
 import { OneginiError } from '../errors';
+import { pluginError } from './flow';
 
 /** What the secure XHR needs of `resource.fetch`. */
 export interface XhrFetchResult {
@@ -173,7 +174,7 @@ export function createSecureXhr(fetch: XhrFetch): { init(baseUrl: string): void;
   return {
     init(baseUrl: string): void {
       if (typeof baseUrl !== 'string' || !/^https?:\/\/[^/]/i.test(baseUrl)) {
-        throw new OneginiError(8009, 'resource.init: argument "url" must be the http(s) URL of the resource server');
+        throw pluginError(8009, 'resource.init: argument "url" must be the http(s) URL of the resource server');
       }
       base = baseUrl.replace(/\/+$/, '');
       if (original === null) {

@@ -7,7 +7,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { OneginiError } from '@openmobileauth/react-native-sdk';
+import type { OneginiPluginError } from '@openmobileauth/react-native-sdk';
 import { BridgeExec, bridgehostExec } from '../support/bridgehost-exec';
 import { loadPlugin, Onegini } from '../support/cordova-loader';
 import { bridgehostBinary } from './env';
@@ -32,14 +32,14 @@ after(async () => {
 });
 
 test('errors of the real core reach both call forms with their codes', async () => {
-  const viaCallback = await new Promise<OneginiError>((resolve, reject) =>
+  const viaCallback = await new Promise<OneginiPluginError>((resolve, reject) =>
     onegini.user.getUserProfiles(() => reject(new Error('success called before start')), resolve),
   );
   assert.equal(viaCallback.numericCode, 8020);
-  await assert.rejects(onegini.start({ serverUrl: 'ftp://nope' }), (e: unknown) => (e as OneginiError).numericCode === 8001);
+  await assert.rejects(onegini.start({ serverUrl: 'ftp://nope' }), (e: unknown) => (e as OneginiPluginError).numericCode === 8001);
   await assert.rejects(
     onegini.mobileAuth.isUserEnrolled({} as { profileId: string }),
-    (e: unknown) => (e as OneginiError).numericCode === 8009 && /profileId/.test((e as OneginiError).message),
+    (e: unknown) => (e as OneginiPluginError).numericCode === 8009 && /profileId/.test((e as OneginiPluginError).message),
   );
 });
 
@@ -116,12 +116,12 @@ test('start, register, enroll, then OTP requests accepted and denied through han
   assert.equal((res.json as { profile_id: string }).profile_id, profileId);
   const notFound = await onegini.resource.fetch({ url: s.resourcePath + '-no-such-resource', auth: onegini.resource.auth.USER }).then(
     () => assert.fail('a 404 resolved'),
-    (e: OneginiError & { httpResponse: { status: number } }) => e,
+    (e: OneginiPluginError & { httpResponse: { status: number } }) => e,
   );
   assert.equal(notFound.numericCode, 8005);
   assert.equal(notFound.httpResponse.status, 404);
   // auth IMPLICIT reaches the core, which refuses it without an implicit authentication (9026).
-  await assert.rejects(onegini.resource.fetch({ url: s.resourcePath, auth: onegini.resource.auth.IMPLICIT }), (e: unknown) => (e as OneginiError).numericCode === 9026);
+  await assert.rejects(onegini.resource.fetch({ url: s.resourcePath, auth: onegini.resource.auth.IMPLICIT }), (e: unknown) => (e as OneginiPluginError).numericCode === 9026);
 
   // Accepted, awaited as a promise.
   const first = await s.startMobileAuth('Log in from the Cordova app');
@@ -136,7 +136,7 @@ test('start, register, enroll, then OTP requests accepted and denied through han
 
   // Denied, with onSuccess/onError callbacks.
   const second = await s.startMobileAuth('Pay EUR 99');
-  const err = await new Promise<OneginiError>((resolve, reject) =>
+  const err = await new Promise<OneginiPluginError>((resolve, reject) =>
     onegini.mobileAuth.otp
       .handleRequest({ otp: second.otp })
       .onConfirmationRequest((actions) => void actions.deny())

@@ -25,7 +25,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { join } from 'node:path';
-import type { OneginiError } from '@openmobileauth/react-native-sdk';
+import type { OneginiPluginError } from '@openmobileauth/react-native-sdk';
 import { BridgeExec, bridgehostExec } from '../support/bridgehost-exec';
 import { loadPlugin, Onegini } from '../support/cordova-loader';
 import { bridgehostBinary, repoRoot, tokenserverBinary } from './env';
@@ -191,11 +191,11 @@ after(async () => {
   backend?.close();
 });
 
-async function failure(p: PromiseLike<unknown>): Promise<OneginiError> {
+async function failure(p: PromiseLike<unknown>): Promise<OneginiPluginError> {
   try {
     await p;
   } catch (e) {
-    return e as OneginiError;
+    return e as OneginiPluginError;
   }
   assert.fail('expected a failure');
 }
@@ -393,7 +393,7 @@ test('every documented onegini.* member on the shipped bundle, the real core and
     assert.equal(await onegini.mobileAuth.isUserEnrolled({ profileId }), true);
     await onegini.mobileAuthentication.enroll().then(
       () => assert.fail('a second enrollment succeeded'),
-      (e: OneginiError) => assert.equal(e.numericCode, 9016),
+      (e: OneginiPluginError) => assert.equal(e.numericCode, 9016),
     );
 
     // An OTP without user verification: onConfirmationRequest.
@@ -525,7 +525,7 @@ test('every documented onegini.* member on the shipped bundle, the real core and
     assert.equal(onegini.resource.auth.USER, 'user');
     const profile = await onegini.resource.fetch(`${base}/profile`);
     assert.equal((profile.json as { profile_id: string }).profile_id, profileId);
-    assert.throws(() => onegini.resource.init('not a url'), (e: unknown) => (e as OneginiError).numericCode === 8009);
+    assert.throws(() => onegini.resource.init('not a url'), (e: unknown) => (e as OneginiPluginError).numericCode === 8009);
     onegini.resource.init(base);
     const Secure = g.XMLHttpRequest as unknown as new () => {
       open(m: string, u: string): void;
@@ -568,14 +568,14 @@ test('every documented onegini.* member on the shipped bundle, the real core and
     assert.equal(anon.status, 200);
 
     // App-to-web single sign-on: no target is allow-listed on this server (sso.test.ts signs a browser in).
-    await assert.rejects(onegini.user.getAppToWebSingleSignOn({ targetUri: `${s.baseUrl}/` }), (e: unknown) => (e as OneginiError).numericCode === 10023);
+    await assert.rejects(onegini.user.getAppToWebSingleSignOn({ targetUri: `${s.baseUrl}/` }), (e: unknown) => (e as OneginiPluginError).numericCode === 10023);
     // Members other work adds: when present, they answer (a result or a coded error), never hang.
     for (const path of NOT_YET) {
       const fn = path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], onegini);
       if (typeof fn !== 'function') continue;
       const settled = await (fn as (a: unknown) => Promise<unknown>)({ targetUri: `${s.baseUrl}/` }).then(
         () => 'resolved',
-        (e: OneginiError) => (typeof e.numericCode === 'number' ? 'coded error' : `uncoded ${String(e)}`),
+        (e: OneginiPluginError) => (typeof e.numericCode === 'number' ? 'coded error' : `uncoded ${String(e)}`),
       );
       assert.ok(settled === 'resolved' || settled === 'coded error', `${path}: ${settled}`);
     }
@@ -586,10 +586,10 @@ test('every documented onegini.* member on the shipped bundle, the real core and
     const refused = new (g.XMLHttpRequest as unknown as new () => {
       open(m: string, u: string): void;
       send(): void;
-      addEventListener(t: string, l: (ev: { detail?: OneginiError }) => void): void;
+      addEventListener(t: string, l: (ev: { detail?: OneginiPluginError }) => void): void;
       status: number;
     })();
-    const errored = new Promise<OneginiError | undefined>((resolve) => refused.addEventListener('error', (ev) => resolve(ev.detail)));
+    const errored = new Promise<OneginiPluginError | undefined>((resolve) => refused.addEventListener('error', (ev) => resolve(ev.detail)));
     refused.addEventListener('load', () => assert.fail('a request without a user loaded'));
     refused.open('GET', `${base}/profile`);
     refused.send();

@@ -10,7 +10,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { OneginiError } from '@openmobileauth/react-native-sdk';
+import type { OneginiPluginError } from '@openmobileauth/react-native-sdk';
 import { BridgeExec, bridgehostExec } from '../support/bridgehost-exec';
 import { loadPlugin, Onegini } from '../support/cordova-loader';
 import { bridgehostBinary } from './env';
@@ -116,7 +116,7 @@ test('Cordova push: enroll, RP push create, pull pending, accept → RP authenti
     .on('confirmation')
     .onConfirmationRequest((actions) => void actions.deny())
     .onError((e) => (appWideError = e.numericCode));
-  const err = await new Promise<OneginiError>((resolve, reject) =>
+  const err = await new Promise<OneginiPluginError>((resolve, reject) =>
     void onegini.mobileAuth.push.handlePushMessage(data, () => reject(new Error('a denied request succeeded')), resolve),
   );
   assert.equal(err.numericCode, 9006);

@@ -7,7 +7,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { OneginiError } from '@openmobileauth/react-native-sdk';
+import type { OneginiPluginError } from '@openmobileauth/react-native-sdk';
 import { BridgeExec, bridgehostExec } from '../support/bridgehost-exec';
 import { loadPlugin, Onegini } from '../support/cordova-loader';
 import { bridgehostBinary } from './env';
@@ -39,7 +39,7 @@ test('Cordova: device.authenticate, user.authenticateImplicitly, getImplicitlyAu
   await onegini.start({ serverUrl: s.baseUrl });
   await onegini.device.authenticate({ scopes: ['read'] });
   await new Promise<void>((resolve, reject) => onegini.device.authenticate(resolve, reject));
-  await assert.rejects(onegini.device.authenticate({ scopes: ['openid'] }), (e: unknown) => (e as OneginiError).numericCode === 10000);
+  await assert.rejects(onegini.device.authenticate({ scopes: ['openid'] }), (e: unknown) => (e as OneginiPluginError).numericCode === 10000);
 
   const registered = await onegini.user
     .register({ identityProviderId: null })
@@ -53,14 +53,14 @@ test('Cordova: device.authenticate, user.authenticateImplicitly, getImplicitlyAu
   const profileId = registered.userProfile.profileId;
   await onegini.user.logout();
 
-  await assert.rejects(onegini.user.getImplicitlyAuthenticatedUserProfile(), (e: unknown) => (e as OneginiError).numericCode === 9026);
+  await assert.rejects(onegini.user.getImplicitlyAuthenticatedUserProfile(), (e: unknown) => (e as OneginiPluginError).numericCode === 9026);
   await onegini.user.authenticateImplicitly(profileId); // the example app's string form
   assert.deepEqual(await onegini.user.getImplicitlyAuthenticatedUserProfile(), { id: profileId, profileId });
   await new Promise<void>((resolve, reject) => onegini.user.authenticateImplicitly({ profileId, scopes: ['read'] }, resolve, reject));
-  await assert.rejects(onegini.user.authenticateImplicitly({ profileId: 'nobody' }), (e: unknown) => (e as OneginiError).numericCode === 8007);
+  await assert.rejects(onegini.user.authenticateImplicitly({ profileId: 'nobody' }), (e: unknown) => (e as OneginiPluginError).numericCode === 8007);
   await assert.rejects(
     onegini.user.authenticateImplicitly({} as { profileId: string }),
-    (e: unknown) => (e as OneginiError).numericCode === 8009 && /profileId/.test((e as OneginiError).message),
+    (e: unknown) => (e as OneginiPluginError).numericCode === 8009 && /profileId/.test((e as OneginiPluginError).message),
   );
   await onegini.user.deregister({ profileId });
 });

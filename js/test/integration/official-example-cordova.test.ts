@@ -9,7 +9,9 @@
  *
  * - App.vue: onegini.start(), then user.getAuthenticatedUserProfile(); a failure
  *   with `err.code == 8005` (the plugin's "no user authenticated") routes to the
- *   login screen, anything else shows `err.description`;
+ *   login screen, anything else shows `err.description`; `err.code` is a number
+ *   as the plugin's, so the strict `err.code === 8005` (`=== 9003` ...) of apps
+ *   written against the plugin's docs holds too;
  * - login: user.register({scopes}) with the browser and onCreatePinRequest
  *   (options.pinLength), user.authenticate(profileId) with onPinRequest
  *   (options.remainingFailureCount / maxFailureCount shown);
@@ -85,11 +87,13 @@ test('the official Cordova example app, view by view, on the real core and Token
       // eslint-disable-next-line eqeqeq -- the example app compares loosely
       if (err.code == 8005) route.push('login');
       else state = err.description;
+      // ... and apps written against the plugin's docs compare strictly, with a number.
+      if (err.code === 8005) route.push('login (strict)');
     });
   };
   await startOnegini();
   assert.equal(state, 'Ready!');
-  assert.deepEqual(route.splice(0), ['login'], 'nobody authenticated after start: the app routes to the login view');
+  assert.deepEqual(route.splice(0), ['login', 'login (strict)'], 'nobody authenticated after start: the app routes to the login view');
 
   // ---- login view: register with the browser, create the PIN ----
   let pin = '';
@@ -115,7 +119,7 @@ test('the official Cordova example app, view by view, on the real core and Token
   // A fresh start of the app with a registered user who has not logged in yet.
   await onegini.user.logout();
   await startOnegini();
-  assert.deepEqual(route.splice(0), ['login']);
+  assert.deepEqual(route.splice(0), ['login', 'login (strict)']);
 
   // The login view: authenticate the profile with its PIN, a wrong one first.
   // The prompt text the app builds: `${remainingFailureCount} out of ${maxFailureCount} attempts remaining`.
@@ -203,6 +207,8 @@ test('the official Cordova example app, view by view, on the real core and Token
   const noUser = await caught(onegini.user.getAuthenticatedUserProfile().then((p) => onegini.user.deregister(p)));
   // eslint-disable-next-line eqeqeq
   assert.ok(noUser.code == 8005, `code ${String(noUser.code)}`);
+  assert.strictEqual(noUser.code, 8005, 'err.code is the plugin\'s number (err.code === 8005)');
+  assert.equal((noUser as { numericCode?: unknown }).numericCode, 8005);
   assert.equal(typeof noUser.description, 'string');
   await onegini.user.authenticate(profileId).onPinRequest((actions) => void actions.providePin(pin));
   await onegini.user

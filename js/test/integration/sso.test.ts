@@ -12,6 +12,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createOneginiSdk, Events, OneginiError, SDKError, Types } from '@openmobileauth/react-native-sdk';
+import type { OneginiPluginError } from '@openmobileauth/react-native-sdk';
 import { NodeTransport, startBridgeHost } from '@openmobileauth/react-native-sdk/node';
 import { BridgeExec, bridgehostExec } from '../support/bridgehost-exec';
 import { loadPlugin, Onegini } from '../support/cordova-loader';
@@ -155,11 +156,12 @@ test('Cordova: onegini.user.getAppToWebSingleSignOn resolves {redirectUri, token
     onegini.user.getAppToWebSingleSignOn({ targetUri: elsewhere }, resolve, reject),
   );
   assert.equal((await openInBrowser(viaCallback.redirectUri)).location, elsewhere);
-  const refused = await new Promise<OneginiError>((resolve, reject) =>
+  const refused = await new Promise<OneginiPluginError>((resolve, reject) =>
     onegini.user.getAppToWebSingleSignOn({ targetUri: 'https://evil.example/' }, () => reject(new Error('resolved')), resolve),
   );
   assert.equal(refused.numericCode, 10023);
-  assert.equal(refused.code, SDKError.SingleSignOnDisabled);
+  // The Cordova flavour's code is the plugin's number (the RN API's is SDKError's '10023').
+  assert.strictEqual(refused.code, Number(SDKError.SingleSignOnDisabled));
   await assert.rejects(
     onegini.user.getAppToWebSingleSignOn({} as { targetUri: string }),
     (e: unknown) => (e as OneginiError).numericCode === 8009,

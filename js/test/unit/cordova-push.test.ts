@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { OneginiError } from '@openmobileauth/react-native-sdk';
+import type { OneginiPluginError } from '@openmobileauth/react-native-sdk';
 import { FakeCore, until } from '../support/fakecore';
 import { Exec, loadPlugin, Onegini } from '../support/cordova-loader';
 
@@ -64,7 +64,7 @@ test('push.enroll: a token string and a Web Push subscription reach the core; ba
     ['enrollUserForMobileAuthWithPush', { pushToken: 'push-token-123' }],
     ['enrollUserForMobileAuthWithPush', { webPushSubscription: sub }],
   ]);
-  const err = await new Promise<OneginiError>((resolve, reject) =>
+  const err = await new Promise<OneginiPluginError>((resolve, reject) =>
     void onegini.mobileAuth.push.enroll(42 as unknown as string, () => reject(new Error('success')), resolve),
   );
   assert.equal(err.numericCode, 8009);
@@ -82,7 +82,7 @@ test('push.isUserEnrolled and getPendingRequests: promise and callback forms', a
   const viaCb = await new Promise((resolve, reject) => void onegini.mobileAuth.push.getPendingRequests(resolve, reject));
   assert.deepEqual(viaCb, pending);
   assert.deepEqual(invokes[0], ['isUserEnrolledForMobileAuthWithPush', { profileId: 'W8DUJ2' }]);
-  await assert.rejects(onegini.mobileAuth.push.isUserEnrolled(undefined as unknown as { profileId: string }), (e: unknown) => (e as OneginiError).numericCode === 8009);
+  await assert.rejects(onegini.mobileAuth.push.isUserEnrolled(undefined as unknown as { profileId: string }), (e: unknown) => (e as OneginiPluginError).numericCode === 8009);
 });
 
 test('push.canHandlePushMessage: ids at the root or under content, synchronously, without calling the core', () => {
@@ -132,7 +132,7 @@ test('push.on("confirmation") answers handlePushMessage app-wide: deny → its o
       void actions.deny();
     })
     .onError((e) => (appErr = e.numericCode));
-  const err = await new Promise<OneginiError>((resolve, reject) =>
+  const err = await new Promise<OneginiPluginError>((resolve, reject) =>
     void onegini.mobileAuth.push.handlePushMessage({ og_transaction_id: 'TX1', og_profile_id: 'P1' }, () => reject(new Error('success')), resolve),
   );
   assert.equal(err.numericCode, 9006);
@@ -140,7 +140,7 @@ test('push.on("confirmation") answers handlePushMessage app-wide: deny → its o
   assert.equal(appErr, 9006);
   assert.deepEqual(seen, ['TX1']);
   assert.equal(onegini.mobileAuth.push.on('confirmation'), onegini.mobileAuth.push.on('confirmation'));
-  assert.throws(() => onegini.mobileAuth.push.on('sms' as 'pin'), (e: unknown) => (e as OneginiError).numericCode === 8009);
+  assert.throws(() => onegini.mobileAuth.push.on('sms' as 'pin'), (e: unknown) => (e as OneginiPluginError).numericCode === 8009);
 });
 
 test('push.handlePushMessage without any onConfirmationRequest denies (never accepts) and fails with 8009; bad data is 10018 with no call', async () => {
@@ -150,14 +150,14 @@ test('push.handlePushMessage without any onConfirmationRequest denies (never acc
     async () => {
       await onegini.mobileAuth.push.handlePushMessage({ og_transaction_id: 'TX1', og_profile_id: 'P1' });
     },
-    (e: unknown) => (e as OneginiError).numericCode === 8009 && (e as OneginiError).message.includes('onConfirmationRequest'),
+    (e: unknown) => (e as OneginiPluginError).numericCode === 8009 && (e as OneginiPluginError).message.includes('onConfirmationRequest'),
   );
   assert.deepEqual(invokes.map(([m]) => m), ['handleMobileAuthWithPushRequest', 'denyMobileAuthConfirmation']);
   await assert.rejects(
     async () => {
       await onegini.mobileAuth.push.handlePushMessage({ title: 'hello' });
     },
-    (e: unknown) => (e as OneginiError).numericCode === 10018,
+    (e: unknown) => (e as OneginiPluginError).numericCode === 10018,
   );
   assert.equal(invokes.length, 2);
 });

@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OneginiError } from '@openmobileauth/react-native-sdk';
+import type { OneginiPluginError } from '@openmobileauth/react-native-sdk';
 import { FakeCore, until } from '../support/fakecore';
 import { bundleSource, Exec, loadPlugin, Onegini } from '../support/cordova-loader';
 
@@ -92,15 +92,21 @@ test('callback form: success and failure callbacks are called, and the promise s
   );
   assert.equal(enrolled, true);
 
-  const err = await new Promise<OneginiError>((resolve, reject) =>
+  const err = await new Promise<OneginiPluginError>((resolve, reject) =>
     onegini.mobileAuth.enroll({}, () => reject(new Error('success called')), resolve),
   );
   assert.equal(err.numericCode, 9010);
+  // The Onegini Cordova plugin's shape: code a number (err.code === 9010), the
+  // message as description; numericCode/domain/message stay as extra fields.
+  assert.strictEqual(err.code, 9010);
+  assert.equal(typeof err.code, 'number');
   assert.equal(err.domain, 'user');
   assert.equal(err.description, 'no authenticated user');
+  assert.equal(err.message, 'no authenticated user');
+  assert.equal(JSON.parse(JSON.stringify(err)).code, 9010);
 
   // (success, failure) without the options argument.
-  const err2 = await new Promise<OneginiError>((resolve, reject) => onegini.mobileAuth.enroll(() => reject(new Error('success')), resolve));
+  const err2 = await new Promise<OneginiPluginError>((resolve, reject) => onegini.mobileAuth.enroll(() => reject(new Error('success')), resolve));
   assert.equal(err2.numericCode, 9010);
 
   let started = false;
@@ -109,10 +115,11 @@ test('callback form: success and failure callbacks are called, and the promise s
 
   // Validation errors reach the failure callback with 8009, nothing crosses.
   const before = core.requests.length;
-  const bad = await new Promise<OneginiError>((resolve, reject) =>
+  const bad = await new Promise<OneginiPluginError>((resolve, reject) =>
     onegini.mobileAuth.isUserEnrolled({} as { profileId: string }, () => reject(new Error('success')), resolve),
   );
   assert.equal(bad.numericCode, 8009);
+  assert.strictEqual(bad.code, 8009);
   assert.ok(bad.message.includes('profileId'));
   assert.equal(core.requests.length, before);
 });
@@ -177,7 +184,7 @@ test('otp.handleRequest works as a promise; deny rejects with 9006 and calls onE
     async () => {
       await flow;
     },
-    (e: unknown) => e instanceof Error && (e as OneginiError).numericCode === 9006,
+    (e: unknown) => e instanceof Error && (e as OneginiPluginError).numericCode === 9006,
   );
   await until(() => onErrorCode !== 0, 'onError');
   assert.equal(onErrorCode, 9006);
@@ -190,7 +197,7 @@ test('otp.handleRequest without onConfirmationRequest denies (never accepts on t
     async () => {
       await onegini.mobileAuth.otp.handleRequest({ otp: 'b3RwLXZhbHVl' });
     },
-    (e: unknown) => (e as OneginiError).numericCode === 8009 && (e as OneginiError).message.includes('onConfirmationRequest'),
+    (e: unknown) => (e as OneginiPluginError).numericCode === 8009 && (e as OneginiPluginError).message.includes('onConfirmationRequest'),
   );
   assert.ok(core.methods().includes('denyMobileAuthConfirmation'));
   assert.ok(!core.methods().includes('acceptMobileAuthConfirmation'));
@@ -298,8 +305,8 @@ test('a failure object from the plugin keeps code, domain and extra fields', asy
       await onegini.user.authenticate({ profileId: 'P1' }).onPinRequest(() => undefined);
     },
     (e: unknown) => {
-      const err = e as OneginiError;
-      return err.numericCode === 8004 && err.domain === 'pin' && err.data.remainingFailureCount === 0;
+      const err = e as OneginiPluginError;
+      return err.code === 8004 && err.numericCode === 8004 && err.domain === 'pin' && err.data.remainingFailureCount === 0;
     },
   );
 });
@@ -314,7 +321,7 @@ test('user.* and resource.fetch map to the core methods; both call forms', async
   const { onegini, calls } = loadWithFakeCore(core);
   assert.deepEqual(await onegini.user.getAuthenticatedUserProfile(), { id: 'P1', profileId: 'P1' });
   await new Promise<void>((resolve, reject) => onegini.user.deregister({ profileId: 'P1' }, resolve, reject));
-  const err = await new Promise<OneginiError>((resolve, reject) => onegini.user.logout(() => reject(new Error('success')), resolve));
+  const err = await new Promise<OneginiPluginError>((resolve, reject) => onegini.user.logout(() => reject(new Error('success')), resolve));
   assert.equal(err.numericCode, 9010);
   assert.equal(await onegini.user.getAccessToken(), 'tok');
   assert.deepEqual(await onegini.resource.fetch({ url: '/device/v1/userinfo' }), {
@@ -327,7 +334,7 @@ test('user.* and resource.fetch map to the core methods; both call forms', async
     ['getAccessToken', {}],
     ['resourceRequest', { method: 'GET', path: '/device/v1/userinfo', type: 'User' }],
   ]);
-  await assert.rejects(onegini.user.deregister(undefined as unknown as { profileId: string }), (e: unknown) => (e as OneginiError).numericCode === 8009);
+  await assert.rejects(onegini.user.deregister(undefined as unknown as { profileId: string }), (e: unknown) => (e as OneginiPluginError).numericCode === 8009);
 });
 
 test('user.register without onRegistrationRequest and without InAppBrowser cancels the registration and says what is missing', async () => {
@@ -346,7 +353,7 @@ test('user.register without onRegistrationRequest and without InAppBrowser cance
     async () => {
       await onegini.user.register({ identityProviderId: null }).onCreatePinRequest(() => undefined);
     },
-    (e: unknown) => (e as OneginiError).numericCode === 8009 && /onRegistrationRequest/.test((e as OneginiError).message),
+    (e: unknown) => (e as OneginiPluginError).numericCode === 8009 && /onRegistrationRequest/.test((e as OneginiPluginError).message),
   );
   assert.ok(core.methods().includes('cancelBrowserRegistration'));
 });
