@@ -2,7 +2,12 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -20,13 +25,34 @@ import (
 // the change). Run listens on a dedicated connection and reconnects after
 // a failure; notifications sent while it was away are lost, and the
 // periodic re-read covers them too.
+//
+// Instances announce themselves on the channel (a "peer:" payload right
+// after LISTEN, every peerHeartbeat, and at once to a peer heard for the
+// first time), and Publish sends nothing while no other instance has been
+// heard within peerTTL: a lone instance's waiters are woken by Hub.Notify
+// in process, and a NOTIFY only it listens to would cost a durable
+// PostgreSQL commit per batch for nothing (issue 12). An instance that has
+// just started may miss the ids published before its announcement arrives;
+// its periodic re-read covers them, as for any lost notification.
 type Notifier struct {
 	s       *sqlStore
 	channel string
 	queue   chan string
 	onID    func(id string)
 	onErr   func(error)
+
+	self      string        // this instance's announcement payload
+	announce  chan struct{} // ask the publisher to announce now
+	peerUntil atomic.Int64  // unix nanos until which another instance counts as present
+	mu        sync.Mutex
+	peers     map[string]time.Time // announcement payload -> last heard
 }
+
+const (
+	peerPrefix    = "peer:"
+	peerHeartbeat = 10 * time.Second
+	peerTTL       = 3 * peerHeartbeat
+)
 
 // NewNotifier returns a Notifier for a PostgreSQL store (ok false for
 // SQLite, where one instance owns the database). onID is called with every
@@ -43,11 +69,24 @@ func NewNotifier(s Store, onID func(id string), onErr func(error)) (*Notifier, b
 			ch += "_" + sp // validated as one lower-case identifier by Open
 		}
 	}
-	return &Notifier{s: st, channel: ch, queue: make(chan string, 4096), onID: onID, onErr: onErr}, true
+	var rnd [16]byte
+	_, _ = rand.Read(rnd[:])
+	return &Notifier{
+		s: st, channel: ch, queue: make(chan string, 4096), onID: onID, onErr: onErr,
+		self: peerPrefix + hex.EncodeToString(rnd[:]), announce: make(chan struct{}, 1),
+		peers: map[string]time.Time{},
+	}, true
 }
 
-// Publish queues id for the other instances (never blocks).
+// HasPeers reports whether another instance announced itself within peerTTL.
+func (n *Notifier) HasPeers() bool { return time.Now().UnixNano() < n.peerUntil.Load() }
+
+// Publish queues id for the other instances (never blocks); nothing is
+// queued while no other instance is known (HasPeers).
 func (n *Notifier) Publish(id string) {
+	if !n.HasPeers() {
+		return
+	}
 	select {
 	case n.queue <- id:
 	default:
@@ -66,11 +105,17 @@ const notifyBatch = 256
 
 func (n *Notifier) publish(ctx context.Context) {
 	ids := make([]string, 0, notifyBatch)
+	tick := time.NewTicker(peerHeartbeat)
+	defer tick.Stop()
 	for {
 		ids = ids[:0]
 		select {
 		case <-ctx.Done():
 			return
+		case <-tick.C:
+			ids = append(ids, n.self)
+		case <-n.announce:
+			ids = append(ids, n.self)
 		case id := <-n.queue:
 			ids = append(ids, id)
 		}
@@ -119,11 +164,48 @@ func (n *Notifier) listenOnce(ctx context.Context) error {
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{n.channel}.Sanitize()); err != nil {
 		return err
 	}
+	n.announceNow() // listening: the other instances may now know us
 	for {
 		nt, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return err
 		}
+		if strings.HasPrefix(nt.Payload, peerPrefix) {
+			n.heard(nt.Payload)
+			continue
+		}
 		n.onID(nt.Payload)
+	}
+}
+
+func (n *Notifier) announceNow() {
+	select {
+	case n.announce <- struct{}{}:
+	default:
+	}
+}
+
+// heard records another instance's announcement; a peer heard for the
+// first time (or again after peerTTL) gets our announcement at once.
+func (n *Notifier) heard(peer string) {
+	if peer == n.self {
+		return
+	}
+	now := time.Now()
+	n.mu.Lock()
+	last, known := n.peers[peer]
+	n.peers[peer] = now
+	until := now.Add(peerTTL).UnixNano()
+	for p, t := range n.peers {
+		if now.Sub(t) > peerTTL {
+			delete(n.peers, p)
+		}
+	}
+	n.mu.Unlock()
+	if until > n.peerUntil.Load() {
+		n.peerUntil.Store(until)
+	}
+	if !known || now.Sub(last) > peerTTL {
+		n.announceNow()
 	}
 }
