@@ -117,7 +117,7 @@ step('register: the registration URL is answered by logging in, then the PIN is 
       // First a PIN the policy refuses (a sequence of the right length).
       void OneginiSdk.submitPin(Events.PinFlow.Create, '1234567890'.slice(0, e.pinLength));
     } else if (e.action === Events.PinCreate.PinNotAllowed) {
-      assert.equal(e.errorCode, OneginiError.Codes.PIN_NOT_ALLOWED);
+      assert.equal(e.errorCode, OneginiError.Codes.PIN_IS_A_SEQUENCE);
       assert.ok(!e.errorMsg.includes('1234'), 'the refused PIN is not echoed');
       PIN = '2468097531'.slice(0, e.pinLength);
       void OneginiSdk.submitPin(Events.PinFlow.Create, PIN);
