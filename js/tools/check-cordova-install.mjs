@@ -117,13 +117,27 @@ for (const f of plugin.getFrameworks('ios')) {
   if (f.custom) check(sameTree(join(iosPlugins, name), join(pluginSrc, f.src)), `ios: custom framework ${f.src} -> ${iosProject}/Plugins/${id}/`);
   check(pbx.includes(name), `ios: project.pbxproj references ${name}`);
 }
-const iosTargets = { 'config.xml': join(iosRoot, iosProject ?? '', 'config.xml') };
+const iosTargets = {
+  'config.xml': join(iosRoot, iosProject ?? '', 'config.xml'),
+  '*-Info.plist': join(iosRoot, iosProject ?? '', `${iosProject}-Info.plist`),
+};
 
 // config-file entries: every element (and its children) with all its attributes.
 for (const [platform, targets] of [['android', androidTargets], ['ios', iosTargets]]) {
   for (const cf of plugin.getConfigFiles(platform)) {
     const file = targets[cf.target];
     const text = read(file ?? '');
+    if (cf.target.endsWith('Info.plist')) {
+      // A plist entry: the key (config-file parent) with the element's value, the
+      // plugin variable replaced by its default or the value given at install.
+      const key = `<key>${cf.parent}</key>`;
+      const at = text.indexOf(key);
+      const value = at < 0 ? '' : text.slice(at + key.length).trimStart();
+      const tag = cf.xmls[0]?.tag ?? 'string';
+      check(!!file && at >= 0 && value.startsWith(`<${tag}>`) && !value.startsWith(`<${tag}>$`) && !value.startsWith(`<${tag}></`),
+        `${platform}: <config-file target="${cf.target}" parent="${cf.parent}"> in ${basename(file ?? '?')} with a value`);
+      continue;
+    }
     for (const x of cf.xmls) {
       const elems = [x, ...x.getchildren()];
       const ok = !!file && elems.every((e) => Object.entries(e.attrib).every(([k, v]) => text.includes(`${k}="${v}"`)));

@@ -207,7 +207,12 @@ class OneginiSdkModuleBiometricTest {
         assertNotEquals(null, pending.await().code)
         assertTrue(CoreFixture.let { it.reset(); true })
         assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(8), "close waited for the prompt")
-        assertEquals(listOf("Log in"), prompt.cancels)
+        // The open prompt was cancelled (none is left open). Under load it can be
+        // cancelled twice (the close and the call's own end both cancel; a second
+        // cancel is harmless for androidx), so the count is not fixed.
+        assertTrue(prompt.cancels.isNotEmpty(), "the open prompt was not cancelled")
+        assertTrue(prompt.cancels.all { it == "Log in" }, "cancelled: ${prompt.cancels}")
+        assertTrue(prompt.cancels.size >= prompt.titles.size, "shown ${prompt.titles}, cancelled ${prompt.cancels}")
         assertTrue("close" in caps.calls)
     }
 
