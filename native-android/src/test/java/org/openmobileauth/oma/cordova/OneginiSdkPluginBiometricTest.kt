@@ -131,6 +131,9 @@ class OneginiSdkPluginBiometricTest {
         assertTrue(errorCode(pending) != 0)
         CoreFixture.reset()
         assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(10), "the reset waited for the prompt")
-        assertEquals(1, prompt.cancels.size)
+        // The open prompt was cancelled; the reset and the call's own end may both
+        // cancel it (harmless for androidx), so one or two cancels of it.
+        assertTrue(prompt.cancels.size in 1..2, "cancelled: ${prompt.cancels}")
+        assertTrue(prompt.cancels.toSet().size == 1, "cancelled: ${prompt.cancels}")
     }
 }
